@@ -1,0 +1,78 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { BudgetExceededError } from "../scenario/run.js";
+import { ScenarioError } from "../scenario/scenario-error.js";
+import { runCommand } from "./run-command.js";
+import { UsageError } from "./usage-error.js";
+
+/** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget). */
+export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
+
+function integer(name: string, min: number) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`);
+    }
+    return n;
+  };
+}
+
+function positive(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0, got "${value}"`);
+    return n;
+  };
+}
+
+/** Builds the `metastable` command tree; output goes through the given writers (tests capture them). */
+export function buildProgram(out: (s: string) => void, err: (s: string) => void): Command {
+  const program = new Command("metastable")
+    .description("Simulate distributed systems under triggers and find out whether they get stuck (metastable failures).")
+    .version("0.1.0")
+    .showHelpAfterError("(add --help for usage)")
+    .configureOutput({ writeOut: out, writeErr: err })
+    .exitOverride();
+  program
+    .command("run")
+    .description("Run a scenario file (YAML or JSON) and print a summary, JSON, or write a report folder.")
+    .argument("<scenario>", "path to the scenario file, e.g. scenarios/retry-storm.yaml")
+    .addOption(new Option("--seed <n>", "root seed (replaces the scenario's)").argParser(integer("--seed", 0)))
+    .option("--out <dir>", "write result.json, gauges.csv, rates.csv, eight SVG charts and report.html here")
+    .option("--json", "print the result as one JSON document instead of the text summary")
+    .addOption(new Option("--max-events <n>", "event budget (stop a runaway model)").argParser(integer("--max-events", 1)))
+    .addOption(
+      new Option("--max-wall-seconds <s>", "wall-clock budget in seconds").argParser(positive("--max-wall-seconds")),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  metastable run scenarios/retry-storm.yaml\n  metastable run scenarios/retry-storm.yaml --seed 7 --json\n  metastable run scenarios/retry-storm.yaml --out out/retry-storm\n",
+    )
+    .action((scenario: string, flags) => runCommand(scenario, flags, out));
+  return program;
+}
+
+/** Runs the CLI and returns its exit code; never throws. */
+export function main(argv: string[], out = (s: string) => void process.stdout.write(s), err = (s: string) => void process.stderr.write(s)): number {
+  const program = buildProgram(out, err);
+  try {
+    program.parse(argv, { from: "user" });
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+      return EXIT.badInput;
+    }
+    if (e instanceof ScenarioError) {
+      err(`error: the scenario cannot be run:\n${e.message}\n`);
+      return EXIT.badInput;
+    }
+    if (e instanceof BudgetExceededError || e instanceof UsageError) {
+      err(`error: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    err(`internal error: ${(e as Error)?.message ?? String(e)}\n(set METASTABLE_DEBUG=1 for the stack trace)\n`);
+    if (process.env.METASTABLE_DEBUG) err(`${(e as Error)?.stack}\n`);
+    return EXIT.internal;
+  }
+}

@@ -1,0 +1,68 @@
+import { readFileSync } from "node:fs";
+import { chartOptions } from "../report/charts.js";
+import { gaugesCsv, ratesCsv } from "../report/csv.js";
+import { reportHtml } from "../report/html.js";
+import { renderSvg } from "../report/svg.js";
+import { parseScenarioText, type ParsedScenario } from "../scenario/parse.js";
+import type { RunOutput } from "../scenario/run-result.js";
+import { runScenario } from "../scenario/run.js";
+import { ScenarioError } from "../scenario/scenario-error.js";
+import { UsageError } from "./usage-error.js";
+import { formatSummary } from "./summary.js";
+import { writeFilesAtomically } from "./write-output.js";
+
+/** Flags of `metastable run`. */
+export interface RunFlags {
+  seed?: number;
+  out?: string;
+  json?: boolean;
+  maxEvents?: number;
+  maxWallSeconds?: number;
+}
+
+/** Reads a scenario file; a missing or unreadable file is bad input, not an internal failure. */
+export function readScenarioFile(path: string): ParsedScenario {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : (e as Error).message;
+    throw new ScenarioError([{ file: path, line: 0, column: 0, field: "", message: why }]);
+  }
+  return parseScenarioText(text, path);
+}
+
+/** Every file `--out` writes, by name. */
+export function outputFiles(output: RunOutput): Record<string, string> {
+  const charts = chartOptions(output).map((spec) => ({ id: spec.id, title: spec.title, svg: renderSvg(spec) }));
+  const files: Record<string, string> = {
+    "result.json": `${JSON.stringify(output.result, null, 2)}\n`,
+    "gauges.csv": gaugesCsv(output.series),
+    "rates.csv": ratesCsv(output.series),
+  };
+  for (const c of charts) files[`${c.id}.svg`] = c.svg;
+  files["report.html"] = reportHtml(output, charts);
+  return files;
+}
+
+/** Runs one scenario and prints or writes what the flags ask for. */
+export function runCommand(path: string, flags: RunFlags, print: (text: string) => void): void {
+  if (flags.json && flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
+  const parsed = readScenarioFile(path);
+  const output = runScenario(parsed, {
+    ...(flags.seed !== undefined && { seed: flags.seed }),
+    ...(flags.maxEvents !== undefined && { maxEvents: flags.maxEvents }),
+    ...(flags.maxWallSeconds !== undefined && { maxWallSeconds: flags.maxWallSeconds }),
+  });
+  const written = flags.out ? writeFilesAtomically(flags.out, outputFiles(output)) : [];
+  if (flags.json) {
+    print(`${JSON.stringify(output.result, null, 2)}\n`);
+    return;
+  }
+  print(formatSummary(output.result));
+  if (written.length > 0) {
+    const report = written.find((f) => f.endsWith("report.html"));
+    print(`\nWrote ${written.length} files to ${flags.out} (open ${report} in a browser).\n`);
+  }
+}

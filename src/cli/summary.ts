@@ -1,0 +1,96 @@
+import type { PhaseStats, RunResult } from "../scenario/run-result.js";
+
+const RULE = "=".repeat(78);
+
+/** The plain-text summary `metastable run` prints: configuration, request flow, key metrics, phases. */
+export function formatSummary(r: RunResult): string {
+  const t = r.totals;
+  const lines: string[] = [RULE, `METASTABLE RUN: ${r.scenario}`, RULE];
+  if (r.description) lines.push(...wrap(r.description, 78), "");
+  lines.push(
+    `Seed ${r.seed} · ${fmt(r.simulatedSeconds)} s simulated · ${int(r.events)} events · ${r.wallSeconds.toFixed(2)} s wall`,
+    "",
+    "Configuration:",
+  );
+  for (const c of r.components) {
+    const settings = Object.entries(c.settings)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ");
+    lines.push(`  ${c.type.padEnd(7)} ${c.name.padEnd(14)} ${settings}`);
+  }
+  lines.push(`  Capacity of the loaded servers: ${fmt(r.capacityPerSec)} req/s`, "", "Request flow:");
+  const flow: [string, number][] = [
+    ["External requests generated", t.requests],
+    ["Attempts sent to servers", t.attempts],
+    ["Served by servers (throughput)", t.served],
+    ["Successful completions (goodput)", t.completions],
+    ["Timeouts", t.timeouts],
+    ["Retries", t.retries],
+    ["Error answers", t.errors],
+    ["Gave up (attempts exhausted)", t.gaveUp],
+    ["Wasted work (served, unwanted)", t.wasted],
+    ["Still in flight at the end", t.inFlight],
+  ];
+  for (const [label, value] of flow) lines.push(`  ${label.padEnd(34)} ${int(value).padStart(10)}`);
+  lines.push(
+    "",
+    "Key metrics:",
+    `  ${"Retry amplification".padEnd(34)} ${`${r.retryAmplification.toFixed(2)}x`.padStart(10)}`,
+    `  ${"Overall timeout rate".padEnd(34)} ${`${(r.timeoutRate * 100).toFixed(1)}%`.padStart(10)}`,
+    `  ${"Latency p50 / p99 (completed)".padEnd(34)} ${`${ms(r.latency.p50)} / ${ms(r.latency.p99)} ms`.padStart(10)}`,
+    `  ${"Queue depth at the end".padEnd(34)} ${int(r.finalQueueDepth).padStart(10)}`,
+    "",
+    "By load-profile phase (rates per second; queue = calls waiting):",
+    phaseTable([...r.phases, ...(r.drain ? [r.drain] : [])]),
+    RULE,
+  );
+  return `${lines.join("\n")}\n`;
+}
+
+function phaseTable(phases: PhaseStats[]): string {
+  const head = ["phase", "time (s)", "offered", "goodput", "thruput", "timeouts", "retries", "queue", "q max", "p50 ms", "p99 ms"];
+  const rows = phases.map((p) => [
+    p.label,
+    `${fmt(p.start)}–${fmt(p.end)}`,
+    p.offeredPerSec.toFixed(1),
+    p.goodputPerSec.toFixed(1),
+    p.throughputPerSec.toFixed(1),
+    p.timeoutsPerSec.toFixed(1),
+    p.retriesPerSec.toFixed(1),
+    p.queueDepthMean.toFixed(1),
+    int(p.queueDepthMax),
+    ms(p.latencyP50),
+    ms(p.latencyP99),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`.trimEnd();
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+}
+
+function ms(seconds: number | null): string {
+  return seconds === null ? "-" : (seconds * 1000).toFixed(0);
+}
+
+function int(n: number): string {
+  return Math.round(n).toLocaleString("en-US");
+}
+
+function fmt(n: number): string {
+  return String(Number(n.toFixed(3)));
+}
+
+function wrap(text: string, width: number): string[] {
+  const out: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + word.length + 1 > width) {
+      out.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) out.push(line);
+  return out;
+}

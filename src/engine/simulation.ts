@@ -1,0 +1,206 @@
+import { EventQueue } from "./event-queue.js";
+import { createStream, type RandomStream } from "./random.js";
+
+/**
+ * Anything that can receive a scheduled event. `kind` lets one component tell its own event types
+ * apart without allocating a closure per event; `data` is whatever was passed to `schedule`.
+ */
+export interface Handler {
+  handleEvent(kind: number, data: unknown): void;
+}
+
+/** Opaque reference to a scheduled event, used to cancel it. */
+export type EventHandle = number;
+
+/** Why `run` returned. Budgets are the two ways a runaway model is stopped. */
+export type StopReason = "until" | "idle" | "event-budget" | "wall-budget";
+
+/** Limits on one call to `run`. Times are in simulated seconds. */
+export interface RunOptions {
+  /** Stop before the first event later than this time; the clock is then set to it. Default: no limit. */
+  until?: number;
+  /** Stop after this many events have run in total. Default: no limit. */
+  maxEvents?: number;
+  /** Stop after this much wall-clock time (seconds) inside this call. Default: no limit. */
+  maxWallSeconds?: number;
+}
+
+/** What one call to `run` did. */
+export interface RunStatus {
+  reason: StopReason;
+  /** Simulated time when the run stopped. */
+  now: number;
+  /** Total events run by this simulation so far. */
+  events: number;
+}
+
+/** Options of a simulation. */
+export interface SimulationOptions {
+  /** Root seed every named random stream derives from. Default: 1. */
+  seed?: number;
+  /** Wall clock in milliseconds, for the wall-clock budget. Default: `performance.now`. */
+  clock?: () => number;
+}
+
+// Handles pack a slot index and a generation; the generation makes a stale handle harmless.
+const SLOT_BITS = 2 ** 26;
+const GENERATIONS = 2 ** 27;
+// How many events run between two reads of the wall clock.
+const WALL_CHECK_EVERY = 4096;
+
+/**
+ * The discrete-event kernel: a clock, the pending-event list and the named random streams.
+ * It knows nothing about requests, servers or metrics.
+ */
+export class Simulation {
+  /** Current simulated time in seconds. */
+  now = 0;
+  /** Root seed of every random stream. */
+  readonly seed: number;
+  private readonly queue = new EventQueue();
+  private handlers: (Handler | null)[] = [];
+  private kinds: number[] = [];
+  private data: unknown[] = [];
+  private generations: number[] = [];
+  private freeSlots: number[] = [];
+  private live = 0;
+  private processed = 0;
+  private readonly streams = new Map<string, RandomStream>();
+  private readonly clock: () => number;
+
+  constructor(options: SimulationOptions = {}) {
+    const seed = options.seed ?? 1;
+    if (!Number.isSafeInteger(seed) || seed < 0) {
+      throw new RangeError(`seed must be a non-negative integer, got ${seed}`);
+    }
+    this.seed = seed;
+    this.clock = options.clock ?? (() => performance.now());
+  }
+
+  /** Number of scheduled events that have not run and were not cancelled. */
+  get pending(): number {
+    return this.live;
+  }
+
+  /** Total number of events run so far. */
+  get events(): number {
+    return this.processed;
+  }
+
+  /**
+   * The random stream called `name`, derived from the root seed and the name only. Each name can
+   * be taken once, so two consumers never share (and perturb) one stream.
+   */
+  stream(name: string): RandomStream {
+    if (this.streams.has(name)) throw new Error(`random stream "${name}" is already taken`);
+    const s = createStream(this.seed, name);
+    this.streams.set(name, s);
+    return s;
+  }
+
+  /** Schedules `handler.handleEvent(kind, data)` after `delay` seconds (>= 0). */
+  schedule(delay: number, handler: Handler, kind = 0, data?: unknown): EventHandle {
+    if (!(delay >= 0)) throw new RangeError(`delay must be a finite number >= 0, got ${delay}`);
+    return this.insert(this.now + delay, handler, kind, data);
+  }
+
+  /** Schedules an event at absolute time `time` (>= now). */
+  scheduleAt(time: number, handler: Handler, kind = 0, data?: unknown): EventHandle {
+    if (!(time >= this.now)) throw new RangeError(`cannot schedule at ${time}, before now (${this.now})`);
+    return this.insert(time, handler, kind, data);
+  }
+
+  /** Cancels a scheduled event in O(1); returns false if it already ran or was cancelled. */
+  cancel(handle: EventHandle): boolean {
+    const slot = handle % SLOT_BITS;
+    const gen = Math.floor(handle / SLOT_BITS);
+    if (this.generations[slot] !== gen || this.handlers[slot] === null) return false;
+    // The heap entry stays and is skipped when it surfaces: cheaper than removing it now.
+    this.handlers[slot] = null;
+    this.data[slot] = undefined;
+    this.live--;
+    return true;
+  }
+
+  /**
+   * Runs events in (time, scheduling order) until the queue is empty, `until` is reached, or a
+   * budget is exhausted. Can be called again to continue.
+   */
+  run(options: RunOptions = {}): RunStatus {
+    const until = options.until ?? Number.POSITIVE_INFINITY;
+    const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
+    const wallLimitMs = options.maxWallSeconds === undefined ? Number.POSITIVE_INFINITY : options.maxWallSeconds * 1000;
+    if (Number.isNaN(until) || !(maxEvents >= 0) || !(wallLimitMs >= 0)) {
+      throw new RangeError("run: until, maxEvents and maxWallSeconds must be numbers >= 0");
+    }
+    const startWall = wallLimitMs === Number.POSITIVE_INFINITY ? 0 : this.clock();
+    const queue = this.queue;
+    const handlers = this.handlers;
+    let sinceWallCheck = 0;
+    while (queue.size > 0) {
+      const time = queue.peekTime();
+      if (time > until) {
+        this.now = until;
+        return this.status("until");
+      }
+      const slot = queue.pop();
+      const handler = handlers[slot]!;
+      if (handler === null) {
+        this.release(slot);
+        continue;
+      }
+      if (this.processed >= maxEvents) {
+        // Put it back untouched so a later call can resume exactly here.
+        queue.push(time, slot);
+        return this.status("event-budget");
+      }
+      const kind = this.kinds[slot]!;
+      const data = this.data[slot];
+      this.release(slot);
+      this.live--;
+      this.now = time;
+      this.processed++;
+      handler.handleEvent(kind, data);
+      if (++sinceWallCheck === WALL_CHECK_EVERY) {
+        sinceWallCheck = 0;
+        if (wallLimitMs !== Number.POSITIVE_INFINITY && this.clock() - startWall > wallLimitMs) {
+          return this.status("wall-budget");
+        }
+      }
+    }
+    if (until !== Number.POSITIVE_INFINITY && until > this.now) this.now = until;
+    return this.status(until === Number.POSITIVE_INFINITY ? "idle" : "until");
+  }
+
+  private status(reason: StopReason): RunStatus {
+    return { reason, now: this.now, events: this.processed };
+  }
+
+  private insert(time: number, handler: Handler, kind: number, data: unknown): EventHandle {
+    if (!Number.isFinite(time)) throw new RangeError(`event time must be finite, got ${time}`);
+    let slot: number;
+    if (this.freeSlots.length > 0) {
+      slot = this.freeSlots.pop()!;
+    } else {
+      slot = this.handlers.length;
+      if (slot >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
+      this.handlers.push(null);
+      this.kinds.push(0);
+      this.data.push(undefined);
+      this.generations.push(0);
+    }
+    this.handlers[slot] = handler;
+    this.kinds[slot] = kind;
+    this.data[slot] = data;
+    this.live++;
+    this.queue.push(time, slot);
+    return this.generations[slot]! * SLOT_BITS + slot;
+  }
+
+  private release(slot: number): void {
+    this.handlers[slot] = null;
+    this.data[slot] = undefined;
+    this.generations[slot] = (this.generations[slot]! + 1) % GENERATIONS;
+    this.freeSlots.push(slot);
+  }
+}

@@ -1,0 +1,116 @@
+import type { Handler, Simulation } from "../engine/simulation.js";
+import { type CounterSnapshot, type ObservedModel, snapshot } from "./counters.js";
+import { Histogram } from "./histogram.js";
+
+/** Where and how often a run is observed. Seconds. */
+export interface RecorderOptions {
+  /** Gauges (queue length) are sampled every this many seconds. Default: 0.1. */
+  probeInterval?: number;
+  /** Rates are counted over consecutive windows of this length. Default: 1. */
+  window?: number;
+  /** Phase boundaries, ascending, from 0; the last phase runs to `end`. */
+  phaseStarts: readonly number[];
+  /** End of the observed run (duration plus drain). */
+  end: number;
+}
+
+const PROBE = 0;
+const WINDOW = 1;
+const PHASE = 2;
+
+/**
+ * Observes a running model on fixed simulated-time grids: gauges every probe interval, counter
+ * deltas every window, snapshots at phase boundaries, and latencies into streaming histograms.
+ * Memory grows with simulated time (grid points), never with the number of requests.
+ */
+export class RunRecorder implements Handler {
+  readonly probeInterval: number;
+  readonly window: number;
+  readonly probeTimes: number[] = [];
+  readonly queueLength: number[][];
+  readonly windowCounts: CounterSnapshot[] = [];
+  readonly windowLatencySum: number[] = [];
+  readonly windowLatencyCount: number[] = [];
+  readonly phaseSnapshots: CounterSnapshot[] = [];
+  readonly phaseLatency: Histogram[];
+  readonly latency = new Histogram();
+  readonly attemptsPerCompletion = new Map<number, number>();
+  private probeIndex = 0;
+  private windowIndex = 0;
+  private lastWindowSnapshot: CounterSnapshot;
+  private phaseIndex = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly model: ObservedModel,
+    readonly options: RecorderOptions,
+  ) {
+    this.probeInterval = options.probeInterval ?? 0.1;
+    this.window = options.window ?? 1;
+    this.queueLength = model.servers.map(() => []);
+    this.phaseLatency = options.phaseStarts.map(() => new Histogram());
+    this.lastWindowSnapshot = snapshot(model);
+    for (const client of model.clients) client.onCompletion((latency, attempts) => this.completed(latency, attempts));
+  }
+
+  /** Schedules the first probe, window and phase events; call before the sources start. */
+  start(): void {
+    this.sim.scheduleAt(0, this, PROBE);
+    this.sim.scheduleAt(Math.min(this.window, this.options.end), this, WINDOW);
+    this.phaseSnapshots.push(snapshot(this.model));
+    const next = this.options.phaseStarts[1];
+    if (next !== undefined) this.sim.scheduleAt(next, this, PHASE);
+  }
+
+  handleEvent(kind: number): void {
+    if (kind === PROBE) this.probe();
+    else if (kind === WINDOW) this.closeWindow();
+    else this.closePhase();
+  }
+
+  /** Closes the last (possibly partial) window and phase; call once the run has reached `end`. */
+  finish(): void {
+    const lastStart = this.windowIndex * this.window;
+    if (lastStart < this.options.end - 1e-9) this.closeWindow();
+    while (this.phaseSnapshots.length <= this.options.phaseStarts.length) this.phaseSnapshots.push(snapshot(this.model));
+  }
+
+  private completed(latency: number, attempts: number): void {
+    this.latency.record(latency);
+    const w = this.windowIndex;
+    this.windowLatencySum[w] = (this.windowLatencySum[w] ?? 0) + latency;
+    this.windowLatencyCount[w] = (this.windowLatencyCount[w] ?? 0) + 1;
+    this.phaseLatency[this.phaseIndex]!.record(latency);
+    this.attemptsPerCompletion.set(attempts, (this.attemptsPerCompletion.get(attempts) ?? 0) + 1);
+  }
+
+  private probe(): void {
+    this.probeTimes.push(this.sim.now);
+    this.model.servers.forEach((s, i) => this.queueLength[i]!.push(s.queueLength));
+    // Times come from the index, not by adding intervals, so the grid does not drift.
+    const next = ++this.probeIndex * this.probeInterval;
+    if (next <= this.options.end + 1e-9) this.sim.scheduleAt(next, this, PROBE);
+  }
+
+  private closeWindow(): void {
+    const now = snapshot(this.model);
+    const prev = this.lastWindowSnapshot;
+    const delta = { ...now };
+    for (const key of Object.keys(now) as (keyof CounterSnapshot)[]) delta[key] = now[key] - prev[key];
+    delta.inFlight = now.inFlight;
+    this.windowCounts.push(delta);
+    this.lastWindowSnapshot = now;
+    this.windowIndex++;
+    const next = Math.min((this.windowIndex + 1) * this.window, this.options.end);
+    if (next > this.sim.now && this.windowIndex * this.window < this.options.end - 1e-9) {
+      this.sim.scheduleAt(next, this, WINDOW);
+    }
+  }
+
+  private closePhase(): void {
+    this.phaseSnapshots.push(snapshot(this.model));
+    this.phaseIndex++;
+    const next = this.options.phaseStarts[this.phaseIndex + 1];
+    if (next !== undefined) this.sim.scheduleAt(next, this, PHASE);
+  }
+}

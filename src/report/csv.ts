@@ -1,0 +1,63 @@
+import type { RunSeries } from "../scenario/run-result.js";
+
+// Rows end with "\n" (not RFC 4180's CRLF) so the files diff cleanly in git; every spreadsheet and
+// CSV reader accepts both. Fields are quoted the RFC 4180 way.
+
+/**
+ * Formats a number with 6 significant digits, never dropping integer digits, without float noise
+ * (0.30000000000000004 -> "0.3") and without exponents; non-finite values print as JavaScript does.
+ */
+export function formatNumber(x: number, significant = 6): string {
+  if (!Number.isFinite(x)) return String(x);
+  if (x === 0) return "0";
+  const integerDigits = Math.floor(Math.log10(Math.abs(x))) + 1;
+  // toFixed accepts at most 100 decimals; 20 is far below anything a simulation measures.
+  const decimals = Math.min(20, Math.max(0, significant - integerDigits));
+  const fixed = x.toFixed(decimals);
+  const trimmed = fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
+  return trimmed === "-0" ? "0" : trimmed;
+}
+
+/** Quotes a field when it holds a comma, a quote or a line break (RFC 4180). */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+function cell(value: number | null | undefined): string {
+  return value == null ? "" : formatNumber(value);
+}
+
+function table(header: string[], rows: string[][]): string {
+  return [header.map(csvField), ...rows].map((r) => `${r.join(",")}\n`).join("");
+}
+
+/** Gauges sampled at each probe time: `time,queue_depth_<server>...`, one row per probe. */
+export function gaugesCsv(series: RunSeries): string {
+  const servers = Object.entries(series.queueDepth);
+  const header = ["time", ...servers.map(([name]) => `queue_depth_${name}`)];
+  const rows = series.probeTimes.map((t, i) => [cell(t), ...servers.map(([, depth]) => cell(depth[i]))]);
+  return table(header, rows);
+}
+
+/** Per-window rates (per second) and mean latency (seconds); an empty cell where there is no value. */
+export function ratesCsv(series: RunSeries): string {
+  const header = [
+    "window_start",
+    "offered_per_s",
+    "throughput_per_s",
+    "goodput_per_s",
+    "timeouts_per_s",
+    "retries_per_s",
+    "latency_mean_s",
+  ];
+  const columns = [
+    series.offered,
+    series.throughput,
+    series.goodput,
+    series.timeouts,
+    series.retries,
+    series.latencyMean,
+  ];
+  const rows = series.windowStarts.map((t, i) => [cell(t), ...columns.map((c) => cell(c[i]))]);
+  return table(header, rows);
+}

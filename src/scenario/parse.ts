@@ -1,0 +1,122 @@
+import { isMap, isNode, LineCounter, parseDocument, type Document } from "yaml";
+import type { z } from "zod";
+import { OptionError } from "../engine/option-error.js";
+import { ScenarioError, type ScenarioIssue } from "./scenario-error.js";
+import { type ScenarioSpec, scenarioSchema } from "./schema.js";
+
+/** Largest scenario file accepted, in characters. */
+export const MAX_SCENARIO_CHARS = 4 * 1024 * 1024;
+
+/** A parsed, schema-checked scenario and a way to point back into its text. */
+export interface ParsedScenario {
+  spec: ScenarioSpec;
+  file: string;
+  /** Turns a field path into an issue located at that field (or its nearest existing parent). */
+  issueAt(path: readonly (string | number)[], message: string): ScenarioIssue;
+}
+
+/** Parses YAML or JSON text (JSON is read as YAML, which keeps line numbers for both). */
+export function parseScenarioText(text: string, file: string): ParsedScenario {
+  if (text.length > MAX_SCENARIO_CHARS) {
+    throw new ScenarioError([
+      { file, line: 0, column: 0, field: "", message: `file is larger than ${MAX_SCENARIO_CHARS} characters` },
+    ]);
+  }
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const locate = (offset: number) => lineCounter.linePos(offset);
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) => {
+        const pos = locate(e.pos[0]);
+        return { file, line: pos.line, column: pos.col, field: "", message: `not valid YAML: ${firstLine(e.message)}` };
+      }),
+    );
+  }
+  const issueAt = (path: readonly (string | number)[], message: string) =>
+    locatedIssue(doc, locate, file, path, message);
+  let data: unknown;
+  try {
+    // The alias cap stops "billion laughs" documents from expanding without bound.
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new ScenarioError([issueAt([], `cannot be read: ${firstLine((e as Error).message)}`)]);
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    throw new ScenarioError([issueAt([], "expected a mapping of scenario fields (name, duration, sources, ...)")]);
+  }
+  const parsed = scenarioSchema.safeParse(data);
+  if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => zodIssue(i, issueAt)));
+  return { spec: parsed.data, file, issueAt };
+}
+
+/** Converts an OptionError thrown while building component `prefix` into a located error. */
+export function optionFailure(parsed: ParsedScenario, prefix: (string | number)[], error: unknown): never {
+  if (error instanceof OptionError) throw new ScenarioError([parsed.issueAt([...prefix, ...error.path], error.message)]);
+  throw error;
+}
+
+function zodIssue(
+  issue: z.core.$ZodIssue,
+  issueAt: (path: readonly (string | number)[], message: string) => ScenarioIssue,
+): ScenarioIssue {
+  const path = issue.path.filter((p): p is string | number => typeof p !== "symbol");
+  switch (issue.code) {
+    case "unrecognized_keys": {
+      const key = issue.keys[0]!;
+      return issueAt([...path, key], `unknown field "${key}"`);
+    }
+    case "invalid_type": {
+      const got = "input" in issue ? describe(issue.input) : "";
+      const what = issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
+      if (got === "nothing") return issueAt(path, `missing required field (expected ${what})`);
+      return issueAt(path, `expected ${what}${got ? `, got ${got}` : ""}`);
+    }
+    case "invalid_union": {
+      const options = (issue as { options?: unknown[] }).options;
+      if (options) return issueAt(path, `expected one of ${options.join(", ")}`);
+      return issueAt(path, issue.message);
+    }
+    case "invalid_value":
+      return issueAt(path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
+    default:
+      return issueAt(path, issue.message);
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === undefined) return "nothing";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value);
+  return text === undefined ? typeof value : text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function locatedIssue(
+  doc: Document,
+  locate: (offset: number) => { line: number; col: number },
+  file: string,
+  path: readonly (string | number)[],
+  message: string,
+): ScenarioIssue {
+  // Walk down as far as the path exists; a missing field is reported at its parent.
+  let node: unknown = doc.contents;
+  for (const key of path) {
+    if (!isNode(node) || !("get" in node)) break;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => isNode(p.key) && (p.key as { value?: unknown }).value === key);
+      if (!pair) break;
+      node = pair.value ?? pair.key;
+      continue;
+    }
+    const next = (node as { get(k: unknown, keep: true): unknown }).get(key, true);
+    if (next === undefined) break;
+    node = next;
+  }
+  const range = isNode(node) ? node.range : undefined;
+  const pos = range ? locate(range[0]) : { line: 0, col: 0 };
+  return { file, line: pos.line, column: pos.col, field: path.join("."), message };
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? text;
+}

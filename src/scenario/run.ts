@@ -1,0 +1,235 @@
+import type { StopReason } from "../engine/simulation.js";
+import { type CounterSnapshot, snapshot } from "../metrics/counters.js";
+import { RunRecorder } from "../metrics/run-recorder.js";
+import { type BuiltModel, buildModel } from "./build.js";
+import type { ParsedScenario } from "./parse.js";
+import type { PhaseStats, RunOutput, RunResult, RunSeries } from "./run-result.js";
+
+/** Overrides for one run. */
+export interface RunScenarioOptions {
+  /** Replaces the scenario's seed. */
+  seed?: number;
+  /** Replaces the scenario's event budget. */
+  maxEvents?: number;
+  /** Replaces the scenario's wall-clock budget (seconds). */
+  maxWallSeconds?: number;
+  /** Wall clock in milliseconds (tests pass a fake one). Default: performance.now. */
+  clock?: () => number;
+}
+
+/** A run stopped by its event or wall-clock budget before reaching its end. */
+export class BudgetExceededError extends Error {
+  constructor(
+    readonly budget: "event-budget" | "wall-budget",
+    readonly simulatedTime: number,
+    readonly end: number,
+    readonly events: number,
+  ) {
+    const which =
+      budget === "event-budget"
+        ? `the event budget (${events} events) ran out; raise it with --max-events or limits.maxEvents in the scenario`
+        : "the wall-clock budget ran out; raise it with --max-wall-seconds or limits.maxWallSeconds in the scenario";
+    super(`run stopped at simulated t=${simulatedTime.toFixed(3)} s of ${end} s: ${which}`);
+    this.name = "BudgetExceededError";
+  }
+}
+
+/** Builds the scenario's model, runs it to its end, and summarises what happened. */
+export function runScenario(parsed: ParsedScenario, options: RunScenarioOptions = {}): RunOutput {
+  const wallStart = performance.now();
+  const model = buildModel(parsed, options.seed);
+  const { sim, settings } = model;
+  const end = settings.duration + settings.drain;
+  const phaseStarts = phaseBoundaries(model);
+  const recorder = new RunRecorder(sim, model, {
+    probeInterval: settings.probeInterval,
+    window: settings.window,
+    phaseStarts,
+    end,
+  });
+  recorder.start();
+  for (const source of model.sources) source.start();
+  const status = sim.run({
+    until: end,
+    maxEvents: options.maxEvents ?? settings.maxEvents,
+    maxWallSeconds: options.maxWallSeconds ?? settings.maxWallSeconds,
+  });
+  if (status.reason === "event-budget" || status.reason === "wall-budget") {
+    throw new BudgetExceededError(status.reason as Exclude<StopReason, "until" | "idle">, status.now, end, status.events);
+  }
+  recorder.finish();
+  const wallSeconds = (performance.now() - wallStart) / 1000;
+  return { result: summarise(model, recorder, phaseStarts, end, wallSeconds), series: seriesOf(model, recorder) };
+}
+
+function phaseBoundaries(model: BuiltModel): number[] {
+  const { duration, drain } = model.settings;
+  const cuts = new Set<number>([0]);
+  for (const s of model.sources) for (const t of s.profile.breakpoints(duration)) cuts.add(t);
+  if (drain > 0) cuts.add(duration);
+  return [...cuts].sort((a, b) => a - b);
+}
+
+function offeredRate(model: BuiltModel, t: number): number {
+  return model.sources.reduce((sum, s) => sum + s.profile.rate(t), 0);
+}
+
+function phaseLabel(model: BuiltModel, start: number, end: number): string {
+  if (start >= model.settings.duration) return "drain";
+  const a = offeredRate(model, start);
+  const b = model.sources.reduce((sum, s) => sum + s.profile.rateJustBefore(end), 0);
+  const fmt = (x: number) => String(Number(x.toFixed(3)));
+  return Math.abs(a - b) < 1e-9 ? `${fmt(a)} req/s` : `${fmt(a)}→${fmt(b)} req/s`;
+}
+
+function summarise(
+  model: BuiltModel,
+  recorder: RunRecorder,
+  phaseStarts: number[],
+  end: number,
+  wallSeconds: number,
+): RunResult {
+  const { settings } = model;
+  const totals = snapshot(model);
+  const allPhases = phaseStarts.map((start, i) => {
+    const phaseEnd = phaseStarts[i + 1] ?? end;
+    return phaseStats(model, recorder, i, start, phaseEnd);
+  });
+  const hasDrain = settings.drain > 0;
+  const phases = hasDrain ? allPhases.slice(0, -1) : allPhases;
+  const firstClient = model.clients[0];
+  const latency = recorder.latency;
+  return {
+    scenario: settings.name,
+    description: settings.description,
+    seed: settings.seed,
+    simulatedSeconds: end,
+    wallSeconds,
+    events: model.sim.events,
+    components: [
+      ...model.sources.map((s) => ({
+        name: s.name,
+        type: "source",
+        settings: { arrivals: s.arrivals, profile: s.profile.spec.kind, until: `${s.until} s` },
+      })),
+      ...model.clients.map((c) => ({
+        name: c.name,
+        type: "client",
+        settings: {
+          target: c.target.name,
+          timeout: `${c.timeout} s`,
+          maxAttempts: String(c.maxAttempts),
+          backoff: c.backoff.label,
+          retryOn: [c.retryOnTimeout && "timeout", c.retryOnError && "error"].filter(Boolean).join(", ") || "nothing",
+          acceptLateResponses: String(c.acceptLateResponses),
+        },
+      })),
+      ...model.servers.map((v) => ({
+        name: v.name,
+        type: "server",
+        settings: {
+          concurrency: String(v.concurrency),
+          serviceTime: v.serviceTime.label,
+          capacity: `${round(v.capacityPerSec)} req/s`,
+          queueCapacity: Number.isFinite(v.queueCapacity) ? String(v.queueCapacity) : "unbounded",
+          dropExpired: String(v.dropExpired),
+        },
+      })),
+    ],
+    capacityPerSec: model.entryServices.reduce((sum, s) => sum + s.capacityPerSec, 0),
+    timeout: firstClient ? firstClient.timeout : null,
+    totals: {
+      requests: totals.arrivals,
+      attempts: totals.attempts,
+      served: totals.served,
+      completions: totals.completions,
+      timeouts: totals.timeouts,
+      retries: totals.retries,
+      gaveUp: totals.gaveUp,
+      wasted: totals.wasted,
+      errors: totals.errors,
+      inFlight: totals.inFlight,
+    },
+    retryAmplification: totals.arrivals > 0 ? totals.attempts / totals.arrivals : 0,
+    timeoutRate: totals.attempts > 0 ? totals.timeouts / totals.attempts : 0,
+    finalQueueDepth: model.servers.reduce((sum, s) => sum + s.queueLength, 0),
+    phases,
+    drain: hasDrain ? allPhases[allPhases.length - 1]! : null,
+    latency: {
+      count: latency.count,
+      mean: latency.mean,
+      p50: latency.quantile(0.5),
+      p90: latency.quantile(0.9),
+      p99: latency.quantile(0.99),
+      max: latency.max,
+    },
+    attemptsPerCompletion: [...recorder.attemptsPerCompletion.entries()]
+      .sort((a, b) => a[0] - b[0])
+      .map(([attempts, count]) => ({ attempts, count })),
+  };
+}
+
+function phaseStats(model: BuiltModel, recorder: RunRecorder, i: number, start: number, end: number): PhaseStats {
+  const a = recorder.phaseSnapshots[i]!;
+  const b = recorder.phaseSnapshots[i + 1]!;
+  const span = end - start;
+  const rate = (key: keyof CounterSnapshot) => (span > 0 ? (b[key] - a[key]) / span : 0);
+  let sum = 0;
+  let n = 0;
+  let max = 0;
+  recorder.probeTimes.forEach((t, k) => {
+    if (t < start - 1e-9 || t >= end - 1e-9) return;
+    let depth = 0;
+    for (const q of recorder.queueLength) depth += q[k]!;
+    sum += depth;
+    n++;
+    max = Math.max(max, depth);
+  });
+  const h = recorder.phaseLatency[i]!;
+  return {
+    label: phaseLabel(model, start, end),
+    start,
+    end,
+    offeredPerSec: rate("arrivals"),
+    throughputPerSec: rate("served"),
+    goodputPerSec: rate("completions"),
+    timeoutsPerSec: rate("timeouts"),
+    retriesPerSec: rate("retries"),
+    queueDepthMean: n > 0 ? sum / n : 0,
+    queueDepthMax: max,
+    latencyP50: h.quantile(0.5),
+    latencyP99: h.quantile(0.99),
+  };
+}
+
+function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
+  const w = recorder.window;
+  const counts = recorder.windowCounts;
+  const per = (key: keyof CounterSnapshot) =>
+    counts.map((c, i) => c[key] / windowSpan(i, w, model.settings.duration + model.settings.drain));
+  return {
+    probeInterval: recorder.probeInterval,
+    probeTimes: recorder.probeTimes,
+    queueDepth: Object.fromEntries(model.servers.map((s, i) => [s.name, recorder.queueLength[i]!])),
+    window: w,
+    windowStarts: counts.map((_, i) => i * w),
+    offered: per("arrivals"),
+    throughput: per("served"),
+    goodput: per("completions"),
+    timeouts: per("timeouts"),
+    retries: per("retries"),
+    latencyMean: counts.map((_, i) => {
+      const n = recorder.windowLatencyCount[i] ?? 0;
+      return n > 0 ? recorder.windowLatencySum[i]! / n : null;
+    }),
+    latencyHistogram: recorder.latency.count > 0 ? recorder.latency.rebin(0, Math.max(recorder.latency.max ?? 0, 1e-9) * 1.0001, 50) : [],
+  };
+}
+
+function windowSpan(i: number, w: number, end: number): number {
+  return Math.min(w, end - i * w);
+}
+
+function round(x: number): number {
+  return Number(x.toFixed(3));
+}

@@ -72,7 +72,8 @@ function reference(name: string, color: string, value: number, xMax: number): Li
 
 /** An invisible series that only carries the phase shading, so every time chart shares it. */
 function phaseMarks(result: RunResult): LineSeriesOption {
-  const band = (p: PhaseStats, color: string) => [
+  type Areas = NonNullable<NonNullable<LineSeriesOption["markArea"]>["data"]>;
+  const band = (p: PhaseStats, color: string): Areas[number] => [
     { name: p.label, xAxis: p.start, itemStyle: { color } },
     { xAxis: p.end },
   ];
@@ -85,14 +86,14 @@ function phaseMarks(result: RunResult): LineSeriesOption {
     markArea: {
       silent: true,
       label: { position: "insideTop", fontSize: 10, color: "#555555", distance: 2 },
-      data: areas as NonNullable<LineSeriesOption["markArea"]>["data"],
+      data: areas,
     },
   };
 }
 
 /** An x-axis with its unit in the name; `extra` sets the type-specific parts. */
 function xAxis(name: string, extra: XAXisComponentOption): XAXisComponentOption {
-  return { name, nameLocation: "middle", nameGap: 28, ...extra } as XAXisComponentOption;
+  return { name, nameLocation: "middle", nameGap: 28, ...extra };
 }
 
 /** The skeleton every chart shares: title, legend, grid, tooltip, y-axis. */
@@ -108,7 +109,10 @@ function frame(
     backgroundColor: "#ffffff",
     textStyle: { fontFamily: FONT, color: TEXT },
     title: { text: title, left: 8, top: 6, textStyle: { fontSize: 14, fontWeight: "bold", color: TEXT } },
-    legend: named.length > 1 ? { data: named, right: 16, top: 8, itemGap: 16, itemWidth: 18, itemHeight: 8 } : { show: false },
+    legend:
+      named.length > 1
+        ? { data: named, right: 16, top: 8, itemGap: 16, itemWidth: 18, itemHeight: 8 }
+        : { show: false },
     tooltip: { trigger: "axis" },
     grid: { left: 64, right: 24, top: 48, bottom: 52 },
     xAxis: x,
@@ -151,7 +155,12 @@ export function chartOptions(output: RunOutput): ChartSpec[] {
   const mid = series.windowStarts.map((t) => t + series.window / 2);
   const perWindow = (values: (number | null)[], scale = 1): Point[] =>
     mid.map((t, i) => [t, values[i] == null ? null : values[i]! * scale]);
-  const capacity = reference(`capacity (${short(result.capacityPerSec)} req/s)`, COLOR.capacity, result.capacityPerSec, end);
+  const capacity = reference(
+    `capacity (${short(result.capacityPerSec)} req/s)`,
+    COLOR.capacity,
+    result.capacityPerSec,
+    end,
+  );
   const timeoutMs = result.timeout === null ? null : result.timeout * 1000;
 
   const servers = Object.entries(series.queueDepth).map(([name, depth], i) =>
@@ -163,7 +172,8 @@ export function chartOptions(output: RunOutput): ChartSpec[] {
   );
 
   const latency = [line("mean latency", COLOR.latency, perWindow(series.latencyMean, 1000))];
-  if (timeoutMs !== null) latency.push(reference(`timeout (${short(timeoutMs)} ms)`, COLOR.timeout, timeoutMs, end));
+  if (timeoutMs !== null)
+    latency.push(reference(`timeout (${short(timeoutMs)} ms)`, COLOR.timeout, timeoutMs, end));
 
   return [
     timeChart(result, "load-profile", "Offered load", "offered (req/s)", [

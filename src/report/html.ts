@@ -109,7 +109,7 @@ function requestFlow(r: RunResult): string {
   ];
   const numeric = [false, true, false];
   const rows = lines.map((l) => row(l, numeric));
-  return `<table>${head(["", "Count", ""], numeric)}<tbody>\n${rows.join("\n")}\n</tbody></table>`;
+  return `<table>${head(["Measure", "Value", "Meaning"], numeric)}<tbody>\n${rows.join("\n")}\n</tbody></table>`;
 }
 
 function phases(r: RunResult): string {
@@ -145,7 +145,10 @@ export function reportHtml(output: RunOutput, svgs: ReportSvg[]): string {
   const r = output.result;
   const name = escapeHtml(r.scenario);
   const figures = svgs
-    .map((s) => `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`)
+    .map(
+      (s) =>
+        `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
+    )
     .join("\n");
   return `<!doctype html>
 <html lang="en">

@@ -41,7 +41,9 @@ function makeSeries(): RunSeries {
   const goodput = windowStarts.map((t, i) => (t < 11 ? throughput[i]! : t < 18 ? 4.5 : 1));
   // The last window saw no completion: its mean latency is null and must show as a gap.
   const latencyMean = windowStarts.map((t) => (t === 19 ? null : t < 10 ? 0.1 + t / 1000 : 0.45));
-  const depth = probeTimes.map((t) => (t < 10 ? 1 : t < 16 ? 1 + (t - 10) * 6 : Math.max(0, 37 - (t - 16) * 10)));
+  const depth = probeTimes.map((t) =>
+    t < 10 ? 1 : t < 16 ? 1 + (t - 10) * 6 : Math.max(0, 37 - (t - 16) * 10),
+  );
   return {
     probeInterval: PROBE,
     probeTimes,

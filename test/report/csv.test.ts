@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { csvField, formatNumber, gaugesCsv, ratesCsv } from "../../src/report/csv.js";
+import { fixtureOutput } from "./fixture.js";
+
+const lines = (csv: string) => csv.trimEnd().split("\n");
+
+describe("formatNumber", () => {
+  it("prints six significant digits without float noise or exponents", () => {
+    expect(formatNumber(0.1 + 0.2)).toBe("0.3");
+    expect(formatNumber(20)).toBe("20");
+    expect(formatNumber(1 / 3)).toBe("0.333333");
+    expect(formatNumber(1234.56789)).toBe("1234.57");
+    expect(formatNumber(123456789)).toBe("123456789");
+    expect(formatNumber(0.000123456789)).toBe("0.000123457");
+    expect(formatNumber(1e-7)).toBe("0.0000001");
+    expect(formatNumber(-0.5)).toBe("-0.5");
+    expect(formatNumber(-1e-30)).toBe("0");
+    expect(formatNumber(0.9999999)).toBe("1");
+  });
+});
+
+describe("csvField", () => {
+  it("quotes commas, quotes and line breaks the RFC 4180 way", () => {
+    expect(csvField("plain")).toBe("plain");
+    expect(csvField("a,b")).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField("two\nlines")).toBe('"two\nlines"');
+  });
+});
+
+describe("gaugesCsv", () => {
+  const out = fixtureOutput();
+
+  it("has a time column, one column per server and one row per probe", () => {
+    const rows = lines(gaugesCsv(out.series));
+    expect(rows[0]).toBe("time,queue_depth_server");
+    expect(rows).toHaveLength(1 + out.series.probeTimes.length);
+    expect(rows[1]).toBe("0,1");
+    expect(rows[25]).toBe("12,13");
+  });
+
+  it("quotes server names that need it", () => {
+    const series = { ...out.series, queueDepth: { 'db "main", eu': [1, 2], api: [3] } };
+    series.probeTimes = [0, 0.5];
+    expect(gaugesCsv(series)).toBe('time,"queue_depth_db ""main"", eu",queue_depth_api\n0,1,3\n0.5,2,\n');
+  });
+
+  it("matches the snapshot", () => {
+    expect(gaugesCsv(out.series)).toMatchSnapshot();
+  });
+});
+
+describe("ratesCsv", () => {
+  const out = fixtureOutput();
+  const rows = lines(ratesCsv(out.series));
+
+  it("has the documented header and one row per window", () => {
+    expect(rows[0]).toBe(
+      "window_start,offered_per_s,throughput_per_s,goodput_per_s,timeouts_per_s,retries_per_s,latency_mean_s",
+    );
+    expect(rows).toHaveLength(1 + out.series.windowStarts.length);
+    expect(rows[1]).toBe("0,9,9,9,0,0,0.1");
+  });
+
+  it("leaves the cell empty where latency is null", () => {
+    expect(rows.at(-1)).toBe("19,0,2,1,0,0,");
+  });
+
+  it("matches the snapshot", () => {
+    expect(ratesCsv(out.series)).toMatchSnapshot();
+  });
+});

@@ -35,7 +35,7 @@ export function checkNumber(
     const lo = Number.isFinite(min) ? `${exclusiveMin ? ">" : ">="} ${min}` : "";
     const hi = Number.isFinite(max) ? `<= ${max}` : "";
     const range = [lo, hi].filter(Boolean).join(" and ");
-    throw new OptionError([name], `expected ${kind}${range ? ` ${range}` : ""}, got ${JSON.stringify(value) ?? String(value)}`);
+    throw new OptionError([name], `expected ${kind}${range ? ` ${range}` : ""}, got ${describeValue(value)}`);
   }
   return value as number;
 }
@@ -53,4 +53,12 @@ export function within<T>(prefix: (string | number)[], fn: () => T): T {
 export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== "boolean") throw new OptionError([name], `expected true or false, got ${JSON.stringify(value)}`);
   return value;
+}
+
+/** A value as an error message shows it: NaN and Infinity by name, strings quoted, long text cut. */
+export function describeValue(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }

@@ -1,6 +1,6 @@
 import { isMap, isNode, LineCounter, parseDocument, type Document } from "yaml";
 import type { z } from "zod";
-import { OptionError } from "../engine/option-error.js";
+import { describeValue, OptionError } from "../engine/option-error.js";
 import { ScenarioError, type ScenarioIssue } from "./scenario-error.js";
 import { type ScenarioSpec, scenarioSchema } from "./schema.js";
 
@@ -45,7 +45,7 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
     throw new ScenarioError([issueAt([], "expected a mapping of scenario fields (name, duration, sources, ...)")]);
   }
-  const parsed = scenarioSchema.safeParse(data);
+  const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => zodIssue(i, issueAt)));
   return { spec: parsed.data, file, issueAt };
 }
@@ -67,10 +67,10 @@ function zodIssue(
       return issueAt([...path, key], `unknown field "${key}"`);
     }
     case "invalid_type": {
-      const got = "input" in issue ? describe(issue.input) : "";
+      const got = issue.input === undefined ? "nothing" : describeValue(issue.input);
       const what = issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
       if (got === "nothing") return issueAt(path, `missing required field (expected ${what})`);
-      return issueAt(path, `expected ${what}${got ? `, got ${got}` : ""}`);
+      return issueAt(path, `expected ${what}, got ${got}`);
     }
     case "invalid_union": {
       const options = (issue as { options?: unknown[] }).options;
@@ -82,13 +82,6 @@ function zodIssue(
     default:
       return issueAt(path, issue.message);
   }
-}
-
-function describe(value: unknown): string {
-  if (value === undefined) return "nothing";
-  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  const text = JSON.stringify(value);
-  return text === undefined ? typeof value : text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
 function locatedIssue(

@@ -25,7 +25,10 @@ function mm1(rho, targetEvents) {
   let id = 0;
   const call = { id: 0, deadline: Number.POSITIVE_INFINITY, reply: () => true };
   const sink = { name: "sink", request: () => server.accept({ ...call, id: id++ }) };
-  const source = new Source(sim, "arrivals", sink, { profile: { kind: "constant", rate: rho }, arrivals: "poisson" });
+  const source = new Source(sim, "arrivals", sink, {
+    profile: { kind: "constant", rate: rho },
+    arrivals: "poisson",
+  });
   source.start();
   const checkpoints = [];
   const chunk = targetEvents / 5;
@@ -40,7 +43,14 @@ function mm1(rho, targetEvents) {
     checkpoints.push({ events: sim.events, requestsDone: server.stats.served, heapMB: mb(heapAfterGc()) });
   }
   const wall = (performance.now() - t0) / 1000;
-  return { events: sim.events, seconds: runMs / 1000, wall, eventsPerSec: sim.events / (runMs / 1000), peakRss, checkpoints };
+  return {
+    events: sim.events,
+    seconds: runMs / 1000,
+    wall,
+    eventsPerSec: sim.events / (runMs / 1000),
+    peakRss,
+    checkpoints,
+  };
 }
 
 /** The retry-storm scenario with rates x100 and times / 100, same 110 simulated seconds. */
@@ -77,7 +87,10 @@ console.log(
   `M/M/1 rho=0.9: ${m.events.toLocaleString()} events in ${m.seconds.toFixed(2)} s = ${(m.eventsPerSec / 1e6).toFixed(2)} M events/s; peak RSS ${mb(m.peakRss)} MB`,
 );
 console.log("  heap after GC at checkpoints (should stay flat as finished requests pile up):");
-for (const c of m.checkpoints) console.log(`    ${c.events.toLocaleString()} events, ${c.requestsDone.toLocaleString()} served: ${c.heapMB} MB`);
+for (const c of m.checkpoints)
+  console.log(
+    `    ${c.events.toLocaleString()} events, ${c.requestsDone.toLocaleString()} served: ${c.heapMB} MB`,
+  );
 
 retryStormScaled(10);
 const r = retryStormScaled(100);

@@ -20,7 +20,8 @@ function integer(name: string, min: number) {
 function positive(name: string) {
   return (value: string) => {
     const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a number > 0, got "${value}"`);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${name} must be a number > 0, got "${value}"`);
     return n;
   };
 }
@@ -28,7 +29,9 @@ function positive(name: string) {
 /** Builds the `metastable` command tree; output goes through the given writers (tests capture them). */
 export function buildProgram(out: (s: string) => void, err: (s: string) => void): Command {
   const program = new Command("metastable")
-    .description("Simulate distributed systems under triggers and find out whether they get stuck (metastable failures).")
+    .description(
+      "Simulate distributed systems under triggers and find out whether they get stuck (metastable failures).",
+    )
     .version("0.1.0")
     .showHelpAfterError("(add --help for usage)")
     .configureOutput({ writeOut: out, writeErr: err })
@@ -37,12 +40,20 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .command("run")
     .description("Run a scenario file (YAML or JSON) and print a summary, JSON, or write a report folder.")
     .argument("<scenario>", "path to the scenario file, e.g. scenarios/retry-storm.yaml")
-    .addOption(new Option("--seed <n>", "root seed (replaces the scenario's)").argParser(integer("--seed", 0)))
+    .addOption(
+      new Option("--seed <n>", "root seed (replaces the scenario's)").argParser(integer("--seed", 0)),
+    )
     .option("--out <dir>", "write result.json, gauges.csv, rates.csv, eight SVG charts and report.html here")
     .option("--json", "print the result as one JSON document instead of the text summary")
-    .addOption(new Option("--max-events <n>", "event budget (stop a runaway model)").argParser(integer("--max-events", 1)))
     .addOption(
-      new Option("--max-wall-seconds <s>", "wall-clock budget in seconds").argParser(positive("--max-wall-seconds")),
+      new Option("--max-events <n>", "event budget (stop a runaway model)").argParser(
+        integer("--max-events", 1),
+      ),
+    )
+    .addOption(
+      new Option("--max-wall-seconds <s>", "wall-clock budget in seconds").argParser(
+        positive("--max-wall-seconds"),
+      ),
     )
     .addHelpText(
       "after",
@@ -53,14 +64,23 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
 }
 
 /** Runs the CLI and returns its exit code; never throws. */
-export function main(argv: string[], out = (s: string) => void process.stdout.write(s), err = (s: string) => void process.stderr.write(s)): number {
+export function main(
+  argv: string[],
+  out = (s: string) => void process.stdout.write(s),
+  err = (s: string) => void process.stderr.write(s),
+): number {
   const program = buildProgram(out, err);
   try {
     program.parse(argv, { from: "user" });
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return EXIT.ok;
+      if (
+        e.code === "commander.helpDisplayed" ||
+        e.code === "commander.version" ||
+        e.code === "commander.help"
+      )
+        return EXIT.ok;
       return EXIT.badInput;
     }
     if (e instanceof ScenarioError) {
@@ -71,7 +91,9 @@ export function main(argv: string[], out = (s: string) => void process.stdout.wr
       err(`error: ${e.message}\n`);
       return EXIT.badInput;
     }
-    err(`internal error: ${(e as Error)?.message ?? String(e)}\n(set METASTABLE_DEBUG=1 for the stack trace)\n`);
+    err(
+      `internal error: ${(e as Error)?.message ?? String(e)}\n(set METASTABLE_DEBUG=1 for the stack trace)\n`,
+    );
     if (process.env.METASTABLE_DEBUG) err(`${(e as Error)?.stack}\n`);
     return EXIT.internal;
   }

@@ -3,12 +3,12 @@ import { chartOptions } from "../report/charts.js";
 import { gaugesCsv, ratesCsv } from "../report/csv.js";
 import { reportHtml } from "../report/html.js";
 import { renderSvg } from "../report/svg.js";
-import { parseScenarioText, type ParsedScenario } from "../scenario/parse.js";
-import type { RunOutput } from "../scenario/run-result.js";
+import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
+import type { RunOutput } from "../scenario/run-result.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
-import { UsageError } from "./usage-error.js";
 import { formatSummary } from "./summary.js";
+import { UsageError } from "./usage-error.js";
 import { writeFilesAtomically } from "./write-output.js";
 
 /** Flags of `metastable run`. */
@@ -27,7 +27,12 @@ export function readScenarioFile(path: string): ParsedScenario {
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a folder, not a file" : (e as Error).message;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a folder, not a file"
+          : (e as Error).message;
     throw new ScenarioError([{ file: path, line: 0, column: 0, field: "", message: why }]);
   }
   return parseScenarioText(text, path);
@@ -35,7 +40,11 @@ export function readScenarioFile(path: string): ParsedScenario {
 
 /** Every file `--out` writes, by name. */
 export function outputFiles(output: RunOutput): Record<string, string> {
-  const charts = chartOptions(output).map((spec) => ({ id: spec.id, title: spec.title, svg: renderSvg(spec) }));
+  const charts = chartOptions(output).map((spec) => ({
+    id: spec.id,
+    title: spec.title,
+    svg: renderSvg(spec),
+  }));
   const files: Record<string, string> = {
     "result.json": `${JSON.stringify(output.result, null, 2)}\n`,
     "gauges.csv": gaugesCsv(output.series),

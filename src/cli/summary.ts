@@ -48,7 +48,19 @@ export function formatSummary(r: RunResult): string {
 }
 
 function phaseTable(phases: PhaseStats[]): string {
-  const head = ["phase", "time (s)", "offered", "goodput", "thruput", "timeouts", "retries", "queue", "q max", "p50 ms", "p99 ms"];
+  const head = [
+    "phase",
+    "time (s)",
+    "offered",
+    "goodput",
+    "thruput",
+    "timeouts",
+    "retries",
+    "queue",
+    "q max",
+    "p50 ms",
+    "p99 ms",
+  ];
   const rows = phases.map((p) => [
     p.label,
     `${fmt(p.start)}–${fmt(p.end)}`,

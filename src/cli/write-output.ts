@@ -13,7 +13,8 @@ export function writeFilesAtomically(dir: string, files: Record<string, string>)
   const scratch = mkdtempSync(join(parent, ".metastable-tmp-"));
   try {
     for (const [name, content] of Object.entries(files)) {
-      if (name.includes("/") || name.includes("\\") || name.startsWith(".")) throw new Error(`bad output file name ${name}`);
+      if (name.includes("/") || name.includes("\\") || name.startsWith("."))
+        throw new Error(`bad output file name ${name}`);
       writeFileSync(join(scratch, name), content);
     }
     mkdirSync(target, { recursive: true });

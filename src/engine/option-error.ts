@@ -22,7 +22,12 @@ export class OptionError extends Error {
 export function checkNumber(
   name: string,
   value: unknown,
-  { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, integer = false, exclusiveMin = false } = {},
+  {
+    min = Number.NEGATIVE_INFINITY,
+    max = Number.POSITIVE_INFINITY,
+    integer = false,
+    exclusiveMin = false,
+  } = {},
 ): number {
   const ok =
     typeof value === "number" &&
@@ -51,7 +56,8 @@ export function within<T>(prefix: (string | number)[], fn: () => T): T {
 
 /** Throws an OptionError for `name` unless `value` is a boolean. */
 export function checkBoolean(name: string, value: unknown): boolean {
-  if (typeof value !== "boolean") throw new OptionError([name], `expected true or false, got ${JSON.stringify(value)}`);
+  if (typeof value !== "boolean")
+    throw new OptionError([name], `expected true or false, got ${JSON.stringify(value)}`);
   return value;
 }
 

@@ -59,7 +59,9 @@ export function createStream(rootSeed: number, name: string): RandomStream {
   const hi = Math.floor(rootSeed / 2 ** 32) >>> 0;
   const words: [number, number, number, number] = [0, 0, 0, 0];
   for (let k = 0; k < 4; k++) {
-    const w = mix32(hashName(name, k) ^ mix32(lo + Math.imul(k + 1, 0x9e3779b9)) ^ mix32(hi ^ (k * 0x7f4a7c15)));
+    const w = mix32(
+      hashName(name, k) ^ mix32(lo + Math.imul(k + 1, 0x9e3779b9)) ^ mix32(hi ^ (k * 0x7f4a7c15)),
+    );
     words[k] = w | 0;
   }
   // An all-zero state would emit zeros forever.

@@ -129,7 +129,8 @@ export class Simulation {
   run(options: RunOptions = {}): RunStatus {
     const until = options.until ?? Number.POSITIVE_INFINITY;
     const maxEvents = options.maxEvents ?? Number.POSITIVE_INFINITY;
-    const wallLimitMs = options.maxWallSeconds === undefined ? Number.POSITIVE_INFINITY : options.maxWallSeconds * 1000;
+    const wallLimitMs =
+      options.maxWallSeconds === undefined ? Number.POSITIVE_INFINITY : options.maxWallSeconds * 1000;
     if (Number.isNaN(until) || !(maxEvents >= 0) || !(wallLimitMs >= 0)) {
       throw new RangeError("run: until, maxEvents and maxWallSeconds must be numbers >= 0");
     }

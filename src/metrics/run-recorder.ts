@@ -50,7 +50,8 @@ export class RunRecorder implements Handler {
     this.queueLength = model.servers.map(() => []);
     this.phaseLatency = options.phaseStarts.map(() => new Histogram());
     this.lastWindowSnapshot = snapshot(model);
-    for (const client of model.clients) client.onCompletion((latency, attempts) => this.completed(latency, attempts));
+    for (const client of model.clients)
+      client.onCompletion((latency, attempts) => this.completed(latency, attempts));
   }
 
   /** Schedules the first probe, window and phase events; call before the sources start. */
@@ -72,7 +73,8 @@ export class RunRecorder implements Handler {
   finish(): void {
     const lastStart = this.windowIndex * this.window;
     if (lastStart < this.options.end - 1e-9) this.closeWindow();
-    while (this.phaseSnapshots.length <= this.options.phaseStarts.length) this.phaseSnapshots.push(snapshot(this.model));
+    while (this.phaseSnapshots.length <= this.options.phaseStarts.length)
+      this.phaseSnapshots.push(snapshot(this.model));
   }
 
   private completed(latency: number, attempts: number): void {
@@ -86,7 +88,9 @@ export class RunRecorder implements Handler {
 
   private probe(): void {
     this.probeTimes.push(this.sim.now);
-    this.model.servers.forEach((s, i) => this.queueLength[i]!.push(s.queueLength));
+    this.model.servers.forEach((s, i) => {
+      this.queueLength[i]!.push(s.queueLength);
+    });
     // Times come from the index, not by adding intervals, so the grid does not drift.
     const next = ++this.probeIndex * this.probeInterval;
     if (next <= this.options.end + 1e-9) this.sim.scheduleAt(next, this, PROBE);

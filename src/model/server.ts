@@ -41,9 +41,10 @@ export interface ServerStats {
 const DONE = 0;
 
 // What a worker is doing: carried as the completion event's data, so no lookup is needed.
+// Jobs are recycled (at most `concurrency` exist) so serving allocates nothing.
 interface Job {
-  readonly call: Call;
-  readonly startedAt: number;
+  call: Call | null;
+  startedAt: number;
 }
 
 /** A FIFO queue in front of `concurrency` identical workers. */
@@ -63,6 +64,7 @@ export class Server implements Handler, Service {
   readonly dropExpired: boolean;
   private readonly waiting = new RingQueue<Call>();
   private busy = 0;
+  private readonly idleJobs: Job[] = [];
   private readonly rng: RandomStream;
 
   constructor(
@@ -114,8 +116,11 @@ export class Server implements Handler, Service {
   }
 
   handleEvent(_kind: number, data: unknown): void {
-    const { call, startedAt } = data as Job;
-    const spent = this.sim.now - startedAt;
+    const job = data as Job;
+    const call = job.call!;
+    const spent = this.sim.now - job.startedAt;
+    job.call = null;
+    this.idleJobs.push(job);
     this.busy--;
     this.stats.served++;
     this.stats.busySeconds += spent;
@@ -137,7 +142,9 @@ export class Server implements Handler, Service {
       return;
     }
     this.busy++;
-    const job: Job = { call, startedAt: this.sim.now };
+    const job = this.idleJobs.pop() ?? { call: null, startedAt: 0 };
+    job.call = call;
+    job.startedAt = this.sim.now;
     this.sim.schedule(this.serviceTime.sample(this.rng), this, DONE, job);
   }
 }

@@ -1,11 +1,11 @@
 import { createDistribution } from "../engine/distributions.js";
 import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import { Simulation } from "../engine/simulation.js";
+import type { ObservedModel } from "../metrics/counters.js";
 import type { Service } from "../model/call.js";
 import { Client } from "../model/client.js";
 import { Source } from "../model/load/source.js";
 import { Server } from "../model/server.js";
-import type { ObservedModel } from "../metrics/counters.js";
 import { optionFailure, type ParsedScenario } from "./parse.js";
 import type { ScenarioSpec } from "./schema.js";
 
@@ -81,7 +81,8 @@ export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
   };
   const refError = (at: (string | number)[], target: string, kind: string, names: string[]) =>
     guard(at, () => {
-      const known = names.length > 0 ? `; the ${kind} are: ${names.join(", ")}` : `; the scenario has no ${kind}`;
+      const known =
+        names.length > 0 ? `; the ${kind} are: ${names.join(", ")}` : `; the scenario has no ${kind}`;
       throw new OptionError([], `no ${kind.replace(/s$/, "")} named "${target}"${known}`);
     });
 
@@ -95,7 +96,9 @@ export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
   }
   const clients = new Map<string, Client>();
   for (const [name, c] of Object.entries(spec.clients)) {
-    const target = servers.get(c.target) ?? refError(["clients", name, "target"], c.target, "servers", [...servers.keys()]);
+    const target =
+      servers.get(c.target) ??
+      refError(["clients", name, "target"], c.target, "servers", [...servers.keys()]);
     clients.set(
       name,
       guard(["clients", name], () => new Client(sim, name, target, c)),
@@ -103,10 +106,24 @@ export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
   }
   const sources: Source[] = [];
   for (const [name, s] of Object.entries(spec.sources)) {
-    const target = clients.get(s.target) ?? refError(["sources", name, "target"], s.target, "clients", [...clients.keys()]);
-    sources.push(guard(["sources", name], () => new Source(sim, name, target, { ...s, until: settings.duration })));
+    const target =
+      clients.get(s.target) ??
+      refError(["sources", name, "target"], s.target, "clients", [...clients.keys()]);
+    sources.push(
+      guard(["sources", name], () => new Source(sim, name, target, { ...s, until: settings.duration })),
+    );
   }
-  if (sources.length === 0) guard(["sources"], () => { throw new OptionError([], "expected at least one source"); });
+  if (sources.length === 0)
+    guard(["sources"], () => {
+      throw new OptionError([], "expected at least one source");
+    });
   const entryServices = [...new Set(sources.map((s) => clients.get(spec.sources[s.name]!.target)!.target))];
-  return { sim, settings, sources, clients: [...clients.values()], servers: [...servers.values()], entryServices };
+  return {
+    sim,
+    settings,
+    sources,
+    clients: [...clients.values()],
+    servers: [...servers.values()],
+    entryServices,
+  };
 }

@@ -1,4 +1,4 @@
-import { isMap, isNode, LineCounter, parseDocument, type Document } from "yaml";
+import { type Document, isMap, isNode, LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { describeValue, OptionError } from "../engine/option-error.js";
 import { ScenarioError, type ScenarioIssue } from "./scenario-error.js";
@@ -19,7 +19,13 @@ export interface ParsedScenario {
 export function parseScenarioText(text: string, file: string): ParsedScenario {
   if (text.length > MAX_SCENARIO_CHARS) {
     throw new ScenarioError([
-      { file, line: 0, column: 0, field: "", message: `file is larger than ${MAX_SCENARIO_CHARS} characters` },
+      {
+        file,
+        line: 0,
+        column: 0,
+        field: "",
+        message: `file is larger than ${MAX_SCENARIO_CHARS} characters`,
+      },
     ]);
   }
   const lineCounter = new LineCounter();
@@ -29,7 +35,13 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
     throw new ScenarioError(
       doc.errors.map((e) => {
         const pos = locate(e.pos[0]);
-        return { file, line: pos.line, column: pos.col, field: "", message: `not valid YAML: ${firstLine(e.message)}` };
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          field: "",
+          message: `not valid YAML: ${firstLine(e.message)}`,
+        };
       }),
     );
   }
@@ -43,7 +55,9 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
     throw new ScenarioError([issueAt([], `cannot be read: ${firstLine((e as Error).message)}`)]);
   }
   if (data === null || typeof data !== "object" || Array.isArray(data)) {
-    throw new ScenarioError([issueAt([], "expected a mapping of scenario fields (name, duration, sources, ...)")]);
+    throw new ScenarioError([
+      issueAt([], "expected a mapping of scenario fields (name, duration, sources, ...)"),
+    ]);
   }
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => zodIssue(i, issueAt)));
@@ -52,7 +66,8 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
 
 /** Converts an OptionError thrown while building component `prefix` into a located error. */
 export function optionFailure(parsed: ParsedScenario, prefix: (string | number)[], error: unknown): never {
-  if (error instanceof OptionError) throw new ScenarioError([parsed.issueAt([...prefix, ...error.path], error.message)]);
+  if (error instanceof OptionError)
+    throw new ScenarioError([parsed.issueAt([...prefix, ...error.path], error.message)]);
   throw error;
 }
 
@@ -68,7 +83,12 @@ function zodIssue(
     }
     case "invalid_type": {
       const got = issue.input === undefined ? "nothing" : describeValue(issue.input);
-      const what = issue.expected === "object" ? "a mapping" : issue.expected === "array" ? "a list" : `a ${issue.expected}`;
+      const what =
+        issue.expected === "object"
+          ? "a mapping"
+          : issue.expected === "array"
+            ? "a list"
+            : `a ${issue.expected}`;
       if (got === "nothing") return issueAt(path, `missing required field (expected ${what})`);
       return issueAt(path, `expected ${what}, got ${got}`);
     }

@@ -55,11 +55,19 @@ export function runScenario(parsed: ParsedScenario, options: RunScenarioOptions 
     maxWallSeconds: options.maxWallSeconds ?? settings.maxWallSeconds,
   });
   if (status.reason === "event-budget" || status.reason === "wall-budget") {
-    throw new BudgetExceededError(status.reason as Exclude<StopReason, "until" | "idle">, status.now, end, status.events);
+    throw new BudgetExceededError(
+      status.reason as Exclude<StopReason, "until" | "idle">,
+      status.now,
+      end,
+      status.events,
+    );
   }
   recorder.finish();
   const wallSeconds = (performance.now() - wallStart) / 1000;
-  return { result: summarise(model, recorder, phaseStarts, end, wallSeconds), series: seriesOf(model, recorder) };
+  return {
+    result: summarise(model, recorder, phaseStarts, end, wallSeconds),
+    series: seriesOf(model, recorder),
+  };
 }
 
 function phaseBoundaries(model: BuiltModel): number[] {
@@ -120,7 +128,9 @@ function summarise(
           timeout: `${c.timeout} s`,
           maxAttempts: String(c.maxAttempts),
           backoff: c.backoff.label,
-          retryOn: [c.retryOnTimeout && "timeout", c.retryOnError && "error"].filter(Boolean).join(", ") || "nothing",
+          retryOn:
+            [c.retryOnTimeout && "timeout", c.retryOnError && "error"].filter(Boolean).join(", ") ||
+            "nothing",
           acceptLateResponses: String(c.acceptLateResponses),
         },
       })),
@@ -169,7 +179,13 @@ function summarise(
   };
 }
 
-function phaseStats(model: BuiltModel, recorder: RunRecorder, i: number, start: number, end: number): PhaseStats {
+function phaseStats(
+  model: BuiltModel,
+  recorder: RunRecorder,
+  i: number,
+  start: number,
+  end: number,
+): PhaseStats {
   const a = recorder.phaseSnapshots[i]!;
   const b = recorder.phaseSnapshots[i + 1]!;
   const span = end - start;
@@ -222,7 +238,10 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
       const n = recorder.windowLatencyCount[i] ?? 0;
       return n > 0 ? recorder.windowLatencySum[i]! / n : null;
     }),
-    latencyHistogram: recorder.latency.count > 0 ? recorder.latency.rebin(0, Math.max(recorder.latency.max ?? 0, 1e-9) * 1.0001, 50) : [],
+    latencyHistogram:
+      recorder.latency.count > 0
+        ? recorder.latency.rebin(0, Math.max(recorder.latency.max ?? 0, 1e-9) * 1.0001, 50)
+        : [],
   };
 }
 

@@ -11,7 +11,9 @@ export const distributionSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("constant"), value: num }).strict(),
   z.object({ kind: z.literal("uniform"), min: num, max: num }).strict(),
   z.object({ kind: z.literal("exponential"), mean: num }).strict(),
-  z.object({ kind: z.literal("normal"), mean: num, stddev: num, min: num.optional(), max: num.optional() }).strict(),
+  z
+    .object({ kind: z.literal("normal"), mean: num, stddev: num, min: num.optional(), max: num.optional() })
+    .strict(),
   z.object({ kind: z.literal("lognormal"), mean: num, stddev: num }).strict(),
   z.object({ kind: z.literal("pareto"), scale: num, shape: num }).strict(),
   z.object({ kind: z.literal("weibull"), scale: num, shape: num }).strict(),
@@ -35,7 +37,9 @@ type ProfileInput =
 export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
   z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("constant"), rate: num }).strict(),
-    z.object({ kind: z.literal("steps"), steps: z.array(z.object({ at: num, rate: num }).strict()) }).strict(),
+    z
+      .object({ kind: z.literal("steps"), steps: z.array(z.object({ at: num, rate: num }).strict()) })
+      .strict(),
     z.object({ kind: z.literal("ramp"), from: num, to: num, start: num, end: num }).strict(),
     z.object({ kind: z.literal("spike"), at: num, duration: num, rate: num }).strict(),
     z.object({ kind: z.literal("sum"), of: z.array(profileSchema) }).strict(),
@@ -86,7 +90,9 @@ const serverSchema = z
   })
   .strict();
 
-const componentName = z.string().regex(/^[A-Za-z][\w.-]*$/, "names start with a letter and use letters, digits, _ . -");
+const componentName = z
+  .string()
+  .regex(/^[A-Za-z][\w.-]*$/, "names start with a letter and use letters, digits, _ . -");
 
 /** A scenario file. Times are in seconds, rates in requests per second. */
 export const scenarioSchema = z

@@ -4,7 +4,16 @@ import { describe, expect, it } from "vitest";
 
 // Lower layers never import higher ones: engine <- model <- metrics <- scenario <- analysis <- faces.
 const LAYERS = ["engine", "model", "metrics", "scenario", "analysis", "report", "cli", "web"] as const;
-const RANK: Record<string, number> = { engine: 0, model: 1, metrics: 2, scenario: 3, analysis: 4, report: 5, cli: 5, web: 5 };
+const RANK: Record<string, number> = {
+  engine: 0,
+  model: 1,
+  metrics: 2,
+  scenario: 3,
+  analysis: 4,
+  report: 5,
+  cli: 5,
+  web: 5,
+};
 const SRC = join(import.meta.dirname, "..", "..", "src");
 
 function files(dir: string): string[] {
@@ -15,9 +24,9 @@ function files(dir: string): string[] {
 
 function imports(file: string): string[] {
   const text = readFileSync(file, "utf8");
-  return [...text.matchAll(/(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)].map(
-    (m) => (m[1] ?? m[2])!,
-  );
+  return [
+    ...text.matchAll(/(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g),
+  ].map((m) => (m[1] ?? m[2])!);
 }
 
 function layerOf(file: string): string {
@@ -25,7 +34,7 @@ function layerOf(file: string): string {
 }
 
 /** Every import that points from a lower layer up to a higher one, as "file -> import". */
-export function violations(root = SRC): string[] {
+function violations(root = SRC): string[] {
   const out: string[] = [];
   for (const file of files(root)) {
     const from = layerOf(file);
@@ -43,7 +52,9 @@ export function violations(root = SRC): string[] {
 
 describe("architecture", () => {
   it("knows every folder under src/", () => {
-    const dirs = readdirSync(SRC, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+    const dirs = readdirSync(SRC, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name);
     for (const d of dirs) expect(LAYERS as readonly string[]).toContain(d);
   });
 

@@ -6,7 +6,9 @@ describe("EventQueue", () => {
   it("pops in time order, ties in insertion order", () => {
     const q = new EventQueue(2);
     const times = [5, 1, 3, 1, 5, 0, 3, 1];
-    times.forEach((t, slot) => q.push(t, slot));
+    times.forEach((t, slot) => {
+      q.push(t, slot);
+    });
     const order: number[] = [];
     while (q.size > 0) order.push(q.pop());
     expect(order).toEqual([5, 1, 3, 7, 2, 6, 0, 4]);

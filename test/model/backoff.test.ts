@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { OptionError } from "../../src/engine/option-error.js";
+import type { OptionError } from "../../src/engine/option-error.js";
 import { createStream } from "../../src/engine/random.js";
 import { createBackoff } from "../../src/model/backoff/create-backoff.js";
 

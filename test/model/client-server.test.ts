@@ -5,7 +5,12 @@ import { Simulation } from "../../src/engine/simulation.js";
 import { Client, type ClientOptions } from "../../src/model/client.js";
 import { Server, type ServerOptions } from "../../src/model/server.js";
 
-const constant = (value: number): Distribution => ({ label: `constant(${value})`, mean: value, min: value, sample: () => value });
+const constant = (value: number): Distribution => ({
+  label: `constant(${value})`,
+  mean: value,
+  min: value,
+  sample: () => value,
+});
 
 function setup(client: ClientOptions, server: Partial<ServerOptions> & { service?: number } = {}) {
   const sim = new Simulation({ seed: 1 });
@@ -33,7 +38,14 @@ describe("client and server", () => {
     const { sim, srv, cli, at } = setup({ timeout: 1, maxAttempts: 3 }, { service: 10 });
     at(0);
     sim.run();
-    expect(cli.stats).toMatchObject({ requests: 1, attempts: 3, retries: 2, timeouts: 3, gaveUp: 1, completions: 0 });
+    expect(cli.stats).toMatchObject({
+      requests: 1,
+      attempts: 3,
+      retries: 2,
+      timeouts: 3,
+      gaveUp: 1,
+      completions: 0,
+    });
     expect(srv.stats.served).toBe(3);
     expect(srv.stats.wasted).toBe(3);
     expect(srv.stats.wastedBusySeconds).toBeCloseTo(30, 9);
@@ -63,7 +75,10 @@ describe("client and server", () => {
   });
 
   it("a full queue answers rejected; without retry on error the request gives up", () => {
-    const { sim, srv, cli, at } = setup({ timeout: 10, retryOnError: false }, { service: 1, queueCapacity: 1 });
+    const { sim, srv, cli, at } = setup(
+      { timeout: 10, retryOnError: false },
+      { service: 1, queueCapacity: 1 },
+    );
     at(0);
     at(0);
     at(0);
@@ -135,13 +150,25 @@ describe("client and server", () => {
         return (e as OptionError).path;
       }
     };
-    expect(path(() => new Server(sim, "a", { serviceTime: constant(1), concurrency: 0 }))).toEqual(["concurrency"]);
-    expect(path(() => new Server(sim, "b", { serviceTime: constant(1), queueCapacity: -1 }))).toEqual(["queueCapacity"]);
-    const negative: Distribution = { label: "normal", mean: 1, min: Number.NEGATIVE_INFINITY, sample: () => 1 };
+    expect(path(() => new Server(sim, "a", { serviceTime: constant(1), concurrency: 0 }))).toEqual([
+      "concurrency",
+    ]);
+    expect(path(() => new Server(sim, "b", { serviceTime: constant(1), queueCapacity: -1 }))).toEqual([
+      "queueCapacity",
+    ]);
+    const negative: Distribution = {
+      label: "normal",
+      mean: 1,
+      min: Number.NEGATIVE_INFINITY,
+      sample: () => 1,
+    };
     expect(path(() => new Server(sim, "c", { serviceTime: negative }))).toEqual(["serviceTime"]);
     const srv = new Server(sim, "d", { serviceTime: constant(1) });
     expect(path(() => new Client(sim, "e", srv, { timeout: 0 }))).toEqual(["timeout"]);
     expect(path(() => new Client(sim, "f", srv, { maxAttempts: 1.5 }))).toEqual(["maxAttempts"]);
-    expect(path(() => new Client(sim, "g", srv, { backoff: { kind: "fixed", delay: -2 } }))).toEqual(["backoff", "delay"]);
+    expect(path(() => new Client(sim, "g", srv, { backoff: { kind: "fixed", delay: -2 } }))).toEqual([
+      "backoff",
+      "delay",
+    ]);
   });
 });

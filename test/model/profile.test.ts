@@ -83,14 +83,28 @@ describe("load profiles", () => {
     };
     bad({ kind: "constant", rate: -1 }, ["rate"]);
     bad({ kind: "steps", steps: [] }, ["steps"]);
-    bad({ kind: "steps", steps: [{ at: 5, rate: 1 }, { at: 5, rate: 2 }] }, ["steps", 1, "at"]);
+    bad(
+      {
+        kind: "steps",
+        steps: [
+          { at: 5, rate: 1 },
+          { at: 5, rate: 2 },
+        ],
+      },
+      ["steps", 1, "at"],
+    );
     bad({ kind: "steps", steps: [{ at: 0, rate: Number.NaN }] }, ["steps", 0, "rate"]);
     bad({ kind: "ramp", from: 0, to: 1, start: 5, end: 5 }, ["end"]);
-    bad({ kind: "sum", of: [{ kind: "constant", rate: 1 }, { kind: "spike", at: 0, duration: 0, rate: 1 }] }, [
-      "of",
-      1,
-      "duration",
-    ]);
+    bad(
+      {
+        kind: "sum",
+        of: [
+          { kind: "constant", rate: 1 },
+          { kind: "spike", at: 0, duration: 0, rate: 1 },
+        ],
+      },
+      ["of", 1, "duration"],
+    );
     bad({ kind: "wave" }, ["kind"]);
   });
 });

@@ -24,7 +24,13 @@ function lineOf(text: string, needle: string): number {
 describe("scenario parsing and validation", () => {
   it("accepts the retry storm and fills defaults", () => {
     const model = buildModel(parseScenarioText(BASE, "retry-storm.yaml"));
-    expect(model.settings).toMatchObject({ name: "retry-storm", seed: 42, duration: 100, drain: 10, probeInterval: 0.1 });
+    expect(model.settings).toMatchObject({
+      name: "retry-storm",
+      seed: 42,
+      duration: 100,
+      drain: 10,
+      probeInterval: 0.1,
+    });
     expect(model.servers[0]!.capacityPerSec).toBeCloseTo(10, 9);
     expect(model.clients[0]!.maxAttempts).toBe(5);
   });
@@ -41,15 +47,50 @@ describe("scenario parsing and validation", () => {
   });
 
   const cases: [string, string, string, RegExp][] = [
-    ["unknown field", BASE.replace("    concurrency: 1", "    concurency: 1"), "servers.server.concurency", /unknown field/],
-    ["negative rate", BASE.replace("{ at: 20, rate: 20 }", "{ at: 20, rate: -20 }"), "sources.users.profile.steps.1.rate", />= 0, got -20/],
-    ["non-numeric rate", BASE.replace("{ at: 20, rate: 20 }", "{ at: 20, rate: fast }"), "sources.users.profile.steps.1.rate", /expected a number, got "fast"/],
-    ["zero concurrency", BASE.replace("concurrency: 1", "concurrency: 0"), "servers.server.concurrency", /integer >= 1, got 0/],
+    [
+      "unknown field",
+      BASE.replace("    concurrency: 1", "    concurency: 1"),
+      "servers.server.concurency",
+      /unknown field/,
+    ],
+    [
+      "negative rate",
+      BASE.replace("{ at: 20, rate: 20 }", "{ at: 20, rate: -20 }"),
+      "sources.users.profile.steps.1.rate",
+      />= 0, got -20/,
+    ],
+    [
+      "non-numeric rate",
+      BASE.replace("{ at: 20, rate: 20 }", "{ at: 20, rate: fast }"),
+      "sources.users.profile.steps.1.rate",
+      /expected a number, got "fast"/,
+    ],
+    [
+      "zero concurrency",
+      BASE.replace("concurrency: 1", "concurrency: 0"),
+      "servers.server.concurrency",
+      /integer >= 1, got 0/,
+    ],
     ["negative mean", BASE.replace("mean: 0.1 }", "mean: -0.1 }"), "servers.server.serviceTime.mean", /> 0/],
-    ["dangling reference", BASE.replace("target: server", "target: db"), "clients.client.target", /no server named "db"; the servers are: server/],
+    [
+      "dangling reference",
+      BASE.replace("target: server", "target: db"),
+      "clients.client.target",
+      /no server named "db"; the servers are: server/,
+    ],
     ["missing field", BASE.replace("duration: 100\n", ""), "duration", /missing required field/],
-    ["unknown distribution", BASE.replace("kind: exponential", "kind: gaussian"), "servers.server.serviceTime.kind", /expected one of/],
-    ["steps out of order", BASE.replace("{ at: 60, rate: 7 }", "{ at: 10, rate: 7 }"), "sources.users.profile.steps.3.at", /increasing time order/],
+    [
+      "unknown distribution",
+      BASE.replace("kind: exponential", "kind: gaussian"),
+      "servers.server.serviceTime.kind",
+      /expected one of/,
+    ],
+    [
+      "steps out of order",
+      BASE.replace("{ at: 60, rate: 7 }", "{ at: 10, rate: 7 }"),
+      "sources.users.profile.steps.3.at",
+      /increasing time order/,
+    ],
   ];
 
   for (const [what, text, field, message] of cases) {
@@ -103,7 +144,10 @@ describe("scenario parsing and validation", () => {
   });
 
   it("refuses a duplicate component name", () => {
-    const text = BASE.replace("servers:\n  server:", "servers:\n  server:\n    serviceTime: { kind: constant, value: 1 }\n  server:");
+    const text = BASE.replace(
+      "servers:\n  server:",
+      "servers:\n  server:\n    serviceTime: { kind: constant, value: 1 }\n  server:",
+    );
     expect(refuse(text)[0]!.message).toMatch(/not valid YAML.*unique|Map keys must be unique/i);
   });
 });

@@ -16,7 +16,9 @@ interface Replication {
 /** One M/M/1 replication: Poisson(lambda) arrivals, exponential(1/mu) service, warm-up discarded. */
 function replicate(seed: number, lambda: number, mu: number, horizon: number, warmup: number): Replication {
   const sim = new Simulation({ seed });
-  const server = new Server(sim, "server", { serviceTime: createDistribution({ kind: "exponential", mean: 1 / mu }) });
+  const server = new Server(sim, "server", {
+    serviceTime: createDistribution({ kind: "exponential", mean: 1 / mu }),
+  });
   let inSystem = 0;
   let area = 0;
   let lastChange = warmup;
@@ -49,7 +51,10 @@ function replicate(seed: number, lambda: number, mu: number, horizon: number, wa
       server.accept(call);
     },
   };
-  new Source(sim, "arrivals", sink, { profile: { kind: "constant", rate: lambda }, arrivals: "poisson" }).start();
+  new Source(sim, "arrivals", sink, {
+    profile: { kind: "constant", rate: lambda },
+    arrivals: "poisson",
+  }).start();
   sim.run({ until: horizon });
   change(0);
   return { meanTimeInSystem: sojournSum / sojournCount, meanNumberInSystem: area / (horizon - warmup) };

@@ -18,7 +18,10 @@ export class DecorrelatedJitter implements Backoff {
 
   constructor(options: DecorrelatedJitterOptions) {
     this.base = checkNumber("base", options.base, { min: 0, exclusiveMin: true });
-    this.cap = options.cap === undefined ? Number.POSITIVE_INFINITY : checkNumber("cap", options.cap, { min: this.base });
+    this.cap =
+      options.cap === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkNumber("cap", options.cap, { min: this.base });
     this.label = `decorrelated(base=${this.base}${Number.isFinite(this.cap) ? `, cap=${this.cap}` : ""})`;
   }
 

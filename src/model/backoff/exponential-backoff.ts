@@ -31,10 +31,16 @@ export class ExponentialBackoff implements Backoff {
   constructor(options: ExponentialBackoffOptions) {
     this.base = checkNumber("base", options.base, { min: 0, exclusiveMin: true });
     this.multiplier = checkNumber("multiplier", options.multiplier ?? 2, { min: 1 });
-    this.cap = options.cap === undefined ? Number.POSITIVE_INFINITY : checkNumber("cap", options.cap, { min: this.base });
+    this.cap =
+      options.cap === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkNumber("cap", options.cap, { min: this.base });
     this.jitter = options.jitter ?? "none";
     if (!["none", "full", "equal"].includes(this.jitter)) {
-      throw new OptionError(["jitter"], `expected "none", "full" or "equal", got ${JSON.stringify(this.jitter)}`);
+      throw new OptionError(
+        ["jitter"],
+        `expected "none", "full" or "equal", got ${JSON.stringify(this.jitter)}`,
+      );
     }
     const cap = Number.isFinite(this.cap) ? `, cap=${this.cap}` : "";
     this.label = `exponential(base=${this.base}, x${this.multiplier}${cap}, jitter=${this.jitter})`;

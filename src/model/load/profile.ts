@@ -70,7 +70,8 @@ export class LoadProfile {
       const s = this.segments[i]!;
       const from = Math.max(t, s.start);
       const r0 = this.rate(from);
-      if (s.end === Number.POSITIVE_INFINITY) return r0 > 0 ? from + remaining / r0 : Number.POSITIVE_INFINITY;
+      if (s.end === Number.POSITIVE_INFINITY)
+        return r0 > 0 ? from + remaining / r0 : Number.POSITIVE_INFINITY;
       const r1 = this.rateBefore(s.end, s);
       const area = ((r0 + r1) / 2) * (s.end - from);
       if (area >= remaining && area > 0) {
@@ -141,7 +142,10 @@ function compile(spec: ProfileSpec): RateSegment[] {
         const at = within(["steps", i], () => timeOf("at", step.at));
         const rate = within(["steps", i], () => rateOf("rate", step.rate));
         if (i > 0 && at <= prev) {
-          throw new OptionError(["steps", i, "at"], `expected steps in increasing time order: ${at} is not after ${prev}`);
+          throw new OptionError(
+            ["steps", i, "at"],
+            `expected steps in increasing time order: ${at} is not after ${prev}`,
+          );
         }
         if (i === 0 && at > 0) segs.push({ start: 0, end: at, rateStart: 0, rateEnd: 0 });
         if (segs.length > 0) segs[segs.length - 1]!.end = at;

@@ -51,9 +51,15 @@ export class Source implements Handler {
     this.profile = within(["profile"], () => createProfile(options.profile));
     this.arrivals = options.arrivals ?? "poisson";
     if (this.arrivals !== "even" && this.arrivals !== "poisson") {
-      throw new OptionError(["arrivals"], `expected "even" or "poisson", got ${JSON.stringify(this.arrivals)}`);
+      throw new OptionError(
+        ["arrivals"],
+        `expected "even" or "poisson", got ${JSON.stringify(this.arrivals)}`,
+      );
     }
-    this.until = options.until === undefined ? Number.POSITIVE_INFINITY : checkNumber("until", options.until, { min: 0 });
+    this.until =
+      options.until === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkNumber("until", options.until, { min: 0 });
     this.rng = sim.stream(`source:${name}`);
   }
 

@@ -1,0 +1,16 @@
+// Public API of the library. Layers: engine <- model <- metrics <- scenario.
+export * from "./engine/index.js";
+export { Histogram, type HistogramOptions } from "./metrics/histogram.js";
+export { RunRecorder } from "./metrics/run-recorder.js";
+export type { Backoff } from "./model/backoff/backoff.js";
+export { type BackoffSpec, createBackoff } from "./model/backoff/create-backoff.js";
+export type { Call, ReplyStatus, Service } from "./model/call.js";
+export { Client, type ClientOptions, type ClientStats } from "./model/client.js";
+export { createProfile, LoadProfile, type ProfileSpec } from "./model/load/profile.js";
+export { type RequestSink, Source, type SourceOptions, type SourceStats } from "./model/load/source.js";
+export { Server, type ServerOptions, type ServerStats } from "./model/server.js";
+export { buildModel } from "./scenario/build.js";
+export { type ParsedScenario, parseScenarioText } from "./scenario/parse.js";
+export { BudgetExceededError, type RunScenarioOptions, runScenario } from "./scenario/run.js";
+export type { PhaseStats, RunOutput, RunResult, RunSeries, RunTotals } from "./scenario/run-result.js";
+export { formatIssue, ScenarioError, type ScenarioIssue } from "./scenario/scenario-error.js";

@@ -4,6 +4,7 @@ import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
 import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
 import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Component } from "./component.js";
 import type { RequestSink } from "./load/source.js";
 
 /** Options of a client. Seconds throughout. */
@@ -75,7 +76,8 @@ class Attempt implements Call {
 }
 
 /** A caller with a per-attempt timeout, bounded retries and a backoff policy. */
-export class Client implements Handler, RequestSink {
+export class Client implements Handler, RequestSink, Component {
+  readonly type = "client";
   readonly stats: ClientStats = {
     requests: 0,
     attempts: 0,
@@ -109,6 +111,23 @@ export class Client implements Handler, RequestSink {
     this.acceptLateResponses = checkBoolean("acceptLateResponses", options.acceptLateResponses ?? false);
     this.backoff = within(["backoff"], () => createBackoff(options.backoff ?? { kind: "none" }));
     this.rng = sim.stream(`client:${name}`);
+  }
+
+  gauges(): Record<string, number> {
+    return { inFlight: this.stats.inFlight };
+  }
+
+  describe(): Record<string, string> {
+    return {
+      target: this.target.name,
+      timeout: `${this.timeout} s`,
+      maxAttempts: String(this.maxAttempts),
+      backoff: this.backoff.label,
+      retryOn:
+        [this.retryOnTimeout && "timeout", this.retryOnError && "error"].filter(Boolean).join(", ") ||
+        "nothing",
+      acceptLateResponses: String(this.acceptLateResponses),
+    };
   }
 
   /** Subscribes to request completions (for latency metrics). */

@@ -1,9 +1,11 @@
 import type { Distribution } from "../engine/distribution.js";
-import { checkBoolean, checkNumber, OptionError } from "../engine/option-error.js";
+import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
 import type { Call, Service } from "./call.js";
-import { RingQueue } from "./ring-queue.js";
+import type { Capabilities, Component } from "./component.js";
+import { createQueue, type QueueSpec } from "./queue/create-queue.js";
+import type { QueueDiscipline } from "./queue/queue-discipline.js";
 
 /** Options of a queued server. Seconds throughout. */
 export interface ServerOptions {
@@ -13,11 +15,18 @@ export interface ServerOptions {
   concurrency?: number;
   /** Calls that may wait; a call arriving to a full queue is answered "rejected" at once. Default: Infinity. */
   queueCapacity?: number;
+  /** Order in which waiting calls are served. Default: { kind: "fifo" }. */
+  queue?: QueueSpec;
   /**
    * Answer "expired" without doing the work when a call's deadline has passed by the time its
    * service would start. Default: false (the work is done, and wasted if nobody wants it).
    */
   dropExpired?: boolean;
+  /**
+   * Cost of the error path, as a multiple of a normal service time: an injected error or an
+   * expired call takes `errorCost` x a service time to answer (0: errors are free). Default: 0.
+   */
+  errorCost?: number;
 }
 
 /** Counters a server keeps. */
@@ -32,9 +41,13 @@ export interface ServerStats {
   rejected: number;
   /** Calls dropped unserved because their deadline had passed. */
   expired: number;
+  /** Calls answered with an (injected) error. */
+  errors: number;
+  /** Calls lost to a restart or refused while unreachable. */
+  dropped: number;
   /** Seconds of service spent on calls nobody wanted. */
   wastedBusySeconds: number;
-  /** Seconds of service spent in total. */
+  /** Seconds of service spent in total, errors included. */
   busySeconds: number;
 }
 
@@ -45,16 +58,23 @@ const DONE = 0;
 interface Job {
   call: Call | null;
   startedAt: number;
+  /** How the call will be answered when the work ends. */
+  outcome: "ok" | "error" | "expired";
+  /** Restart generation when the job began: a job from before a restart is discarded. */
+  epoch: number;
 }
 
-/** A FIFO queue in front of `concurrency` identical workers. */
-export class Server implements Handler, Service {
+/** A queue in front of `concurrency` identical workers. */
+export class Server implements Handler, Service, Component, Capabilities {
+  readonly type = "server";
   readonly stats: ServerStats = {
     arrived: 0,
     served: 0,
     wasted: 0,
     rejected: 0,
     expired: 0,
+    errors: 0,
+    dropped: 0,
     wastedBusySeconds: 0,
     busySeconds: 0,
   };
@@ -62,10 +82,20 @@ export class Server implements Handler, Service {
   readonly concurrency: number;
   readonly queueCapacity: number;
   readonly dropExpired: boolean;
-  private readonly waiting = new RingQueue<Call>();
+  readonly errorCost: number;
+  private readonly waiting: QueueDiscipline;
   private busy = 0;
   private readonly idleJobs: Job[] = [];
   private readonly rng: RandomStream;
+  // Injected errors draw from their own stream, so a fault does not shift service-time draws.
+  private readonly errorRng: RandomStream;
+  private slowdown = 1;
+  private errorRate = 0;
+  private paused = false;
+  private reachable = true;
+  private epoch = 0;
+  private held: Job[] = [];
+  private readonly shed = (call: Call) => this.answerExpired(call);
 
   constructor(
     private readonly sim: Simulation,
@@ -85,7 +115,10 @@ export class Server implements Handler, Service {
         ? Number.POSITIVE_INFINITY
         : checkNumber("queueCapacity", options.queueCapacity, { min: 0, integer: true });
     this.dropExpired = checkBoolean("dropExpired", options.dropExpired ?? false);
+    this.errorCost = checkNumber("errorCost", options.errorCost ?? 0, { min: 0 });
+    this.waiting = within(["queue"], () => createQueue(options.queue ?? { kind: "fifo" }));
     this.rng = sim.stream(`server:${name}`);
+    this.errorRng = sim.stream(`server:${name}:errors`);
   }
 
   /** Requests per second when every worker is busy: concurrency / mean service time. */
@@ -103,48 +136,141 @@ export class Server implements Handler, Service {
     return this.busy;
   }
 
+  gauges(): Record<string, number> {
+    return { queueLength: this.waiting.length, inService: this.busy };
+  }
+
+  describe(): Record<string, string> {
+    return {
+      concurrency: String(this.concurrency),
+      serviceTime: this.serviceTime.label,
+      capacity: `${Number(this.capacityPerSec.toFixed(3))} req/s`,
+      queue: this.waiting.label,
+      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
+      dropExpired: String(this.dropExpired),
+      ...(this.errorCost > 0 && { errorCost: `${this.errorCost}x` }),
+    };
+  }
+
   accept(call: Call): void {
     this.stats.arrived++;
+    if (!this.reachable) {
+      this.stats.dropped++;
+      call.reply("unavailable");
+      return;
+    }
     if (this.busy >= this.concurrency && this.waiting.length >= this.queueCapacity) {
       this.stats.rejected++;
       call.reply("rejected");
       return;
     }
-    // Always through the queue, so order stays FIFO even when calls are re-sent during `next`.
-    this.waiting.push(call);
+    // Always through the queue, so its discipline decides even when a worker is free.
+    this.waiting.push(call, this.sim.now);
     this.next();
   }
 
   handleEvent(_kind: number, data: unknown): void {
     const job = data as Job;
+    if (job.epoch !== this.epoch) return this.recycle(job);
+    if (this.paused) {
+      this.held.push(job);
+      return;
+    }
+    this.finish(job);
+    this.next();
+  }
+
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    const held = this.held;
+    this.held = [];
+    for (const job of held) this.finish(job);
+    this.next();
+  }
+
+  setSlowdown(factor: number): void {
+    this.slowdown = checkNumber("factor", factor, { min: 0, exclusiveMin: true });
+  }
+
+  setErrorRate(rate: number): void {
+    this.errorRate = checkNumber("rate", rate, { min: 0, max: 1 });
+  }
+
+  setReachable(reachable: boolean): void {
+    this.reachable = reachable;
+  }
+
+  restart(): void {
+    // Work in progress and waiting is lost; its callers find out through their timeouts.
+    this.epoch++;
+    this.stats.dropped += this.busy + this.waiting.length + this.held.length;
+    this.busy = 0;
+    this.held = [];
+    this.waiting.drain();
+    this.next();
+  }
+
+  private finish(job: Job): void {
     const call = job.call!;
     const spent = this.sim.now - job.startedAt;
-    job.call = null;
-    this.idleJobs.push(job);
+    const outcome = job.outcome;
+    this.recycle(job);
     this.busy--;
-    this.stats.served++;
     this.stats.busySeconds += spent;
+    if (outcome !== "ok") {
+      this.stats[outcome === "error" ? "errors" : "expired"]++;
+      call.reply(outcome);
+      return;
+    }
+    this.stats.served++;
     if (!call.reply("ok")) {
       this.stats.wasted++;
       this.stats.wastedBusySeconds += spent;
     }
-    this.next();
+  }
+
+  private recycle(job: Job): void {
+    job.call = null;
+    this.idleJobs.push(job);
   }
 
   private next(): void {
-    while (this.busy < this.concurrency && this.waiting.length > 0) this.begin(this.waiting.shift()!);
+    if (this.paused) return;
+    while (this.busy < this.concurrency) {
+      const call = this.waiting.take(this.sim.now, this.shed);
+      if (call === undefined) return;
+      if (this.dropExpired && this.sim.now > call.deadline) {
+        this.answerExpired(call);
+        continue;
+      }
+      const failing = this.errorRate > 0 && this.errorRng.next() < this.errorRate;
+      this.begin(call, failing ? "error" : "ok");
+    }
   }
 
-  private begin(call: Call): void {
-    if (this.dropExpired && this.sim.now > call.deadline) {
-      this.stats.expired++;
-      call.reply("expired");
+  private answerExpired(call: Call): void {
+    // A slow error path makes even refusing the work cost worker time.
+    if (this.errorCost > 0 && this.busy < this.concurrency) {
+      this.begin(call, "expired");
       return;
     }
+    this.stats.expired++;
+    call.reply("expired");
+  }
+
+  private begin(call: Call, outcome: Job["outcome"]): void {
     this.busy++;
-    const job = this.idleJobs.pop() ?? { call: null, startedAt: 0 };
+    const job = this.idleJobs.pop() ?? { call: null, startedAt: 0, outcome: "ok", epoch: 0 };
     job.call = call;
     job.startedAt = this.sim.now;
-    this.sim.schedule(this.serviceTime.sample(this.rng), this, DONE, job);
+    job.outcome = outcome;
+    job.epoch = this.epoch;
+    const cost = outcome === "ok" ? 1 : this.errorCost;
+    const duration = cost === 0 ? 0 : this.serviceTime.sample(this.rng) * this.slowdown * cost;
+    this.sim.schedule(duration, this, DONE, job);
   }
 }

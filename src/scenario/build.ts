@@ -1,13 +1,22 @@
-import { createDistribution } from "../engine/distributions.js";
 import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import { Simulation } from "../engine/simulation.js";
 import type { ObservedModel } from "../metrics/counters.js";
 import type { Service } from "../model/call.js";
 import { Client } from "../model/client.js";
-import { Source } from "../model/load/source.js";
+import type { ModelComponent } from "../model/component.js";
+import {
+  checkFault,
+  FaultSchedule,
+  type FaultSpec,
+  INTERVENTION_KINDS,
+  TRIGGER_KINDS,
+} from "../model/faults/fault.js";
+import { type RequestSink, Source } from "../model/load/source.js";
 import { Server } from "../model/server.js";
+import type { ComponentType } from "./component-type.js";
 import { optionFailure, type ParsedScenario } from "./parse.js";
-import type { ScenarioSpec } from "./schema.js";
+import { COMPONENT_TYPES } from "./registry.js";
+import type { ScheduledChange } from "./run-result.js";
 
 /** Default budgets that stop a runaway model. */
 export const DEFAULT_LIMITS = { maxEvents: 200_000_000, maxWallSeconds: 600 } as const;
@@ -31,12 +40,18 @@ export interface ScenarioSettings {
   maxWallSeconds: number;
 }
 
+/** A scheduled trigger or intervention, as reported. */
 /** A model built from a scenario, ready to run. */
 export interface BuiltModel extends ObservedModel {
   sim: Simulation;
   settings: ScenarioSettings;
+  /** Every component, in build order (dependencies first). */
+  components: ModelComponent[];
   /** Services the sources' clients call: what "capacity" means in charts. */
   entryServices: Service[];
+  faults: FaultSchedule;
+  triggers: ScheduledChange[];
+  interventions: ScheduledChange[];
 }
 
 /** Checks the scenario-wide fields and fills their defaults. */
@@ -66,11 +81,18 @@ export function resolveSettings(parsed: ParsedScenario): ScenarioSettings {
   }
 }
 
+interface Entry {
+  name: string;
+  type: ComponentType;
+  spec: unknown;
+  refs: { path: (string | number)[]; name: string }[];
+}
+
 /** Builds every component and wires them; throws ScenarioError naming the field at fault. */
 export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
   const base = resolveSettings(parsed);
   const settings = seed === undefined ? base : { ...base, seed };
-  const spec: ScenarioSpec = parsed.spec;
+  const end = settings.duration + settings.drain;
   const sim = new Simulation({ seed: settings.seed });
   const guard = <T>(prefix: (string | number)[], fn: () => T): T => {
     try {
@@ -79,51 +101,134 @@ export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
       return optionFailure(parsed, prefix, e);
     }
   };
-  const refError = (at: (string | number)[], target: string, kind: string, names: string[]) =>
-    guard(at, () => {
-      const known =
-        names.length > 0 ? `; the ${kind} are: ${names.join(", ")}` : `; the scenario has no ${kind}`;
-      throw new OptionError([], `no ${kind.replace(/s$/, "")} named "${target}"${known}`);
-    });
 
-  const servers = new Map<string, Server>();
-  for (const [name, s] of Object.entries(spec.servers)) {
-    const serviceTime = guard(["servers", name, "serviceTime"], () => createDistribution(s.serviceTime));
-    servers.set(
-      name,
-      guard(["servers", name], () => new Server(sim, name, { ...s, serviceTime })),
-    );
+  const entries = new Map<string, Entry>();
+  for (const type of COMPONENT_TYPES) {
+    for (const [name, spec] of Object.entries((parsed.spec[type.section] ?? {}) as Record<string, unknown>)) {
+      if (entries.has(name)) {
+        guard([type.section, name], () => {
+          throw new OptionError(
+            [],
+            `the name "${name}" is already used by a ${entries.get(name)!.type.type}`,
+          );
+        });
+      }
+      entries.set(name, { name, type, spec, refs: type.references(spec) });
+    }
   }
-  const clients = new Map<string, Client>();
-  for (const [name, c] of Object.entries(spec.clients)) {
-    const target =
-      servers.get(c.target) ??
-      refError(["clients", name, "target"], c.target, "servers", [...servers.keys()]);
-    clients.set(
-      name,
-      guard(["clients", name], () => new Client(sim, name, target, c)),
-    );
-  }
-  const sources: Source[] = [];
-  for (const [name, s] of Object.entries(spec.sources)) {
-    const target =
-      clients.get(s.target) ??
-      refError(["sources", name, "target"], s.target, "clients", [...clients.keys()]);
-    sources.push(
-      guard(["sources", name], () => new Source(sim, name, target, { ...s, until: settings.duration })),
-    );
-  }
-  if (sources.length === 0)
+  if (![...entries.values()].some((e) => e.type.type === "source")) {
     guard(["sources"], () => {
       throw new OptionError([], "expected at least one source");
     });
-  const entryServices = [...new Set(sources.map((s) => clients.get(spec.sources[s.name]!.target)!.target))];
+  }
+
+  const built = new Map<string, ModelComponent>();
+  const order = buildOrder(entries, (entry, path, message) =>
+    guard([entry.type.section, entry.name, ...path], () => {
+      throw new OptionError([], message);
+    }),
+  );
+  for (const entry of order) {
+    const at = (name: string) => entry.refs.find((r) => r.name === name)!.path;
+    const ctx = {
+      sim,
+      settings: { duration: settings.duration, end },
+      service(name: string): Service {
+        const c = built.get(name);
+        if (!c || !("accept" in c))
+          throw new OptionError(at(name), `"${name}" cannot take calls (it is a ${c?.type})`);
+        return c as unknown as Service;
+      },
+      sink(name: string): RequestSink {
+        const c = built.get(name);
+        if (!c || !("request" in c))
+          throw new OptionError(
+            at(name),
+            `"${name}" cannot take requests from a source (it is a ${c?.type}); point it at a client`,
+          );
+        return c as unknown as RequestSink;
+      },
+    };
+    built.set(
+      entry.name,
+      guard([entry.type.section, entry.name], () => entry.type.build(ctx, entry.name, entry.spec)),
+    );
+  }
+
+  const faults = new FaultSchedule(sim);
+  const schedule = (list: "triggers" | "interventions", allowed: readonly string[]): ScheduledChange[] =>
+    (parsed.spec[list] ?? []).map((spec: FaultSpec, i: number) => {
+      const target = built.get(spec.target);
+      if (!target) {
+        guard([list, i, "target"], () => {
+          throw new OptionError(
+            [],
+            `no component named "${spec.target}"; the components are: ${[...built.keys()].join(", ")}`,
+          );
+        });
+      }
+      guard([list, i], () => checkFault(spec, target!, end, allowed));
+      faults.add(spec, target!);
+      return { kind: spec.kind, target: spec.target, start: spec.at, end: spec.at + (spec.duration ?? 0) };
+    });
+  const triggers = schedule("triggers", TRIGGER_KINDS);
+  const interventions = schedule("interventions", INTERVENTION_KINDS);
+
+  // File order (section by section), which is also the order components start in.
+  const components = [...entries.keys()].map((name) => built.get(name)!);
+  const sources = components.filter((c): c is Source => c instanceof Source);
+  const clients = components.filter((c): c is Client => c instanceof Client);
+  const servers = components.filter((c): c is Server => c instanceof Server);
+  const entryServices = [
+    ...new Set(
+      sources
+        .map((s) => s.target)
+        .filter((t): t is Client => t instanceof Client)
+        .map((c) => c.target),
+    ),
+  ];
   return {
     sim,
     settings,
+    components,
     sources,
-    clients: [...clients.values()],
-    servers: [...servers.values()],
+    clients,
+    servers,
     entryServices,
+    faults,
+    triggers,
+    interventions,
   };
+}
+
+/** Dependencies first; a reference to nothing or a wiring cycle is reported at the field that names it. */
+function buildOrder(
+  entries: Map<string, Entry>,
+  fail: (entry: Entry, path: (string | number)[], message: string) => never,
+): Entry[] {
+  const order: Entry[] = [];
+  const state = new Map<string, "visiting" | "done">();
+  const visit = (entry: Entry, chain: string[]) => {
+    if (state.get(entry.name) === "done") return;
+    state.set(entry.name, "visiting");
+    for (const ref of entry.refs) {
+      const dep = entries.get(ref.name);
+      if (!dep) {
+        const names = [...entries.keys()].join(", ");
+        fail(entry, ref.path, `no component named "${ref.name}"; the components are: ${names}`);
+      }
+      if (state.get(dep.name) === "visiting") {
+        fail(
+          entry,
+          ref.path,
+          `wiring cycle: ${[...chain, entry.name, dep.name].join(" -> ")} would forward calls for ever`,
+        );
+      }
+      visit(dep, [...chain, entry.name]);
+    }
+    state.set(entry.name, "done");
+    order.push(entry);
+  };
+  for (const entry of entries.values()) visit(entry, []);
+  return order;
 }

@@ -61,7 +61,7 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
   }
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => zodIssue(i, issueAt)));
-  return { spec: parsed.data, file, issueAt };
+  return { spec: parsed.data as ScenarioSpec, file, issueAt };
 }
 
 /** Converts an OptionError thrown while building component `prefix` into a located error. */

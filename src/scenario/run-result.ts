@@ -39,6 +39,14 @@ export interface PhaseStats {
   latencyP99: number | null;
 }
 
+/** A trigger or intervention as scheduled: kind, target component, and [start, end] in seconds. */
+export interface ScheduledChange {
+  kind: string;
+  target: string;
+  start: number;
+  end: number;
+}
+
 /** One component's configuration as shown to a user. */
 export interface ComponentSummary {
   name: string;
@@ -56,6 +64,9 @@ export interface RunResult {
   wallSeconds: number;
   events: number;
   components: ComponentSummary[];
+  /** Scheduled triggers (what pushes the system) and interventions (what tries to rescue it). */
+  triggers: ScheduledChange[];
+  interventions: ScheduledChange[];
   /** Service capacity (requests/s) of the server(s) the sources load. */
   capacityPerSec: number;
   /** Per-attempt timeout of the first client, for charts; null without clients. */

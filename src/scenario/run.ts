@@ -48,7 +48,8 @@ export function runScenario(parsed: ParsedScenario, options: RunScenarioOptions 
     end,
   });
   recorder.start();
-  for (const source of model.sources) source.start();
+  model.faults.start();
+  for (const c of model.components) c.start?.();
   const status = sim.run({
     until: end,
     maxEvents: options.maxEvents ?? settings.maxEvents,
@@ -114,38 +115,9 @@ function summarise(
     simulatedSeconds: end,
     wallSeconds,
     events: model.sim.events,
-    components: [
-      ...model.sources.map((s) => ({
-        name: s.name,
-        type: "source",
-        settings: { arrivals: s.arrivals, profile: s.profile.spec.kind, until: `${s.until} s` },
-      })),
-      ...model.clients.map((c) => ({
-        name: c.name,
-        type: "client",
-        settings: {
-          target: c.target.name,
-          timeout: `${c.timeout} s`,
-          maxAttempts: String(c.maxAttempts),
-          backoff: c.backoff.label,
-          retryOn:
-            [c.retryOnTimeout && "timeout", c.retryOnError && "error"].filter(Boolean).join(", ") ||
-            "nothing",
-          acceptLateResponses: String(c.acceptLateResponses),
-        },
-      })),
-      ...model.servers.map((v) => ({
-        name: v.name,
-        type: "server",
-        settings: {
-          concurrency: String(v.concurrency),
-          serviceTime: v.serviceTime.label,
-          capacity: `${round(v.capacityPerSec)} req/s`,
-          queueCapacity: Number.isFinite(v.queueCapacity) ? String(v.queueCapacity) : "unbounded",
-          dropExpired: String(v.dropExpired),
-        },
-      })),
-    ],
+    components: model.components.map((c) => ({ name: c.name, type: c.type, settings: c.describe?.() ?? {} })),
+    triggers: model.triggers,
+    interventions: model.interventions,
     capacityPerSec: model.entryServices.reduce((sum, s) => sum + s.capacityPerSec, 0),
     timeout: firstClient ? firstClient.timeout : null,
     totals: {
@@ -247,8 +219,4 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
 
 function windowSpan(i: number, w: number, end: number): number {
   return Math.min(w, end - i * w);
-}
-
-function round(x: number): number {
-  return Number(x.toFixed(3));
 }

@@ -1,103 +1,33 @@
 import { z } from "zod";
-
-// Structure and types only: ranges and cross-field rules live in the components themselves
-// (one place per rule), and reach the user through the same file:line error path.
-
-const num = z.number();
-const name = z.string().min(1);
-
-/** A probability distribution of a duration or count. */
-export const distributionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("constant"), value: num }).strict(),
-  z.object({ kind: z.literal("uniform"), min: num, max: num }).strict(),
-  z.object({ kind: z.literal("exponential"), mean: num }).strict(),
-  z
-    .object({ kind: z.literal("normal"), mean: num, stddev: num, min: num.optional(), max: num.optional() })
-    .strict(),
-  z.object({ kind: z.literal("lognormal"), mean: num, stddev: num }).strict(),
-  z.object({ kind: z.literal("pareto"), scale: num, shape: num }).strict(),
-  z.object({ kind: z.literal("weibull"), scale: num, shape: num }).strict(),
-  z.object({ kind: z.literal("zipf"), n: num, exponent: num }).strict(),
-  z
-    .object({
-      kind: z.literal("empirical"),
-      percentiles: z.array(z.object({ p: num, value: num }).strict()),
-    })
-    .strict(),
-]);
-
-type ProfileInput =
-  | { kind: "constant"; rate: number }
-  | { kind: "steps"; steps: { at: number; rate: number }[] }
-  | { kind: "ramp"; from: number; to: number; start: number; end: number }
-  | { kind: "spike"; at: number; duration: number; rate: number }
-  | { kind: "sum"; of: ProfileInput[] };
-
-/** A load profile: requests per second over time. */
-export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
-  z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("constant"), rate: num }).strict(),
-    z
-      .object({ kind: z.literal("steps"), steps: z.array(z.object({ at: num, rate: num }).strict()) })
-      .strict(),
-    z.object({ kind: z.literal("ramp"), from: num, to: num, start: num, end: num }).strict(),
-    z.object({ kind: z.literal("spike"), at: num, duration: num, rate: num }).strict(),
-    z.object({ kind: z.literal("sum"), of: z.array(profileSchema) }).strict(),
-  ]),
-);
-
-const backoffSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("none") }).strict(),
-  z.object({ kind: z.literal("fixed"), delay: num }).strict(),
-  z
-    .object({
-      kind: z.literal("exponential"),
-      base: num,
-      multiplier: num.optional(),
-      cap: num.optional(),
-      jitter: z.enum(["none", "full", "equal"]).optional(),
-    })
-    .strict(),
-  z.object({ kind: z.literal("decorrelated"), base: num, cap: num.optional() }).strict(),
-]);
-
-const sourceSchema = z
-  .object({
-    target: name,
-    arrivals: z.enum(["even", "poisson"]).optional(),
-    profile: profileSchema,
-  })
-  .strict();
-
-const clientSchema = z
-  .object({
-    target: name,
-    timeout: num.optional(),
-    maxAttempts: num.optional(),
-    retryOnTimeout: z.boolean().optional(),
-    retryOnError: z.boolean().optional(),
-    backoff: backoffSchema.optional(),
-    acceptLateResponses: z.boolean().optional(),
-  })
-  .strict();
-
-const serverSchema = z
-  .object({
-    serviceTime: distributionSchema,
-    concurrency: num.optional(),
-    queueCapacity: num.optional(),
-    dropExpired: z.boolean().optional(),
-  })
-  .strict();
+import { COMPONENT_TYPES } from "./registry.js";
+import { num, ref } from "./schema-parts.js";
 
 const componentName = z
   .string()
   .regex(/^[A-Za-z][\w.-]*$/, "names start with a letter and use letters, digits, _ . -");
 
+const fault = z
+  .object({
+    kind: z.string(),
+    target: ref,
+    at: num,
+    duration: num.optional(),
+    factor: num.optional(),
+    fraction: num.optional(),
+    rate: num.optional(),
+    perSecond: num.optional(),
+    from: num.optional(),
+  })
+  .strict();
+
+const sections = Object.fromEntries(
+  COMPONENT_TYPES.map((t) => [t.section, z.record(componentName, t.schema).optional()]),
+) as Record<string, z.ZodOptional<z.ZodRecord<z.ZodString, z.ZodType>>>;
+
 /** A scenario file. Times are in seconds, rates in requests per second. */
 export const scenarioSchema = z
   .object({
-    name: name,
+    name: z.string().min(1),
     description: z.string().optional(),
     seed: num.optional(),
     duration: num,
@@ -105,14 +35,14 @@ export const scenarioSchema = z
     probeInterval: num.optional(),
     window: num.optional(),
     limits: z.object({ maxEvents: num.optional(), maxWallSeconds: num.optional() }).strict().optional(),
-    sources: z.record(componentName, sourceSchema),
-    clients: z.record(componentName, clientSchema),
-    servers: z.record(componentName, serverSchema),
+    triggers: z.array(fault).optional(),
+    interventions: z.array(fault).optional(),
+    ...sections,
   })
   .strict();
 
 /** A scenario as parsed, before defaults are filled and components validate their options. */
-export type ScenarioSpec = z.infer<typeof scenarioSchema>;
-export type SourceSpec = z.infer<typeof sourceSchema>;
-export type ClientSpec = z.infer<typeof clientSchema>;
-export type ServerSpec = z.infer<typeof serverSchema>;
+export type ScenarioSpec = z.infer<typeof scenarioSchema> & {
+  /** Component sections, keyed by section name (see the registry). */
+  [section: string]: unknown;
+};

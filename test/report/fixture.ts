@@ -74,6 +74,8 @@ export function fixtureOutput(): RunOutput {
       simulatedSeconds: END,
       wallSeconds: 0.0123,
       events: 4321,
+      triggers: [],
+      interventions: [],
       components: [
         { name: "users", type: "source", settings: { rate: "9 req/s, then 20 req/s", stop: "16 s" } },
         { name: "client", type: "client", settings: { timeout: "0.5 s", retries: "4" } },

@@ -76,7 +76,7 @@ describe("scenario parsing and validation", () => {
       "dangling reference",
       BASE.replace("target: server", "target: db"),
       "clients.client.target",
-      /no server named "db"; the servers are: server/,
+      /no component named "db"; the components are: users, client, server/,
     ],
     ["missing field", BASE.replace("duration: 100\n", ""), "duration", /missing required field/],
     [

@@ -1,6 +1,7 @@
 import { checkNumber, OptionError, within } from "../../engine/option-error.js";
 import type { RandomStream } from "../../engine/random.js";
-import type { Handler, Simulation } from "../../engine/simulation.js";
+import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { Capabilities, Component } from "../component.js";
 import { createProfile, type LoadProfile, type ProfileSpec } from "./profile.js";
 
 /** Something that turns an arrival into a request: a client. */
@@ -34,18 +35,24 @@ export interface SourceStats {
 }
 
 /** Open-loop load: generates external requests that do not wait for earlier ones. */
-export class Source implements Handler {
+export class Source implements Handler, Component, Capabilities {
+  readonly type = "source";
   readonly profile: LoadProfile;
   readonly arrivals: ArrivalProcess;
   readonly until: number;
   readonly stats: SourceStats = { arrivals: 0 };
   private readonly rng: RandomStream;
   private started = false;
+  private factor = 1;
+  // The pending arrival comes when `remaining` more (scaled) load has accrued after `anchor`.
+  private anchor = 0;
+  private remaining = 0;
+  private pending: EventHandle | null = null;
 
   constructor(
     private readonly sim: Simulation,
     readonly name: string,
-    private readonly target: RequestSink,
+    readonly target: RequestSink,
     options: SourceOptions,
   ) {
     this.profile = within(["profile"], () => createProfile(options.profile));
@@ -67,18 +74,55 @@ export class Source implements Handler {
   start(): void {
     if (this.started) throw new Error(`source ${this.name} already started`);
     this.started = true;
-    this.scheduleAfter(this.sim.now);
+    this.drawGap();
+    this.schedule();
   }
 
   handleEvent(): void {
+    this.pending = null;
     this.stats.arrivals++;
     this.target.request();
-    this.scheduleAfter(this.sim.now);
+    this.drawGap();
+    this.schedule();
   }
 
-  private scheduleAfter(t: number): void {
-    const mass = this.arrivals === "even" ? 1 : -Math.log(1 - this.rng.next());
-    const next = this.profile.advance(t, mass);
-    if (next < this.until) this.sim.scheduleAt(next, this);
+  /** Offered rate now (requests/s), the profile times the load factor. */
+  get offeredRate(): number {
+    return this.profile.rate(this.sim.now) * this.factor;
+  }
+
+  get loadFactor(): number {
+    return this.factor;
+  }
+
+  /** Multiplies the profile's rate from now on (a spike above 1, a cut below 1, 0 stops). */
+  setLoadFactor(factor: number): void {
+    checkNumber("factor", factor, { min: 0 });
+    const now = this.sim.now;
+    this.remaining -= this.factor * this.profile.integral(this.anchor, now);
+    this.anchor = now;
+    this.factor = factor;
+    if (this.pending !== null) this.sim.cancel(this.pending);
+    this.pending = null;
+    if (this.started) this.schedule();
+  }
+
+  gauges(): Record<string, number> {
+    return { offeredRate: this.offeredRate };
+  }
+
+  describe(): Record<string, string> {
+    return { arrivals: this.arrivals, profile: this.profile.spec.kind, until: `${this.until} s` };
+  }
+
+  private drawGap(): void {
+    this.anchor = this.sim.now;
+    this.remaining = this.arrivals === "even" ? 1 : -Math.log(1 - this.rng.next());
+  }
+
+  private schedule(): void {
+    if (this.factor === 0) return;
+    const next = this.profile.advance(this.anchor, Math.max(0, this.remaining) / this.factor);
+    if (next < this.until) this.pending = this.sim.scheduleAt(Math.max(next, this.sim.now), this);
   }
 }

@@ -1,0 +1,68 @@
+import { z } from "zod";
+
+// Structure and types only: ranges and cross-field rules live in the components themselves
+// (one place per rule), and reach the user through the same file:line error path.
+
+/** Any finite number (ranges are checked by the component that takes it). */
+export const num = z.number();
+/** A reference to another component by name. */
+export const ref = z.string().min(1);
+
+/** A probability distribution of a duration or count. */
+export const distributionSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("constant"), value: num }).strict(),
+  z.object({ kind: z.literal("uniform"), min: num, max: num }).strict(),
+  z.object({ kind: z.literal("exponential"), mean: num }).strict(),
+  z
+    .object({ kind: z.literal("normal"), mean: num, stddev: num, min: num.optional(), max: num.optional() })
+    .strict(),
+  z.object({ kind: z.literal("lognormal"), mean: num, stddev: num }).strict(),
+  z.object({ kind: z.literal("pareto"), scale: num, shape: num }).strict(),
+  z.object({ kind: z.literal("weibull"), scale: num, shape: num }).strict(),
+  z.object({ kind: z.literal("zipf"), n: num, exponent: num }).strict(),
+  z
+    .object({
+      kind: z.literal("empirical"),
+      percentiles: z.array(z.object({ p: num, value: num }).strict()),
+    })
+    .strict(),
+]);
+
+type ProfileInput =
+  | { kind: "constant"; rate: number }
+  | { kind: "steps"; steps: { at: number; rate: number }[] }
+  | { kind: "ramp"; from: number; to: number; start: number; end: number }
+  | { kind: "spike"; at: number; duration: number; rate: number }
+  | { kind: "sum"; of: ProfileInput[] };
+
+/** A load profile: requests per second over time. */
+export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
+  z.discriminatedUnion("kind", [
+    z.object({ kind: z.literal("constant"), rate: num }).strict(),
+    z
+      .object({ kind: z.literal("steps"), steps: z.array(z.object({ at: num, rate: num }).strict()) })
+      .strict(),
+    z.object({ kind: z.literal("ramp"), from: num, to: num, start: num, end: num }).strict(),
+    z.object({ kind: z.literal("spike"), at: num, duration: num, rate: num }).strict(),
+    z.object({ kind: z.literal("sum"), of: z.array(profileSchema) }).strict(),
+  ]),
+);
+
+/** A client's wait before retrying. */
+export const backoffSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("none") }).strict(),
+  z.object({ kind: z.literal("fixed"), delay: num }).strict(),
+  z
+    .object({
+      kind: z.literal("exponential"),
+      base: num,
+      multiplier: num.optional(),
+      cap: num.optional(),
+      jitter: z.enum(["none", "full", "equal"]).optional(),
+    })
+    .strict(),
+  z.object({ kind: z.literal("decorrelated"), base: num, cap: num.optional() }).strict(),
+]);
+
+/** Queue discipline of a server. */
+export const queueSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("fifo") }).strict()]);

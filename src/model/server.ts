@@ -171,7 +171,10 @@ export class Server implements Handler, Service, Component, Capabilities {
 
   handleEvent(_kind: number, data: unknown): void {
     const job = data as Job;
-    if (job.epoch !== this.epoch) return this.recycle(job);
+    if (job.epoch !== this.epoch) {
+      this.recycle(job);
+      return;
+    }
     if (this.paused) {
       this.held.push(job);
       return;

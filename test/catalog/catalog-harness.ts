@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { goodputWindow } from "../../src/analysis/goodput.js";
+import { parseScenarioText } from "../../src/scenario/parse.js";
+import type { RunOutput } from "../../src/scenario/run-result.js";
+import { runScenario } from "../../src/scenario/run.js";
+
+/** Seeds every catalog outcome is checked on. */
+export const CATALOG_SEEDS = [1, 2, 3, 4, 5];
+
+/** Runs `scenarios/<file>` with `seed`. */
+export function runCatalog(file: string, seed: number): RunOutput {
+  const path = join(import.meta.dirname, "..", "..", "scenarios", file);
+  return runScenario(parseScenarioText(readFileSync(path, "utf8"), path), { seed });
+}
+
+/**
+ * Goodput / offered load over the last `settle`-free stretch of the load period: from `from`
+ * seconds to the end of the sources' duration. A stuck system stays far below 1 there; a
+ * recovered one comes back close to 1.
+ */
+export function lateGoodputRatio(output: RunOutput, from: number): number {
+  const duration = output.result.drain ? output.result.drain.start : output.result.simulatedSeconds;
+  return goodputWindow(output, from, duration).ratio;
+}

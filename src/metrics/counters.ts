@@ -1,9 +1,12 @@
 import type { Client } from "../model/client.js";
+import type { Component } from "../model/component.js";
 import type { Source } from "../model/load/source.js";
 import type { Server } from "../model/server.js";
 
 /** The components a run observes, by kind. */
 export interface ObservedModel {
+  /** Every component; their gauges are sampled and their counters reported. */
+  components: readonly Component[];
   sources: readonly Source[];
   clients: readonly Client[];
   servers: readonly Server[];

@@ -28,6 +28,8 @@ export class RunRecorder implements Handler {
   readonly window: number;
   readonly probeTimes: number[] = [];
   readonly queueLength: number[][];
+  /** Every component gauge, keyed `component.gauge`, sampled with the probes. */
+  readonly gauges = new Map<string, number[]>();
   readonly windowCounts: CounterSnapshot[] = [];
   readonly windowLatencySum: number[] = [];
   readonly windowLatencyCount: number[] = [];
@@ -91,6 +93,20 @@ export class RunRecorder implements Handler {
     this.model.servers.forEach((s, i) => {
       this.queueLength[i]!.push(s.queueLength);
     });
+    const k = this.probeTimes.length - 1;
+    for (const c of this.model.components) {
+      if (!c.gauges) continue;
+      for (const [name, value] of Object.entries(c.gauges())) {
+        const key = `${c.name}.${name}`;
+        let series = this.gauges.get(key);
+        if (!series) {
+          // A gauge that appears late is padded so every series lines up with probeTimes.
+          series = new Array<number>(k).fill(Number.NaN);
+          this.gauges.set(key, series);
+        }
+        series.push(value);
+      }
+    }
     // Times come from the index, not by adding intervals, so the grid does not drift.
     const next = ++this.probeIndex * this.probeInterval;
     if (next <= this.options.end + 1e-9) this.sim.scheduleAt(next, this, PROBE);

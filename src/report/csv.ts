@@ -34,8 +34,16 @@ function table(header: string[], rows: string[][]): string {
 /** Gauges sampled at each probe time: `time,queue_depth_<server>...`, one row per probe. */
 export function gaugesCsv(series: RunSeries): string {
   const servers = Object.entries(series.queueDepth);
-  const header = ["time", ...servers.map(([name]) => `queue_depth_${name}`)];
-  const rows = series.probeTimes.map((t, i) => [cell(t), ...servers.map(([, depth]) => cell(depth[i]))]);
+  // Every other component gauge follows; a server's queueLength is already its queue_depth column.
+  const others = Object.entries(series.gauges).filter(
+    ([key]) => !servers.some(([name]) => key === `${name}.queueLength`),
+  );
+  const header = ["time", ...servers.map(([name]) => `queue_depth_${name}`), ...others.map(([key]) => key)];
+  const rows = series.probeTimes.map((t, i) => [
+    cell(t),
+    ...servers.map(([, depth]) => cell(depth[i])),
+    ...others.map(([, values]) => cell(Number.isNaN(values[i]) ? null : values[i])),
+  ]);
   return table(header, rows);
 }
 

@@ -89,6 +89,8 @@ export interface RunResult {
     p99: number | null;
     max: number | null;
   };
+  /** Every component's counters at the end of the run, by component name. */
+  componentStats: Record<string, Record<string, number>>;
   /** How many attempts the completed requests needed: attempts -> count. */
   attemptsPerCompletion: { attempts: number; count: number }[];
 }
@@ -98,8 +100,10 @@ export interface RunSeries {
   /** Gauges sampled every `probeInterval` seconds, at `probeTimes`. */
   probeInterval: number;
   probeTimes: number[];
-  /** Queue depth (waiting + in service) per server name. */
+  /** Queue depth (calls waiting, not in service) per server name. */
   queueDepth: Record<string, number[]>;
+  /** Every component's gauges, keyed `component.gauge` (NaN before a gauge first existed). */
+  gauges: Record<string, number[]>;
   /** Rates over consecutive windows of `window` seconds starting at `windowStarts`. */
   window: number;
   windowStarts: number[];

@@ -145,6 +145,9 @@ function summarise(
       p99: latency.quantile(0.99),
       max: latency.max,
     },
+    componentStats: Object.fromEntries(
+      model.components.map((c) => [c.name, { ...(c.stats as Record<string, number>) }]),
+    ),
     attemptsPerCompletion: [...recorder.attemptsPerCompletion.entries()]
       .sort((a, b) => a[0] - b[0])
       .map(([attempts, count]) => ({ attempts, count })),
@@ -199,6 +202,7 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
     probeInterval: recorder.probeInterval,
     probeTimes: recorder.probeTimes,
     queueDepth: Object.fromEntries(model.servers.map((s, i) => [s.name, recorder.queueLength[i]!])),
+    gauges: Object.fromEntries(recorder.gauges),
     window: w,
     windowStarts: counts.map((_, i) => i * w),
     offered: per("arrivals"),

@@ -31,16 +31,27 @@ describe("csvField", () => {
 describe("gaugesCsv", () => {
   const out = fixtureOutput();
 
-  it("has a time column, one column per server and one row per probe", () => {
+  it("has a time column, one queue-depth column per server, then the other gauges, one row per probe", () => {
     const rows = lines(gaugesCsv(out.series));
-    expect(rows[0]).toBe("time,queue_depth_server");
+    // The server's own queueLength gauge is its queue_depth column, not repeated.
+    expect(rows[0]).toBe("time,queue_depth_server,server.inService");
     expect(rows).toHaveLength(1 + out.series.probeTimes.length);
-    expect(rows[1]).toBe("0,1");
-    expect(rows[25]).toBe("12,13");
+    expect(rows[1]).toBe("0,1,1");
+    expect(rows[25]).toBe("12,13,1");
+  });
+
+  it("leaves a gauge's cells empty before it existed", () => {
+    const series = {
+      ...out.series,
+      queueDepth: {},
+      gauges: { "pool.size": [Number.NaN, 4] },
+      probeTimes: [0, 0.5],
+    };
+    expect(gaugesCsv(series)).toBe("time,pool.size\n0,\n0.5,4\n");
   });
 
   it("quotes server names that need it", () => {
-    const series = { ...out.series, queueDepth: { 'db "main", eu': [1, 2], api: [3] } };
+    const series = { ...out.series, queueDepth: { 'db "main", eu': [1, 2], api: [3] }, gauges: {} };
     series.probeTimes = [0, 0.5];
     expect(gaugesCsv(series)).toBe('time,"queue_depth_db ""main"", eu",queue_depth_api\n0,1,3\n0.5,2,\n');
   });

@@ -48,6 +48,7 @@ function makeSeries(): RunSeries {
     probeInterval: PROBE,
     probeTimes,
     queueDepth: { server: depth },
+    gauges: { "server.queueLength": depth, "server.inService": depth.map((d) => Math.min(d, 1)) },
     window: WINDOW,
     windowStarts,
     offered,
@@ -76,6 +77,7 @@ export function fixtureOutput(): RunOutput {
       events: 4321,
       triggers: [],
       interventions: [],
+      componentStats: { server: { served: 190, wasted: 20 } },
       components: [
         { name: "users", type: "source", settings: { rate: "9 req/s, then 20 req/s", stop: "16 s" } },
         { name: "client", type: "client", settings: { timeout: "0.5 s", retries: "4" } },

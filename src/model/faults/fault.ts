@@ -27,10 +27,15 @@ export interface FaultSpec {
   from?: number;
 }
 
+type Param = "factor" | "fraction" | "rate" | "perSecond" | "from";
+type Range = { min: number; max?: number; exclusiveMin?: boolean; optional?: boolean };
+
 /** How one kind of fault acts. `apply` returns what undoes it, for kinds that last. */
 interface FaultKind {
   /** The capability the target must have. */
   needs: keyof Capabilities;
+  /** The parameters it takes, with their ranges; any other parameter is refused. */
+  params: Partial<Record<Param, Range>>;
   /** True when the change holds for `duration` and is then undone. */
   lasting: boolean;
   /** True for interventions (they rescue), false for triggers (they push). */
@@ -42,6 +47,7 @@ const RAMP_STEPS = 20;
 
 const KINDS: Record<string, FaultKind> = {
   spike: {
+    params: { factor: { min: 0 } },
     needs: "setLoadFactor",
     lasting: true,
     intervention: false,
@@ -52,6 +58,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   pause: {
+    params: {},
     needs: "pause",
     lasting: true,
     intervention: false,
@@ -61,6 +68,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   slowdown: {
+    params: { factor: { min: 0, exclusiveMin: true } },
     needs: "setSlowdown",
     lasting: true,
     intervention: false,
@@ -70,6 +78,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   capacityLoss: {
+    params: { fraction: { min: 0, max: 0.999 } },
     needs: "setSlowdown",
     lasting: true,
     intervention: false,
@@ -80,6 +89,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   errors: {
+    params: { rate: { min: 0, max: 1 } },
     needs: "setErrorRate",
     lasting: true,
     intervention: false,
@@ -89,6 +99,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   unreachable: {
+    params: {},
     needs: "setReachable",
     lasting: true,
     intervention: false,
@@ -98,6 +109,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   crash: {
+    params: {},
     needs: "restart",
     lasting: false,
     intervention: false,
@@ -107,6 +119,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   flush: {
+    params: {},
     needs: "flush",
     lasting: false,
     intervention: false,
@@ -116,6 +129,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   cutLoad: {
+    params: { fraction: { min: 0, max: 1 } },
     needs: "setLoadFactor",
     lasting: true,
     intervention: true,
@@ -126,6 +140,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   rateLimit: {
+    params: { perSecond: { min: 0, exclusiveMin: true } },
     needs: "setRateLimit",
     lasting: true,
     intervention: true,
@@ -135,6 +150,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   restart: {
+    params: {},
     needs: "restart",
     lasting: false,
     intervention: true,
@@ -144,6 +160,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   warmCache: {
+    params: { fraction: { min: 0, max: 1, optional: true } },
     needs: "warm",
     lasting: false,
     intervention: true,
@@ -153,6 +170,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   rampLoad: {
+    params: { from: { min: 0, max: 1, optional: true } },
     needs: "setLoadFactor",
     lasting: true,
     intervention: true,
@@ -204,6 +222,15 @@ export function checkFault(
       ["target"],
       `a ${spec.kind} needs a component that supports it; "${target.name}" is a ${target.type}, which does not`,
     );
+  }
+  for (const name of ["factor", "fraction", "rate", "perSecond", "from"] as const) {
+    const range = kind.params[name];
+    if (!range) {
+      if (spec[name] !== undefined) throw new OptionError([name], `a ${spec.kind} takes no ${name}`);
+      continue;
+    }
+    if (spec[name] === undefined && range.optional) continue;
+    checkNumber(name, spec[name], range);
   }
   checkNumber("at", spec.at, { min: 0 });
   if (spec.at >= end)

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { BudgetExceededError } from "../scenario/run.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
+import { catalogCommand } from "./catalog-command.js";
 import { runCommand } from "./run-command.js";
 import { UsageError } from "./usage-error.js";
 
@@ -60,6 +61,12 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       "\nExamples:\n  metastable run scenarios/retry-storm.yaml\n  metastable run scenarios/retry-storm.yaml --seed 7 --json\n  metastable run scenarios/retry-storm.yaml --out out/retry-storm\n",
     )
     .action((scenario: string, flags) => runCommand(scenario, flags, out));
+  program
+    .command("catalog")
+    .description("List the scenario catalog with what each scenario shows.")
+    .argument("[dir]", "folder of scenario files", "scenarios")
+    .option("--markdown", "print the catalog as Markdown (docs/catalog.md)")
+    .action((dir: string, flags) => catalogCommand(dir, flags, out));
   return program;
 }
 

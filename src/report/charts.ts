@@ -91,6 +91,48 @@ function phaseMarks(result: RunResult): LineSeriesOption {
   };
 }
 
+const TRIGGER_COLOR = "rgba(213, 94, 0, 0.18)";
+const INTERVENTION_COLOR = "rgba(0, 158, 115, 0.18)";
+
+/**
+ * Triggers (vermillion) and interventions (green) over the phases: a band for lasting ones, a
+ * vertical line for instant ones (a flush, a crash, a restart).
+ */
+function changeMarks(result: RunResult): LineSeriesOption[] {
+  const changes = [
+    ...result.triggers.map((c) => ({ ...c, color: TRIGGER_COLOR, line: "#D55E00" })),
+    ...result.interventions.map((c) => ({ ...c, color: INTERVENTION_COLOR, line: "#009E73" })),
+  ];
+  if (changes.length === 0) return [];
+  const label = (c: { kind: string; target: string }) => `${c.kind} ${c.target}`;
+  return [
+    {
+      type: "line",
+      data: [],
+      silent: true,
+      markArea: {
+        silent: true,
+        label: { position: "insideBottom", fontSize: 10, color: "#333333", distance: 2 },
+        data: changes
+          .filter((c) => c.end > c.start)
+          .map((c) => [{ name: label(c), xAxis: c.start, itemStyle: { color: c.color } }, { xAxis: c.end }]),
+      },
+      markLine: {
+        silent: true,
+        symbol: "none",
+        label: { formatter: "{b}", fontSize: 10, position: "insideEndTop" },
+        data: changes
+          .filter((c) => c.end === c.start)
+          .map((c) => ({
+            name: label(c),
+            xAxis: c.start,
+            lineStyle: { color: c.line, type: "solid", width: 1.5 },
+          })),
+      },
+    },
+  ];
+}
+
 /** An x-axis with its unit in the name; `extra` sets the type-specific parts. */
 function xAxis(name: string, extra: XAXisComponentOption): XAXisComponentOption {
   return { name, nameLocation: "middle", nameGap: 28, ...extra };
@@ -139,7 +181,11 @@ function timeChart(
   series: LineSeriesOption[],
 ): ChartSpec {
   const x = xAxis("time (s)", { type: "value", min: 0, max: result.simulatedSeconds });
-  return { id, title, option: frame(title, yName, x, [...series, phaseMarks(result)]) };
+  return {
+    id,
+    title,
+    option: frame(title, yName, x, [...series, phaseMarks(result), ...changeMarks(result)]),
+  };
 }
 
 /** A number for a label, without float noise such as 35.00000000000001. */

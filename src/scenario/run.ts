@@ -75,6 +75,10 @@ function phaseBoundaries(model: BuiltModel): number[] {
   const { duration, drain } = model.settings;
   const cuts = new Set<number>([0]);
   for (const s of model.sources) for (const t of s.profile.breakpoints(duration)) cuts.add(t);
+  // Triggers and interventions cut phases too, so "before", "during" and "after" read apart.
+  for (const c of [...model.triggers, ...model.interventions]) {
+    for (const t of [c.start, c.end]) if (t > 0 && t < duration) cuts.add(t);
+  }
   if (drain > 0) cuts.add(duration);
   return [...cuts].sort((a, b) => a - b);
 }
@@ -88,7 +92,11 @@ function phaseLabel(model: BuiltModel, start: number, end: number): string {
   const a = offeredRate(model, start);
   const b = model.sources.reduce((sum, s) => sum + s.profile.rateJustBefore(end), 0);
   const fmt = (x: number) => String(Number(x.toFixed(3)));
-  return Math.abs(a - b) < 1e-9 ? `${fmt(a)} req/s` : `${fmt(a)}→${fmt(b)} req/s`;
+  const rate = Math.abs(a - b) < 1e-9 ? `${fmt(a)} req/s` : `${fmt(a)}→${fmt(b)} req/s`;
+  const active = [...model.triggers, ...model.interventions]
+    .filter((c) => c.end > c.start && c.start < end && c.end > start)
+    .map((c) => `${c.kind} ${c.target}`);
+  return active.length > 0 ? `${rate} + ${active.join(", ")}` : rate;
 }
 
 function summarise(

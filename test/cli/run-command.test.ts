@@ -148,3 +148,24 @@ describe("metastable run", () => {
     expect(run.stdout).toContain("--out <dir>");
   });
 });
+
+describe("metastable catalog", () => {
+  it("lists every scenario, and docs/catalog.md is its Markdown", () => {
+    const list = cli("catalog");
+    expect(list.code).toBe(0);
+    const files = readdirSync("scenarios").filter((f) => f.endsWith(".yaml"));
+    for (const f of files) expect(list.stdout).toContain(f);
+    const md = cli("catalog", "--markdown");
+    expect(md.code).toBe(0);
+    expect(readFileSync("docs/catalog.md", "utf8")).toBe(md.stdout);
+  });
+
+  it("every catalog scenario has a description", () => {
+    const md = cli("catalog", "--markdown").stdout;
+    expect(md).not.toContain("(no description)");
+  });
+
+  it("a missing folder is bad input", () => {
+    expect(cli("catalog", "no-such-folder").code).toBe(2);
+  });
+});

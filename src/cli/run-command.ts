@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { analyseRun } from "../analysis/analyse-run.js";
 import { chartOptions } from "../report/charts.js";
 import { gaugesCsv, ratesCsv } from "../report/csv.js";
 import { reportHtml } from "../report/html.js";
@@ -64,12 +65,17 @@ export function runCommand(path: string, flags: RunFlags, print: (text: string) 
     ...(flags.maxEvents !== undefined && { maxEvents: flags.maxEvents }),
     ...(flags.maxWallSeconds !== undefined && { maxWallSeconds: flags.maxWallSeconds }),
   });
-  const written = flags.out ? writeFilesAtomically(flags.out, outputFiles(output)) : [];
+  const budgets = {
+    ...(flags.maxEvents !== undefined && { maxEvents: flags.maxEvents }),
+    ...(flags.maxWallSeconds !== undefined && { maxWallSeconds: flags.maxWallSeconds }),
+  };
+  const analysed = { ...output, result: analyseRun(parsed, output, {}, budgets).result };
+  const written = flags.out ? writeFilesAtomically(flags.out, outputFiles(analysed)) : [];
   if (flags.json) {
-    print(`${JSON.stringify(output.result, null, 2)}\n`);
+    print(`${JSON.stringify(analysed.result, null, 2)}\n`);
     return;
   }
-  print(formatSummary(output.result));
+  print(formatSummary(analysed.result));
   if (written.length > 0) {
     const report = written.find((f) => f.endsWith("report.html"));
     print(`\nWrote ${written.length} files to ${flags.out} (open ${report} in a browser).\n`);

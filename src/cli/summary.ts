@@ -1,9 +1,10 @@
+import type { AnalysedResult } from "../analysis/analyse-run.js";
 import type { PhaseStats, RunResult } from "../scenario/run-result.js";
 
 const RULE = "=".repeat(78);
 
 /** The plain-text summary `metastable run` prints: configuration, request flow, key metrics, phases. */
-export function formatSummary(r: RunResult): string {
+export function formatSummary(r: RunResult | AnalysedResult): string {
   const t = r.totals;
   const lines: string[] = [RULE, `METASTABLE RUN: ${r.scenario}`, RULE];
   if (r.description) lines.push(...wrap(r.description, 78), "");
@@ -42,9 +43,31 @@ export function formatSummary(r: RunResult): string {
     "",
     "By load-profile phase (rates per second; queue = calls waiting):",
     phaseTable([...r.phases, ...(r.drain ? [r.drain] : [])]),
-    RULE,
   );
+  if ("verdict" in r) lines.push("", ...verdictLines(r));
+  lines.push(RULE);
   return `${lines.join("\n")}\n`;
+}
+
+function verdictLines(r: AnalysedResult): string[] {
+  const v = r.verdict;
+  const out = [`Verdict: ${v.kind.toUpperCase()}`, ...wrap(v.summary, 76).map((l) => `  ${l}`)];
+  if (v.degradedAtEnd) {
+    const drain =
+      v.drainEstimate === null
+        ? "it would not drain at the final rates"
+        : `about ${Math.ceil(v.drainEstimate)} s to drain at the final rates`;
+    out.push(`  The run ended still degraded: ${drain}.`);
+  }
+  const moved = r.characteristicMetrics.filter((m) => m.leftAt !== null);
+  if (moved.length > 0) {
+    out.push("  Characteristic metrics (left their pre-trigger envelope at / came back at):");
+    for (const m of moved) {
+      const back = m.backAt === null ? "not back" : `back ${fmt(m.backAt)} s`;
+      out.push(`    ${m.name.padEnd(22)} left ${fmt(m.leftAt!)} s, ${back}`);
+    }
+  }
+  return out;
 }
 
 function phaseTable(phases: PhaseStats[]): string {

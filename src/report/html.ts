@@ -1,3 +1,4 @@
+import type { AnalysedResult } from "../analysis/analyse-run.js";
 import type { PhaseStats, RunOutput, RunResult } from "../scenario/run-result.js";
 import { formatNumber } from "./csv.js";
 
@@ -13,6 +14,10 @@ export interface ReportSvg {
 }
 
 const STYLE = `
+.verdict { margin: 12px 0; padding: 8px 12px; border-left: 4px solid #888; background: #f7f7f7; }
+.verdict-stable, .verdict-recovered { border-color: #009E73; }
+.verdict-metastable { border-color: #D55E00; }
+.verdict-unstable { border-color: #CC79A7; }
 :root { color-scheme: light; --ink: #222; --muted: #666; --rule: #ddd; --band: #f6f7f9; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1400px; padding: 24px 32px 48px; color: var(--ink);
@@ -141,6 +146,30 @@ function phases(r: RunResult): string {
 }
 
 /** The whole run as one self-contained HTML page (inline CSS and SVG, no scripts, no links). */
+function sig3(x: number): string {
+  return String(Number(x.toPrecision(3)));
+}
+
+/** The verdict banner and characteristic-metric table, when the result was analysed. */
+function verdictBlock(r: RunResult | AnalysedResult): string {
+  if (!("verdict" in r)) return "";
+  const v = r.verdict;
+  const rows = r.characteristicMetrics
+    .map((m) => {
+      const env = m.envelope ? `${sig3(m.envelope[0])} to ${sig3(m.envelope[1])}` : "–";
+      const when = (t: number | null) => (t === null ? "–" : `${sig3(t)} s`);
+      return `<tr><td>${escapeHtml(m.name)}</td><td>${env}</td><td>${when(m.leftAt)}</td><td>${when(m.backAt)}</td><td>${m.outAtEnd ? "yes" : "no"}</td></tr>`;
+    })
+    .join("\n");
+  return `<section class="verdict verdict-${v.kind}">
+<p><strong>Verdict: ${escapeHtml(v.kind)}</strong> · ${escapeHtml(v.summary)}</p>
+<table><thead><tr><th>Characteristic metric</th><th>Pre-trigger envelope</th><th>Left it</th><th>Back</th><th>Out at end</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+</section>`;
+}
+
 export function reportHtml(output: RunOutput, svgs: ReportSvg[]): string {
   const r = output.result;
   const name = escapeHtml(r.scenario);
@@ -163,6 +192,7 @@ export function reportHtml(output: RunOutput, svgs: ReportSvg[]): string {
 <h1>${name}</h1>
 <p class="lead">${escapeHtml(r.description)}</p>
 ${facts(r)}
+${verdictBlock(r)}
 </header>
 <h2>Configuration</h2>
 ${components(r)}

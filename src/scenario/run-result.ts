@@ -27,6 +27,8 @@ export interface PhaseStats {
   label: string;
   start: number;
   end: number;
+  /** Highest rate the load profile plans in the phase (before triggers scale it). */
+  plannedPerSec: number;
   offeredPerSec: number;
   throughputPerSec: number;
   goodputPerSec: number;
@@ -112,6 +114,10 @@ export interface RunSeries {
   goodput: number[];
   timeouts: number[];
   retries: number[];
+  /** Attempts sent per second (first tries plus retries). */
+  attempts: number[];
+  /** Served attempts per second whose answer nobody wanted. */
+  wasted: number[];
   /** Mean end-to-end latency of requests completed in the window; null when none completed. */
   latencyMean: (number | null)[];
   /** Histogram of end-to-end latency: bins [lower, upper) seconds with counts. */

@@ -187,6 +187,13 @@ function phaseStats(
   const h = recorder.phaseLatency[i]!;
   return {
     label: phaseLabel(model, start, end),
+    plannedPerSec:
+      start >= model.settings.duration
+        ? 0
+        : Math.max(
+            offeredRate(model, start),
+            model.sources.reduce((sum, s) => sum + s.profile.rateJustBefore(end), 0),
+          ),
     start,
     end,
     offeredPerSec: rate("arrivals"),
@@ -218,6 +225,8 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
     goodput: per("completions"),
     timeouts: per("timeouts"),
     retries: per("retries"),
+    attempts: per("attempts"),
+    wasted: per("wasted"),
     latencyMean: counts.map((_, i) => {
       const n = recorder.windowLatencyCount[i] ?? 0;
       return n > 0 ? recorder.windowLatencySum[i]! / n : null;

@@ -7,11 +7,18 @@ const WINDOW = 1;
 const PROBE = 0.5;
 const END = 20;
 
-function phase(label: string, start: number, end: number, offered: number, extra: Partial<PhaseStats>) {
+function phase(
+  label: string,
+  start: number,
+  end: number,
+  offered: number,
+  extra: Partial<PhaseStats>,
+): PhaseStats {
   return {
     label,
     start,
     end,
+    plannedPerSec: offered,
     offeredPerSec: offered,
     throughputPerSec: Math.min(offered, 10),
     goodputPerSec: Math.min(offered, 9.5),
@@ -22,7 +29,7 @@ function phase(label: string, start: number, end: number, offered: number, extra
     latencyP50: 0.12,
     latencyP99: 0.41,
     ...extra,
-  } satisfies PhaseStats;
+  };
 }
 
 function offeredAt(t: number): number {
@@ -56,6 +63,8 @@ function makeSeries(): RunSeries {
     goodput,
     timeouts,
     retries,
+    attempts: offered.map((o, i) => o + retries[i]!),
+    wasted: throughput.map((t, i) => Math.max(0, t - goodput[i]!)),
     latencyMean,
     latencyHistogram: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => ({
       lower: i * 0.1,

@@ -95,7 +95,12 @@ export class Server implements Handler, Service, Component, Capabilities {
   private reachable = true;
   private epoch = 0;
   private held: Job[] = [];
-  private readonly shed = (call: Call) => this.answerExpired(call);
+  // Calls the discipline sheds during `take`, answered once the taken call has its worker: a
+  // costly error path started from inside `take` would push busy past concurrency.
+  private readonly shedding: Call[] = [];
+  private readonly shed = (call: Call) => {
+    this.shedding.push(call);
+  };
 
   constructor(
     private readonly sim: Simulation,
@@ -210,7 +215,8 @@ export class Server implements Handler, Service, Component, Capabilities {
   restart(): void {
     // Work in progress and waiting is lost; its callers find out through their timeouts.
     this.epoch++;
-    this.stats.dropped += this.busy + this.waiting.length + this.held.length;
+    // Held jobs (finished during a pause) still count in `busy`.
+    this.stats.dropped += this.busy + this.waiting.length;
     this.busy = 0;
     this.held = [];
     this.waiting.drain();
@@ -245,13 +251,17 @@ export class Server implements Handler, Service, Component, Capabilities {
     if (this.paused) return;
     while (this.busy < this.concurrency) {
       const call = this.waiting.take(this.sim.now, this.shed);
-      if (call === undefined) return;
-      if (this.dropExpired && this.sim.now > call.deadline) {
-        this.answerExpired(call);
-        continue;
+      if (call !== undefined) {
+        if (this.dropExpired && this.sim.now > call.deadline) {
+          this.answerExpired(call);
+        } else {
+          const failing = this.errorRate > 0 && this.errorRng.next() < this.errorRate;
+          this.begin(call, failing ? "error" : "ok");
+        }
       }
-      const failing = this.errorRate > 0 && this.errorRng.next() < this.errorRate;
-      this.begin(call, failing ? "error" : "ok");
+      // One at a time: a reply may re-enter `next` (a retry arrives), which answers the rest.
+      for (let c = this.shedding.shift(); c !== undefined; c = this.shedding.shift()) this.answerExpired(c);
+      if (call === undefined) return;
     }
   }
 

@@ -65,4 +65,9 @@ export const backoffSchema = z.discriminatedUnion("kind", [
 ]);
 
 /** Queue discipline of a server. */
-export const queueSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("fifo") }).strict()]);
+export const queueSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("fifo") }).strict(),
+  z.object({ kind: z.literal("lifo") }).strict(),
+  z.object({ kind: z.literal("adaptive-lifo"), threshold: num.optional() }).strict(),
+  z.object({ kind: z.literal("codel"), target: num.optional(), interval: num.optional() }).strict(),
+]);

@@ -13,7 +13,8 @@ const spec = structuredClone(parsed.spec);
 const cycles = Number(process.env.LONG_CYCLES ?? 160);
 const steps = spec.sources.users.profile.steps;
 const cycled = [];
-for (let c = 0; c < cycles; c++) for (const s of steps) cycled.push({ at: c * 100 + s.at, rate: s.rate * 100 });
+for (let c = 0; c < cycles; c++)
+  for (const s of steps) cycled.push({ at: c * 100 + s.at, rate: s.rate * 100 });
 spec.sources.users.profile = { kind: "steps", steps: cycled };
 spec.clients.client.timeout /= 100;
 spec.servers.server.serviceTime.mean /= 100;

@@ -79,17 +79,28 @@ export function judge(
   const ratio = slidingRatio(output, span, minRequests);
   const degraded = (i: number) => ratio[i] !== null && ratio[i]! < fraction;
   const judged = s.windowStarts
-    .map((t, i) => i)
+    .map((_t, i) => i)
     .filter((i) => s.windowStarts[i]! + s.window > warmup + span - 1e-9 && s.windowStarts[i]! < loadEnd);
   const at = (i: number) => s.windowStarts[i]! + s.window;
   const degradedIdx = judged.filter(degraded);
   // When a degraded sliding window's trouble began: its first raw window below the fraction.
   const k = Math.max(1, Math.round(span / s.window));
   const onset = (i: number) => {
-    for (let j = Math.max(0, i - k + 1); j <= i; j++) {
-      if (s.offered[j]! > 0 && s.goodput[j]! / s.offered[j]! < fraction) return s.windowStarts[j]!;
+    // The start of the worst suffix of the window: noise before the real drop only raises its ratio.
+    let best = i;
+    let bestRatio = Number.POSITIVE_INFINITY;
+    let offered = 0;
+    let good = 0;
+    for (let j = i; j >= Math.max(0, i - k + 1); j--) {
+      offered += s.offered[j]!;
+      good += s.goodput[j]!;
+      const ratio = offered > 0 ? good / offered : 1;
+      if (ratio <= bestRatio) {
+        bestRatio = ratio;
+        best = j;
+      }
     }
-    return s.windowStarts[i]!;
+    return s.windowStarts[best]!;
   };
   // The envelope comes from the healthy stretch: before the first trigger, and before any collapse.
   const healthyUntil = Math.min(firstStart, degradedIdx.length > 0 ? at(degradedIdx[0]!) - span : firstStart);

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { BudgetExceededError } from "../scenario/run.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
+import { compareCommand, stabilityCommand, thresholdCommand } from "./analysis-commands.js";
 import { catalogCommand } from "./catalog-command.js";
 import { runCommand } from "./run-command.js";
 import { UsageError } from "./usage-error.js";
@@ -67,18 +68,72 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .argument("[dir]", "folder of scenario files", "scenarios")
     .option("--markdown", "print the catalog as Markdown (docs/catalog.md)")
     .action((dir: string, flags) => catalogCommand(dir, flags, out));
+  const replications = (fallback: number) =>
+    new Option("--replications <n>", `replications (default ${fallback})`).argParser(
+      integer("--replications", 1),
+    );
+  program
+    .command("compare")
+    .description("Run a scenario and its variants with the same seeds and report paired differences.")
+    .argument("<scenario>", "the baseline scenario")
+    .argument("<variant...>", "variant scenarios (e.g. the mitigated version)")
+    .addOption(replications(10))
+    .option("--json", "print the comparison as JSON")
+    .action((scenario: string, variants: string[], flags) =>
+      compareCommand([scenario, ...variants], flags, out),
+    );
+  program
+    .command("threshold")
+    .description(
+      "Find the load above which the trigger leaves the system stuck, and the load it must drop to to recover.",
+    )
+    .argument("<scenario>", "scenario file")
+    .addOption(replications(5))
+    .addOption(
+      new Option("--low <factor>", "lowest load factor searched (default 0.1)").argParser(positive("--low")),
+    )
+    .addOption(
+      new Option("--high <factor>", "highest load factor searched (default 2)").argParser(positive("--high")),
+    )
+    .addOption(
+      new Option("--tolerance <factor>", "bisection stops at this bracket width (default 0.02)").argParser(
+        positive("--tolerance"),
+      ),
+    )
+    .option("--json", "print the result as JSON")
+    .action((scenario: string, flags) => thresholdCommand(scenario, flags, out));
+  program
+    .command("stability")
+    .description(
+      "From a steady state, add a small burst and report, loop by loop, whether the disturbance decays.",
+    )
+    .argument("<scenario>", "scenario file")
+    .addOption(
+      new Option("--load <rate>", "steady load in req/s (default: the scenario's base load)").argParser(
+        positive("--load"),
+      ),
+    )
+    .addOption(
+      new Option("--burst <requests>", "extra requests in the burst (default: 2 s of load)").argParser(
+        positive("--burst"),
+      ),
+    )
+    .addOption(new Option("--at <seconds>", "when the burst starts (default 20)").argParser(positive("--at")))
+    .addOption(replications(3))
+    .option("--json", "print the result as JSON")
+    .action((scenario: string, flags) => stabilityCommand(scenario, flags, out));
   return program;
 }
 
-/** Runs the CLI and returns its exit code; never throws. */
-export function main(
+/** Runs the CLI and resolves to its exit code; never rejects. */
+export async function main(
   argv: string[],
   out = (s: string) => void process.stdout.write(s),
   err = (s: string) => void process.stderr.write(s),
-): number {
+): Promise<number> {
   const program = buildProgram(out, err);
   try {
-    program.parse(argv, { from: "user" });
+    await program.parseAsync(argv, { from: "user" });
     return EXIT.ok;
   } catch (e) {
     if (e instanceof CommanderError) {

@@ -4,7 +4,14 @@ import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
 import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
 import type { Call, ReplyStatus, Service } from "./call.js";
-import type { Component } from "./component.js";
+import type { CircuitBreakerOptions } from "./client-policies/circuit-breaker.js";
+import type { ConcurrencyLimitOptions } from "./client-policies/concurrency-limit.js";
+import { type DeadlinePolicy, FixedDeadline } from "./client-policies/deadline.js";
+import { type AttemptOutcome, GateSet, type GateStats } from "./client-policies/gate-set.js";
+import { FixedDelayHedge, type HedgeOptions, type HedgePolicy } from "./client-policies/hedge.js";
+import type { RateLimitOptions } from "./client-policies/rate-limit.js";
+import type { RetryBudgetOptions } from "./client-policies/retry-budget.js";
+import type { Capabilities, Component } from "./component.js";
 import type { RequestSink } from "./load/source.js";
 
 /** Options of a client. Seconds throughout. */
@@ -25,10 +32,28 @@ export interface ClientOptions {
    * Default: false (a timed-out attempt's answer is discarded, as when its connection is closed).
    */
   acceptLateResponses?: boolean;
+  /** Retry only while retries stay under a fraction of requests; a refused retry gives up. Default: none. */
+  retryBudget?: RetryBudgetOptions;
+  /** Fail attempts locally, without a call, while recent attempts mostly failed. Default: none. */
+  circuitBreaker?: CircuitBreakerOptions;
+  /** Send one extra copy of a request whose first attempt is slow; the first ok answer wins. Default: none. */
+  hedge?: HedgeOptions;
+  /**
+   * End-to-end deadline per request (> 0 seconds): attempts carry min(own timeout, arrival +
+   * deadline), and no retry starts after it. Default: none.
+   */
+  deadline?: number;
+  /** A hard cap on attempts per second; attempts over it fail locally. Default: none. */
+  rateLimit?: RateLimitOptions;
+  /** An adaptive cap on attempts in flight; attempts over it fail locally. Default: none. */
+  concurrencyLimit?: ConcurrencyLimitOptions;
 }
 
-/** Counters a client keeps. */
-export interface ClientStats {
+/**
+ * Counters a client keeps. The optional ones exist only while the option they count is set.
+ * An attempt a gate refuses is not sent (not in `attempts`); its request gives up.
+ */
+export interface ClientStats extends GateStats {
   /** Requests received from sources. */
   requests: number;
   /** Attempts sent (first tries plus retries). */
@@ -45,6 +70,10 @@ export interface ClientStats {
   gaveUp: number;
   /** Requests neither completed nor given up. */
   inFlight: number;
+  /** Hedge attempts sent (also counted in `attempts`, not in `retries`). */
+  hedges?: number;
+  /** Requests that gave up because their next retry would start at or after their deadline. */
+  deadlineExceeded?: number;
 }
 
 /** Called for each completed request with its end-to-end latency and the attempts it took. */
@@ -52,18 +81,30 @@ export type CompletionListener = (latency: number, attempts: number) => void;
 
 interface PendingRequest {
   readonly createdAt: number;
+  /** Absolute end-to-end deadline (Infinity without one). */
+  readonly deadline: number;
+  /** First tries plus retries sent (hedges not included). */
   attempts: number;
   lastDelay: number;
   done: boolean;
+  /** With hedging: the first attempt and its hedge, withdrawn when the other wins. */
+  first: Attempt | null;
+  hedge: Attempt | null;
+  /** The pending hedge event, or -1. */
+  hedgeTimer: EventHandle;
 }
 
 const TIMEOUT = 0;
 const RETRY = 1;
+const HEDGE = 2;
 
 /** One attempt: the Call the server sees. */
 class Attempt implements Call {
+  /** The client stopped waiting for it (answered, timed out or withdrawn). */
   abandoned = false;
   timer: EventHandle = 0;
+  /** Circuit-breaker ticket its outcome is reported with. */
+  ticket = 0;
   constructor(
     readonly id: number,
     readonly request: PendingRequest,
@@ -75,8 +116,12 @@ class Attempt implements Call {
   }
 }
 
-/** A caller with a per-attempt timeout, bounded retries and a backoff policy. */
-export class Client implements Handler, RequestSink, Component {
+/**
+ * A caller with a per-attempt timeout, bounded retries and a backoff policy, and optionally a
+ * retry budget, circuit breaker, hedging, an end-to-end deadline, a rate limit and an adaptive
+ * concurrency limit (each off unless configured).
+ */
+export class Client implements Handler, RequestSink, Component, Capabilities {
   readonly type = "client";
   readonly stats: ClientStats = {
     requests: 0,
@@ -94,6 +139,10 @@ export class Client implements Handler, RequestSink, Component {
   readonly retryOnError: boolean;
   readonly backoff: Backoff;
   readonly acceptLateResponses: boolean;
+  readonly hedge: HedgePolicy | null;
+  readonly deadline: DeadlinePolicy | null;
+  // The gates an attempt must pass (budget, breaker, limits); null when none is configured.
+  private gates: GateSet | null;
   private readonly rng: RandomStream;
   private readonly listeners: CompletionListener[] = [];
   private nextId = 0;
@@ -110,11 +159,18 @@ export class Client implements Handler, RequestSink, Component {
     this.retryOnError = checkBoolean("retryOnError", options.retryOnError ?? true);
     this.acceptLateResponses = checkBoolean("acceptLateResponses", options.acceptLateResponses ?? false);
     this.backoff = within(["backoff"], () => createBackoff(options.backoff ?? { kind: "none" }));
+    const hedge = options.hedge;
+    this.hedge = hedge ? within(["hedge"], () => new FixedDelayHedge(hedge, this.timeout)) : null;
+    this.deadline = options.deadline === undefined ? null : new FixedDeadline(options.deadline);
+    this.gates = GateSet.wanted(options) ? new GateSet(options, this.stats) : null;
+    if (this.hedge) this.stats.hedges = 0;
+    if (this.deadline) this.stats.deadlineExceeded = 0;
     this.rng = sim.stream(`client:${name}`);
   }
 
   gauges(): Record<string, number> {
-    return { inFlight: this.stats.inFlight };
+    const inFlight = this.stats.inFlight;
+    return this.gates ? { inFlight, ...this.gates.gauges(this.sim.now) } : { inFlight };
   }
 
   describe(): Record<string, string> {
@@ -127,7 +183,18 @@ export class Client implements Handler, RequestSink, Component {
         [this.retryOnTimeout && "timeout", this.retryOnError && "error"].filter(Boolean).join(", ") ||
         "nothing",
       acceptLateResponses: String(this.acceptLateResponses),
+      ...(this.deadline && { deadline: this.deadline.label }),
+      ...(this.hedge && { hedge: this.hedge.label }),
+      ...this.gates?.describe(),
     };
+  }
+
+  /** Switches a runtime cap on attempts per second on, or (null) back to the configured `rateLimit`. */
+  setRateLimit(perSecond: number | null): void {
+    if (perSecond !== null) checkNumber("perSecond", perSecond, { min: 0, exclusiveMin: true });
+    if (this.gates === null && perSecond === null) return;
+    this.gates ??= new GateSet({}, this.stats);
+    this.gates.setRateLimit(perSecond, this.sim.now);
   }
 
   /** Subscribes to request completions (for latency metrics). */
@@ -138,7 +205,18 @@ export class Client implements Handler, RequestSink, Component {
   request(): void {
     this.stats.requests++;
     this.stats.inFlight++;
-    this.send({ createdAt: this.sim.now, attempts: 0, lastDelay: 0, done: false });
+    const now = this.sim.now;
+    this.gates?.onRequest(now);
+    this.send({
+      createdAt: now,
+      deadline: this.deadline ? this.deadline.deadlineFor(now) : Number.POSITIVE_INFINITY,
+      attempts: 0,
+      lastDelay: 0,
+      done: false,
+      first: null,
+      hedge: null,
+      hedgeTimer: -1,
+    });
   }
 
   handleEvent(kind: number, data: unknown): void {
@@ -146,9 +224,12 @@ export class Client implements Handler, RequestSink, Component {
       const attempt = data as Attempt;
       attempt.abandoned = true;
       this.stats.timeouts++;
+      this.settle(attempt, "failed");
       this.failed(attempt.request, this.retryOnTimeout);
-    } else {
+    } else if (kind === RETRY) {
       this.send(data as PendingRequest);
+    } else {
+      this.sendHedge(data as PendingRequest);
     }
   }
 
@@ -162,6 +243,7 @@ export class Client implements Handler, RequestSink, Component {
     }
     this.sim.cancel(attempt.timer);
     attempt.abandoned = true;
+    this.settle(attempt, status === "ok" ? "ok" : "failed");
     if (request.done) return false;
     if (status === "ok") {
       this.complete(request);
@@ -174,34 +256,108 @@ export class Client implements Handler, RequestSink, Component {
 
   private send(request: PendingRequest): void {
     if (request.done) return;
+    const retry = request.attempts > 0;
+    let ticket = 0;
+    if (this.gates !== null) {
+      ticket = this.gates.admit(this.sim.now, retry);
+      if (ticket < 0) {
+        this.giveUp(request);
+        return;
+      }
+    }
     request.attempts++;
     this.stats.attempts++;
-    if (request.attempts > 1) this.stats.retries++;
-    const now = this.sim.now;
-    const attempt = new Attempt(this.nextId++, request, now + this.timeout, this);
-    attempt.timer = this.sim.schedule(this.timeout, this, TIMEOUT, attempt);
+    if (retry) this.stats.retries++;
+    const attempt = this.attempt(request, ticket);
+    if (this.hedge !== null && !retry) {
+      // Scheduled before the call goes out, so an answer given at once can cancel it.
+      request.first = attempt;
+      request.hedgeTimer = this.sim.schedule(this.hedge.after, this, HEDGE, request);
+    }
     this.target.accept(attempt);
+  }
+
+  /** The first attempt is slow: send its hedge, unless a gate refuses (then keep waiting). */
+  private sendHedge(request: PendingRequest): void {
+    request.hedgeTimer = -1;
+    if (request.done) return;
+    const ticket = this.gates === null ? 0 : this.gates.admit(this.sim.now, true);
+    if (ticket < 0) return;
+    this.stats.attempts++;
+    this.stats.hedges!++;
+    request.hedge = this.attempt(request, ticket);
+    this.target.accept(request.hedge);
+  }
+
+  /** A new attempt with its timeout armed; the end-to-end deadline cuts both short. */
+  private attempt(request: PendingRequest, ticket: number): Attempt {
+    const end = this.sim.now + this.timeout;
+    const attempt = new Attempt(this.nextId++, request, Math.min(end, request.deadline), this);
+    attempt.ticket = ticket;
+    attempt.timer =
+      end <= request.deadline
+        ? this.sim.schedule(this.timeout, this, TIMEOUT, attempt)
+        : this.sim.scheduleAt(request.deadline, this, TIMEOUT, attempt);
+    return attempt;
+  }
+
+  /** An attempt stopped being waited for; `abandoned` is already set. */
+  private settle(attempt: Attempt, outcome: AttemptOutcome): void {
+    this.gates?.settled(attempt.ticket, outcome, this.sim.now);
+    const request = attempt.request;
+    // The first attempt ended before the hedge was due: a retry, not a hedge, follows.
+    if (attempt === request.first && request.hedgeTimer >= 0) {
+      this.sim.cancel(request.hedgeTimer);
+      request.hedgeTimer = -1;
+    }
   }
 
   private failed(request: PendingRequest, retryable: boolean): void {
     if (request.done) return;
+    // With a hedge out, the other copy may still answer.
+    if (this.hedge !== null && (waiting(request.first) || waiting(request.hedge))) return;
     if (!retryable || request.attempts >= this.maxAttempts) {
-      request.done = true;
-      this.stats.gaveUp++;
-      this.stats.inFlight--;
+      this.giveUp(request);
       return;
     }
     const delay = this.backoff.delay(request.attempts, request.lastDelay, this.rng);
     request.lastDelay = delay;
+    if (this.sim.now + delay >= request.deadline) {
+      this.stats.deadlineExceeded!++;
+      this.giveUp(request);
+      return;
+    }
     if (delay === 0) this.send(request);
     else this.sim.schedule(delay, this, RETRY, request);
+  }
+
+  private giveUp(request: PendingRequest): void {
+    request.done = true;
+    this.stats.gaveUp++;
+    this.stats.inFlight--;
+  }
+
+  /** Stops waiting for an attempt whose request another attempt has answered. */
+  private withdraw(attempt: Attempt | null): void {
+    if (attempt === null || attempt.abandoned) return;
+    attempt.abandoned = true;
+    this.sim.cancel(attempt.timer);
+    this.settle(attempt, "withdrawn");
   }
 
   private complete(request: PendingRequest): void {
     request.done = true;
     this.stats.completions++;
     this.stats.inFlight--;
+    if (this.hedge !== null) {
+      this.withdraw(request.first);
+      this.withdraw(request.hedge);
+    }
     const latency = this.sim.now - request.createdAt;
     for (const listener of this.listeners) listener(latency, request.attempts);
   }
+}
+
+function waiting(attempt: Attempt | null): boolean {
+  return attempt !== null && !attempt.abandoned;
 }

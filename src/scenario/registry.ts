@@ -1,7 +1,25 @@
 import type { ComponentType } from "./component-type.js";
+import { autoscalerType } from "./types/autoscaler-type.js";
+import { cacheType } from "./types/cache-type.js";
 import { clientType } from "./types/client-type.js";
+import { configPipelineType } from "./types/config-pipeline-type.js";
+import { connectionPoolType } from "./types/connection-pool-type.js";
+import { databaseType } from "./types/database-type.js";
+import { leaseFleetType } from "./types/lease-fleet-type.js";
+import { loadBalancerType } from "./types/load-balancer-type.js";
 import { serverType } from "./types/server-type.js";
 import { sourceType } from "./types/source-type.js";
 
 /** Every component type scenario files can use, in the order their sections are documented. */
-export const COMPONENT_TYPES: readonly ComponentType[] = [sourceType, clientType, serverType];
+export const COMPONENT_TYPES: readonly ComponentType[] = [
+  sourceType,
+  clientType,
+  serverType,
+  loadBalancerType,
+  autoscalerType,
+  cacheType,
+  databaseType,
+  leaseFleetType,
+  connectionPoolType,
+  configPipelineType,
+];

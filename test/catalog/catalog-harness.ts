@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { goodputWindow } from "../../src/analysis/goodput.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
-import type { RunOutput } from "../../src/scenario/run-result.js";
 import { runScenario } from "../../src/scenario/run.js";
+import type { RunOutput } from "../../src/scenario/run-result.js";
 
 /** Seeds every catalog outcome is checked on. */
 export const CATALOG_SEEDS = [1, 2, 3, 4, 5];

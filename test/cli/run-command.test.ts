@@ -6,10 +6,10 @@ import { main } from "../../src/cli/main.js";
 
 const SCENARIO = "scenarios/retry-storm.yaml";
 
-function cli(...args: string[]) {
+async function cli(...args: string[]) {
   let stdout = "";
   let stderr = "";
-  const code = main(
+  const code = await main(
     args,
     (s) => {
       stdout += s;
@@ -24,8 +24,8 @@ function cli(...args: string[]) {
 const scratch = () => mkdtempSync(join(tmpdir(), "metastable-cli-"));
 
 describe("metastable run", () => {
-  it("prints the seed's summary: configuration, request flow, key metrics and a phase table", () => {
-    const { code, stdout } = cli("run", SCENARIO);
+  it("prints the seed's summary: configuration, request flow, key metrics and a phase table", async () => {
+    const { code, stdout } = await cli("run", SCENARIO);
     expect(code).toBe(0);
     for (const heading of [
       "Configuration:",
@@ -40,8 +40,8 @@ describe("metastable run", () => {
     expect(stdout.replace(/[\d.]+ s wall/, "<wall> s wall")).toMatchSnapshot();
   });
 
-  it("--json prints one JSON document with the documented fields", () => {
-    const { code, stdout } = cli("run", SCENARIO, "--json", "--seed", "3");
+  it("--json prints one JSON document with the documented fields", async () => {
+    const { code, stdout } = await cli("run", SCENARIO, "--json", "--seed", "3");
     expect(code).toBe(0);
     const r = JSON.parse(stdout);
     expect(r).toMatchObject({ scenario: "retry-storm", seed: 3, simulatedSeconds: 110 });
@@ -78,9 +78,9 @@ describe("metastable run", () => {
     expect({ ...r, wallSeconds: 0 }).toMatchSnapshot();
   });
 
-  it("--out writes the JSON, CSV series, eight SVG charts and a self-contained report", () => {
+  it("--out writes the JSON, CSV series, eight SVG charts and a self-contained report", async () => {
     const dir = join(scratch(), "out");
-    const { code, stdout } = cli("run", SCENARIO, "--out", dir);
+    const { code, stdout } = await cli("run", SCENARIO, "--out", dir);
     expect(code).toBe(0);
     expect(stdout).toContain("report.html");
     const files = readdirSync(dir).sort();
@@ -108,12 +108,12 @@ describe("metastable run", () => {
     expect(JSON.parse(readFileSync(join(dir, "result.json"), "utf8")).scenario).toBe("retry-storm");
   });
 
-  it("refuses a bad scenario with file:line:field, exit 2, no stack trace and nothing written", () => {
+  it("refuses a bad scenario with file:line:field, exit 2, no stack trace and nothing written", async () => {
     const dir = scratch();
     const bad = join(dir, "bad.yaml");
     writeFileSync(bad, readFileSync(SCENARIO, "utf8").replace("concurrency: 1", "concurrency: 0"));
     const out = join(dir, "out");
-    const { code, stderr, stdout } = cli("run", bad, "--out", out);
+    const { code, stderr, stdout } = await cli("run", bad, "--out", out);
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toMatch(
@@ -124,48 +124,48 @@ describe("metastable run", () => {
     expect(readdirSync(dir)).toEqual(["bad.yaml"]);
   });
 
-  it("exit 2 for a missing file, a non-YAML file, bad flags and a blown budget", () => {
-    expect(cli("run", "nope.yaml").code).toBe(2);
+  it("exit 2 for a missing file, a non-YAML file, bad flags and a blown budget", async () => {
+    expect((await cli("run", "nope.yaml")).code).toBe(2);
     const dir = scratch();
     writeFileSync(join(dir, "x.yaml"), "{{{ not yaml");
-    const notYaml = cli("run", join(dir, "x.yaml"));
+    const notYaml = await cli("run", join(dir, "x.yaml"));
     expect(notYaml.code).toBe(2);
     expect(notYaml.stderr).toMatch(/x\.yaml:1:\d+: not valid YAML/);
-    expect(cli("run", SCENARIO, "--seed", "-4").code).toBe(2);
-    expect(cli("run", SCENARIO, "--bogus").code).toBe(2);
-    expect(cli("run").code).toBe(2);
-    const budget = cli("run", SCENARIO, "--max-events", "1000");
+    expect((await cli("run", SCENARIO, "--seed", "-4")).code).toBe(2);
+    expect((await cli("run", SCENARIO, "--bogus")).code).toBe(2);
+    expect((await cli("run")).code).toBe(2);
+    const budget = await cli("run", SCENARIO, "--max-events", "1000");
     expect(budget.code).toBe(2);
     expect(budget.stderr).toMatch(/event budget.*--max-events/);
   });
 
-  it("--help on every command, exit 0", () => {
-    const top = cli("--help");
+  it("--help on every command, exit 0", async () => {
+    const top = await cli("--help");
     expect(top.code).toBe(0);
     expect(top.stdout).toContain("run [options] <scenario>");
-    const run = cli("run", "--help");
+    const run = await cli("run", "--help");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("--out <dir>");
   });
 });
 
 describe("metastable catalog", () => {
-  it("lists every scenario, and docs/catalog.md is its Markdown", () => {
-    const list = cli("catalog");
+  it("lists every scenario, and docs/catalog.md is its Markdown", async () => {
+    const list = await cli("catalog");
     expect(list.code).toBe(0);
     const files = readdirSync("scenarios").filter((f) => f.endsWith(".yaml"));
     for (const f of files) expect(list.stdout).toContain(f);
-    const md = cli("catalog", "--markdown");
+    const md = await cli("catalog", "--markdown");
     expect(md.code).toBe(0);
     expect(readFileSync("docs/catalog.md", "utf8")).toBe(md.stdout);
   });
 
-  it("every catalog scenario has a description", () => {
-    const md = cli("catalog", "--markdown").stdout;
+  it("every catalog scenario has a description", async () => {
+    const md = (await cli("catalog", "--markdown")).stdout;
     expect(md).not.toContain("(no description)");
   });
 
-  it("a missing folder is bad input", () => {
-    expect(cli("catalog", "no-such-folder").code).toBe(2);
+  it("a missing folder is bad input", async () => {
+    expect((await cli("catalog", "no-such-folder")).code).toBe(2);
   });
 });

@@ -1,86 +1,41 @@
-import { describe, expect, it } from "vitest";
-import { createDistribution } from "../../src/engine/distributions.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import type { Call } from "../../src/model/call.js";
-import { Source } from "../../src/model/load/source.js";
-import { Server } from "../../src/model/server.js";
+import { describe, it } from "vitest";
+import { checkTheory, reportRows, runQueue, seedsFrom, size } from "./replicate.js";
+import { mm1NumberInSystem, mm1TimeInSystem } from "./theory.js";
 
-// Two-sided 95% Student-t quantiles by degrees of freedom.
-const T95: Record<number, number> = { 19: 2.093, 29: 2.045 };
+reportRows("mm1");
 
-interface Replication {
-  meanTimeInSystem: number;
-  meanNumberInSystem: number;
-}
-
-/** One M/M/1 replication: Poisson(lambda) arrivals, exponential(1/mu) service, warm-up discarded. */
-function replicate(seed: number, lambda: number, mu: number, horizon: number, warmup: number): Replication {
-  const sim = new Simulation({ seed });
-  const server = new Server(sim, "server", {
-    serviceTime: createDistribution({ kind: "exponential", mean: 1 / mu }),
-  });
-  let inSystem = 0;
-  let area = 0;
-  let lastChange = warmup;
-  let sojournSum = 0;
-  let sojournCount = 0;
-  // Exact time-average of N(t) over [warmup, horizon]: integrate between changes.
-  const change = (delta: number) => {
-    const now = sim.now;
-    if (now > warmup) area += inSystem * (now - Math.max(lastChange, warmup));
-    lastChange = now;
-    inSystem += delta;
-  };
-  const sink = {
-    name: "sink",
-    request() {
-      const arrivedAt = sim.now;
-      change(+1);
-      const call: Call = {
-        id: 0,
-        deadline: Number.POSITIVE_INFINITY,
-        reply() {
-          change(-1);
-          if (arrivedAt >= warmup) {
-            sojournSum += sim.now - arrivedAt;
-            sojournCount++;
-          }
-          return true;
-        },
-      };
-      server.accept(call);
-    },
-  };
-  new Source(sim, "arrivals", sink, {
-    profile: { kind: "constant", rate: lambda },
-    arrivals: "poisson",
-  }).start();
-  sim.run({ until: horizon });
-  change(0);
-  return { meanTimeInSystem: sojournSum / sojournCount, meanNumberInSystem: area / (horizon - warmup) };
-}
-
-function interval(xs: number[]): { mean: number; half: number } {
-  const n = xs.length;
-  const mean = xs.reduce((a, b) => a + b, 0) / n;
-  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
-  return { mean, half: (T95[n - 1]! * sd) / Math.sqrt(n) };
-}
+const mu = 1;
+const utilisations = size([0.5, 0.8], [0.5, 0.7, 0.8, 0.9]);
+const seeds = seedsFrom(1000, size(20, 30));
 
 describe("M/M/1 against queueing theory", () => {
-  for (const rho of [0.5, 0.8]) {
+  for (const rho of utilisations) {
     it(`utilisation ${rho}: mean time and number in system within the 95% CI of theory`, () => {
-      const mu = 1;
       const lambda = rho * mu;
-      const reps = Array.from({ length: 20 }, (_, i) => replicate(1000 + i, lambda, mu, 20_000, 1_000));
-      const w = interval(reps.map((r) => r.meanTimeInSystem));
-      const l = interval(reps.map((r) => r.meanNumberInSystem));
-      const W = 1 / (mu - lambda);
-      const L = rho / (1 - rho);
-      expect(Math.abs(w.mean - W), `W=${w.mean}±${w.half}, theory ${W}`).toBeLessThanOrEqual(w.half);
-      expect(Math.abs(l.mean - L), `L=${l.mean}±${l.half}, theory ${L}`).toBeLessThanOrEqual(l.half);
-      // The interval must be informative, not so wide that anything passes.
-      expect(w.half / W).toBeLessThan(0.05);
+      // Long enough that the interval is a few percent wide even near saturation.
+      const horizon = Math.max(20_000, 1000 / (1 - rho) ** 2);
+      const reps = seeds.map((seed) =>
+        runQueue({
+          seed,
+          lambda,
+          service: { kind: "exponential", mean: 1 / mu },
+          horizon,
+          warmup: horizon / 20,
+        }),
+      );
+      const common = { group: "M/M/1", check: `ρ = ${rho}`, seeds, maxRelHalf: 0.05 };
+      checkTheory({
+        ...common,
+        quantity: "W, mean time in system (s)",
+        theory: mm1TimeInSystem(lambda, mu),
+        samples: reps.map((r) => r.timeInSystem),
+      });
+      checkTheory({
+        ...common,
+        quantity: "L, mean number in system",
+        theory: mm1NumberInSystem(lambda, mu),
+        samples: reps.map((r) => r.numberInSystem),
+      });
     });
   }
 });

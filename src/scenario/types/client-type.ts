@@ -3,7 +3,7 @@ import { Client } from "../../model/client.js";
 import { componentType } from "../component-type.js";
 import { backoffSchema, num, ref } from "../schema-parts.js";
 
-/** `clients:` callers with timeouts, retries and backoff. */
+/** `clients:` callers with timeouts, retries, backoff and optional client-side policies. */
 export const clientType = componentType({
   section: "clients",
   type: "client",
@@ -16,6 +16,33 @@ export const clientType = componentType({
       retryOnError: z.boolean().optional(),
       backoff: backoffSchema.optional(),
       acceptLateResponses: z.boolean().optional(),
+      retryBudget: z
+        .object({ ratio: num.optional(), minPerSecond: num.optional(), burst: num.optional() })
+        .strict()
+        .optional(),
+      circuitBreaker: z
+        .object({
+          failureThreshold: num.optional(),
+          window: num.optional(),
+          openFor: num.optional(),
+          halfOpenProbes: num.optional(),
+        })
+        .strict()
+        .optional(),
+      hedge: z.object({ after: num }).strict().optional(),
+      deadline: num.optional(),
+      rateLimit: z.object({ perSecond: num, burst: num.optional() }).strict().optional(),
+      concurrencyLimit: z
+        .object({
+          kind: z.literal("aimd"),
+          initial: num.optional(),
+          min: num.optional(),
+          max: num.optional(),
+          increase: num.optional(),
+          decrease: num.optional(),
+        })
+        .strict()
+        .optional(),
     })
     .strict(),
   references: (s) => [{ path: ["target"], name: s.target }],

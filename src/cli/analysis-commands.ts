@@ -1,0 +1,150 @@
+import { sequentialRunner } from "../analysis/batch.js";
+import { compareVariants } from "../analysis/compare.js";
+import { probeStability } from "../analysis/stability.js";
+import type { Estimate } from "../analysis/statistics.js";
+import { findThresholds } from "../analysis/threshold.js";
+import { replicationSeeds } from "../analysis/trial.js";
+import { readScenarioFile } from "./run-command.js";
+import { UsageError } from "./usage-error.js";
+
+const fmt = (x: number, digits = 3) =>
+  Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : String(x);
+const est = (e: Estimate | null, digits = 3) =>
+  e === null
+    ? "–"
+    : e.n < 2
+      ? fmt(e.mean, digits)
+      : `${fmt(e.mean, digits)} [${fmt(e.low, digits)}, ${fmt(e.high, digits)}]`;
+
+function positiveInt(name: string, value: number | undefined, fallback: number): number {
+  const n = value ?? fallback;
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${name} must be an integer >= 1, got ${value}`);
+  return n;
+}
+
+/** `metastable compare <scenario> <variant>...`: paired replications with common random numbers. */
+export async function compareCommand(
+  files: string[],
+  flags: { replications?: number; json?: boolean },
+  print: (s: string) => void,
+): Promise<void> {
+  if (files.length < 2) throw new UsageError("compare needs a scenario and at least one variant");
+  const replications = positiveInt("--replications", flags.replications, 10);
+  const parsed = files.map((f) => readScenarioFile(f));
+  const seeds = replicationSeeds(
+    typeof parsed[0]!.spec.seed === "number" ? parsed[0]!.spec.seed : 1,
+    replications,
+  );
+  const variants = [];
+  for (const [i, p] of parsed.entries()) {
+    const trials = await sequentialRunner(p)(seeds.map((seed) => ({ spec: p.spec, seed })));
+    variants.push({ name: files[i]!, trials });
+  }
+  const result = compareVariants(variants);
+  if (flags.json) {
+    print(`${JSON.stringify({ replications, seeds, ...result }, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `Compared over ${replications} replications, seeds ${seeds[0]}..${seeds[seeds.length - 1]} (common random numbers), 95% intervals:`,
+    "",
+  ];
+  for (const v of result.variants) {
+    lines.push(
+      `${v.name}`,
+      `  P(stuck)          ${est(v.pStuck, 2)}`,
+      `  goodput/offered   ${est(v.goodputRatio)}`,
+      `  time to recover   ${est(v.timeToRecover)} s`,
+    );
+  }
+  lines.push("", "Paired differences (variant - baseline):");
+  for (const d of result.differences) {
+    lines.push(
+      `${d.variant} - ${d.baseline}`,
+      `  goodput/offered   ${est(d.goodputRatio)}`,
+      `  P(stuck)          ${est(d.pStuck, 2)}`,
+      `  time to recover   ${est(d.timeToRecover)} s`,
+    );
+  }
+  print(`${lines.join("\n")}\n`);
+}
+
+/** `metastable threshold <scenario>`: the load that tips it and the load it must drop to. */
+export async function thresholdCommand(
+  file: string,
+  flags: { replications?: number; low?: number; high?: number; tolerance?: number; json?: boolean },
+  print: (s: string) => void,
+): Promise<void> {
+  const parsed = readScenarioFile(file);
+  const replications = positiveInt("--replications", flags.replications, 5);
+  const low = flags.low ?? 0.1;
+  const high = flags.high ?? 2;
+  if (!(low > 0 && high > low))
+    throw new UsageError(`the load range must satisfy 0 < --low < --high, got ${low}..${high}`);
+  const result = await findThresholds(parsed, sequentialRunner(parsed), {
+    replications,
+    low,
+    high,
+    ...(flags.tolerance !== undefined && { tolerance: flags.tolerance }),
+  });
+  if (flags.json) {
+    print(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const t = result.tip;
+  const lines = [
+    `Base load ${fmt(result.baseRate)} req/s; ${replications} replications per load tried; 95% intervals.`,
+    `Tips into a stuck state above   ${fmt(t.rate)} req/s  [${fmt(t.low)}, ${fmt(t.high)}]${t.note ? `  (${t.note})` : ""}`,
+  ];
+  if (result.recover) {
+    const r = result.recover;
+    lines.push(
+      `Once stuck, recovers below      ${fmt(r.rate)} req/s  [${fmt(r.low)}, ${fmt(r.high)}]${r.note ? `  (${r.note})` : ""}`,
+    );
+  } else {
+    lines.push("Never stuck in the searched range, so no recovery threshold.");
+  }
+  if (result.metastableWindow !== null)
+    lines.push(`Metastable window: ${fmt(result.metastableWindow)} req/s wide`);
+  lines.push("", "Loads tried, probability of getting stuck:");
+  for (const p of t.points) lines.push(`  ${fmt(p.rate).padStart(8)} req/s  P = ${est(p.probability, 2)}`);
+  if (result.recover && result.recover.points.length > 0) {
+    lines.push("Loads cut to once stuck, probability of recovering:");
+    for (const p of result.recover.points)
+      lines.push(`  ${fmt(p.rate).padStart(8)} req/s  P = ${est(p.probability, 2)}`);
+  }
+  print(`${lines.join("\n")}\n`);
+}
+
+/** `metastable stability <scenario>`: does a small burst decay, or does a loop sustain it? */
+export function stabilityCommand(
+  file: string,
+  flags: { load?: number; burst?: number; at?: number; replications?: number; json?: boolean },
+  print: (s: string) => void,
+): void {
+  const parsed = readScenarioFile(file);
+  let result: ReturnType<typeof probeStability>;
+  try {
+    result = probeStability(parsed, {
+      ...flags,
+      replications: positiveInt("--replications", flags.replications, 3),
+    });
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  if (flags.json) {
+    print(`${JSON.stringify(result, null, 2)}\n`);
+    return;
+  }
+  const lines = [
+    `Steady load ${fmt(result.load)} req/s, burst of ${fmt(result.burst)} extra requests at ${result.at} s, ${result.replications} paired replications:`,
+    "",
+    `  ${"metric".padEnd(24)} ${"peak disturbance".padStart(18)}  response`,
+  ];
+  for (const l of result.loops) {
+    const response = l.sustains ? "SUSTAINS (does not decay)" : `decays in ${est(l.decay)} s`;
+    lines.push(`  ${l.metric.padEnd(24)} ${fmt(l.peak).padStart(18)}  ${response}`);
+  }
+  print(`${lines.join("\n")}\n`);
+}

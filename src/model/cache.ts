@@ -1,0 +1,275 @@
+import { checkBoolean, checkNumber, within } from "../engine/option-error.js";
+import type { RandomStream } from "../engine/random.js";
+import type { Handler, Simulation } from "../engine/simulation.js";
+import { createPopularity, type PopularitySpec } from "./cache/create-popularity.js";
+import { expectedLruHitRate } from "./cache/expected-hit-rate.js";
+import { HitRateWindow } from "./cache/hit-rate-window.js";
+import type { KeyPopularity } from "./cache/key-popularity.js";
+import { LruStore } from "./cache/lru-store.js";
+import { RequestKeys } from "./cache/request-keys.js";
+import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Capabilities, Component } from "./component.js";
+
+/** Options of a look-aside cache. Seconds throughout. */
+export interface CacheOptions {
+  /** Number of distinct keys requests ask for (at most 1,000,000). Default: 1000. */
+  keys?: number;
+  /** How requests pick keys: "uniform" or { kind: "zipf", exponent }. Default: "uniform". */
+  popularity?: PopularitySpec;
+  /** Entries held; the least recently used one is evicted for a new one. Default: `keys` (all fit). */
+  capacity?: number;
+  /** Seconds an entry stays fresh after it is filled. Default: Infinity (never expires). */
+  ttl?: number;
+  /** Time to answer a hit. Default: 0.001. */
+  hitLatency?: number;
+  /** One database read per key at a time: later misses for the key wait for it. Default: false. */
+  coalesce?: boolean;
+  /**
+   * Answer an expired entry from the cache at once while one background read refreshes it; a failed
+   * refresh leaves the stale entry in service. Default: false (an expired entry is a miss).
+   */
+  serveStale?: boolean;
+  /** Fraction of `capacity` filled with the most popular keys when the run starts. Default: 0 (cold). */
+  prefill?: number;
+}
+
+/** Counters a cache keeps. Every call is exactly one of hits, staleServed and misses. */
+export interface CacheStats {
+  /** Calls received. */
+  arrived: number;
+  /** Calls answered from a fresh entry. */
+  hits: number;
+  /** Calls answered from an expired entry (serveStale). */
+  staleServed: number;
+  /** Calls that had to wait for the database. */
+  misses: number;
+  /** Misses that joined a read already in flight for their key instead of sending one (coalesce). */
+  coalesced: number;
+  /** Background reads sent to refresh a stale entry. */
+  refreshes: number;
+  /** Reads sent to the database: misses - coalesced + refreshes. */
+  dbReads: number;
+  /** Reads the database answered with anything but "ok". */
+  dbErrors: number;
+  /** Entries written from a database answer that arrived while a caller still wanted it. */
+  fills: number;
+  /** Entries written by `warm` or `prefill`. */
+  warmed: number;
+  /** Entries evicted to make room. */
+  evictions: number;
+}
+
+const HIT = 0;
+
+/**
+ * A call that says which request it belongs to: a client's attempts carry their request, so all
+ * the retries of one request can ask for the same key.
+ */
+export interface RetriedCall extends Call {
+  readonly request?: unknown;
+}
+
+/** One database read, shared by every miss that waits for it. */
+class Read implements Call {
+  readonly waiters: Call[] = [];
+  /** The latest deadline among the waiters: the answer fills the cache only until then. */
+  wantedUntil: number;
+  constructor(
+    readonly id: number,
+    readonly key: number,
+    readonly deadline: number,
+    private readonly cache: Cache,
+  ) {
+    this.wantedUntil = deadline;
+  }
+  reply(status: ReplyStatus): boolean {
+    return this.cache.onRead(this, status);
+  }
+}
+
+/**
+ * A look-aside cache in front of a database. A hit is answered after `hitLatency`; a miss reads
+ * the database with the caller's deadline and fills the entry only if the answer comes while the
+ * caller still wants it, so a database too slow to answer in time can never refill the cache.
+ * Each request asks for one key drawn by popularity; its retries ask for the same key (see RetriedCall).
+ */
+export class Cache implements Handler, Service, Component, Capabilities {
+  readonly type = "cache";
+  readonly stats: CacheStats = {
+    arrived: 0,
+    hits: 0,
+    staleServed: 0,
+    misses: 0,
+    coalesced: 0,
+    refreshes: 0,
+    dbReads: 0,
+    dbErrors: 0,
+    fills: 0,
+    warmed: 0,
+    evictions: 0,
+  };
+  readonly popularity: KeyPopularity;
+  readonly capacity: number;
+  readonly ttl: number;
+  readonly hitLatency: number;
+  readonly coalesce: boolean;
+  readonly serveStale: boolean;
+  readonly prefill: number;
+  private readonly store: LruStore;
+  private readonly rng: RandomStream;
+  // Reads later misses (coalesce) or stale hits (serveStale) may share, by key.
+  private readonly reads = new Map<number, Read>();
+  private readonly requestKeys = new RequestKeys();
+  private nextId = 0;
+  private hitRateMemo: number | undefined;
+  private readonly window = new HitRateWindow();
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly name: string,
+    readonly database: Service,
+    options: CacheOptions = {},
+  ) {
+    const keys = checkNumber("keys", options.keys ?? 1000, { min: 1, max: 1_000_000, integer: true });
+    this.popularity = within(["popularity"], () => createPopularity(options.popularity ?? "uniform", keys));
+    this.capacity = checkNumber("capacity", options.capacity ?? keys, { min: 0, integer: true });
+    this.ttl =
+      options.ttl === undefined || options.ttl === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : checkNumber("ttl", options.ttl, { min: 0, exclusiveMin: true });
+    this.hitLatency = checkNumber("hitLatency", options.hitLatency ?? 0.001, { min: 0 });
+    this.coalesce = checkBoolean("coalesce", options.coalesce ?? false);
+    this.serveStale = checkBoolean("serveStale", options.serveStale ?? false);
+    this.prefill = checkNumber("prefill", options.prefill ?? 0, { min: 0, max: 1 });
+    this.store = new LruStore(this.capacity);
+    this.rng = sim.stream(`cache:${name}:keys`);
+  }
+
+  /** Steady-state LRU hit rate for this popularity and capacity (Che's approximation, no expiry). */
+  get expectedHitRate(): number {
+    this.hitRateMemo ??= expectedLruHitRate(this.popularity, this.capacity);
+    return this.hitRateMemo;
+  }
+
+  /**
+   * Advertised capacity: what the database can take divided by the share of calls that reach it
+   * at the expected hit rate (Infinity when every key fits). The database alone is the hidden one.
+   */
+  get capacityPerSec(): number {
+    const missRatio = 1 - this.expectedHitRate;
+    return missRatio > 0 ? this.database.capacityPerSec / missRatio : Number.POSITIVE_INFINITY;
+  }
+
+  /** Entries held. */
+  get size(): number {
+    return this.store.size;
+  }
+
+  start(): void {
+    if (this.prefill > 0) this.warm(this.prefill);
+  }
+
+  /** `hitRate`: share of calls (retries included) answered from the cache over the last 1-2 s. */
+  gauges(): Record<string, number> {
+    return { size: this.store.size, hitRate: this.window.rate(this.sim.now) };
+  }
+
+  describe(): Record<string, string> {
+    const rate = (x: number) => `${Number(x.toFixed(1))} req/s`;
+    return {
+      database: this.database.name,
+      keys: String(this.popularity.keys),
+      popularity: this.popularity.label,
+      capacity: `${this.capacity} entries`,
+      ttl: Number.isFinite(this.ttl) ? `${this.ttl} s` : "none",
+      hitLatency: `${this.hitLatency} s`,
+      coalesce: String(this.coalesce),
+      serveStale: String(this.serveStale),
+      ...(this.prefill > 0 && { prefill: String(this.prefill) }),
+      expectedHitRate: `${(this.expectedHitRate * 100).toFixed(1)}% (LRU steady state, before expiry)`,
+      advertisedCapacity: rate(this.capacityPerSec),
+      hiddenCapacity: rate(this.database.capacityPerSec),
+    };
+  }
+
+  accept(call: Call): void {
+    this.stats.arrived++;
+    const now = this.sim.now;
+    // A retry asks for the key its request missed on (a hit completes its request).
+    const request = (call as RetriedCall).request;
+    const known = typeof request === "object" && request !== null;
+    const remembered = known ? this.requestKeys.recall(request, now) : undefined;
+    const key = remembered ?? this.popularity.sample(this.rng);
+    const expiresAt = this.store.use(key);
+    if (expiresAt !== undefined && (now < expiresAt || this.serveStale)) {
+      if (now < expiresAt) this.stats.hits++;
+      else {
+        this.stats.staleServed++;
+        const refresh = this.reads.get(key);
+        if (refresh === undefined || now > refresh.deadline) this.send(key, call.deadline, null, true);
+      }
+      this.window.record(now, true);
+      if (this.hitLatency === 0) call.reply("ok");
+      else this.sim.schedule(this.hitLatency, this, HIT, call);
+      return;
+    }
+    if (expiresAt !== undefined) this.store.delete(key);
+    this.stats.misses++;
+    this.window.record(now, false);
+    if (known && remembered === undefined) this.requestKeys.remember(request, key);
+    const shared = this.coalesce ? this.reads.get(key) : undefined;
+    // A read past its own deadline may never come back (a database restart): start afresh.
+    if (shared !== undefined && now <= shared.deadline) {
+      this.stats.coalesced++;
+      shared.waiters.push(call);
+      if (call.deadline > shared.wantedUntil) shared.wantedUntil = call.deadline;
+      return;
+    }
+    this.send(key, call.deadline, call, this.coalesce);
+  }
+
+  handleEvent(_kind: number, data: unknown): void {
+    (data as Call).reply("ok");
+  }
+
+  /** The database's answer to `read`; returns whether any caller still wanted it. */
+  onRead(read: Read, status: ReplyStatus): boolean {
+    if (this.reads.get(read.key) === read) this.reads.delete(read.key);
+    const wanted = this.sim.now <= read.wantedUntil;
+    if (status !== "ok") this.stats.dbErrors++;
+    else if (wanted) {
+      this.stats.fills++;
+      this.put(read.key, this.sim.now + this.ttl);
+    }
+    for (const waiter of read.waiters) waiter.reply(status);
+    return wanted;
+  }
+
+  /** Empties the cache (reads in flight still fill it when they come back in time). */
+  flush(): void {
+    this.store.clear();
+  }
+
+  /** Fills `fraction` of the capacity with the most popular keys, fresh from now. */
+  warm(fraction: number): void {
+    checkNumber("fraction", fraction, { min: 0, max: 1 });
+    const n = Math.min(Math.round(fraction * this.capacity), this.popularity.keys);
+    const expiresAt = this.sim.now + this.ttl;
+    // Least popular first, so the hottest keys end up the most recently used.
+    for (let key = n; key >= 1; key--) this.put(key, expiresAt);
+    this.stats.warmed += n;
+  }
+
+  private send(key: number, deadline: number, caller: Call | null, shareable: boolean): void {
+    const read = new Read(this.nextId++, key, deadline, this);
+    if (caller !== null) read.waiters.push(caller);
+    else this.stats.refreshes++;
+    this.stats.dbReads++;
+    if (shareable) this.reads.set(key, read);
+    this.database.accept(read);
+  }
+
+  private put(key: number, expiresAt: number): void {
+    if (this.store.set(key, expiresAt)) this.stats.evictions++;
+  }
+}

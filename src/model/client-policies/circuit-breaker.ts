@@ -1,0 +1,128 @@
+import { checkNumber } from "../../engine/option-error.js";
+
+/** Options of a circuit breaker. */
+export interface CircuitBreakerOptions {
+  /** Fraction of failed attempts among the last `window` that opens the breaker, in (0, 1]. Default: 0.5. */
+  failureThreshold?: number;
+  /** How many of the most recent attempt outcomes are judged (an integer >= 1); the breaker cannot open before it has this many. Default: 20. */
+  window?: number;
+  /** Seconds the breaker stays open (failing attempts locally) before it lets probes through. Default: 5. */
+  openFor?: number;
+  /** Attempts let through while half-open; all must succeed to close, any failure reopens. Default: 1. */
+  halfOpenProbes?: number;
+}
+
+/** Where a breaker stands. */
+export type BreakerState = "closed" | "open" | "halfOpen";
+
+/**
+ * Fails attempts locally while the service looks broken, so a struggling service gets no calls.
+ * `sent` hands out a ticket that the attempt's outcome is reported with, so outcomes of attempts
+ * sent under an earlier state are ignored.
+ */
+export interface CircuitBreaker {
+  /** Human-readable description for the report. */
+  readonly label: string;
+  /** The state at `now` (open turns half-open once `openFor` has passed). */
+  state(now: number): BreakerState;
+  /** Whether an attempt may be sent at `now` (no side effects besides the timed open -> half-open). */
+  allows(now: number): boolean;
+  /** An attempt was sent at `now`; returns the ticket to report its outcome with. */
+  sent(now: number): number;
+  /** The attempt with `ticket` succeeded (true) or failed: timed out or answered with an error (false). */
+  record(ticket: number, ok: boolean, now: number): void;
+  /** The attempt with `ticket` was withdrawn unanswered (another attempt of its request won). */
+  release(ticket: number): void;
+}
+
+/**
+ * Count-based breaker: it opens when at least `failureThreshold` of the last `window` outcomes
+ * were failures, stays open `openFor` seconds, then lets `halfOpenProbes` attempts through.
+ */
+export class WindowCircuitBreaker implements CircuitBreaker {
+  readonly label: string;
+  readonly failureThreshold: number;
+  readonly window: number;
+  readonly openFor: number;
+  readonly halfOpenProbes: number;
+  private current: BreakerState = "closed";
+  // Bumped on every state change; a ticket from another epoch is stale.
+  private epoch = 0;
+  private openUntil = 0;
+  private readonly outcomes: boolean[] = [];
+  private next = 0;
+  private failures = 0;
+  private probesSent = 0;
+  private probesOk = 0;
+  // Failures among a full window that trip the breaker (rounded up, so 0.3 x 20 is 6, not 7).
+  private readonly tripAt: number;
+
+  constructor(options: CircuitBreakerOptions = {}) {
+    this.failureThreshold = checkNumber("failureThreshold", options.failureThreshold ?? 0.5, {
+      min: 0,
+      exclusiveMin: true,
+      max: 1,
+    });
+    this.window = checkNumber("window", options.window ?? 20, { min: 1, integer: true });
+    this.openFor = checkNumber("openFor", options.openFor ?? 5, { min: 0, exclusiveMin: true });
+    this.halfOpenProbes = checkNumber("halfOpenProbes", options.halfOpenProbes ?? 1, {
+      min: 1,
+      integer: true,
+    });
+    this.tripAt = Math.max(1, Math.ceil(this.failureThreshold * this.window - 1e-9));
+    this.label = `open at ${this.failureThreshold} of ${this.window} failed, for ${this.openFor} s, ${this.halfOpenProbes} probe(s)`;
+  }
+
+  state(now: number): BreakerState {
+    if (this.current === "open" && now >= this.openUntil) this.enter("halfOpen");
+    return this.current;
+  }
+
+  allows(now: number): boolean {
+    const s = this.state(now);
+    return s === "closed" || (s === "halfOpen" && this.probesSent < this.halfOpenProbes);
+  }
+
+  sent(now: number): number {
+    if (this.state(now) === "halfOpen") this.probesSent++;
+    return this.epoch;
+  }
+
+  record(ticket: number, ok: boolean, now: number): void {
+    if (ticket !== this.epoch) return;
+    if (this.current === "halfOpen") {
+      if (!ok) this.trip(now);
+      else if (++this.probesOk >= this.halfOpenProbes) this.enter("closed");
+      return;
+    }
+    if (this.current !== "closed") return;
+    // A ring of the last `window` outcomes, with a running count of failures.
+    if (this.outcomes.length < this.window) this.outcomes.push(ok);
+    else {
+      if (!this.outcomes[this.next]) this.failures--;
+      this.outcomes[this.next] = ok;
+      this.next = (this.next + 1) % this.window;
+    }
+    if (!ok) this.failures++;
+    if (this.outcomes.length === this.window && this.failures >= this.tripAt) this.trip(now);
+  }
+
+  release(ticket: number): void {
+    if (ticket === this.epoch && this.current === "halfOpen") this.probesSent--;
+  }
+
+  private trip(now: number): void {
+    this.enter("open");
+    this.openUntil = now + this.openFor;
+  }
+
+  private enter(state: BreakerState): void {
+    this.current = state;
+    this.epoch++;
+    this.outcomes.length = 0;
+    this.next = 0;
+    this.failures = 0;
+    this.probesSent = 0;
+    this.probesOk = 0;
+  }
+}

@@ -1,0 +1,377 @@
+import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
+import type { RandomStream } from "../engine/random.js";
+import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
+import type { Backoff } from "./backoff/backoff.js";
+import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
+import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Component } from "./component.js";
+import type { ConnectionSelection } from "./pool/connection-selection.js";
+import { createSelection, type SelectionKind } from "./pool/create-selection.js";
+import { RingQueue } from "./queue/ring-queue.js";
+
+/** Options of a connection pool. Seconds throughout. */
+export interface ConnectionPoolOptions {
+  /** Connections, spread round robin over the backends (connection i uses backend i mod n). Default: 4 per backend. */
+  size?: number;
+  /** Which idle connection a call takes: the one released last (`mru`) or first (`lru`). Default: "mru". */
+  selection?: SelectionKind;
+  /**
+   * Handshake calls a new connection sends its backend, one after another, before it carries
+   * calls; each costs the backend one service time (TLS, auth). 0: connecting is free. Default: 1.
+   */
+  reconnectCost?: number;
+  /** Longest wait for one handshake call; past it the connection attempt has failed. Default: 1. */
+  connectTimeout?: number;
+  /**
+   * Close a connection whose call passed its deadline: the backend still does the work, nobody
+   * reads it, and the connection is re-established. false: keep it busy until the late answer.
+   * Default: true.
+   */
+  closeOnTimeout?: boolean;
+  /** Close a connection whose call was answered with an error. Default: true. */
+  closeOnError?: boolean;
+  /**
+   * Wait before reconnect attempt n, where n counts the connection's consecutive failures (the
+   * call that closed it, then failed handshakes; a call answered "ok" resets it). A reconnect is
+   * always a scheduled event, but a zero delay against an unreachable backend spins until the
+   * run's event budget stops it. Default: { kind: "fixed", delay: 0.1 }.
+   */
+  reconnectBackoff?: BackoffSpec;
+  /** Calls that may wait for a free connection; one more is answered "rejected". Default: Infinity. */
+  maxWaiting?: number;
+}
+
+/** Counters a pool keeps; `dispatched.<backend>` counts calls sent over each backend's connections. */
+export interface ConnectionPoolStats {
+  /** Calls received. */
+  received: number;
+  /** Calls sent over a connection. */
+  dispatched: number;
+  /** Calls answered "ok" by their backend. */
+  ok: number;
+  /** Calls answered with an error by their backend. */
+  failed: number;
+  /** Calls whose deadline passed while on a connection (answered "expired"). */
+  timedOut: number;
+  /** Calls whose deadline passed while waiting for a connection (answered "expired", never sent). */
+  expired: number;
+  /** Calls refused because `maxWaiting` calls were already waiting. */
+  rejected: number;
+  /** Connections closed after a timeout or an error. */
+  closed: number;
+  /** Handshake calls sent. */
+  handshakes: number;
+  /** Connection attempts that failed (a handshake answered with an error or timed out). */
+  connectFailures: number;
+  /** Connections re-established. */
+  reconnects: number;
+  [perBackend: `dispatched.${string}`]: number;
+}
+
+const IDLE = 0;
+const BUSY = 1;
+const DOWN = 2;
+
+interface Connection {
+  readonly backend: Service;
+  readonly backendIndex: number;
+  state: typeof IDLE | typeof BUSY | typeof DOWN;
+  /** Consecutive failures, for the reconnect backoff. */
+  failures: number;
+  lastDelay: number;
+  /** Handshake calls answered "ok" in the current attempt to connect. */
+  step: number;
+}
+
+const TIMEOUT = 0;
+const RECONNECT = 1;
+
+/** One call on a connection: a caller's call, or a handshake (caller null). */
+class Wire implements Call {
+  /** Still waiting for the backend's answer on an open connection. */
+  open = true;
+  /** The caller was answered at its deadline; the connection was kept for the late answer. */
+  late = false;
+  timer: EventHandle = -1;
+  constructor(
+    readonly id: number,
+    readonly deadline: number,
+    readonly connection: Connection,
+    readonly caller: Call | null,
+    private readonly pool: ConnectionPool,
+  ) {}
+  reply(status: ReplyStatus): boolean {
+    return this.pool.onWireReply(this, status);
+  }
+}
+
+/**
+ * A fixed set of connections in front of one or more backends (servers, or the links to them).
+ * A call takes an idle connection chosen by the selection policy, or waits for one. A connection
+ * whose call times out or fails is closed and re-established with handshake calls that cost the
+ * backend work: under overload, reconnecting adds load exactly when there is none to spare.
+ */
+export class ConnectionPool implements Handler, Service, Component {
+  readonly type = "pool";
+  readonly stats: ConnectionPoolStats;
+  readonly backends: readonly Service[];
+  readonly size: number;
+  readonly reconnectCost: number;
+  readonly connectTimeout: number;
+  readonly closeOnTimeout: boolean;
+  readonly closeOnError: boolean;
+  readonly reconnectBackoff: Backoff;
+  readonly maxWaiting: number;
+  private readonly selection: ConnectionSelection<Connection>;
+  private readonly waiting = new RingQueue<Call>();
+  private readonly busyPerBackend: number[];
+  private readonly dispatchedKeys: `dispatched.${string}`[];
+  private readonly rng: RandomStream;
+  private busy = 0;
+  private down = 0;
+  private nextId = 0;
+  private pumping = false;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly name: string,
+    backends: readonly Service[],
+    options: ConnectionPoolOptions = {},
+  ) {
+    if (backends.length === 0) throw new OptionError(["backends"], "expected at least one backend");
+    backends.forEach((b, i) => {
+      if (backends.indexOf(b) !== i) throw new OptionError(["backends", i], `"${b.name}" is listed twice`);
+    });
+    this.backends = [...backends];
+    this.size = checkNumber("size", options.size ?? 4 * backends.length, {
+      min: backends.length,
+      integer: true,
+    });
+    this.reconnectCost = checkNumber("reconnectCost", options.reconnectCost ?? 1, { min: 0, integer: true });
+    this.connectTimeout = checkNumber("connectTimeout", options.connectTimeout ?? 1, {
+      min: 0,
+      exclusiveMin: true,
+    });
+    this.closeOnTimeout = checkBoolean("closeOnTimeout", options.closeOnTimeout ?? true);
+    this.closeOnError = checkBoolean("closeOnError", options.closeOnError ?? true);
+    this.reconnectBackoff = within(["reconnectBackoff"], () =>
+      createBackoff(options.reconnectBackoff ?? { kind: "fixed", delay: 0.1 }),
+    );
+    this.maxWaiting =
+      options.maxWaiting === undefined || options.maxWaiting === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : checkNumber("maxWaiting", options.maxWaiting, { min: 0, integer: true });
+    this.selection = within(["selection"], () => createSelection<Connection>(options.selection ?? "mru"));
+    this.rng = sim.stream(`pool:${name}:reconnect`);
+    const stats: ConnectionPoolStats = {
+      received: 0,
+      dispatched: 0,
+      ok: 0,
+      failed: 0,
+      timedOut: 0,
+      expired: 0,
+      rejected: 0,
+      closed: 0,
+      handshakes: 0,
+      connectFailures: 0,
+      reconnects: 0,
+    };
+    this.dispatchedKeys = backends.map((b) => `dispatched.${b.name}` as const);
+    for (const key of this.dispatchedKeys) stats[key] = 0;
+    this.stats = stats;
+    this.busyPerBackend = backends.map(() => 0);
+    // The pool starts warm: every connection is established and idle, in index order.
+    for (let i = 0; i < this.size; i++) {
+      const backendIndex = i % backends.length;
+      this.selection.release({
+        backend: backends[backendIndex]!,
+        backendIndex,
+        state: IDLE,
+        failures: 0,
+        lastDelay: 0,
+        step: 0,
+      });
+    }
+  }
+
+  /** Requests per second the backends can serve together. */
+  get capacityPerSec(): number {
+    return this.backends.reduce((sum, b) => sum + b.capacityPerSec, 0);
+  }
+
+  /** Calls waiting for a connection. */
+  get waitingCalls(): number {
+    return this.waiting.length;
+  }
+
+  gauges(): Record<string, number> {
+    const g: Record<string, number> = {
+      idle: this.selection.length,
+      busy: this.busy,
+      down: this.down,
+      waiting: this.waiting.length,
+    };
+    this.backends.forEach((b, i) => {
+      g[`busy.${b.name}`] = this.busyPerBackend[i]!;
+    });
+    return g;
+  }
+
+  describe(): Record<string, string> {
+    return {
+      backends: this.backends.map((b) => b.name).join(", "),
+      size: String(this.size),
+      selection: this.selection.label,
+      reconnectCost: `${this.reconnectCost} handshake call(s)`,
+      connectTimeout: `${this.connectTimeout} s`,
+      closeOn:
+        [this.closeOnTimeout && "timeout", this.closeOnError && "error"].filter(Boolean).join(", ") ||
+        "nothing",
+      reconnectBackoff: this.reconnectBackoff.label,
+      maxWaiting: Number.isFinite(this.maxWaiting) ? String(this.maxWaiting) : "unbounded",
+    };
+  }
+
+  accept(call: Call): void {
+    this.stats.received++;
+    if (this.selection.length === 0 && this.waiting.length >= this.maxWaiting) {
+      this.stats.rejected++;
+      call.reply("rejected");
+      return;
+    }
+    this.waiting.push(call);
+    this.pump();
+  }
+
+  handleEvent(kind: number, data: unknown): void {
+    if (kind === TIMEOUT) this.onTimeout(data as Wire);
+    else this.connect(data as Connection);
+  }
+
+  /** The backend's answer on one connection; returns whether the caller still wanted it. */
+  onWireReply(wire: Wire, status: ReplyStatus): boolean {
+    if (!wire.open) return false;
+    wire.open = false;
+    this.sim.cancel(wire.timer);
+    const conn = wire.connection;
+    const caller = wire.caller;
+    if (caller === null) {
+      if (status === "ok") this.handshakeDone(conn);
+      else this.connectFailed(conn);
+      return true;
+    }
+    this.finishBusy(conn);
+    if (status === "ok") conn.failures = 0;
+    if (status !== "ok" && this.closeOnError) this.close(conn);
+    else this.release(conn);
+    // A kept connection's late answer: the caller was told "expired" at its deadline.
+    if (wire.late) return false;
+    this.stats[status === "ok" ? "ok" : "failed"]++;
+    return caller.reply(status);
+  }
+
+  private onTimeout(wire: Wire): void {
+    if (!wire.open) return;
+    const conn = wire.connection;
+    const caller = wire.caller;
+    if (caller === null) {
+      // The backend may still do the handshake; nobody will read it.
+      wire.open = false;
+      this.connectFailed(conn);
+      return;
+    }
+    this.stats.timedOut++;
+    if (this.closeOnTimeout) {
+      wire.open = false;
+      this.finishBusy(conn);
+      this.close(conn);
+    } else {
+      wire.late = true;
+    }
+    caller.reply("expired");
+  }
+
+  /** Hands idle connections to waiting calls; a loop, so a backend that answers at once does not recurse. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    while (this.waiting.length > 0 && this.selection.length > 0) {
+      const call = this.waiting.shift()!;
+      if (this.sim.now >= call.deadline) {
+        this.stats.expired++;
+        call.reply("expired");
+        continue;
+      }
+      this.dispatch(this.selection.take()!, call);
+    }
+    this.pumping = false;
+  }
+
+  private dispatch(conn: Connection, call: Call): void {
+    conn.state = BUSY;
+    this.busy++;
+    this.busyPerBackend[conn.backendIndex]!++;
+    this.stats.dispatched++;
+    const key = this.dispatchedKeys[conn.backendIndex]!;
+    this.stats[key] = this.stats[key]! + 1;
+    const wire = new Wire(this.nextId++, call.deadline, conn, call, this);
+    if (Number.isFinite(call.deadline)) wire.timer = this.sim.scheduleAt(call.deadline, this, TIMEOUT, wire);
+    conn.backend.accept(wire);
+  }
+
+  private finishBusy(conn: Connection): void {
+    this.busy--;
+    this.busyPerBackend[conn.backendIndex]!--;
+  }
+
+  private release(conn: Connection): void {
+    conn.state = IDLE;
+    this.selection.release(conn);
+    this.pump();
+  }
+
+  private close(conn: Connection): void {
+    this.stats.closed++;
+    conn.state = DOWN;
+    this.down++;
+    conn.failures++;
+    this.scheduleReconnect(conn);
+  }
+
+  private scheduleReconnect(conn: Connection): void {
+    const delay = this.reconnectBackoff.delay(conn.failures, conn.lastDelay, this.rng);
+    conn.lastDelay = delay;
+    this.sim.schedule(delay, this, RECONNECT, conn);
+  }
+
+  private connect(conn: Connection): void {
+    conn.step = 0;
+    if (this.reconnectCost === 0) this.connected(conn);
+    else this.sendHandshake(conn);
+  }
+
+  private sendHandshake(conn: Connection): void {
+    this.stats.handshakes++;
+    const wire = new Wire(this.nextId++, this.sim.now + this.connectTimeout, conn, null, this);
+    wire.timer = this.sim.schedule(this.connectTimeout, this, TIMEOUT, wire);
+    conn.backend.accept(wire);
+  }
+
+  private handshakeDone(conn: Connection): void {
+    conn.step++;
+    if (conn.step >= this.reconnectCost) this.connected(conn);
+    else this.sendHandshake(conn);
+  }
+
+  private connectFailed(conn: Connection): void {
+    this.stats.connectFailures++;
+    conn.failures++;
+    this.scheduleReconnect(conn);
+  }
+
+  private connected(conn: Connection): void {
+    this.stats.reconnects++;
+    this.down--;
+    this.release(conn);
+  }
+}

@@ -1,0 +1,298 @@
+import type { Distribution } from "../engine/distribution.js";
+import { EventQueue } from "../engine/event-queue.js";
+import { checkBoolean, checkNumber, OptionError } from "../engine/option-error.js";
+import type { RandomStream } from "../engine/random.js";
+import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
+import type { Call, Service } from "./call.js";
+import type { Capabilities, Component } from "./component.js";
+import { RingQueue } from "./queue/ring-queue.js";
+
+/** Options of a database. Seconds throughout. */
+export interface DatabaseOptions {
+  /** Service time of one query when it runs alone. Required; must not go below 0. */
+  serviceTime: Distribution;
+  /** Queries run at once (the connection limit). Default: 100 (PostgreSQL's max_connections). */
+  concurrency?: number;
+  /**
+   * How much each other running query slows a query down (locks, latches, buffer pool): while n
+   * queries run, each progresses at 1 / (1 + contention x (n - 1)) of its solo speed, so its time
+   * is its service time times that factor. Throughput then levels off at 1 / (serviceTime x
+   * contention) however many run (the contention term of the Universal Scalability Law).
+   * Default: 0 (queries do not interfere).
+   */
+  contention?: number;
+  /** Queries that may wait for a connection (FIFO); one more is answered "rejected". Default: Infinity. */
+  queueCapacity?: number;
+  /** Answer "expired" without running a query whose deadline passed while it waited. Default: false. */
+  dropExpired?: boolean;
+}
+
+/** Counters a database keeps. */
+export interface DatabaseStats {
+  /** Queries received. */
+  arrived: number;
+  /** Queries run to completion (throughput). */
+  served: number;
+  /** Served queries whose answer nobody wanted any more. */
+  wasted: number;
+  /** Queries refused because the waiting queue was full. */
+  rejected: number;
+  /** Queries dropped unserved because their deadline had passed. */
+  expired: number;
+  /** Queries answered with an injected error. */
+  errors: number;
+  /** Queries lost to a restart or refused while unreachable. */
+  dropped: number;
+  /** Connection-seconds spent on queries, errors included. */
+  busySeconds: number;
+  /** Connection-seconds spent on queries nobody wanted. */
+  wastedBusySeconds: number;
+}
+
+const DONE = 0;
+const FAIL = 1;
+// Solo-seconds of work below which a query counts as finished (absorbs rounding in the clock).
+const EPSILON = 1e-9;
+
+// A running query; recycled so serving allocates nothing.
+interface Job {
+  call: Call | null;
+  startedAt: number;
+}
+
+/**
+ * A database with a connection limit and a FIFO wait for connections. Running queries share the
+ * database and slow each other down (`contention`): it answers fast at low load, and when a flood
+ * fills every connection, every query in flight becomes slow at once, not just the newest ones.
+ */
+export class Database implements Handler, Service, Component, Capabilities {
+  readonly type = "database";
+  readonly stats: DatabaseStats = {
+    arrived: 0,
+    served: 0,
+    wasted: 0,
+    rejected: 0,
+    expired: 0,
+    errors: 0,
+    dropped: 0,
+    busySeconds: 0,
+    wastedBusySeconds: 0,
+  };
+  readonly serviceTime: Distribution;
+  readonly concurrency: number;
+  readonly contention: number;
+  readonly queueCapacity: number;
+  readonly dropExpired: boolean;
+  private readonly waiting = new RingQueue<Call>();
+  // Running queries keyed by the amount of shared progress (`progress`) at which they finish.
+  private running = new EventQueue(64);
+  private jobs: (Job | undefined)[] = [];
+  private freeSlots: number[] = [];
+  private readonly idleJobs: Job[] = [];
+  private busy = 0;
+  // Solo-seconds of work every running query has received since the start; grows at rate().
+  private progress = 0;
+  private progressAt = 0;
+  private timer: EventHandle | null = null;
+  private readonly rng: RandomStream;
+  // Injected errors draw from their own stream, so a fault does not shift service-time draws.
+  private readonly errorRng: RandomStream;
+  private slowdown = 1;
+  private errorRate = 0;
+  private paused = false;
+  private reachable = true;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly name: string,
+    options: DatabaseOptions,
+  ) {
+    this.serviceTime = options.serviceTime;
+    if (!(this.serviceTime.min >= 0)) {
+      throw new OptionError(
+        ["serviceTime"],
+        `expected a distribution of non-negative times, got ${this.serviceTime.label}`,
+      );
+    }
+    this.concurrency = checkNumber("concurrency", options.concurrency ?? 100, { min: 1, integer: true });
+    this.contention = checkNumber("contention", options.contention ?? 0, { min: 0 });
+    this.queueCapacity =
+      options.queueCapacity === undefined || options.queueCapacity === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : checkNumber("queueCapacity", options.queueCapacity, { min: 0, integer: true });
+    this.dropExpired = checkBoolean("dropExpired", options.dropExpired ?? false);
+    this.rng = sim.stream(`database:${name}`);
+    this.errorRng = sim.stream(`database:${name}:errors`);
+  }
+
+  /** Queries per second with every connection busy, contention included. */
+  get capacityPerSec(): number {
+    return this.concurrency / (this.serviceTime.mean * (1 + this.contention * (this.concurrency - 1)));
+  }
+
+  /** Queries waiting for a connection. */
+  get queueLength(): number {
+    return this.waiting.length;
+  }
+
+  /** Queries running. */
+  get inFlight(): number {
+    return this.busy;
+  }
+
+  gauges(): Record<string, number> {
+    return { queueLength: this.waiting.length, inFlight: this.busy };
+  }
+
+  describe(): Record<string, string> {
+    return {
+      concurrency: String(this.concurrency),
+      serviceTime: this.serviceTime.label,
+      contention: String(this.contention),
+      capacity: `${Number(this.capacityPerSec.toFixed(3))} req/s`,
+      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
+      dropExpired: String(this.dropExpired),
+    };
+  }
+
+  accept(call: Call): void {
+    this.stats.arrived++;
+    if (!this.reachable) {
+      this.stats.dropped++;
+      call.reply("unavailable");
+      return;
+    }
+    if (this.busy >= this.concurrency && this.waiting.length >= this.queueCapacity) {
+      this.stats.rejected++;
+      call.reply("rejected");
+      return;
+    }
+    this.waiting.push(call);
+    this.next();
+  }
+
+  handleEvent(kind: number, data: unknown): void {
+    if (kind === FAIL) {
+      this.stats.errors++;
+      (data as Call).reply("error");
+      return;
+    }
+    this.timer = null;
+    this.advance();
+    const limit = this.progress + EPSILON;
+    while (this.busy > 0 && this.running.peekTime() <= limit) this.finish(this.running.pop());
+    this.next();
+    this.reschedule();
+  }
+
+  pause(): void {
+    this.advance();
+    this.paused = true;
+    this.reschedule();
+  }
+
+  resume(): void {
+    this.advance();
+    this.paused = false;
+    this.next();
+    this.reschedule();
+  }
+
+  setSlowdown(factor: number): void {
+    checkNumber("factor", factor, { min: 0, exclusiveMin: true });
+    this.advance();
+    this.slowdown = factor;
+    this.reschedule();
+  }
+
+  setErrorRate(rate: number): void {
+    this.errorRate = checkNumber("rate", rate, { min: 0, max: 1 });
+  }
+
+  setReachable(reachable: boolean): void {
+    this.reachable = reachable;
+  }
+
+  restart(): void {
+    // Running and waiting queries are lost; their callers find out through their own timeouts.
+    this.stats.dropped += this.busy + this.waiting.length;
+    while (this.waiting.shift() !== undefined) {}
+    this.running = new EventQueue(64);
+    this.jobs = [];
+    this.freeSlots = [];
+    this.busy = 0;
+    this.reschedule();
+    this.next();
+  }
+
+  // Progress per second of every running query: 1 alone, less as more share the database.
+  private rate(): number {
+    return this.paused ? 0 : 1 / (this.slowdown * (1 + this.contention * (this.busy - 1)));
+  }
+
+  // Brings the shared progress up to now; call before anything that changes rate().
+  private advance(): void {
+    const now = this.sim.now;
+    if (this.busy > 0) this.progress += (now - this.progressAt) * this.rate();
+    this.progressAt = now;
+  }
+
+  // One timer, for the query that will finish first at the current rate.
+  private reschedule(): void {
+    if (this.timer !== null) this.sim.cancel(this.timer);
+    this.timer = null;
+    if (this.busy === 0 || this.paused) return;
+    const left = Math.max(0, this.running.peekTime() - this.progress);
+    this.timer = this.sim.schedule(left / this.rate(), this, DONE);
+  }
+
+  private finish(slot: number): void {
+    const job = this.jobs[slot]!;
+    const call = job.call!;
+    const spent = this.sim.now - job.startedAt;
+    job.call = null;
+    this.idleJobs.push(job);
+    this.jobs[slot] = undefined;
+    this.freeSlots.push(slot);
+    this.busy--;
+    this.stats.busySeconds += spent;
+    this.stats.served++;
+    if (!call.reply("ok")) {
+      this.stats.wasted++;
+      this.stats.wastedBusySeconds += spent;
+    }
+  }
+
+  private next(): void {
+    if (this.paused) return;
+    let started = false;
+    while (this.busy < this.concurrency) {
+      const call = this.waiting.shift();
+      if (call === undefined) break;
+      if (this.dropExpired && this.sim.now > call.deadline) {
+        this.stats.expired++;
+        call.reply("expired");
+        continue;
+      }
+      if (this.errorRate > 0 && this.errorRng.next() < this.errorRate) {
+        // A refused query takes no connection; answered through the event queue, never inside accept().
+        this.sim.schedule(0, this, FAIL, call);
+        continue;
+      }
+      if (!started) this.advance();
+      started = true;
+      this.begin(call);
+    }
+    if (started) this.reschedule();
+  }
+
+  private begin(call: Call): void {
+    const job = this.idleJobs.pop() ?? { call: null, startedAt: 0 };
+    job.call = call;
+    job.startedAt = this.sim.now;
+    const slot = this.freeSlots.pop() ?? this.jobs.length;
+    this.jobs[slot] = job;
+    this.busy++;
+    this.running.push(this.progress + this.serviceTime.sample(this.rng), slot);
+  }
+}

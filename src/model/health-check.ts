@@ -1,0 +1,150 @@
+import { checkNumber, OptionError } from "../engine/option-error.js";
+import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
+import type { Call, ReplyStatus, Service } from "./call.js";
+
+/** Options of an active health check. Seconds throughout. */
+export interface HealthCheckOptions {
+  /** Time between probe rounds; every backend gets one probe per round (> 0). Default: 5. */
+  interval?: number;
+  /** A probe not answered "ok" within this time fails (> 0, at most `interval`). Default: 2. */
+  timeout?: number;
+  /** Consecutive failed probes that take a backend out of rotation (integer >= 1). Default: 3. */
+  unhealthyThreshold?: number;
+  /** Consecutive good probes that put an ejected backend back (integer >= 1). Default: 2. */
+  healthyThreshold?: number;
+}
+
+/** What the health check tracks about one backend. */
+export interface Probed {
+  readonly service: Service;
+  /** In rotation. */
+  healthy: boolean;
+  /** Consecutive failed probes. */
+  failures: number;
+  /** Consecutive good probes. */
+  successes: number;
+  /** A probe to it is awaiting its answer. */
+  probing: boolean;
+}
+
+/** The component whose backends are checked. */
+export interface HealthCheckOwner {
+  /** The backends to probe this round. */
+  probeTargets(): readonly Probed[];
+  /** A backend crossed a threshold; returns false if the owner refuses the change (a cap). */
+  changeHealth(backend: Probed, healthy: boolean): boolean;
+  /** Where probes and failed probes are counted. */
+  readonly stats: { probes: number; probeFailures: number };
+}
+
+const ROUND = 0;
+const TIMEOUT = 1;
+
+/** One probe: a real call that waits in the backend's queue like any request. */
+class Probe implements Call {
+  open = true;
+  timer: EventHandle = 0;
+  constructor(
+    readonly id: number,
+    readonly deadline: number,
+    readonly target: Probed,
+    private readonly check: HealthCheck,
+  ) {}
+  reply(status: ReplyStatus): boolean {
+    return this.check.answered(this, status);
+  }
+}
+
+/**
+ * Probes every backend once per interval with a real call. A probe fails when it is answered with
+ * anything but "ok" or not answered within the timeout, so a backend that is merely overloaded (its
+ * queue longer than the timeout) fails like a dead one: the health check cannot tell them apart.
+ */
+export class HealthCheck implements Handler {
+  readonly interval: number;
+  readonly timeout: number;
+  readonly unhealthyThreshold: number;
+  readonly healthyThreshold: number;
+  private nextId = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    private readonly owner: HealthCheckOwner,
+    options: HealthCheckOptions,
+  ) {
+    this.interval = checkNumber("interval", options.interval ?? 5, { min: 0, exclusiveMin: true });
+    this.timeout = checkNumber("timeout", options.timeout ?? Math.min(2, this.interval), {
+      min: 0,
+      exclusiveMin: true,
+    });
+    if (this.timeout > this.interval) {
+      throw new OptionError(
+        ["timeout"],
+        `expected at most the interval (${this.interval}), got ${this.timeout}: a probe must end before the next one`,
+      );
+    }
+    this.unhealthyThreshold = checkNumber("unhealthyThreshold", options.unhealthyThreshold ?? 3, {
+      min: 1,
+      integer: true,
+    });
+    this.healthyThreshold = checkNumber("healthyThreshold", options.healthyThreshold ?? 2, {
+      min: 1,
+      integer: true,
+    });
+  }
+
+  /** e.g. `every 2 s, timeout 0.5 s, out after 3, back after 2`. */
+  get label(): string {
+    return `every ${this.interval} s, timeout ${this.timeout} s, out after ${this.unhealthyThreshold}, back after ${this.healthyThreshold}`;
+  }
+
+  /** Schedules the first round, one interval after the start. */
+  start(): void {
+    this.sim.schedule(this.interval, this, ROUND);
+  }
+
+  handleEvent(kind: number, data: unknown): void {
+    if (kind === TIMEOUT) {
+      const probe = data as Probe;
+      probe.open = false;
+      this.record(probe.target, false);
+      return;
+    }
+    for (const target of this.owner.probeTargets()) {
+      if (!target.probing) this.send(target);
+    }
+    // Scheduled after the probes' timers, so a timeout equal to the interval ends before the next round.
+    this.sim.schedule(this.interval, this, ROUND);
+  }
+
+  /** A probe's answer; returns whether it was still wanted. */
+  answered(probe: Probe, status: ReplyStatus): boolean {
+    if (!probe.open) return false;
+    probe.open = false;
+    this.sim.cancel(probe.timer);
+    this.record(probe.target, status === "ok");
+    return true;
+  }
+
+  private send(target: Probed): void {
+    this.owner.stats.probes++;
+    target.probing = true;
+    const probe = new Probe(this.nextId++, this.sim.now + this.timeout, target, this);
+    probe.timer = this.sim.schedule(this.timeout, this, TIMEOUT, probe);
+    target.service.accept(probe);
+  }
+
+  private record(target: Probed, ok: boolean): void {
+    target.probing = false;
+    if (ok) {
+      target.successes++;
+      target.failures = 0;
+      if (!target.healthy && target.successes >= this.healthyThreshold) this.owner.changeHealth(target, true);
+      return;
+    }
+    this.owner.stats.probeFailures++;
+    target.failures++;
+    target.successes = 0;
+    if (target.healthy && target.failures >= this.unhealthyThreshold) this.owner.changeHealth(target, false);
+  }
+}

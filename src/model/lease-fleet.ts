@@ -1,0 +1,372 @@
+import { checkNumber, OptionError, within } from "../engine/option-error.js";
+import type { RandomStream } from "../engine/random.js";
+import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
+import type { Backoff } from "./backoff/backoff.js";
+import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
+import type { CompletionListener } from "./client.js";
+import type { Capabilities, Component } from "./component.js";
+import type { RequestSink } from "./load/source.js";
+import { RingQueue } from "./queue/ring-queue.js";
+
+/**
+ * What a fleet needs from its client: requests in, and a way to learn how they ended. The client
+ * reports completions but not which request completed, so the fleet credits each ending to its
+ * oldest outstanding request (see LeaseFleet).
+ */
+export interface LeaseClient extends RequestSink {
+  onCompletion(listener: CompletionListener): void;
+  readonly stats: { readonly gaveUp: number };
+}
+
+/** Options of a lease fleet. Seconds throughout. */
+export interface LeaseFleetOptions {
+  /** Hosts, each holding one lease. Required; an integer >= 1. */
+  hosts: number;
+  /** A lease lapses this long after its last successful renewal or acquisition. Required; > renewEvery. */
+  leaseDuration: number;
+  /** Each host renews its lease this often (hosts start evenly staggered over one period). Required; > 0. */
+  renewEvery: number;
+  /**
+   * Spread of each renewal interval, as a fraction: the interval is renewEvery x (1 + jitter x u),
+   * u uniform in [-1, 1). 0: every host keeps its slot for ever. Default: 0.
+   */
+  jitter?: number;
+  /**
+   * Requests a (re-)acquisition takes, sent one after another, each as costly as a renewal (read
+   * the owner record, write the new lease, confirm it); all must succeed. Default: 3.
+   */
+  acquireCost?: number;
+  /** Wait before retrying a failed acquisition (retry n after n consecutive failures). Default: { kind: "fixed", delay: 1 }. */
+  acquireBackoff?: BackoffSpec;
+}
+
+/** Counters a lease fleet keeps. */
+export interface LeaseFleetStats {
+  /** Renewal slots that came due, with or without a lease to renew: the fleet's renewal demand. */
+  due: number;
+  /** Renewal requests sent. */
+  renewals: number;
+  /** Renewals that extended a held lease. */
+  renewed: number;
+  /** Renewal requests that failed (the client gave up). */
+  renewalFailures: number;
+  /** Renewals that succeeded after the lease had already lapsed (wasted: the host must re-acquire). */
+  lateRenewals: number;
+  /** Leases that lapsed. */
+  expirations: number;
+  /** Acquisition attempts started. */
+  acquisitions: number;
+  /** Acquisition requests sent (acquireCost per complete acquisition). */
+  acquireRequests: number;
+  /** Acquisitions that completed: the host holds a lease again. */
+  reacquisitions: number;
+  /** Acquisition attempts abandoned because one of their requests failed. */
+  acquisitionFailures: number;
+  /** Requests held back by a rate limit before being sent. */
+  throttled: number;
+  /** Completions or give-ups of the client with no outstanding fleet request to credit (the client has other users). */
+  unattributed: number;
+}
+
+interface Host {
+  holding: boolean;
+  leaseUntil: number;
+  expiry: EventHandle;
+  /** Bumped when the lease lapses or an acquisition is abandoned: older requests become stale. */
+  epoch: number;
+  renewing: boolean;
+  /** Requests of the current acquisition that succeeded; -1 when not acquiring. */
+  step: number;
+  failures: number;
+  lastDelay: number;
+}
+
+const RENEW = 0;
+const ACQUIRE = 1;
+
+/** One request sent for a host; the fleet keeps them in sending order. */
+interface Token {
+  readonly host: Host;
+  readonly kind: typeof RENEW | typeof ACQUIRE;
+  readonly epoch: number;
+}
+
+const TICK = 0;
+const EXPIRE = 1;
+const START_ACQUIRE = 2;
+const NEXT_STEP = 3;
+const SEND = 4;
+
+/**
+ * Hosts that each hold a lease in a lease store and renew it periodically through a client (EC2's
+ * DropletWorkflow Manager keeping leases on hypervisors in DynamoDB). A lease not renewed within
+ * `leaseDuration` lapses, and the host must re-acquire it, which costs `acquireCost` requests.
+ * After an outage every lease has lapsed at once, and the fleet offers several times its normal load.
+ *
+ * The client reports completions without saying which request completed, so the fleet credits
+ * each completion, and each give-up (read from the client's counter), to its oldest outstanding
+ * request. Hosts are interchangeable, so the counts are exact; only which host gets the credit
+ * may differ from a per-request answer. The client should serve this fleet alone.
+ */
+export class LeaseFleet implements Handler, Component, Capabilities {
+  readonly type = "leaseFleet";
+  readonly stats: LeaseFleetStats = {
+    due: 0,
+    renewals: 0,
+    renewed: 0,
+    renewalFailures: 0,
+    lateRenewals: 0,
+    expirations: 0,
+    acquisitions: 0,
+    acquireRequests: 0,
+    reacquisitions: 0,
+    acquisitionFailures: 0,
+    throttled: 0,
+    unattributed: 0,
+  };
+  readonly hosts: number;
+  readonly leaseDuration: number;
+  readonly renewEvery: number;
+  readonly jitter: number;
+  readonly acquireCost: number;
+  readonly acquireBackoff: Backoff;
+  private readonly outstanding = new RingQueue<Token>();
+  private readonly jitterRng: RandomStream;
+  private readonly backoffRng: RandomStream;
+  private holdingCount = 0;
+  private seenGaveUp = 0;
+  private started = false;
+  private limit: number | null = null;
+  private nextSlot = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly name: string,
+    readonly client: LeaseClient,
+    options: LeaseFleetOptions,
+  ) {
+    this.hosts = checkNumber("hosts", options.hosts, { min: 1, integer: true });
+    this.renewEvery = checkNumber("renewEvery", options.renewEvery, { min: 0, exclusiveMin: true });
+    this.leaseDuration = checkNumber("leaseDuration", options.leaseDuration, { min: 0, exclusiveMin: true });
+    if (this.leaseDuration <= this.renewEvery) {
+      throw new OptionError(
+        ["leaseDuration"],
+        `expected more than renewEvery (${this.renewEvery}), or every lease lapses between two renewals; got ${this.leaseDuration}`,
+      );
+    }
+    this.jitter = checkNumber("jitter", options.jitter ?? 0, { min: 0, max: 0.99 });
+    this.acquireCost = checkNumber("acquireCost", options.acquireCost ?? 3, { min: 1, integer: true });
+    this.acquireBackoff = within(["acquireBackoff"], () =>
+      createBackoff(options.acquireBackoff ?? { kind: "fixed", delay: 1 }),
+    );
+    this.jitterRng = sim.stream(`leaseFleet:${name}:jitter`);
+    this.backoffRng = sim.stream(`leaseFleet:${name}:backoff`);
+    client.onCompletion(() => this.onCompletion());
+  }
+
+  /** Hosts holding a lease now. */
+  get hostsWithLease(): number {
+    return this.holdingCount;
+  }
+
+  /** Requests sent and not yet ended. */
+  get outstandingRequests(): number {
+    return this.outstanding.length;
+  }
+
+  /** Every host starts holding a fresh lease; renewals are staggered evenly over one period. */
+  start(): void {
+    if (this.started) throw new Error(`lease fleet ${this.name} already started`);
+    this.started = true;
+    for (let i = 0; i < this.hosts; i++) {
+      const host: Host = {
+        holding: true,
+        leaseUntil: this.leaseDuration,
+        expiry: 0,
+        epoch: 0,
+        renewing: false,
+        step: -1,
+        failures: 0,
+        lastDelay: 0,
+      };
+      host.expiry = this.sim.schedule(this.leaseDuration, this, EXPIRE, host);
+      this.holdingCount++;
+      this.sim.schedule(((i + 1) * this.renewEvery) / this.hosts, this, TICK, host);
+    }
+  }
+
+  gauges(): Record<string, number> {
+    return {
+      hostsWithLease: this.holdingCount,
+      expiredHosts: this.hosts - this.holdingCount,
+      outstanding: this.outstanding.length,
+    };
+  }
+
+  describe(): Record<string, string> {
+    return {
+      target: this.client.name,
+      hosts: String(this.hosts),
+      leaseDuration: `${this.leaseDuration} s`,
+      renewEvery: `${this.renewEvery} s${this.jitter > 0 ? ` ±${this.jitter * 100}%` : ""}`,
+      renewalDemand: `${Number((this.hosts / this.renewEvery).toFixed(3))} req/s`,
+      acquireCost: `${this.acquireCost} requests`,
+      acquireBackoff: this.acquireBackoff.label,
+    };
+  }
+
+  /**
+   * Caps the requests the fleet sends per second (how AWS calmed DWFM by hand): requests over the
+   * cap are held and go out in order, skipping any that went stale meanwhile. null removes the cap;
+   * requests already held keep their slots.
+   */
+  setRateLimit(perSecond: number | null): void {
+    this.limit =
+      perSecond === null ? null : checkNumber("perSecond", perSecond, { min: 0, exclusiveMin: true });
+    this.nextSlot = this.sim.now;
+  }
+
+  handleEvent(kind: number, data: unknown): void {
+    this.settleGiveUps();
+    switch (kind) {
+      case TICK:
+        this.tick(data as Host);
+        break;
+      case EXPIRE:
+        this.expire(data as Host);
+        break;
+      case START_ACQUIRE:
+        this.startAcquire(data as Host);
+        break;
+      case NEXT_STEP:
+        this.sendStep(data as Host);
+        break;
+      default:
+        this.release(data as Token);
+    }
+  }
+
+  private tick(host: Host): void {
+    this.stats.due++;
+    if (host.holding && !host.renewing) {
+      host.renewing = true;
+      this.stats.renewals++;
+      this.send({ host, kind: RENEW, epoch: host.epoch });
+    }
+    const u = this.jitter > 0 ? 2 * this.jitterRng.next() - 1 : 0;
+    this.sim.schedule(this.renewEvery * (1 + this.jitter * u), this, TICK, host);
+  }
+
+  private expire(host: Host): void {
+    host.holding = false;
+    host.renewing = false;
+    host.epoch++;
+    this.holdingCount--;
+    this.stats.expirations++;
+    this.startAcquire(host);
+  }
+
+  private startAcquire(host: Host): void {
+    this.stats.acquisitions++;
+    host.step = 0;
+    this.sendStep(host);
+  }
+
+  private sendStep(host: Host): void {
+    this.stats.acquireRequests++;
+    this.send({ host, kind: ACQUIRE, epoch: host.epoch });
+  }
+
+  private send(token: Token): void {
+    if (this.limit !== null) {
+      const slot = Math.max(this.sim.now, this.nextSlot);
+      this.nextSlot = slot + 1 / this.limit;
+      if (slot > this.sim.now) {
+        this.stats.throttled++;
+        this.sim.scheduleAt(slot, this, SEND, token);
+        return;
+      }
+    }
+    this.release(token);
+  }
+
+  /** Sends a request now, unless it went stale while held back by the rate limit. */
+  private release(token: Token): void {
+    if (token.epoch !== token.host.epoch) return;
+    this.outstanding.push(token);
+    this.client.request();
+    // An unreachable store fails every attempt at once: the give-up has already happened.
+    this.settleGiveUps();
+  }
+
+  private onCompletion(): void {
+    this.settleGiveUps();
+    const token = this.outstanding.shift();
+    if (token === undefined) {
+      this.stats.unattributed++;
+      return;
+    }
+    const host = token.host;
+    if (token.epoch !== host.epoch) {
+      if (token.kind === RENEW) this.stats.lateRenewals++;
+      return;
+    }
+    if (token.kind === RENEW) {
+      host.renewing = false;
+      this.stats.renewed++;
+      host.failures = 0;
+      this.grant(host);
+      return;
+    }
+    host.step++;
+    if (host.step < this.acquireCost) {
+      // Sent from an event, not from inside the client's completion callback.
+      this.sim.schedule(0, this, NEXT_STEP, host);
+      return;
+    }
+    host.step = -1;
+    host.holding = true;
+    host.failures = 0;
+    this.holdingCount++;
+    this.stats.reacquisitions++;
+    this.grant(host);
+  }
+
+  private grant(host: Host): void {
+    host.leaseUntil = this.sim.now + this.leaseDuration;
+    this.sim.cancel(host.expiry);
+    host.expiry = this.sim.schedule(this.leaseDuration, this, EXPIRE, host);
+  }
+
+  /** Credits the client's new give-ups to the oldest outstanding requests. */
+  private settleGiveUps(): void {
+    const gaveUp = this.client.stats.gaveUp;
+    while (this.seenGaveUp < gaveUp) {
+      this.seenGaveUp++;
+      const token = this.outstanding.shift();
+      if (token === undefined) {
+        this.stats.unattributed++;
+        continue;
+      }
+      this.failed(token);
+    }
+  }
+
+  private failed(token: Token): void {
+    const host = token.host;
+    if (token.epoch !== host.epoch) return;
+    if (token.kind === RENEW) {
+      // The lease still runs until it lapses; the next slot tries again.
+      host.renewing = false;
+      this.stats.renewalFailures++;
+      return;
+    }
+    this.stats.acquisitionFailures++;
+    host.epoch++;
+    host.step = -1;
+    host.failures++;
+    const delay = this.acquireBackoff.delay(host.failures, host.lastDelay, this.backoffRng);
+    host.lastDelay = delay;
+    this.sim.schedule(delay, this, START_ACQUIRE, host);
+  }
+}

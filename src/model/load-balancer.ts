@@ -1,0 +1,264 @@
+import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
+import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
+import type { BackendLoad, BalancingPolicy } from "./balancing/balancing-policy.js";
+import { type BalancingPolicyKind, createBalancingPolicy } from "./balancing/create-balancing-policy.js";
+import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Component } from "./component.js";
+import { HealthCheck, type HealthCheckOptions, type HealthCheckOwner, type Probed } from "./health-check.js";
+
+/** Options of a load balancer. */
+export interface LoadBalancerOptions {
+  /** How the next backend is chosen. Default: "round-robin". */
+  policy?: BalancingPolicyKind;
+  /** Probe backends and take failing ones out of rotation. Default: none (every backend always in rotation). */
+  healthCheck?: HealthCheckOptions;
+  /**
+   * With no backend in rotation, spread calls over all backends, healthy or not, instead of
+   * answering "unavailable". Needs `healthCheck`. Default: false.
+   */
+  failOpen?: boolean;
+  /**
+   * Largest fraction of the backends that may be out of rotation at once, in [0, 1]; a failing
+   * backend beyond the cap stays in (Envoy's max ejection percent). Needs `healthCheck`. Default: 1.
+   */
+  maxEjectedFraction?: number;
+}
+
+/** Counters a load balancer keeps; `forwarded.<backend>` counts the calls sent to each backend. */
+export interface LoadBalancerStats {
+  /** Calls received. */
+  received: number;
+  /** Calls sent on to a backend. */
+  forwarded: number;
+  /** Calls answered "unavailable" because no backend was in rotation. */
+  unavailable: number;
+  /** Health-check probes sent. */
+  probes: number;
+  /** Probes that failed (an error answer or no answer within the timeout). */
+  probeFailures: number;
+  /** Backends taken out of rotation. */
+  ejections: number;
+  /** Ejections refused because `maxEjectedFraction` was reached. */
+  ejectionsCapped: number;
+  /** Ejected backends put back in rotation. */
+  readmissions: number;
+  [perBackend: `forwarded.${string}`]: number;
+}
+
+interface Backend extends Probed, BackendLoad {
+  outstanding: number;
+  removed: boolean;
+}
+
+const EXPIRE = 0;
+
+/** A call on its way to a backend: it tracks the backend's unanswered calls for the policy. */
+class Forwarded implements Call {
+  open = true;
+  timer: EventHandle = -1;
+  constructor(
+    readonly caller: Call,
+    readonly backend: Backend,
+    private readonly lb: LoadBalancer,
+  ) {}
+  get id(): number {
+    return this.caller.id;
+  }
+  get deadline(): number {
+    return this.caller.deadline;
+  }
+  reply(status: ReplyStatus): boolean {
+    this.lb.settle(this);
+    return this.caller.reply(status);
+  }
+}
+
+/**
+ * Spreads calls over backends with a balancing policy, optionally taking backends that fail an
+ * active health check out of rotation. Backends can join and leave while it runs (an autoscaler).
+ */
+export class LoadBalancer implements Handler, Service, Component, HealthCheckOwner {
+  readonly type = "balancer";
+  readonly stats: LoadBalancerStats = {
+    received: 0,
+    forwarded: 0,
+    unavailable: 0,
+    probes: 0,
+    probeFailures: 0,
+    ejections: 0,
+    ejectionsCapped: 0,
+    readmissions: 0,
+  };
+  readonly policy: BalancingPolicy;
+  readonly healthCheck: HealthCheck | null;
+  readonly failOpen: boolean;
+  readonly maxEjectedFraction: number;
+  /** Name of the autoscaler that adds and removes backends, if any (at most one). */
+  scaledBy: string | null = null;
+  private readonly all: Backend[] = [];
+  // The policy's candidates, rebuilt only when membership or health changes.
+  private rotation: Backend[] = [];
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly name: string,
+    backends: readonly Service[],
+    options: LoadBalancerOptions = {},
+  ) {
+    if (backends.length === 0) throw new OptionError(["backends"], "expected at least one backend");
+    backends.forEach((b, i) => {
+      if (this.all.some((x) => x.service === b))
+        throw new OptionError(["backends", i], `"${b.name}" is listed twice`);
+      this.add(b);
+    });
+    this.policy = within(["policy"], () =>
+      createBalancingPolicy(options.policy ?? "round-robin", () => sim.stream(`balancer:${name}:policy`)),
+    );
+    this.healthCheck = options.healthCheck
+      ? within(["healthCheck"], () => new HealthCheck(sim, this, options.healthCheck!))
+      : null;
+    const needsCheck = (option: string) => {
+      if (!this.healthCheck)
+        throw new OptionError(
+          [option],
+          "only applies with a healthCheck (without one no backend is ejected)",
+        );
+    };
+    if (options.failOpen !== undefined) needsCheck("failOpen");
+    if (options.maxEjectedFraction !== undefined) needsCheck("maxEjectedFraction");
+    this.failOpen = checkBoolean("failOpen", options.failOpen ?? false);
+    this.maxEjectedFraction = checkNumber("maxEjectedFraction", options.maxEjectedFraction ?? 1, {
+      min: 0,
+      max: 1,
+    });
+  }
+
+  /** Requests per second the backends in rotation can serve (all of them when failing open). */
+  get capacityPerSec(): number {
+    let sum = 0;
+    for (const b of this.targets()) sum += b.service.capacityPerSec;
+    return sum;
+  }
+
+  /** Every current backend, in the order they joined. */
+  get backends(): readonly Service[] {
+    return this.all.map((b) => b.service);
+  }
+
+  /** Backends in rotation. */
+  get healthyBackends(): number {
+    return this.rotation.length;
+  }
+
+  start(): void {
+    this.healthCheck?.start();
+  }
+
+  gauges(): Record<string, number> {
+    let outstanding = 0;
+    for (const b of this.all) outstanding += b.outstanding;
+    return { healthyBackends: this.rotation.length, backends: this.all.length, outstanding };
+  }
+
+  describe(): Record<string, string> {
+    return {
+      backends: this.all.map((b) => b.service.name).join(", "),
+      policy: this.policy.label,
+      healthCheck: this.healthCheck?.label ?? "none",
+      ...(this.healthCheck && {
+        failOpen: String(this.failOpen),
+        maxEjectedFraction: String(this.maxEjectedFraction),
+      }),
+    };
+  }
+
+  accept(call: Call): void {
+    this.stats.received++;
+    const candidates = this.targets();
+    if (candidates.length === 0) {
+      this.stats.unavailable++;
+      call.reply("unavailable");
+      return;
+    }
+    const backend = candidates[this.policy.pick(candidates)]!;
+    this.stats.forwarded++;
+    this.stats[`forwarded.${backend.service.name}`]!++;
+    backend.outstanding++;
+    const fwd = new Forwarded(call, backend, this);
+    // A call the backend never answers (lost in a crash) stops counting when its caller gives up.
+    if (Number.isFinite(call.deadline))
+      fwd.timer = this.sim.schedule(Math.max(0, call.deadline - this.sim.now), this, EXPIRE, fwd);
+    backend.service.accept(fwd);
+  }
+
+  handleEvent(_kind: number, data: unknown): void {
+    this.settle(data as Forwarded);
+  }
+
+  /** A forwarded call was answered or its caller gave up: it no longer counts as outstanding. */
+  settle(fwd: Forwarded): void {
+    if (!fwd.open) return;
+    fwd.open = false;
+    fwd.backend.outstanding--;
+    if (fwd.timer >= 0) this.sim.cancel(fwd.timer);
+  }
+
+  /** Adds a backend in rotation (an autoscaled instance that is ready). */
+  addBackend(service: Service): void {
+    if (this.all.some((b) => b.service === service || b.service.name === service.name))
+      throw new Error(`balancer ${this.name} already has a backend named ${service.name}`);
+    this.add(service);
+  }
+
+  /** Takes a backend away for good; calls already sent to it are still answered. */
+  removeBackend(service: Service): void {
+    const i = this.all.findIndex((b) => b.service === service);
+    if (i < 0) throw new Error(`balancer ${this.name} has no backend named ${service.name}`);
+    this.all[i]!.removed = true;
+    this.all.splice(i, 1);
+    this.refresh();
+  }
+
+  probeTargets(): readonly Probed[] {
+    return this.all;
+  }
+
+  changeHealth(target: Probed, healthy: boolean): boolean {
+    const backend = target as Backend;
+    if (backend.removed) return false;
+    if (!healthy) {
+      const ejected = this.all.length - this.rotation.length + 1;
+      if (ejected > this.maxEjectedFraction * this.all.length + 1e-9) {
+        this.stats.ejectionsCapped++;
+        return false;
+      }
+    }
+    backend.healthy = healthy;
+    this.stats[healthy ? "readmissions" : "ejections"]++;
+    this.refresh();
+    return true;
+  }
+
+  private add(service: Service): void {
+    const backend: Backend = {
+      service,
+      healthy: true,
+      failures: 0,
+      successes: 0,
+      probing: false,
+      outstanding: 0,
+      removed: false,
+    };
+    this.all.push(backend);
+    this.stats[`forwarded.${service.name}`] ??= 0;
+    this.refresh();
+  }
+
+  private targets(): readonly Backend[] {
+    return this.rotation.length === 0 && this.failOpen ? this.all : this.rotation;
+  }
+
+  private refresh(): void {
+    this.rotation = this.all.filter((b) => b.healthy);
+  }
+}

@@ -1,0 +1,70 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
+import type { RunOutput } from "../../src/scenario/run-result.js";
+import { CATALOG_SEEDS, runCatalog } from "./catalog-harness.js";
+
+// The run's `offered` series counts source arrivals (the EC2 launches) and `goodput` counts every
+// client's completions (launches and lease requests), but the fleet is not a source. So the
+// offered load here is the launches plus the fleet's renewal demand, measured from the fleet's
+// own `due` counter (one per host per renewal period), and the goodput is every completion.
+function leaseGoodputRatio(output: RunOutput, from: number, to: number): number {
+  const w = goodputWindow(output, from, to);
+  const renewalsPerSec = output.result.componentStats.dwfm!.due! / output.result.simulatedSeconds;
+  return w.goodput / (w.offered + renewalsPerSec * (to - from));
+}
+
+/** Mean of a gauge over probes in [from, to). */
+function meanGauge(output: RunOutput, key: string, from: number, to: number): number {
+  const values = output.series.gauges[key]!.filter((_, i) => {
+    const t = output.series.probeTimes[i]!;
+    return t >= from && t < to;
+  });
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+// Judged from two minutes after the store came back (and after the throttled variant's
+// interventions) to the end of the run.
+const SETTLE = 120;
+
+describe("lease renewal storm (catalog)", () => {
+  describe.each(CATALOG_SEEDS)("seed %i", (seed) => {
+    let stuck: RunOutput;
+    let from: number;
+    let end: number;
+    beforeAll(() => {
+      stuck = runCatalog("lease-renewal-storm.yaml", seed);
+      from = lastTriggerEnd(stuck) + SETTLE;
+      end = stuck.result.simulatedSeconds;
+    });
+
+    it("renews every lease before the outage", () => {
+      expect(leaseGoodputRatio(stuck, 10, stuck.result.triggers[0]!.start)).toBeGreaterThan(0.95);
+    });
+
+    it("stays in congestive collapse long after the store is back: no renewals, store saturated", () => {
+      expect(leaseGoodputRatio(stuck, from, end)).toBeLessThan(0.05);
+      expect(meanGauge(stuck, "dwfm.hostsWithLease", from, end)).toBeLessThan(5);
+      const good = goodputWindow(stuck, from, end).goodput;
+      const throughput = stuck.series.throughput
+        .filter((_, i) => stuck.series.windowStarts[i]! >= from)
+        .reduce((a, b) => a + b * stuck.series.window, 0);
+      expect(throughput / (end - from)).toBeGreaterThan(0.9 * stuck.result.capacityPerSec);
+      expect(good).toBeLessThan(0.05 * throughput);
+    });
+
+    it("recovers with jittered, capped exponential backoff on re-acquisition", () => {
+      const fixed = runCatalog("lease-renewal-storm-fixed.yaml", seed);
+      expect(fixed.result.triggers).toEqual(stuck.result.triggers);
+      expect(leaseGoodputRatio(fixed, from, end)).toBeGreaterThan(0.95);
+      expect(meanGauge(fixed, "dwfm.hostsWithLease", from, end)).toBeGreaterThan(495);
+    });
+
+    it("recovers when the fleet is rate-limited and the store restarted (AWS's manual fix)", () => {
+      const throttled = runCatalog("lease-renewal-storm-throttled.yaml", seed);
+      expect(throttled.result.triggers).toEqual(stuck.result.triggers);
+      expect(Math.max(...throttled.result.interventions.map((i) => i.end))).toBeLessThanOrEqual(from);
+      expect(leaseGoodputRatio(throttled, from, end)).toBeGreaterThan(0.95);
+      expect(meanGauge(throttled, "dwfm.hostsWithLease", from, end)).toBeGreaterThan(495);
+    });
+  });
+});

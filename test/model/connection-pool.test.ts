@@ -1,0 +1,252 @@
+import { describe, expect, it } from "vitest";
+import type { Distribution } from "../../src/engine/distribution.js";
+import { createDistribution } from "../../src/engine/distributions.js";
+import { OptionError } from "../../src/engine/option-error.js";
+import { Simulation } from "../../src/engine/simulation.js";
+import type { Call, ReplyStatus, Service } from "../../src/model/call.js";
+import { Client } from "../../src/model/client.js";
+import { ConnectionPool, type ConnectionPoolOptions } from "../../src/model/connection-pool.js";
+import { Server } from "../../src/model/server.js";
+import { buildModel } from "../../src/scenario/build.js";
+import { parseScenarioText } from "../../src/scenario/parse.js";
+import { ScenarioError } from "../../src/scenario/scenario-error.js";
+
+const constant = (value: number): Distribution => ({
+  label: `constant(${value})`,
+  mean: value,
+  min: value,
+  sample: () => value,
+});
+
+/** A call that records every answer it gets. */
+class Probe implements Call {
+  static next = 0;
+  readonly id = Probe.next++;
+  readonly answers: ReplyStatus[] = [];
+  constructor(readonly deadline = Number.POSITIVE_INFINITY) {}
+  reply(status: ReplyStatus): boolean {
+    this.answers.push(status);
+    return true;
+  }
+}
+
+function setup(options: ConnectionPoolOptions = {}, service = 0.1, backends = 2) {
+  const sim = new Simulation({ seed: 1 });
+  const servers = Array.from(
+    { length: backends },
+    (_, i) => new Server(sim, `s${i}`, { serviceTime: constant(service) }),
+  );
+  const pool = new ConnectionPool(sim, "p", servers, options);
+  const calls: Probe[] = [];
+  const send = (at: number, deadline = Number.POSITIVE_INFINITY) =>
+    sim.scheduleAt(at, {
+      handleEvent: () => {
+        const c = new Probe(deadline);
+        calls.push(c);
+        pool.accept(c);
+      },
+    });
+  return { sim, servers, pool, calls, send };
+}
+
+describe("connection pool", () => {
+  it("MRU keeps reusing the connection released last; LRU takes turns over every connection", () => {
+    for (const [selection, expected] of [
+      ["mru", { "dispatched.s0": 0, "dispatched.s1": 10 }],
+      ["lru", { "dispatched.s0": 5, "dispatched.s1": 5 }],
+    ] as const) {
+      const { sim, pool, send } = setup({ size: 4, selection });
+      // One call at a time: each finds the previous one's connection idle again.
+      for (let i = 0; i < 10; i++) send(i);
+      sim.run();
+      expect(pool.stats).toMatchObject({ received: 10, dispatched: 10, ok: 10, ...expected });
+    }
+  });
+
+  it("calls wait for a free connection, in order; past maxWaiting they are refused", () => {
+    const { sim, pool, calls, send } = setup({ size: 2, maxWaiting: 1 });
+    for (let i = 0; i < 4; i++) send(0);
+    sim.run();
+    expect(calls.map((c) => c.answers)).toEqual([["ok"], ["ok"], ["ok"], ["rejected"]]);
+    expect(pool.stats).toMatchObject({ dispatched: 3, rejected: 1 });
+    expect(sim.now).toBeCloseTo(0.2, 9);
+  });
+
+  it("a call whose deadline passes while waiting is answered expired and never sent", () => {
+    const { sim, pool, servers, calls, send } = setup({ size: 2 }, 1);
+    send(0);
+    send(0);
+    send(0, 0.5);
+    sim.run();
+    expect(calls[2]!.answers).toEqual(["expired"]);
+    expect(pool.stats).toMatchObject({ dispatched: 2, expired: 1 });
+    expect(servers[0]!.stats.arrived + servers[1]!.stats.arrived).toBe(2);
+  });
+
+  it("a timeout closes the connection; reconnecting costs the backend reconnectCost handshake calls", () => {
+    const { sim, pool, servers, calls, send } = setup(
+      { size: 2, reconnectCost: 2, connectTimeout: 5, reconnectBackoff: { kind: "fixed", delay: 0.5 } },
+      1,
+      1,
+    );
+    send(0, 0.3);
+    sim.run({ until: 2.9 });
+    expect(pool.gauges()).toMatchObject({ idle: 1, down: 1 });
+    sim.run({ until: 100 });
+    expect(calls[0]!.answers).toEqual(["expired"]);
+    // The abandoned call is still served (wasted), then the two handshakes.
+    expect(servers[0]!.stats).toMatchObject({ arrived: 3, served: 3, wasted: 1 });
+    expect(pool.stats).toMatchObject({ timedOut: 1, closed: 1, handshakes: 2, reconnects: 1 });
+    // Closed at 0.3, reconnect at 0.8, handshakes wait for the abandoned call (done at 1), 1 s each.
+    expect(pool.gauges()).toMatchObject({ idle: 2, busy: 0, down: 0 });
+  });
+
+  it("with closeOnTimeout false the connection stays busy until the late answer, and nothing reconnects", () => {
+    const { sim, pool, servers, calls, send } = setup({ size: 1, closeOnTimeout: false }, 1, 1);
+    send(0, 0.3);
+    send(0.5);
+    sim.run();
+    expect(calls[0]!.answers).toEqual(["expired"]);
+    expect(calls[1]!.answers).toEqual(["ok"]);
+    expect(pool.stats).toMatchObject({ timedOut: 1, closed: 0, handshakes: 0 });
+    // The second call waited for the first one's late answer at 1 s.
+    expect(sim.now).toBeCloseTo(2, 9);
+    expect(servers[0]!.stats.wasted).toBe(1);
+  });
+
+  it("an error answer closes the connection unless closeOnError is false", () => {
+    for (const closeOnError of [true, false]) {
+      const { sim, pool, servers, calls, send } = setup({ size: 1, closeOnError, reconnectCost: 1 }, 0.1, 1);
+      servers[0]!.setErrorRate(1);
+      send(0);
+      // The error is answered at once (errorCost 0); the reconnect comes 0.1 s later.
+      sim.run({ until: 0.05 });
+      servers[0]!.setErrorRate(0);
+      sim.run();
+      expect(calls[0]!.answers).toEqual(["error"]);
+      expect(pool.stats).toMatchObject({ failed: 1, closed: closeOnError ? 1 : 0 });
+      expect(pool.stats.handshakes).toBe(closeOnError ? 1 : 0);
+    }
+  });
+
+  it("against an unreachable backend reconnects back off instead of spinning", () => {
+    const { sim, pool, servers, send } = setup(
+      { size: 1, reconnectBackoff: { kind: "exponential", base: 1, cap: 8 } },
+      0.1,
+      1,
+    );
+    servers[0]!.setReachable(false);
+    send(0);
+    sim.run({ until: 60 });
+    // 1 + 2 + 4 + 8 + 8 + ... : a handful of attempts in a minute, each failing at once.
+    expect(pool.stats.handshakes).toBeGreaterThan(5);
+    expect(pool.stats.handshakes).toBeLessThan(12);
+    expect(pool.stats.connectFailures).toBe(pool.stats.handshakes);
+    servers[0]!.setReachable(true);
+    sim.run({ until: 80 });
+    expect(pool.gauges()).toMatchObject({ idle: 1, down: 0 });
+  });
+
+  it("answers every call at most once, and its counters add up", () => {
+    const sim = new Simulation({ seed: 7 });
+    const db = new Server(sim, "db", {
+      serviceTime: createDistribution({ kind: "exponential", mean: 0.1 }),
+      concurrency: 4,
+    });
+    const pool = new ConnectionPool(sim, "p", [db], { size: 20, reconnectCost: 2, maxWaiting: 50 });
+    const calls: Probe[] = [];
+    const rng = sim.stream("test");
+    for (let i = 0; i < 3000; i++) {
+      sim.scheduleAt(i * 0.01, {
+        handleEvent: () => {
+          const c = new Probe(sim.now + 0.2 + rng.next() * 0.5);
+          calls.push(c);
+          pool.accept(c);
+        },
+      });
+    }
+    sim.scheduleAt(10, { handleEvent: () => db.setSlowdown(5) });
+    sim.scheduleAt(15, { handleEvent: () => db.setSlowdown(1) });
+    sim.run({ until: 20 });
+    for (const c of calls) expect(c.answers.length).toBeLessThanOrEqual(1);
+    const s = pool.stats;
+    const g = pool.gauges();
+    const answered = s.ok + s.failed + s.timedOut + s.expired + s.rejected;
+    expect(calls.filter((c) => c.answers.length === 1).length).toBe(answered);
+    expect(s.received).toBe(answered + g.waiting! + g.busy!);
+    expect(s.dispatched).toBe(s.ok + s.failed + s.timedOut + g.busy!);
+    expect(g.idle! + g.busy! + g.down!).toBe(20);
+    expect(s.closed).toBeGreaterThan(0);
+    sim.run();
+    expect(calls.every((c) => c.answers.length === 1)).toBe(true);
+  });
+
+  it("replays identically with the same seed", () => {
+    const run = () => {
+      const sim = new Simulation({ seed: 3 });
+      const db = new Server(sim, "db", {
+        serviceTime: createDistribution({ kind: "exponential", mean: 0.05 }),
+      });
+      const pool = new ConnectionPool(sim, "p", [db], {
+        size: 5,
+        reconnectBackoff: { kind: "exponential", base: 0.1, jitter: "full" },
+      });
+      const client = new Client(sim, "c", pool, { timeout: 0.1 });
+      for (let i = 0; i < 500; i++) sim.scheduleAt(i * 0.03, { handleEvent: () => client.request() });
+      sim.run();
+      return JSON.stringify([pool.stats, client.stats, db.stats]);
+    };
+    expect(run()).toBe(run());
+  });
+
+  it("refuses bad options by name", () => {
+    const sim = new Simulation();
+    const a = new Server(sim, "a", { serviceTime: constant(1) });
+    const b = new Server(sim, "b", { serviceTime: constant(1) });
+    const path = (backends: Service[], options: Record<string, unknown>) => {
+      try {
+        new ConnectionPool(sim, "p", backends, options as ConnectionPoolOptions);
+        return null;
+      } catch (e) {
+        expect(e).toBeInstanceOf(OptionError);
+        return (e as OptionError).path;
+      }
+    };
+    expect(path([], {})).toEqual(["backends"]);
+    expect(path([a, a], {})).toEqual(["backends", 1]);
+    expect(path([a, b], { size: 1 })).toEqual(["size"]);
+    expect(path([a], { size: 2.5 })).toEqual(["size"]);
+    expect(path([a], { selection: "random" })).toEqual(["selection"]);
+    expect(path([a], { reconnectCost: -1 })).toEqual(["reconnectCost"]);
+    expect(path([a], { connectTimeout: 0 })).toEqual(["connectTimeout"]);
+    expect(path([a], { closeOnTimeout: "yes" })).toEqual(["closeOnTimeout"]);
+    expect(path([a], { closeOnError: 1 })).toEqual(["closeOnError"]);
+    expect(path([a], { reconnectBackoff: { kind: "fixed", delay: -1 } })).toEqual([
+      "reconnectBackoff",
+      "delay",
+    ]);
+    expect(path([a], { maxWaiting: -1 })).toEqual(["maxWaiting"]);
+    expect(path([a, b], {})).toBeNull();
+  });
+
+  it("reports a bad option in a scenario file at its field", () => {
+    const text = `
+name: t
+duration: 1
+sources: { s: { target: c, profile: { kind: constant, rate: 1 } } }
+clients: { c: { target: p } }
+pools:
+  p:
+    backends: [db]
+    reconnectCost: 1.5
+servers: { db: { serviceTime: { kind: constant, value: 0.1 } } }
+`;
+    try {
+      buildModel(parseScenarioText(text, "t.yaml"));
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ScenarioError);
+      expect((e as ScenarioError).issues[0]).toMatchObject({ field: "pools.p.reconnectCost", line: 9 });
+    }
+  });
+});

@@ -1,0 +1,388 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, expect } from "vitest";
+import type { Distribution } from "../../src/engine/distribution.js";
+import { createDistribution, type DistributionSpec } from "../../src/engine/distributions.js";
+import { Simulation } from "../../src/engine/simulation.js";
+import type { Call, ReplyStatus } from "../../src/model/call.js";
+import { Source } from "../../src/model/load/source.js";
+import { Server } from "../../src/model/server.js";
+
+/**
+ * Shared machinery of the validation suite: run size (fast or full), seeds, Student-t confidence
+ * intervals over independent replications, checks that record a row for docs/validation.md and
+ * fail with the seeds needed to replay them.
+ */
+
+/** `METASTABLE_VALIDATE=full` (npm run validate) selects the large suite; otherwise the fast subset. */
+export const FULL = process.env.METASTABLE_VALIDATE === "full";
+
+/** Picks the fast or the full value of a size. */
+export function size<T>(fast: T, full: T): T {
+  return FULL ? full : fast;
+}
+
+/** `n` consecutive seeds from `base`. The fast subset uses a prefix of the full suite's seeds. */
+export function seedsFrom(base: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => base + i);
+}
+
+/** Seeds as written in reports: a range when consecutive. */
+export function seedLabel(seeds: readonly number[]): string {
+  const consecutive = seeds.every((s, i) => i === 0 || s === seeds[i - 1]! + 1);
+  if (consecutive && seeds.length > 2) return `${seeds[0]}–${seeds[seeds.length - 1]}`;
+  return seeds.join(", ");
+}
+
+// ---- Student t ------------------------------------------------------------------------------
+
+// Lanczos approximation (g = 7, 9 terms): about 15 significant digits for x > 0.
+const LANCZOS = [
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+  12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
+];
+
+function logGamma(x: number): number {
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let a = LANCZOS[0]!;
+  for (let i = 1; i < LANCZOS.length; i++) a += LANCZOS[i]! / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(a);
+}
+
+// Continued fraction of the incomplete beta function (modified Lentz), valid for x < (a+1)/(a+b+2).
+function betaFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  const guard = (v: number) => (Math.abs(v) < tiny ? tiny : v);
+  let c = 1;
+  let d = 1 / guard(1 - ((a + b) * x) / (a + 1));
+  let h = d;
+  for (let m = 1; m <= 500; m++) {
+    const even = (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m));
+    d = 1 / guard(1 + even * d);
+    c = guard(1 + even / c);
+    h *= d * c;
+    const odd = (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1));
+    d = 1 / guard(1 + odd * d);
+    c = guard(1 + odd / c);
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-15) break;
+  }
+  return h;
+}
+
+/** Regularized incomplete beta function I_x(a, b). */
+export function betaRegularized(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  if (x < (a + 1) / (a + b + 2)) return (front * betaFraction(x, a, b)) / a;
+  return 1 - (front * betaFraction(1 - x, b, a)) / b;
+}
+
+/** P(|T| > t) for Student's t with `df` degrees of freedom. */
+export function tTwoSidedTail(t: number, df: number): number {
+  return betaRegularized(df / (df + t * t), df / 2, 0.5);
+}
+
+const quantiles = new Map<string, number>();
+
+/**
+ * The t with P(|T| <= t) = `level` for `df` degrees of freedom (2.093 for level 0.95, df 19):
+ * the incomplete-beta tail inverted by bisection, accurate far beyond the 3 decimals of a table.
+ */
+export function tQuantile(level: number, df: number): number {
+  if (!(level > 0 && level < 1) || !(df >= 1)) throw new RangeError(`tQuantile(${level}, ${df})`);
+  const key = `${level}:${df}`;
+  const cached = quantiles.get(key);
+  if (cached !== undefined) return cached;
+  const tail = 1 - level;
+  let lo = 0;
+  let hi = 1;
+  while (tTwoSidedTail(hi, df) > tail) hi *= 2;
+  for (let i = 0; i < 200 && hi - lo > 1e-12 * hi; i++) {
+    const mid = (lo + hi) / 2;
+    if (tTwoSidedTail(mid, df) > tail) lo = mid;
+    else hi = mid;
+  }
+  const t = (lo + hi) / 2;
+  quantiles.set(key, t);
+  return t;
+}
+
+/** A replication mean with the half-width of its two-sided Student-t confidence interval. */
+export interface Interval {
+  n: number;
+  mean: number;
+  sd: number;
+  half: number;
+}
+
+/** Mean and `level` confidence half-width of independent replications (n >= 2). */
+export function confidenceInterval(xs: readonly number[], level = 0.95): Interval {
+  const n = xs.length;
+  if (n < 2) throw new RangeError(`need at least 2 replications, got ${n}`);
+  const mean = xs.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
+  return { n, mean, sd, half: (tQuantile(level, n - 1) * sd) / Math.sqrt(n) };
+}
+
+// ---- checks and the report ------------------------------------------------------------------
+
+/** One line of docs/validation.md. */
+export interface Row {
+  /** Section, e.g. "M/M/c". */
+  group: string;
+  /** The configuration, e.g. "c = 2, ρ = 0.7". */
+  check: string;
+  /** What is compared, e.g. "Wq (mean wait)". */
+  quantity: string;
+  theory: number | null;
+  mean: number | null;
+  /** 95% half-width; null for exact identities. */
+  half: number | null;
+  /** The largest half-width / |theory| accepted, so a wide interval cannot pass vacuously. */
+  maxRelHalf: number | null;
+  n: number;
+  seeds: string;
+  result: "pass" | "fail" | "skipped";
+  note: string;
+}
+
+const rows: Row[] = [];
+
+const fmt = (x: number) => (Math.abs(x) >= 1000 ? x.toFixed(0) : Number(x.toPrecision(4)).toString());
+const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+
+/** What a theory check compares. */
+export interface TheoryCheck {
+  group: string;
+  check: string;
+  quantity: string;
+  theory: number;
+  /** One estimate per replication, in seed order. */
+  samples: readonly number[];
+  seeds: readonly number[];
+  maxRelHalf: number;
+  note?: string;
+}
+
+/**
+ * Passes when theory lies inside the 95% replication interval AND the interval is narrower than
+ * `maxRelHalf` of the value: together they reject any error larger than 2 x maxRelHalf.
+ */
+export function checkTheory(c: TheoryCheck): void {
+  const ci = confidenceInterval(c.samples);
+  const relHalf = ci.half / Math.abs(c.theory);
+  const inside = Math.abs(ci.mean - c.theory) <= ci.half;
+  const tight = relHalf <= c.maxRelHalf;
+  rows.push({
+    group: c.group,
+    check: c.check,
+    quantity: c.quantity,
+    theory: c.theory,
+    mean: ci.mean,
+    half: ci.half,
+    maxRelHalf: c.maxRelHalf,
+    n: ci.n,
+    seeds: seedLabel(c.seeds),
+    result: inside && tight ? "pass" : "fail",
+    note: c.note ?? "",
+  });
+  const where =
+    `${c.group} ${c.check} ${c.quantity}: measured ${fmt(ci.mean)} ± ${fmt(ci.half)} ` +
+    `(95% CI, n = ${ci.n}, seeds ${seedLabel(c.seeds)}), theory ${fmt(c.theory)}`;
+  expect(inside, `${where}: theory outside the interval`).toBe(true);
+  expect(tight, `${where}: half-width is ${pct(relHalf)} of the value, above ${pct(c.maxRelHalf)}`).toBe(
+    true,
+  );
+}
+
+/** An identity that must hold exactly in every replication (counts, not estimates). */
+export interface ExactCheck {
+  group: string;
+  check: string;
+  quantity: string;
+  /** Expected and measured value per replication, in seed order. */
+  expected: readonly number[];
+  measured: readonly number[];
+  seeds: readonly number[];
+  note?: string;
+}
+
+/** Passes when measured equals expected in every replication; reports the totals. */
+export function checkExact(c: ExactCheck): void {
+  const total = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+  const bad = c.seeds.filter((_, i) => c.measured[i] !== c.expected[i]);
+  rows.push({
+    group: c.group,
+    check: c.check,
+    quantity: c.quantity,
+    theory: total(c.expected),
+    mean: total(c.measured),
+    half: null,
+    maxRelHalf: null,
+    n: c.seeds.length,
+    seeds: seedLabel(c.seeds),
+    result: bad.length === 0 && c.seeds.length > 0 ? "pass" : "fail",
+    note: c.note ?? "",
+  });
+  const detail = c.seeds.map((s, i) => `seed ${s}: ${c.measured[i]} vs ${c.expected[i]}`).join("; ");
+  expect(bad, `${c.group} ${c.check} ${c.quantity} differs on seeds ${bad.join(", ")} (${detail})`).toEqual(
+    [],
+  );
+  expect(c.seeds.length).toBeGreaterThan(0);
+}
+
+/** Records a check that was not made, with the reason, so the report shows it was considered. */
+export function recordSkip(group: string, check: string, quantity: string, reason: string): void {
+  rows.push({
+    group,
+    check,
+    quantity,
+    theory: null,
+    mean: null,
+    half: null,
+    maxRelHalf: null,
+    n: 0,
+    seeds: "",
+    result: "skipped",
+    note: reason,
+  });
+}
+
+/**
+ * With METASTABLE_VALIDATE_OUT set (scripts/validate.mjs sets it), writes this test file's rows
+ * there as `<id>.json` once its tests have run, for the script to assemble docs/validation.md.
+ */
+export function reportRows(id: string): void {
+  afterAll(() => {
+    const dir = process.env.METASTABLE_VALIDATE_OUT;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `${id}.json`), `${JSON.stringify({ id, full: FULL, rows }, null, 2)}\n`);
+  });
+}
+
+// ---- one replication of a queue --------------------------------------------------------------
+
+/** A `Server` fed Poisson arrivals straight from a `Source`. Seconds and requests per second. */
+export interface QueueSetup {
+  seed: number;
+  /** Arrival rate. */
+  lambda: number;
+  service: DistributionSpec;
+  concurrency?: number;
+  queueCapacity?: number;
+  /** Simulated end of the replication. */
+  horizon: number;
+  /** Statistics cover arrivals and time from here on; the empty start is discarded. */
+  warmup: number;
+}
+
+/** Estimates from one replication (after the warm-up). */
+export interface QueueMeasures {
+  /** Mean time in system of served calls. */
+  timeInSystem: number;
+  /** Time-average number in system (waiting plus in service), integrated exactly. */
+  numberInSystem: number;
+  /** Mean wait before service starts. */
+  wait: number;
+  /** Fraction of arrivals that found every worker busy. */
+  waitProbability: number;
+  /** Fraction of arrivals refused ("rejected") because the system was full. */
+  blocking: number;
+}
+
+/**
+ * Runs one replication through a minimal sink that turns each arrival into a `Call`. The wait is
+ * measured when the server draws the call's service time, which it does as the work starts;
+ * with a FIFO queue the call starting is the oldest one admitted and not yet started.
+ */
+export function runQueue(setup: QueueSetup): QueueMeasures {
+  const { warmup, horizon } = setup;
+  const sim = new Simulation({ seed: setup.seed });
+  const service = createDistribution(setup.service);
+  const admitted: number[] = [];
+  let started = 0;
+  let waitSum = 0;
+  let waitCount = 0;
+  const timed: Distribution = {
+    label: service.label,
+    mean: service.mean,
+    min: service.min,
+    sample(rng) {
+      const arrivedAt = admitted[started++]!;
+      if (arrivedAt >= warmup) {
+        waitSum += sim.now - arrivedAt;
+        waitCount++;
+      }
+      return service.sample(rng);
+    },
+  };
+  const server = new Server(sim, "server", {
+    serviceTime: timed,
+    concurrency: setup.concurrency ?? 1,
+    queueCapacity: setup.queueCapacity ?? Number.POSITIVE_INFINITY,
+  });
+  let inSystem = 0;
+  let area = 0;
+  let lastChange = warmup;
+  let sojournSum = 0;
+  let sojournCount = 0;
+  let arrivals = 0;
+  let foundBusy = 0;
+  let blocked = 0;
+  // Exact time-average of N(t) over [warmup, horizon]: integrate between changes.
+  const change = (delta: number) => {
+    const now = sim.now;
+    if (now > warmup) area += inSystem * (now - Math.max(lastChange, warmup));
+    lastChange = now;
+    inSystem += delta;
+  };
+  const sink = {
+    name: "sink",
+    request() {
+      const arrivedAt = sim.now;
+      const counted = arrivedAt >= warmup;
+      if (counted) {
+        arrivals++;
+        if (server.inService >= server.concurrency) foundBusy++;
+      }
+      change(+1);
+      admitted.push(arrivedAt);
+      const call: Call = {
+        id: 0,
+        deadline: Number.POSITIVE_INFINITY,
+        reply(status: ReplyStatus) {
+          change(-1);
+          if (status === "rejected") {
+            // Refused inside `accept`, before any service draw: it never joined the queue.
+            admitted.pop();
+            if (counted) blocked++;
+          } else if (counted) {
+            sojournSum += sim.now - arrivedAt;
+            sojournCount++;
+          }
+          return true;
+        },
+      };
+      server.accept(call);
+    },
+  };
+  new Source(sim, "arrivals", sink, {
+    profile: { kind: "constant", rate: setup.lambda },
+    arrivals: "poisson",
+  }).start();
+  sim.run({ until: horizon });
+  change(0);
+  return {
+    timeInSystem: sojournSum / sojournCount,
+    numberInSystem: area / (horizon - warmup),
+    wait: waitSum / waitCount,
+    waitProbability: foundBusy / arrivals,
+    blocking: blocked / arrivals,
+  };
+}

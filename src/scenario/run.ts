@@ -34,8 +34,24 @@ export class BudgetExceededError extends Error {
   }
 }
 
-/** Builds the scenario's model, runs it to its end, and summarises what happened. */
-export function runScenario(parsed: ParsedScenario, options: RunScenarioOptions = {}): RunOutput {
+/** A scenario run that advances in steps of simulated time (the dashboard draws it as it goes). */
+export interface ScenarioRun {
+  /** Simulated time the run ends at (duration plus drain). */
+  readonly end: number;
+  /** Current simulated time. */
+  readonly now: number;
+  /** Events run so far. */
+  readonly events: number;
+  /** Runs events up to `until` (capped at the end); throws BudgetExceededError when a budget runs out. */
+  advance(until: number): void;
+  /** What happened so far: closed windows and phases, and the current phase up to now. */
+  partial(): RunOutput;
+  /** Closes the run (call once it has reached `end`) and summarises it, as runScenario does. */
+  finish(): RunOutput;
+}
+
+/** Builds the scenario's model and starts it, ready to advance step by step. */
+export function startScenario(parsed: ParsedScenario, options: RunScenarioOptions = {}): ScenarioRun {
   const wallStart = performance.now();
   const model = buildModel(parsed, options.seed);
   const { sim, settings } = model;
@@ -50,25 +66,60 @@ export function runScenario(parsed: ParsedScenario, options: RunScenarioOptions 
   recorder.start();
   model.faults.start();
   for (const c of model.components) c.start?.();
-  const status = sim.run({
-    until: end,
-    maxEvents: options.maxEvents ?? settings.maxEvents,
-    maxWallSeconds: options.maxWallSeconds ?? settings.maxWallSeconds,
-  });
-  if (status.reason === "event-budget" || status.reason === "wall-budget") {
-    throw new BudgetExceededError(
-      status.reason as Exclude<StopReason, "until" | "idle">,
-      status.now,
-      end,
-      status.events,
-    );
-  }
-  recorder.finish();
-  const wallSeconds = (performance.now() - wallStart) / 1000;
+  const maxEvents = options.maxEvents ?? settings.maxEvents;
+  const maxWallSeconds = options.maxWallSeconds ?? settings.maxWallSeconds;
+  // The wall budget covers the whole run, however many steps it is taken in.
+  let wallUsed = 0;
   return {
-    result: summarise(model, recorder, phaseStarts, end, wallSeconds),
-    series: seriesOf(model, recorder),
+    end,
+    get now() {
+      return sim.now;
+    },
+    get events() {
+      return sim.events;
+    },
+    advance(until: number) {
+      const stepStart = performance.now();
+      const status = sim.run({
+        until: Math.min(until, end),
+        maxEvents,
+        maxWallSeconds: Math.max(0, maxWallSeconds - wallUsed),
+      });
+      wallUsed += (performance.now() - stepStart) / 1000;
+      if (status.reason === "event-budget" || status.reason === "wall-budget") {
+        throw new BudgetExceededError(
+          status.reason as Exclude<StopReason, "until" | "idle">,
+          status.now,
+          end,
+          status.events,
+        );
+      }
+    },
+    partial() {
+      const now = sim.now;
+      const started = phaseStarts.filter((t) => t < now || t === 0);
+      // The phase in progress ends at `now` for now: its stats cover what has run of it.
+      const snapshots = [...recorder.phaseSnapshots.slice(0, started.length), snapshot(model)];
+      const wallSeconds = (performance.now() - wallStart) / 1000;
+      const result = summarise(model, recorder, started, snapshots, now, wallSeconds);
+      return { result, series: seriesOf(model, recorder) };
+    },
+    finish() {
+      recorder.finish();
+      const wallSeconds = (performance.now() - wallStart) / 1000;
+      return {
+        result: summarise(model, recorder, phaseStarts, recorder.phaseSnapshots, end, wallSeconds),
+        series: seriesOf(model, recorder),
+      };
+    },
   };
+}
+
+/** Builds the scenario's model, runs it to its end, and summarises what happened. */
+export function runScenario(parsed: ParsedScenario, options: RunScenarioOptions = {}): RunOutput {
+  const run = startScenario(parsed, options);
+  run.advance(run.end);
+  return run.finish();
 }
 
 function phaseBoundaries(model: BuiltModel): number[] {
@@ -103,6 +154,7 @@ function summarise(
   model: BuiltModel,
   recorder: RunRecorder,
   phaseStarts: number[],
+  snapshots: readonly CounterSnapshot[],
   end: number,
   wallSeconds: number,
 ): RunResult {
@@ -110,9 +162,10 @@ function summarise(
   const totals = snapshot(model);
   const allPhases = phaseStarts.map((start, i) => {
     const phaseEnd = phaseStarts[i + 1] ?? end;
-    return phaseStats(model, recorder, i, start, phaseEnd);
+    return phaseStats(model, recorder, snapshots, i, start, phaseEnd);
   });
-  const hasDrain = settings.drain > 0;
+  // A run in progress has no drain phase until it reaches the end of the load.
+  const hasDrain = settings.drain > 0 && phaseStarts[phaseStarts.length - 1]! >= settings.duration;
   const phases = hasDrain ? allPhases.slice(0, -1) : allPhases;
   const firstClient = model.clients[0];
   const latency = recorder.latency;
@@ -120,7 +173,7 @@ function summarise(
     scenario: settings.name,
     description: settings.description,
     seed: settings.seed,
-    simulatedSeconds: end,
+    simulatedSeconds: settings.duration + settings.drain,
     wallSeconds,
     events: model.sim.events,
     components: model.components.map((c) => ({ name: c.name, type: c.type, settings: c.describe?.() ?? {} })),
@@ -165,12 +218,13 @@ function summarise(
 function phaseStats(
   model: BuiltModel,
   recorder: RunRecorder,
+  snapshots: readonly CounterSnapshot[],
   i: number,
   start: number,
   end: number,
 ): PhaseStats {
-  const a = recorder.phaseSnapshots[i]!;
-  const b = recorder.phaseSnapshots[i + 1]!;
+  const a = snapshots[i]!;
+  const b = snapshots[i + 1]!;
   const span = end - start;
   const rate = (key: keyof CounterSnapshot) => (span > 0 ? (b[key] - a[key]) / span : 0);
   let sum = 0;

@@ -1,10 +1,11 @@
-import { sequentialRunner } from "../analysis/batch.js";
 import { compareVariants } from "../analysis/compare.js";
 import { probeStability } from "../analysis/stability.js";
 import type { Estimate } from "../analysis/statistics.js";
 import { findThresholds } from "../analysis/threshold.js";
 import { replicationSeeds } from "../analysis/trial.js";
-import { readScenarioFile } from "./run-command.js";
+import { parseScenarioText } from "../scenario/parse.js";
+import { readScenarioFile, readScenarioText } from "./run-command.js";
+import { makeRunner, type RunnerFlags } from "./runner.js";
 import { UsageError } from "./usage-error.js";
 
 const fmt = (x: number, digits = 3) =>
@@ -25,20 +26,27 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
 /** `metastable compare <scenario> <variant>...`: paired replications with common random numbers. */
 export async function compareCommand(
   files: string[],
-  flags: { replications?: number; json?: boolean },
+  flags: { replications?: number; json?: boolean } & RunnerFlags,
   print: (s: string) => void,
+  log?: (s: string) => void,
 ): Promise<void> {
   if (files.length < 2) throw new UsageError("compare needs a scenario and at least one variant");
   const replications = positiveInt("--replications", flags.replications, 10);
-  const parsed = files.map((f) => readScenarioFile(f));
+  const texts = files.map((f) => readScenarioText(f));
+  const parsed = files.map((f, i) => parseScenarioText(texts[i]!, f));
   const seeds = replicationSeeds(
     typeof parsed[0]!.spec.seed === "number" ? parsed[0]!.spec.seed : 1,
     replications,
   );
   const variants = [];
   for (const [i, p] of parsed.entries()) {
-    const trials = await sequentialRunner(p)(seeds.map((seed) => ({ spec: p.spec, seed })));
-    variants.push({ name: files[i]!, trials });
+    const runner = makeRunner(p, texts[i]!, files[i]!, flags, log, "compare");
+    try {
+      const trials = await runner.run(seeds.map((seed) => ({ spec: p.spec, seed })));
+      variants.push({ name: files[i]!, trials });
+    } finally {
+      await runner.close();
+    }
   }
   const result = compareVariants(variants);
   if (flags.json) {
@@ -72,21 +80,35 @@ export async function compareCommand(
 /** `metastable threshold <scenario>`: the load that tips it and the load it must drop to. */
 export async function thresholdCommand(
   file: string,
-  flags: { replications?: number; low?: number; high?: number; tolerance?: number; json?: boolean },
+  flags: {
+    replications?: number;
+    low?: number;
+    high?: number;
+    tolerance?: number;
+    json?: boolean;
+  } & RunnerFlags,
   print: (s: string) => void,
+  log?: (s: string) => void,
 ): Promise<void> {
-  const parsed = readScenarioFile(file);
+  const text = readScenarioText(file);
+  const parsed = parseScenarioText(text, file);
   const replications = positiveInt("--replications", flags.replications, 5);
   const low = flags.low ?? 0.1;
   const high = flags.high ?? 2;
   if (!(low > 0 && high > low))
     throw new UsageError(`the load range must satisfy 0 < --low < --high, got ${low}..${high}`);
-  const result = await findThresholds(parsed, sequentialRunner(parsed), {
-    replications,
-    low,
-    high,
-    ...(flags.tolerance !== undefined && { tolerance: flags.tolerance }),
-  });
+  const runner = makeRunner(parsed, text, file, flags, log, "threshold");
+  let result: Awaited<ReturnType<typeof findThresholds>>;
+  try {
+    result = await findThresholds(parsed, runner.run, {
+      replications,
+      low,
+      high,
+      ...(flags.tolerance !== undefined && { tolerance: flags.tolerance }),
+    });
+  } finally {
+    await runner.close();
+  }
   if (flags.json) {
     print(`${JSON.stringify(result, null, 2)}\n`);
     return;

@@ -1,13 +1,16 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { SweepError } from "../analysis/param-path.js";
 import { BudgetExceededError } from "../scenario/run.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { compareCommand, stabilityCommand, thresholdCommand } from "./analysis-commands.js";
 import { catalogCommand } from "./catalog-command.js";
+import { InterruptedError } from "./interrupted-error.js";
 import { runCommand } from "./run-command.js";
+import { addSweepCommands, quietOption, workersOption } from "./sweep-commands.js";
 import { UsageError } from "./usage-error.js";
 
-/** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget). */
-export const EXIT = { ok: 0, internal: 1, badInput: 2 } as const;
+/** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget), stopped by Ctrl-C. */
+export const EXIT = { ok: 0, internal: 1, badInput: 2, interrupted: 130 } as const;
 
 function integer(name: string, min: number) {
   return (value: string) => {
@@ -79,8 +82,10 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .argument("<variant...>", "variant scenarios (e.g. the mitigated version)")
     .addOption(replications(10))
     .option("--json", "print the comparison as JSON")
+    .addOption(workersOption())
+    .addOption(quietOption())
     .action((scenario: string, variants: string[], flags) =>
-      compareCommand([scenario, ...variants], flags, out),
+      compareCommand([scenario, ...variants], flags, out, err),
     );
   program
     .command("threshold")
@@ -101,7 +106,10 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       ),
     )
     .option("--json", "print the result as JSON")
-    .action((scenario: string, flags) => thresholdCommand(scenario, flags, out));
+    .addOption(workersOption())
+    .addOption(quietOption())
+    .action((scenario: string, flags) => thresholdCommand(scenario, flags, out, err));
+  addSweepCommands(program, out, err);
   program
     .command("stability")
     .description(
@@ -149,7 +157,11 @@ export async function main(
       err(`error: the scenario cannot be run:\n${e.message}\n`);
       return EXIT.badInput;
     }
-    if (e instanceof BudgetExceededError || e instanceof UsageError) {
+    if (e instanceof InterruptedError) {
+      err(`${e.message}\n`);
+      return EXIT.interrupted;
+    }
+    if (e instanceof BudgetExceededError || e instanceof UsageError || e instanceof SweepError) {
       err(`error: ${e.message}\n`);
       return EXIT.badInput;
     }

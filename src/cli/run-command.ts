@@ -23,9 +23,13 @@ export interface RunFlags {
 
 /** Reads a scenario file; a missing or unreadable file is bad input, not an internal failure. */
 export function readScenarioFile(path: string): ParsedScenario {
-  let text: string;
+  return parseScenarioText(readScenarioText(path), path);
+}
+
+/** A scenario file's text (worker threads re-parse it); errors as in readScenarioFile. */
+export function readScenarioText(path: string): string {
   try {
-    text = readFileSync(path, "utf8");
+    return readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const why =
@@ -36,7 +40,6 @@ export function readScenarioFile(path: string): ParsedScenario {
           : (e as Error).message;
     throw new ScenarioError([{ file: path, line: 0, column: 0, field: "", message: why }]);
   }
-  return parseScenarioText(text, path);
 }
 
 /** Every file `--out` writes, by name. */

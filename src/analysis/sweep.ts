@@ -1,0 +1,270 @@
+import { buildModel } from "../scenario/build.js";
+import type { ParsedScenario } from "../scenario/parse.js";
+import { ScenarioError } from "../scenario/scenario-error.js";
+import type { ScenarioSpec } from "../scenario/schema.js";
+import type { BatchRunner } from "./batch.js";
+import { identityOf } from "./job-identity.js";
+import { readParam, SweepError, withParam, withParams } from "./param-path.js";
+import { type Estimate, meanInterval, proportionInterval } from "./statistics.js";
+import { replicationSeeds, type TrialResult } from "./trial.js";
+
+/** One swept parameter: a path into the scenario (or `load`) and evenly spaced values. */
+export interface Axis {
+  param: string;
+  from: number;
+  to: number;
+  steps: number;
+}
+
+/** Which part of a sweep to run: cells with index % count == index - 1 (1-based, as Slurm and Kubernetes number jobs). */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** Everything that fixes a sweep's jobs and results; partial files carry it so merge needs no scenario file. */
+export interface SweepHeader {
+  scenario: string;
+  description: string;
+  /** Identity of the scenario's parsed content (not its file name). */
+  scenarioHash: string;
+  x: Axis;
+  y: Axis;
+  replications: number;
+  /** Seed of replication 0; replication r uses baseSeed + r (replicationSeeds). */
+  baseSeed: number;
+}
+
+/** One grid point: cell index = iy * x.steps + ix. */
+export interface SweepCell {
+  index: number;
+  ix: number;
+  iy: number;
+  x: number;
+  y: number;
+}
+
+/** One trial of the sweep; `id` hashes (scenario, parameter point, replication, seed). */
+export interface SweepJob {
+  id: string;
+  cell: number;
+  replication: number;
+  seed: number;
+}
+
+/** A cell's statistics over its replications. */
+export interface MapCell extends SweepCell {
+  /** Probability of getting stuck (metastable or unstable), Wilson 95% interval. */
+  pStuck: Estimate;
+  /** Goodput / offered load after the triggers, 95% t-interval. */
+  goodputRatio: Estimate;
+  /** How many replications ended with each verdict. */
+  verdicts: Record<TrialResult["verdict"], number>;
+}
+
+/** What `metastable map` reports; identical whether it ran in one piece, in shards or resumed. */
+export interface MapResult {
+  scenario: string;
+  description: string;
+  scenarioHash: string;
+  x: Axis & { values: number[] };
+  y: Axis & { values: number[] };
+  replications: number;
+  seeds: number[];
+  cells: MapCell[];
+}
+
+/** `from`..`to` in `steps` evenly spaced values, rounded to 12 significant digits to drop float noise. */
+export function axisValues(axis: Axis): number[] {
+  if (axis.steps === 1) return [axis.from];
+  return Array.from({ length: axis.steps }, (_, i) =>
+    Number((axis.from + ((axis.to - axis.from) * i) / (axis.steps - 1)).toPrecision(12)),
+  );
+}
+
+/** Parses `<param>=<from>:<to>:<steps>` (e.g. `clients.api.timeout=0.2:2:10`), naming `flag` in errors. */
+export function parseAxis(text: string, flag: string): Axis {
+  const m = /^([^=\s]+)=([^:]*):([^:]*):([^:]*)$/.exec(text.trim());
+  if (!m) throw new SweepError(`${flag} must look like <param>=<from>:<to>:<steps>, got "${text}"`);
+  const [, param, fromText, toText, stepsText] = m;
+  const number = (s: string, what: string) => {
+    const n = Number(s);
+    if (s.trim() === "" || !Number.isFinite(n))
+      throw new SweepError(`${flag} ${param}: ${what} must be a number, got "${s}"`);
+    return n;
+  };
+  const from = number(fromText!, "<from>");
+  const to = number(toText!, "<to>");
+  const steps = Number(stepsText);
+  if (!/^\d+$/.test(stepsText!) || steps < 1)
+    throw new SweepError(`${flag} ${param}: <steps> must be an integer >= 1, got "${stepsText}"`);
+  if (from > to)
+    throw new SweepError(`${flag} ${param}: the range ${from}:${to} is reversed (<from> > <to>)`);
+  if (steps === 1 && from !== to)
+    throw new SweepError(`${flag} ${param}: 1 step needs <from> = <to>, got ${from}:${to}`);
+  if (steps > 1 && from === to)
+    throw new SweepError(`${flag} ${param}: the range ${from}:${to} is empty; use 1 step for a single value`);
+  if (steps > 10_000) throw new SweepError(`${flag} ${param}: at most 10000 steps, got ${steps}`);
+  return { param: param!, from, to, steps };
+}
+
+/** Parses `i/n` with 1 <= i <= n. */
+export function parseShard(text: string): Shard {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = Number(m?.[1]);
+  const count = Number(m?.[2]);
+  if (!m || count < 1 || index < 1 || index > count)
+    throw new SweepError(`--shard must be i/n with 1 <= i <= n (e.g. 1/4), got "${text}"`);
+  return { index, count };
+}
+
+/** The grid's cells, row by row (y outer, x inner). */
+export function sweepCells(header: SweepHeader): SweepCell[] {
+  const xs = axisValues(header.x);
+  const ys = axisValues(header.y);
+  return ys.flatMap((y, iy) => xs.map((x, ix) => ({ index: iy * xs.length + ix, ix, iy, x, y })));
+}
+
+/** Every job of the sweep in order (cell, then replication), or only those of one shard. */
+export function sweepJobs(header: SweepHeader, shard?: Shard): SweepJob[] {
+  const seeds = replicationSeeds(header.baseSeed, header.replications);
+  return sweepCells(header)
+    .filter((c) => !shard || c.index % shard.count === shard.index - 1)
+    .flatMap((c) =>
+      seeds.map((seed, replication) => ({
+        id: identityOf({
+          scenario: header.scenarioHash,
+          point: [
+            [header.x.param, c.x],
+            [header.y.param, c.y],
+          ],
+          replication,
+          seed,
+        }),
+        cell: c.index,
+        replication,
+        seed,
+      })),
+    );
+}
+
+/**
+ * Checks the axes against the scenario and fixes the sweep: each parameter must exist and be a
+ * number, and every value on each axis must give a scenario that builds (so a bad value fails
+ * at once with the field named, not in the middle of the sweep).
+ */
+export function planSweep(parsed: ParsedScenario, x: Axis, y: Axis, replications: number): SweepHeader {
+  if (x.param === y.param) throw new SweepError(`--x and --y both sweep "${x.param}"; pick two parameters`);
+  if (!Number.isInteger(replications) || replications < 1)
+    throw new SweepError(`--replications must be an integer >= 1, got ${replications}`);
+  for (const [flag, axis] of [
+    ["--x", x],
+    ["--y", y],
+  ] as const) {
+    readParam(parsed.spec, axis.param);
+    for (const value of axisValues(axis)) {
+      try {
+        buildModel({ ...parsed, spec: withParam(parsed.spec, axis.param, value) });
+      } catch (e) {
+        if (e instanceof ScenarioError)
+          throw new SweepError(
+            `${flag} ${axis.param}=${value} gives a scenario that cannot run:\n${e.message}`,
+          );
+        throw e;
+      }
+    }
+  }
+  const spec = parsed.spec;
+  return {
+    scenario: spec.name,
+    description: spec.description ?? "",
+    scenarioHash: identityOf(spec),
+    x,
+    y,
+    replications,
+    baseSeed: typeof spec.seed === "number" ? spec.seed : 1,
+  };
+}
+
+/** The scenario spec of one cell. */
+export function cellSpec(spec: ScenarioSpec, header: SweepHeader, cell: SweepCell): ScenarioSpec {
+  return withParams(spec, [
+    { param: header.x.param, value: cell.x },
+    { param: header.y.param, value: cell.y },
+  ]);
+}
+
+/**
+ * Runs the jobs not yet in `done` and adds their results to it as each finishes (`onResult` sees
+ * every new one, e.g. to checkpoint it). Rejects if the runner is aborted; `done` keeps what finished.
+ */
+export async function runSweepJobs(
+  parsed: ParsedScenario,
+  header: SweepHeader,
+  jobs: readonly SweepJob[],
+  run: BatchRunner,
+  done: Map<string, TrialResult>,
+  options: { signal?: AbortSignal; onResult?: (job: SweepJob, result: TrialResult) => void } = {},
+): Promise<void> {
+  const cells = sweepCells(header);
+  const todo = jobs.filter((j) => !done.has(j.id));
+  const specs = new Map<number, ScenarioSpec>();
+  const specOf = (cell: number) => {
+    let s = specs.get(cell);
+    if (!s) {
+      s = cellSpec(parsed.spec, header, cells[cell]!);
+      specs.set(cell, s);
+    }
+    return s;
+  };
+  await run(
+    todo.map((j) => ({ spec: specOf(j.cell), seed: j.seed })),
+    {
+      ...(options.signal && { signal: options.signal }),
+      onResult: (i, result) => {
+        const job = todo[i]!;
+        done.set(job.id, result);
+        options.onResult?.(job, result);
+      },
+    },
+  );
+}
+
+/** The map from every job's result; throws a SweepError saying how many are missing. */
+export function summariseSweep(header: SweepHeader, results: ReadonlyMap<string, TrialResult>): MapResult {
+  const jobs = sweepJobs(header);
+  const missing = jobs.filter((j) => !results.has(j.id));
+  if (missing.length > 0) {
+    const cells = new Set(missing.map((j) => j.cell));
+    throw new SweepError(
+      `${missing.length} of ${jobs.length} trials are missing (in ${cells.size} of ${sweepCells(header).length} cells); a shard or partial file is missing`,
+    );
+  }
+  const byCell = new Map<number, TrialResult[]>();
+  for (const j of jobs) {
+    const list = byCell.get(j.cell) ?? [];
+    list.push(results.get(j.id)!);
+    byCell.set(j.cell, list);
+  }
+  const cells = sweepCells(header).map((c): MapCell => {
+    const trials = byCell.get(c.index)!;
+    const verdicts = { stable: 0, recovered: 0, metastable: 0, unstable: 0 };
+    for (const t of trials) verdicts[t.verdict]++;
+    return {
+      ...c,
+      pStuck: proportionInterval(trials.filter((t) => t.stuck).length, trials.length),
+      goodputRatio: meanInterval(trials.map((t) => t.goodputRatio)),
+      verdicts,
+    };
+  });
+  return {
+    scenario: header.scenario,
+    description: header.description,
+    scenarioHash: header.scenarioHash,
+    x: { ...header.x, values: axisValues(header.x) },
+    y: { ...header.y, values: axisValues(header.y) },
+    replications: header.replications,
+    seeds: replicationSeeds(header.baseSeed, header.replications),
+    cells,
+  };
+}

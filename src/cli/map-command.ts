@@ -1,0 +1,189 @@
+import { readFileSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import {
+  type MapCell,
+  type MapResult,
+  parseAxis,
+  parseShard,
+  planSweep,
+  runSweepJobs,
+  summariseSweep,
+  sweepJobs,
+} from "../analysis/sweep.js";
+import { mergeRecords, parseRecord, recordText } from "../analysis/sweep-record.js";
+import type { TrialResult } from "../analysis/trial.js";
+import { formatNumber } from "../report/csv.js";
+import { mapHeatmap } from "../report/heatmap.js";
+import { mapReportHtml } from "../report/map-html.js";
+import { renderSvg } from "../report/svg.js";
+import { parseScenarioText } from "../scenario/parse.js";
+import { Checkpoint } from "./checkpoint.js";
+import { InterruptedError } from "./interrupted-error.js";
+import { readScenarioText } from "./run-command.js";
+import { makeRunner, type RunnerFlags } from "./runner.js";
+import { UsageError } from "./usage-error.js";
+import { writeFilesAtomically } from "./write-output.js";
+
+/** Flags of `metastable map`. */
+export interface MapFlags extends RunnerFlags {
+  x: string;
+  y: string;
+  replications?: number;
+  out?: string;
+  json?: boolean;
+  shard?: string;
+  partial?: string;
+}
+
+/** Name of the checkpoint file in the output folder. */
+export const CHECKPOINT_FILE = "checkpoint.jsonl";
+
+/** `metastable map`: P(stuck) and goodput over a grid of two parameters, resumable and shardable. */
+export async function mapCommand(
+  file: string,
+  flags: MapFlags,
+  print: (s: string) => void,
+  log: (s: string) => void,
+): Promise<void> {
+  const x = parseAxis(flags.x, "--x");
+  const y = parseAxis(flags.y, "--y");
+  const shard = flags.shard === undefined ? null : parseShard(flags.shard);
+  if (shard && !flags.out && !flags.partial)
+    throw new UsageError("--shard writes a partial result: give --partial FILE or --out DIR");
+  if (flags.partial && !shard) throw new UsageError("--partial is for sharded runs; add --shard i/n");
+  const text = readScenarioText(file);
+  const parsed = parseScenarioText(text, file);
+  const header = planSweep(parsed, x, y, flags.replications ?? 5);
+  const jobs = sweepJobs(header, shard ?? undefined);
+  const partialFile = shard
+    ? (flags.partial ?? join(flags.out!, `partial-${shard.index}-of-${shard.count}.jsonl`))
+    : null;
+  const checkpointFile = flags.out
+    ? join(flags.out, CHECKPOINT_FILE)
+    : partialFile
+      ? join(dirname(partialFile), `${basename(partialFile)}.checkpoint`)
+      : null;
+
+  let done = new Map<string, TrialResult>();
+  let checkpoint: Checkpoint | null = null;
+  if (checkpointFile) {
+    ({ checkpoint, done } = Checkpoint.open(checkpointFile, header, shard));
+    const kept = jobs.filter((j) => done.has(j.id)).length;
+    if (kept > 0 && !flags.quiet)
+      log(`resuming from ${checkpointFile}: ${kept} of ${jobs.length} trials already done\n`);
+  }
+  const stop = new AbortController();
+  const onSigint = () => stop.abort(new InterruptedError("interrupted"));
+  process.once("SIGINT", onSigint);
+  const runner = makeRunner(parsed, text, file, flags, log, "map");
+  try {
+    await runSweepJobs(parsed, header, jobs, runner.run, done, {
+      signal: stop.signal,
+      ...(checkpoint && { onResult: (job, result) => checkpoint.append(job, result) }),
+    });
+  } catch (e) {
+    if (stop.signal.aborted) {
+      const finished = jobs.filter((j) => done.has(j.id)).length;
+      const where = checkpointFile
+        ? `kept in ${checkpointFile}; run the same command again to resume`
+        : "not kept (give --out DIR to keep finished trials)";
+      throw new InterruptedError(`interrupted: ${finished} of ${jobs.length} trials finished, ${where}`);
+    }
+    throw e;
+  } finally {
+    process.removeListener("SIGINT", onSigint);
+    await runner.close();
+    checkpoint?.close();
+  }
+
+  if (shard) {
+    writeFilesAtomically(dirname(partialFile!), {
+      [basename(partialFile!)]: recordText(header, shard, jobs, done),
+    });
+    const cells = new Set(jobs.map((j) => j.cell)).size;
+    print(
+      `shard ${shard.index}/${shard.count}: ${cells} cells, ${jobs.length} trials written to ${partialFile}\nmerge the partials of every shard with: metastable merge <partial...>\n`,
+    );
+    return;
+  }
+  emitMap(summariseSweep(header, done), flags, print);
+}
+
+/** `metastable merge <partial...>`: the map of a sharded run, exactly as one unsharded run gives it. */
+export function mergeCommand(
+  files: string[],
+  flags: { out?: string; json?: boolean },
+  print: (s: string) => void,
+) {
+  const records = files.map((f) => {
+    let text: string;
+    try {
+      text = readFileSync(f, "utf8");
+    } catch (e) {
+      throw new UsageError(
+        `cannot read partial file ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+      );
+    }
+    return parseRecord(text, f);
+  });
+  const { header, results } = mergeRecords(records);
+  emitMap(summariseSweep(header, results), flags, print);
+}
+
+function emitMap(
+  result: MapResult,
+  flags: { out?: string; json?: boolean },
+  print: (s: string) => void,
+): void {
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  if (flags.out) writeFilesAtomically(flags.out, mapFiles(result, json));
+  print(
+    flags.json ? json : formatMap(result) + (flags.out ? `\nwrote ${join(flags.out, "report.html")}\n` : ""),
+  );
+}
+
+/** Every file `map --out` writes besides the checkpoint. */
+export function mapFiles(
+  result: MapResult,
+  json = `${JSON.stringify(result, null, 2)}\n`,
+): Record<string, string> {
+  const charts = (["pStuck", "goodputRatio"] as const).map((metric) => {
+    const spec = mapHeatmap(result, metric);
+    return { id: spec.id, title: spec.title, svg: renderSvg(spec, 720, 520) };
+  });
+  const files: Record<string, string> = { "map.json": json };
+  for (const c of charts) files[`${c.id}.svg`] = c.svg;
+  files["report.html"] = mapReportHtml(result, charts);
+  return files;
+}
+
+const fmt = (v: number) => formatNumber(v, 3);
+
+/** The map as two text tables (highest y on top, as on the heatmap). */
+export function formatMap(result: MapResult): string {
+  const xs = result.x.values;
+  const ys = result.y.values;
+  const width = Math.max(6, ...xs.map((v) => fmt(v).length + 1));
+  const yWidth = Math.max(...ys.map((v) => fmt(v).length));
+  const cell = (ix: number, iy: number) => result.cells[iy * xs.length + ix]!;
+  const table = (title: string, value: (c: MapCell) => number) => {
+    const lines = [
+      `${title} (rows: ${result.y.param}, columns: ${result.x.param})`,
+      `${" ".repeat(yWidth + 2)}${xs.map((v) => fmt(v).padStart(width)).join("")}`,
+    ];
+    for (let iy = ys.length - 1; iy >= 0; iy--)
+      lines.push(
+        `  ${fmt(ys[iy]!).padStart(yWidth)}${xs.map((_, ix) => value(cell(ix, iy)).toFixed(2).padStart(width)).join("")}`,
+      );
+    return lines.join("\n");
+  };
+  return `${[
+    `${result.scenario}: ${xs.length} x ${ys.length} cells, ${result.replications} replications each (seeds ${result.seeds[0]}..${result.seeds[result.seeds.length - 1]})`,
+    "",
+    table("P(stuck)", (c) => c.pStuck.mean),
+    "",
+    table("Goodput / offered after the triggers", (c) => c.goodputRatio.mean),
+    "",
+    "P(stuck) is the share of replications ending metastable or unstable; --json gives 95% intervals per cell.",
+  ].join("\n")}\n`;
+}

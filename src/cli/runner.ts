@@ -1,0 +1,123 @@
+import { setMaxListeners } from "node:events";
+import { existsSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+import { Piscina } from "piscina";
+import type { BatchOptions, BatchRunner, TrialRequest } from "../analysis/batch.js";
+import { runTrial, type TrialResult } from "../analysis/trial.js";
+import type { ParsedScenario } from "../scenario/parse.js";
+import { makeProgress, type Progress } from "./progress.js";
+import type { TrialJob, TrialReply } from "./trial-worker.js";
+import { UsageError } from "./usage-error.js";
+
+/** Flags every batch command shares (map, threshold, compare). */
+export interface RunnerFlags {
+  /** Worker threads; 1 runs in this thread. Default: os.availableParallelism(). */
+  workers?: number;
+  /** No progress on stderr. */
+  quiet?: boolean;
+}
+
+/** A BatchRunner that holds resources (threads, a progress bar): close it when done. */
+export interface TrialRunner {
+  run: BatchRunner;
+  close(): Promise<void>;
+}
+
+/**
+ * The one place that picks how trials run: in this thread, or on a pool of worker threads.
+ * Another back end (a queue of remote workers) plugs in here behind the same BatchRunner.
+ */
+export function makeRunner(
+  parsed: ParsedScenario,
+  scenarioText: string,
+  file: string,
+  flags: RunnerFlags,
+  log: (s: string) => void = (s) => void process.stderr.write(s),
+  label = "trials",
+): TrialRunner {
+  const workers = flags.workers ?? availableParallelism();
+  const progress = makeProgress(label, flags.quiet ?? false, log);
+  if (workers <= 1)
+    return { run: counted(inProcessRunner(parsed), progress), close: async () => progress.stop() };
+  const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers });
+  return {
+    run: counted(poolRunner(pool, scenarioText, file), progress),
+    close: async () => {
+      progress.stop();
+      await pool.destroy();
+    },
+  };
+}
+
+function counted(run: BatchRunner, progress: Progress): BatchRunner {
+  return (trials, options = {}) => {
+    progress.add(trials.length);
+    return run(trials, {
+      ...options,
+      onResult: (i, r) => {
+        progress.tick();
+        options.onResult?.(i, r);
+      },
+    });
+  };
+}
+
+/** Runs trials one at a time here, yielding between them so Ctrl-C and progress get through. */
+function inProcessRunner(parsed: ParsedScenario): BatchRunner {
+  return async (trials, options = {}) => {
+    const results: TrialResult[] = [];
+    for (const [i, t] of trials.entries()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
+      const result = runTrial(parsed, t.spec, t.seed, t.measureFrom);
+      results.push(result);
+      options.onResult?.(i, result);
+    }
+    return results;
+  };
+}
+
+/** Errors a worker reports by name that are the user's input, not a bug (exit code 2). */
+const INPUT_ERRORS = new Set(["ScenarioError", "BudgetExceededError"]);
+
+/** Runs every trial of a batch on the pool; results are placed by request index, never by finishing order. */
+function poolRunner(pool: Piscina, text: string, file: string): BatchRunner {
+  return async (trials: TrialRequest[], options: BatchOptions = {}) => {
+    const results: TrialResult[] = new Array(trials.length);
+    const failed = new AbortController();
+    const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
+    // Each queued task listens for the abort: thousands of listeners are expected here.
+    setMaxListeners(0, signal);
+    try {
+      await Promise.all(
+        trials.map(async (t, i) => {
+          const job: TrialJob = { text, file, ...t };
+          const reply = (await pool.run(job, { signal })) as TrialReply;
+          if ("error" in reply) {
+            const { name, message } = reply.error;
+            throw INPUT_ERRORS.has(name) ? new UsageError(message) : new Error(`${name}: ${message}`);
+          }
+          results[i] = reply.result;
+          options.onResult?.(i, reply.result);
+        }),
+      );
+    } catch (e) {
+      failed.abort();
+      options.signal?.throwIfAborted();
+      throw e;
+    }
+    return results;
+  };
+}
+
+/** The compiled worker: beside this file in dist/, or in dist/ when this file runs from src/ (tests). */
+function workerFile(): string {
+  const here = new URL(import.meta.url);
+  const url = here.pathname.endsWith(".ts")
+    ? new URL("../../dist/cli/trial-worker.js", here)
+    : new URL("./trial-worker.js", here);
+  const path = fileURLToPath(url);
+  if (!existsSync(path)) throw new Error(`worker file ${path} is missing; run npm run build first`);
+  return path;
+}

@@ -1,0 +1,69 @@
+import { type Command, InvalidArgumentError, Option } from "commander";
+import { mapCommand, mergeCommand } from "./map-command.js";
+
+function count(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
+      throw new InvalidArgumentError(`${name} must be an integer >= 1, got "${value}"`);
+    return n;
+  };
+}
+
+/** `--workers N`, shared by every command that runs batches of trials. */
+export function workersOption(): Option {
+  return new Option("--workers <n>", "worker threads; 1 runs in-process (default: all cores)").argParser(
+    count("--workers"),
+  );
+}
+
+/** `--quiet`, shared by every command that shows progress. */
+export function quietOption(): Option {
+  return new Option("--quiet", "no progress on stderr");
+}
+
+/** Adds `map` and `merge` to the program. */
+export function addSweepCommands(program: Command, out: (s: string) => void, err: (s: string) => void): void {
+  const map = program
+    .command("map")
+    .description(
+      "Sweep two scenario parameters over a grid and map the probability of getting stuck and the goodput.",
+    )
+    .argument("<scenario>", "scenario file")
+    .requiredOption("--x <param=from:to:steps>", "first parameter: a path into the scenario or load (x axis)")
+    .requiredOption("--y <param=from:to:steps>", "second parameter (y axis)")
+    .addOption(
+      new Option("--replications <n>", "replications per cell (default 5)").argParser(
+        count("--replications"),
+      ),
+    )
+    .option(
+      "--out <dir>",
+      "write map.json, two heatmap SVGs and report.html; keeps a checkpoint to resume from",
+    )
+    .option("--json", "print the map as JSON")
+    .option("--shard <i/n>", "run only cells with index % n = i - 1 (1-based) and write a partial file")
+    .option("--partial <file>", "where a sharded run writes its partial (default: DIR/partial-i-of-n.jsonl)");
+  map
+    .addOption(workersOption())
+    .addOption(quietOption())
+    .addHelpText(
+      "after",
+      `
+Parameters are paths into the scenario: sources.users.profile.rate, clients.api.timeout,
+triggers.0.duration, sources.users.profile.steps.1.rate; "load" multiplies every source's load.
+Examples:
+  metastable map scenarios/retry-storm.yaml --x load=0.3:1.2:4 --y clients.client.timeout=0.3:1.5:3
+  metastable map scenarios/retry-storm.yaml --x load=0.3:1.2:10 --y clients.client.maxAttempts=1:5:5 --out out/map
+  metastable map s.yaml --x ... --y ... --shard 1/2 --partial p1.jsonl   (then: metastable merge p1.jsonl p2.jsonl)
+`,
+    )
+    .action((scenario: string, flags) => mapCommand(scenario, flags, out, err));
+  program
+    .command("merge")
+    .description("Combine the partial files of a sharded map into the map an unsharded run gives.")
+    .argument("<partial...>", "partial files written by map --shard (or map checkpoints)")
+    .option("--out <dir>", "write map.json, the heatmap SVGs and report.html")
+    .option("--json", "print the map as JSON")
+    .action((partials: string[], flags) => mergeCommand(partials, flags, out));
+}

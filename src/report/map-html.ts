@@ -1,0 +1,64 @@
+import type { MapResult } from "../analysis/sweep.js";
+import { formatNumber } from "./csv.js";
+import { escapeHtml, type ReportSvg } from "./html.js";
+
+// One self-contained page, like the run report: inline SVG and CSS, no scripts, no dates.
+
+const STYLE = `
+body { margin: 0 auto; max-width: 1200px; padding: 24px 32px 48px; color: #222;
+  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 32px 0 8px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+p.lead, .note { color: #666; max-width: 70em; }
+.charts { display: grid; gap: 16px; grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); }
+figure { margin: 0; border: 1px solid #ddd; border-radius: 6px; padding: 4px; background: #fff; }
+figure svg { display: block; width: 100%; height: auto; }
+table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: 3px 8px; border-bottom: 1px solid #ddd; text-align: right; }
+th { background: #f6f7f9; font-weight: 600; }
+`;
+
+const num = (x: number) => formatNumber(x, 3);
+
+/** The map's report page: the heatmaps and a table of every cell with its intervals. */
+export function mapReportHtml(result: MapResult, svgs: ReportSvg[]): string {
+  const name = escapeHtml(result.scenario);
+  const figures = svgs
+    .map(
+      (s) =>
+        `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
+    )
+    .join("\n");
+  const rows = result.cells
+    .map(
+      (c) =>
+        `<tr><td>${num(c.x)}</td><td>${num(c.y)}</td><td>${num(c.pStuck.mean)}</td><td>${num(c.pStuck.low)}–${num(c.pStuck.high)}</td><td>${num(c.goodputRatio.mean)}</td><td>${num(c.goodputRatio.low)}–${num(c.goodputRatio.high)}</td></tr>`,
+    )
+    .join("\n");
+  const x = escapeHtml(result.x.param);
+  const y = escapeHtml(result.y.param);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${name} · Metastable map</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${name}: ${x} × ${y}</h1>
+<p class="lead">${escapeHtml(result.description)}</p>
+<p>${result.x.values.length} × ${result.y.values.length} cells, ${result.replications} replications each (seeds ${result.seeds[0]}..${result.seeds[result.seeds.length - 1]}, the same in every cell). Stuck means the verdict was metastable or unstable.</p>
+<div class="charts">
+${figures}
+</div>
+<h2>Cells</h2>
+<table><thead><tr><th>${x}</th><th>${y}</th><th>P(stuck)</th><th>95% interval</th><th>goodput ratio</th><th>95% interval</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<p class="note">Intervals: Wilson score for the probability, Student t for the goodput ratio.</p>
+</body>
+</html>
+`;
+}

@@ -12,7 +12,10 @@ export interface VerdictOptions {
   window?: number;
   /** A window offering fewer requests than this is not judged (too few to tell). Default: 20. */
   minRequests?: number;
-  /** Metastable if it is still degraded this long after every trigger has ended. Default: 10. */
+  /**
+   * Metastable means still degraded when the load period ends; a run whose load period ends less
+   * than this long after the last trigger is flagged as too short to be sure. Default: 10.
+   */
   hold?: number;
   /** The first seconds are warm-up (queues start empty) and are not judged. Default: 5. */
   warmup?: number;
@@ -31,8 +34,9 @@ export interface JudgedTrigger {
 /** What happened in a run, in the terms of the metastability literature. */
 export interface Verdict {
   /**
-   * `stable`: never degraded. `recovered`: degraded, then healthy again after the triggers ended.
-   * `metastable`: still degraded `hold` seconds after every trigger ended. `unstable`: degraded
+   * `stable`: never degraded. `recovered`: degraded, then healthy again after the triggers ended
+   * (on its own, or after an intervention). `metastable`: degraded after every trigger ended and
+   * still degraded when the load period ends. `unstable`: degraded
    * before any trigger (or in the control run without triggers): the load alone is too much.
    */
   kind: "stable" | "recovered" | "metastable" | "unstable";
@@ -45,6 +49,8 @@ export interface Verdict {
   /** `recovered`: when it was healthy again, and how long after the triggers ended. */
   recoveredAt: number | null;
   timeToRecover: number | null;
+  /** `recovered`: interventions that started after the triggers ended and before the recovery. */
+  recoveredAfter: string[];
   /** `metastable`: start of the degraded stretch that outlived the triggers. */
   stuckSince: number | null;
   /** Characteristic metrics still out of their envelope at the end of the load period. */
@@ -103,7 +109,7 @@ export function judge(
     return s.windowStarts[best]!;
   };
   // The envelope comes from the healthy stretch: before the first trigger, and before any collapse.
-  const healthyUntil = Math.min(firstStart, degradedIdx.length > 0 ? at(degradedIdx[0]!) - span : firstStart);
+  const healthyUntil = Math.min(firstStart, degradedIdx.length > 0 ? onset(degradedIdx[0]!) : firstStart);
   const metrics = characteristicMetrics(output, Math.max(healthyUntil, 0), loadEnd, { warmup });
   const lastJudged = judged[judged.length - 1];
   const degradedAtEnd = lastJudged !== undefined && degraded(lastJudged);
@@ -113,6 +119,7 @@ export function judge(
     degradedAt: degradedIdx.length > 0 ? onset(degradedIdx[0]!) : null,
     recoveredAt: null,
     timeToRecover: null,
+    recoveredAfter: [] as string[],
     stuckSince: null,
     stuckMetrics: metrics.filter((m) => m.outAtEnd).map((m) => m.name),
     drivers: [] as string[],
@@ -128,6 +135,7 @@ export function judge(
       .filter((m) => m.leftAt !== null || (m.envelope === null && m.outAtEnd))
       .sort((a, b) => (a.leftAt ?? 0) - (b.leftAt ?? 0))
       .map((m) => m.name);
+    const drove = drivers.length > 0 ? `; first out of envelope: ${drivers.slice(0, 3).join(", ")}` : "";
     return {
       verdict: {
         ...base,
@@ -136,8 +144,8 @@ export function judge(
         drivers,
         summary:
           t !== null
-            ? `unstable: goodput fell below ${pct(fraction)} of offered load at ${fmt(t)} s, before any trigger; the load alone is more than the system sustains`
-            : "unstable: the control run without the scheduled triggers degrades too; the load alone is more than the system sustains",
+            ? `unstable: goodput fell below ${pct(fraction)} of offered load at ${fmt(t)} s, before any trigger; the load alone is more than the system sustains${drove}`
+            : `unstable: the control run without the scheduled triggers degrades too; the load alone is more than the system sustains${drove}`,
       },
       metrics,
     };
@@ -152,22 +160,30 @@ export function judge(
       metrics,
     };
   }
-  // The sliding window that ends `hold` seconds after the last trigger: with hold = window, it
-  // covers exactly the stretch after every trigger ended.
-  const checkAt = judged.find((i) => at(i) >= (ended ?? 0) + hold - 1e-9) ?? judged[judged.length - 1]!;
-  if (degraded(checkAt)) {
-    // The degraded stretch that contains that window.
-    let k = judged.indexOf(checkAt);
+  // Metastable: still degraded when the load period ends, so nothing the run did (the triggers
+  // ending, the load falling, an intervention) brought it back. A system that was still degraded
+  // `hold` seconds after the triggers but got back on its own is a slow recovery, not metastable:
+  // calling it stuck would send users hunting for a loop that is not there.
+  if (degradedAtEnd) {
+    let k = judged.length - 1;
     while (k > 0 && degraded(judged[k - 1]!)) k--;
     const since = onset(judged[k]!);
     const stuck =
       base.stuckMetrics.length > 0 ? `; still out of envelope: ${base.stuckMetrics.join(", ")}` : "";
+    const tooShort =
+      ended !== null && at(judged[judged.length - 1]!) < ended + hold - 1e-9
+        ? ` (the load period ended less than ${fmt(hold)} s after the last trigger: too soon to be sure)`
+        : "";
+    const after =
+      ended === null
+        ? ""
+        : `, still degraded when the load period ended, ${fmt(Math.max(0, loadEnd - ended))} s after the last trigger ended at ${fmt(ended)} s`;
     return {
       verdict: {
         ...base,
         kind: "metastable",
         stuckSince: since,
-        summary: `metastable: goodput below ${pct(fraction)} of offered load since ${fmt(since)} s, still ${fmt(hold)} s after the last trigger ended at ${fmt(ended ?? 0)} s${stuck}`,
+        summary: `metastable: goodput below ${pct(fraction)} of offered load since ${fmt(since)} s${after}${tooShort}${stuck}`,
       },
       metrics,
     };
@@ -176,16 +192,25 @@ export function judge(
   const healthyAfter = judged.find((i) => i > lastBad);
   const recoveredAt = healthyAfter === undefined ? null : at(healthyAfter);
   const ttr = recoveredAt === null ? null : Math.max(0, recoveredAt - (ended ?? 0));
+  // An intervention between the end of the triggers and the recovery is what broke the loop.
+  const rescue = output.result.interventions.filter(
+    (c) => recoveredAt !== null && c.start >= (ended ?? 0) - 1e-9 && c.start < recoveredAt,
+  );
+  const by =
+    rescue.length > 0
+      ? `, after ${rescue.map((c) => `${c.kind} ${c.target} at ${fmt(c.start)} s`).join(", ")}`
+      : "";
   return {
     verdict: {
       ...base,
       kind: "recovered",
       recoveredAt,
       timeToRecover: ttr,
+      recoveredAfter: rescue.map((c) => `${c.kind} ${c.target}`),
       summary:
         recoveredAt === null
           ? "recovered: degraded during the triggers, not stuck after them, but the run ended before it was healthy again"
-          : `recovered: degraded from ${fmt(base.degradedAt!)} s, healthy again at ${fmt(recoveredAt)} s (${fmt(ttr!)} s after the last trigger ended)`,
+          : `recovered: degraded from ${fmt(base.degradedAt!)} s, healthy again at ${fmt(recoveredAt)} s (${fmt(ttr!)} s after the last trigger ended${by})`,
     },
     metrics,
   };

@@ -1,5 +1,5 @@
 import type { Client } from "../model/client.js";
-import type { Component } from "../model/component.js";
+import type { Component, LoadGenerator } from "../model/component.js";
 import type { Source } from "../model/load/source.js";
 import type { Server } from "../model/server.js";
 
@@ -8,6 +8,8 @@ export interface ObservedModel {
   /** Every component; their gauges are sampled and their counters reported. */
   components: readonly Component[];
   sources: readonly Source[];
+  /** Sources and other generators of external demand (a lease fleet): the offered load. */
+  generators: readonly LoadGenerator[];
   clients: readonly Client[];
   servers: readonly Server[];
 }
@@ -54,7 +56,7 @@ export function snapshot(model: ObservedModel): CounterSnapshot {
     errors: 0,
     inFlight: 0,
   };
-  for (const src of model.sources) s.arrivals += src.stats.arrivals;
+  for (const g of model.generators) s.arrivals += g.offeredSoFar();
   for (const c of model.clients) {
     s.attempts += c.stats.attempts;
     s.completions += c.stats.completions;

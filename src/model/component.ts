@@ -17,6 +17,24 @@ export interface Component {
 }
 
 /**
+ * A component whose requests are the system's external demand: a source, or a lease fleet whose
+ * hosts each owe one renewal per period. What they generate is the offered load goodput is judged
+ * against; retries and repeated acquisition steps are not demand.
+ */
+export interface LoadGenerator {
+  /** Requests of demand generated so far. */
+  offeredSoFar(): number;
+  /** Planned demand (req/s) at time t, and just before t (profiles step at phase boundaries). */
+  plannedRate(t: number): number;
+  plannedRateJustBefore(t: number): number;
+}
+
+/** Whether a component generates external demand. */
+export function isLoadGenerator<T extends object>(c: T): c is T & LoadGenerator {
+  return typeof (c as Partial<LoadGenerator>).offeredSoFar === "function";
+}
+
+/**
  * What a trigger or intervention can do to a component. A component lists the capabilities it
  * has; a fault aimed at a component without the capability is refused when the scenario loads.
  */

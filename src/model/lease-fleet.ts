@@ -4,7 +4,7 @@ import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
 import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
 import type { CompletionListener } from "./client.js";
-import type { Capabilities, Component } from "./component.js";
+import type { Capabilities, Component, LoadGenerator } from "./component.js";
 import type { RequestSink } from "./load/source.js";
 import { RingQueue } from "./queue/ring-queue.js";
 
@@ -108,7 +108,7 @@ const SEND = 4;
  * request. Hosts are interchangeable, so the counts are exact; only which host gets the credit
  * may differ from a per-request answer. The client should serve this fleet alone.
  */
-export class LeaseFleet implements Handler, Component, Capabilities {
+export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerator {
   readonly type = "leaseFleet";
   readonly stats: LeaseFleetStats = {
     due: 0,
@@ -193,6 +193,20 @@ export class LeaseFleet implements Handler, Component, Capabilities {
       this.holdingCount++;
       this.sim.schedule(((i + 1) * this.renewEvery) / this.hosts, this, TICK, host);
     }
+  }
+
+  // The fleet's demand is one renewal per host per period, whether or not the host holds a lease:
+  // acquisition steps and retries after an expiry are the storm, not demand.
+  offeredSoFar(): number {
+    return this.stats.due;
+  }
+
+  plannedRate(): number {
+    return this.hosts / this.renewEvery;
+  }
+
+  plannedRateJustBefore(): number {
+    return this.hosts / this.renewEvery;
   }
 
   gauges(): Record<string, number> {

@@ -3,7 +3,7 @@ import { Simulation } from "../engine/simulation.js";
 import type { ObservedModel } from "../metrics/counters.js";
 import type { Service } from "../model/call.js";
 import { Client } from "../model/client.js";
-import type { ModelComponent } from "../model/component.js";
+import { isLoadGenerator, type ModelComponent } from "../model/component.js";
 import {
   checkFault,
   FaultSchedule,
@@ -179,6 +179,7 @@ export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
   const sources = components.filter((c): c is Source => c instanceof Source);
   const clients = components.filter((c): c is Client => c instanceof Client);
   const servers = components.filter((c): c is Server => c instanceof Server);
+  const generators = components.filter(isLoadGenerator);
   const entryServices = [
     ...new Set(
       sources
@@ -192,6 +193,7 @@ export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
     settings,
     components,
     sources,
+    generators,
     clients,
     servers,
     entryServices,

@@ -135,13 +135,13 @@ function phaseBoundaries(model: BuiltModel): number[] {
 }
 
 function offeredRate(model: BuiltModel, t: number): number {
-  return model.sources.reduce((sum, s) => sum + s.profile.rate(t), 0);
+  return model.generators.reduce((sum, g) => sum + g.plannedRate(t), 0);
 }
 
 function phaseLabel(model: BuiltModel, start: number, end: number): string {
   if (start >= model.settings.duration) return "drain";
   const a = offeredRate(model, start);
-  const b = model.sources.reduce((sum, s) => sum + s.profile.rateJustBefore(end), 0);
+  const b = model.generators.reduce((sum, g) => sum + g.plannedRateJustBefore(end), 0);
   const fmt = (x: number) => String(Number(x.toFixed(3)));
   const rate = Math.abs(a - b) < 1e-9 ? `${fmt(a)} req/s` : `${fmt(a)}→${fmt(b)} req/s`;
   const active = [...model.triggers, ...model.interventions]
@@ -246,7 +246,7 @@ function phaseStats(
         ? 0
         : Math.max(
             offeredRate(model, start),
-            model.sources.reduce((sum, s) => sum + s.profile.rateJustBefore(end), 0),
+            model.generators.reduce((sum, g) => sum + g.plannedRateJustBefore(end), 0),
           ),
     start,
     end,

@@ -3,14 +3,10 @@ import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import { CATALOG_SEEDS, runCatalog } from "./catalog-harness.js";
 
-// The run's `offered` series counts source arrivals (the EC2 launches) and `goodput` counts every
-// client's completions (launches and lease requests), but the fleet is not a source. So the
-// offered load here is the launches plus the fleet's renewal demand, measured from the fleet's
-// own `due` counter (one per host per renewal period), and the goodput is every completion.
+// The fleet is a load generator: its renewal demand (one renewal per host per period) counts as
+// offered load next to the EC2 launches, so the run's own goodput ratio is the lease health.
 function leaseGoodputRatio(output: RunOutput, from: number, to: number): number {
-  const w = goodputWindow(output, from, to);
-  const renewalsPerSec = output.result.componentStats.dwfm!.due! / output.result.simulatedSeconds;
-  return w.goodput / (w.offered + renewalsPerSec * (to - from));
+  return goodputWindow(output, from, to).ratio;
 }
 
 /** Mean of a gauge over probes in [from, to). */

@@ -1,7 +1,7 @@
 import { checkNumber, OptionError, within } from "../../engine/option-error.js";
 import type { RandomStream } from "../../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
-import type { Capabilities, Component } from "../component.js";
+import type { Capabilities, Component, LoadGenerator } from "../component.js";
 import { createProfile, type LoadProfile, type ProfileSpec } from "./profile.js";
 
 /** Something that turns an arrival into a request: a client. */
@@ -35,7 +35,7 @@ export interface SourceStats {
 }
 
 /** Open-loop load: generates external requests that do not wait for earlier ones. */
-export class Source implements Handler, Component, Capabilities {
+export class Source implements Handler, Component, Capabilities, LoadGenerator {
   readonly type = "source";
   readonly profile: LoadProfile;
   readonly arrivals: ArrivalProcess;
@@ -105,6 +105,18 @@ export class Source implements Handler, Component, Capabilities {
     if (this.pending !== null) this.sim.cancel(this.pending);
     this.pending = null;
     if (this.started) this.schedule();
+  }
+
+  offeredSoFar(): number {
+    return this.stats.arrivals;
+  }
+
+  plannedRate(t: number): number {
+    return t < this.until ? this.profile.rate(t) : 0;
+  }
+
+  plannedRateJustBefore(t: number): number {
+    return t <= this.until ? this.profile.rateJustBefore(t) : 0;
   }
 
   gauges(): Record<string, number> {

@@ -29,17 +29,21 @@ export function characteristicSeries(
   output: RunOutput,
 ): { name: string; unit: string; values: (number | null)[] }[] {
   const s = output.series;
-  const perWindow = (values: number[], probeTimes: number[], reduce: "mean" | "min") =>
-    s.windowStarts.map((t0) => {
+  // Window starts and probe times both ascend, so one pass over the probes serves every window.
+  const perWindow = (values: number[], probeTimes: number[], reduce: "mean" | "min") => {
+    let first = 0;
+    return s.windowStarts.map((t0) => {
+      while (first < probeTimes.length && probeTimes[first]! < t0 - 1e-9) first++;
       let acc = reduce === "min" ? Number.POSITIVE_INFINITY : 0;
       let n = 0;
-      probeTimes.forEach((t, k) => {
-        if (t < t0 - 1e-9 || t >= t0 + s.window - 1e-9 || Number.isNaN(values[k]!)) return;
+      for (let k = first; k < probeTimes.length && probeTimes[k]! < t0 + s.window - 1e-9; k++) {
+        if (Number.isNaN(values[k]!)) continue;
         acc = reduce === "min" ? Math.min(acc, values[k]!) : acc + values[k]!;
         n++;
-      });
+      }
       return n === 0 ? null : reduce === "min" ? acc : acc / n;
     });
+  };
   const depth = s.probeTimes.map((_, k) =>
     Object.values(s.queueDepth).reduce((sum, q) => sum + (q[k] ?? 0), 0),
   );

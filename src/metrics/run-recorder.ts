@@ -30,6 +30,8 @@ export class RunRecorder implements Handler {
   readonly queueLength: number[][];
   /** Every component gauge, keyed `component.gauge`, sampled with the probes. */
   readonly gauges = new Map<string, number[]>();
+  /** The same series by component index, then gauge name. */
+  private readonly componentGauges: Map<string, number[]>[] = [];
   readonly windowCounts: CounterSnapshot[] = [];
   readonly windowLatencySum: number[] = [];
   readonly windowLatencyCount: number[] = [];
@@ -94,17 +96,25 @@ export class RunRecorder implements Handler {
       this.queueLength[i]!.push(s.queueLength);
     });
     const k = this.probeTimes.length - 1;
-    for (const c of this.model.components) {
+    // Series are looked up per component by gauge name: building "component.gauge" keys and
+    // entry arrays on every probe was most of a short run's cost.
+    for (const [i, c] of this.model.components.entries()) {
       if (!c.gauges) continue;
-      for (const [name, value] of Object.entries(c.gauges())) {
-        const key = `${c.name}.${name}`;
-        let series = this.gauges.get(key);
+      const values = c.gauges();
+      let own = this.componentGauges[i];
+      if (!own) {
+        own = new Map();
+        this.componentGauges[i] = own;
+      }
+      for (const name in values) {
+        let series = own.get(name);
         if (!series) {
           // A gauge that appears late is padded so every series lines up with probeTimes.
           series = new Array<number>(k).fill(Number.NaN);
-          this.gauges.set(key, series);
+          own.set(name, series);
+          this.gauges.set(`${c.name}.${name}`, series);
         }
-        series.push(value);
+        series.push(values[name]!);
       }
     }
     // Times come from the index, not by adding intervals, so the grid does not drift.

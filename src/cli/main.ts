@@ -8,6 +8,7 @@ import { InterruptedError } from "./interrupted-error.js";
 import { runCommand } from "./run-command.js";
 import { addSweepCommands, quietOption, workersOption } from "./sweep-commands.js";
 import { UsageError } from "./usage-error.js";
+import { addWorkerCommand, queueOption, redisOption } from "./worker-command.js";
 
 /** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget), stopped by Ctrl-C. */
 export const EXIT = { ok: 0, internal: 1, badInput: 2, interrupted: 130 } as const;
@@ -84,6 +85,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option("--json", "print the comparison as JSON")
     .addOption(workersOption())
     .addOption(quietOption())
+    .addOption(redisOption())
+    .addOption(queueOption())
     .action((scenario: string, variants: string[], flags) =>
       compareCommand([scenario, ...variants], flags, out, err),
     );
@@ -108,6 +111,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .option("--json", "print the result as JSON")
     .addOption(workersOption())
     .addOption(quietOption())
+    .addOption(redisOption())
+    .addOption(queueOption())
     .action((scenario: string, flags) => thresholdCommand(scenario, flags, out, err));
   addSweepCommands(program, out, err);
   program
@@ -130,6 +135,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .addOption(replications(3))
     .option("--json", "print the result as JSON")
     .action((scenario: string, flags) => stabilityCommand(scenario, flags, out));
+  addWorkerCommand(program, out);
   return program;
 }
 

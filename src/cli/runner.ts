@@ -7,6 +7,7 @@ import type { BatchOptions, BatchRunner, TrialRequest } from "../analysis/batch.
 import { runTrial, type TrialResult } from "../analysis/trial.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { makeProgress, type Progress } from "./progress.js";
+import { redisRunner } from "./redis-runner.js";
 import type { TrialJob, TrialReply } from "./trial-worker.js";
 import { UsageError } from "./usage-error.js";
 
@@ -16,6 +17,10 @@ export interface RunnerFlags {
   workers?: number;
   /** No progress on stderr. */
   quiet?: boolean;
+  /** Redis URL: trials run as BullMQ jobs on `metastable worker` processes instead of here. */
+  redis?: string;
+  /** Queue on that Redis. Default "metastable". */
+  queue?: string;
 }
 
 /** A BatchRunner that holds resources (threads, a progress bar): close it when done. */
@@ -38,6 +43,17 @@ export function makeRunner(
 ): TrialRunner {
   const workers = flags.workers ?? availableParallelism();
   const progress = makeProgress(label, flags.quiet ?? false, log);
+  if (flags.redis !== undefined) {
+    if (flags.workers !== undefined)
+      throw new UsageError("--workers is for threads here; with --redis, give `metastable worker` --concurrency");
+    const run = redisRunner(scenarioText, file, {
+      url: flags.redis,
+      ...(flags.queue !== undefined && { queue: flags.queue }),
+      log: (line) => log(`${line}\n`),
+    });
+    return { run: counted(run, progress), close: async () => progress.stop() };
+  }
+  if (flags.queue !== undefined) throw new UsageError("--queue names a queue on Redis: give --redis too");
   if (workers <= 1)
     return { run: counted(inProcessRunner(parsed), progress), close: async () => progress.stop() };
   const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers });

@@ -1,5 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { mapCommand, mergeCommand } from "./map-command.js";
+import { queueOption, redisOption } from "./worker-command.js";
 
 function count(name: string) {
   return (value: string) => {
@@ -47,6 +48,8 @@ export function addSweepCommands(program: Command, out: (s: string) => void, err
   map
     .addOption(workersOption())
     .addOption(quietOption())
+    .addOption(redisOption())
+    .addOption(queueOption())
     .addHelpText(
       "after",
       `

@@ -1,0 +1,149 @@
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sequentialRunner, type TrialRequest } from "../../src/analysis/batch.js";
+import { replicationSeeds } from "../../src/analysis/trial.js";
+import { redisRunner } from "../../src/cli/redis-runner.js";
+import { parseScenarioText } from "../../src/scenario/parse.js";
+import { freePort, type LocalRedis, startRedis } from "./redis-server.js";
+
+// Real processes on a real Redis (127.0.0.1 only): `metastable worker` from dist/, which `npm test`
+// builds before vitest runs. Every child is killed in afterAll, and workers exit on their own when idle.
+
+const ROOT = join(import.meta.dirname, "..", "..");
+const BIN = join(ROOT, "bin", "metastable.js");
+const FILE = "scenarios/retry-storm-retry-budget.yaml"; // goodput differs by seed, so a mix-up shows
+const TEXT = readFileSync(join(ROOT, FILE), "utf8");
+const PARSED = parseScenarioText(TEXT, FILE);
+const trials = (n: number): TrialRequest[] =>
+  replicationSeeds(1, n).map((seed) => ({ spec: PARSED.spec, seed }));
+
+let redis: LocalRedis;
+const children: ChildProcess[] = [];
+
+interface WorkerProcess {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function startWorker(queue: string, ...extra: string[]): WorkerProcess {
+  const child = spawn(
+    process.execPath,
+    [BIN, "worker", "--redis", redis.url, "--queue", queue, "--lock-seconds", "2", ...extra],
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  children.push(child);
+  let output = "";
+  child.stdout!.on("data", (d) => {
+    output += d;
+  });
+  child.stderr!.on("data", (d) => {
+    output += d;
+  });
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+/** Resolves once a job of this queue is being run by the given worker process. */
+async function activeOn(queue: Queue, pid: number): Promise<void> {
+  const name = `${hostname()}-${pid}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const active = await queue.getActive();
+    if (active.some((j) => j.processedBy === name)) return;
+    if (Date.now() > deadline) throw new Error(`worker ${name} never took a job`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(join(ROOT, "dist", "cli", "redis-processor.js")))
+    throw new Error("dist/ is missing the worker; run npm run build first");
+  redis = await startRedis();
+});
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill("SIGKILL");
+  redis?.stop();
+});
+
+describe("Redis runner and metastable worker", () => {
+  it("a batch over two workers, one killed mid-job, equals the in-process batch", async () => {
+    const batch = trials(10);
+    const expected = await sequentialRunner(PARSED)(batch);
+    const a = startWorker("kill");
+    const b = startWorker("kill", "--idle-exit", "2");
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue("kill", { connection });
+    try {
+      const seen: number[] = [];
+      const running = redisRunner(TEXT, FILE, { url: redis.url, queue: "kill", checkEvery: 0.5 })(batch, {
+        onResult: (i) => seen.push(i),
+      });
+      await activeOn(queue, a.child.pid!);
+      a.child.kill("SIGKILL");
+      const results = await running;
+      expect(results).toEqual(expected);
+      expect([...seen].sort((x, y) => x - y)).toEqual(batch.map((_, i) => i));
+      // The killed worker's job was taken over, not lost: the survivor found it stalled and ran it.
+      expect(await b.exited).toBe(0);
+      expect(b.output()).toMatch(/job trial-[0-9a-f]{32} stalled/);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  }, 120_000);
+
+  it("runs a trial submitted twice once, and a rerun reuses the results with no worker left", async () => {
+    const batch = trials(3);
+    const withDuplicate = [batch[0]!, ...batch, batch[2]!];
+    const expected = await sequentialRunner(PARSED)(withDuplicate);
+    const worker = startWorker("dup", "--idle-exit", "1");
+    const run = redisRunner(TEXT, FILE, { url: redis.url, queue: "dup", checkEvery: 0.5 });
+    expect(await run(withDuplicate)).toEqual(expected);
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toContain("stopped after 3 trials");
+    // Nothing consumes the queue now: only stored results can answer.
+    expect(await run(withDuplicate)).toEqual(expected);
+  }, 120_000);
+
+  it("compare --redis prints what compare in-process prints", async () => {
+    const args = ["compare", "scenarios/retry-storm.yaml", FILE, "--replications", "2", "--json", "--quiet"];
+    const worker = startWorker("cli", "--idle-exit", "2", "--concurrency", "2");
+    const remote = spawnSync(process.execPath, [BIN, ...args, "--redis", redis.url, "--queue", "cli"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    const local = spawnSync(process.execPath, [BIN, ...args, "--workers", "1"], {
+      cwd: ROOT,
+      encoding: "utf8",
+    });
+    expect(remote.status, remote.stderr).toBe(0);
+    expect(local.status, local.stderr).toBe(0);
+    expect(remote.stdout).toBe(local.stdout);
+    expect(await worker.exited).toBe(0);
+  }, 120_000);
+
+  it("a Redis URL that does not answer is bad input: exit 2, the reason, no stack trace", async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`;
+    for (const args of [
+      ["compare", "scenarios/retry-storm.yaml", FILE, "--redis", url],
+      ["worker", "--redis", url],
+    ]) {
+      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8" });
+      expect(r.status, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^error: cannot reach Redis at ${url}/?: connect ECONNREFUSED`));
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    const bad = spawnSync(process.execPath, [BIN, "worker", "--redis", "localhost:6379"], {
+      encoding: "utf8",
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--redis must be a redis:// or rediss:// URL");
+  }, 60_000);
+});

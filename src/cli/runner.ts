@@ -45,7 +45,9 @@ export function makeRunner(
   const progress = makeProgress(label, flags.quiet ?? false, log);
   if (flags.redis !== undefined) {
     if (flags.workers !== undefined)
-      throw new UsageError("--workers is for threads here; with --redis, give `metastable worker` --concurrency");
+      throw new UsageError(
+        "--workers is for threads here; with --redis, give `metastable worker` --concurrency",
+      );
     const run = redisRunner(scenarioText, file, {
       url: flags.redis,
       ...(flags.queue !== undefined && { queue: flags.queue }),

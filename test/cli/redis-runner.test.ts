@@ -112,6 +112,28 @@ describe("Redis runner and metastable worker", () => {
     expect(await run(withDuplicate)).toEqual(expected);
   }, 120_000);
 
+  it("a worker stopped by SIGTERM finishes its running trial first; an aborted batch rejects", async () => {
+    const worker = startWorker("term");
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue("term", { connection });
+    const abort = new AbortController();
+    try {
+      const running = redisRunner(TEXT, FILE, { url: redis.url, queue: "term" })(trials(4), {
+        signal: abort.signal,
+      });
+      await activeOn(queue, worker.child.pid!);
+      worker.child.kill("SIGTERM");
+      expect(await worker.exited).toBe(0);
+      expect(worker.output()).toMatch(/signal received[\s\S]*stopped after [1-9]\d* trials/);
+      expect(await queue.getActiveCount()).toBe(0); // handed back or finished, never left claimed
+      abort.abort(new Error("stopped by the test"));
+      await expect(running).rejects.toThrow("stopped by the test");
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
+  }, 120_000);
+
   it("compare --redis prints what compare in-process prints", async () => {
     const args = ["compare", "scenarios/retry-storm.yaml", FILE, "--replications", "2", "--json", "--quiet"];
     const worker = startWorker("cli", "--idle-exit", "2", "--concurrency", "2");

@@ -6,6 +6,7 @@ import { compareCommand, stabilityCommand, thresholdCommand } from "./analysis-c
 import { catalogCommand } from "./catalog-command.js";
 import { InterruptedError } from "./interrupted-error.js";
 import { runCommand } from "./run-command.js";
+import { serveCommand } from "./serve-command.js";
 import { addSweepCommands, quietOption, workersOption } from "./sweep-commands.js";
 import { UsageError } from "./usage-error.js";
 import { addWorkerCommand, queueOption, redisOption } from "./worker-command.js";
@@ -135,6 +136,15 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .addOption(replications(3))
     .option("--json", "print the result as JSON")
     .action((scenario: string, flags) => stabilityCommand(scenario, flags, out));
+  program
+    .command("serve")
+    .description("Serve the web dashboard (catalog, editor, live runs) on 127.0.0.1 until interrupted.")
+    .addOption(
+      new Option("--port <n>", "port (0 picks a free one)").default(8137).argParser(integer("--port", 0)),
+    )
+    .option("--host <host>", "address to bind; anything but loopback exposes the server", "127.0.0.1")
+    .option("--scenarios <dir>", "folder of the catalog", "scenarios")
+    .action((flags) => serveCommand(flags, out));
   addWorkerCommand(program, out);
   return program;
 }

@@ -284,3 +284,33 @@ function attempts(result: RunResult): ChartSpec {
   ]);
   return { id: "attempts", title, option };
 }
+
+/** A characteristic metric as charts need it: per-window values and its pre-trigger envelope, if known. */
+export interface MetricSeries {
+  name: string;
+  unit: string;
+  values: (number | null)[];
+  envelope: [number, number] | null;
+}
+
+/**
+ * One characteristic metric against time (a loop-state observable such as retry amplification),
+ * with its pre-trigger envelope shaded: where the line leaves the band, the loop has taken over.
+ */
+export function characteristicChart(output: RunOutput, metric: MetricSeries): ChartSpec {
+  const { series } = output;
+  const data = series.windowStarts.map((t, i): Point => [t + series.window / 2, metric.values[i] ?? null]);
+  const extra: LineSeriesOption = {};
+  if (metric.envelope) {
+    extra.markArea = {
+      silent: true,
+      itemStyle: { color: "rgba(0, 158, 115, 0.12)" },
+      label: { show: false },
+      data: [[{ name: "envelope", yAxis: metric.envelope[0] }, { yAxis: metric.envelope[1] }]],
+    };
+  }
+  const id = `metric-${metric.name.replace(/[^\w]+/g, "-")}`;
+  return timeChart(output.result, id, metric.name, metric.unit, [
+    line(metric.name, COLOR.offered, data, extra),
+  ]);
+}

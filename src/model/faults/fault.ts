@@ -195,6 +195,14 @@ export const TRIGGER_KINDS = Object.keys(KINDS).filter((k) => !KINDS[k]!.interve
 /** Kinds that try to rescue a system (interventions). */
 export const INTERVENTION_KINDS = Object.keys(KINDS).filter((k) => KINDS[k]!.intervention);
 
+/** The parameters `kind` takes (any other is refused), and whether each may be left out; for editors. */
+export function faultParams(kind: string): { name: Param; optional: boolean }[] {
+  return Object.entries(KINDS[kind]?.params ?? {}).map(([name, range]) => ({
+    name: name as Param,
+    optional: range.optional ?? false,
+  }));
+}
+
 /** Whether `kind` lasts for a duration (and needs one). */
 export function isLasting(kind: string): boolean {
   return KINDS[kind]?.lasting ?? false;

@@ -1,0 +1,201 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { expect, type Page, test } from "@playwright/test";
+
+const SHOTS = "test-results/screenshots";
+
+/** Collects console errors and uncaught exceptions of a page. */
+function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") errors.push(m.text());
+  });
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+}
+
+async function openCatalogScenario(page: Page, name: string): Promise<void> {
+  await page.goto("/");
+  await page.locator('[data-tab="catalog"]').click();
+  await page.locator(`[data-scenario="${name}"]`).click();
+  await expect(page.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", name);
+}
+
+async function runToVerdict(page: Page): Promise<string> {
+  await page.locator('[data-action="run"]').click();
+  const verdict = page.locator(".verdict[data-verdict]:not([data-verdict=pending])");
+  await expect(verdict).toBeVisible({ timeout: 90_000 });
+  return (await verdict.getAttribute("data-verdict"))!;
+}
+
+test("the retry storm from the catalog runs, draws its charts and gets its verdict", async ({ page }) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "retry-storm");
+  await runToVerdict(page);
+  await expect(page.locator(".verdict")).toHaveAttribute("data-verdict", "unstable");
+  for (const id of ["load-profile", "queue-depth", "latency", "goodput", "timeouts", "retries"]) {
+    const chart = page.locator(`[data-chart="${id}"] svg`);
+    await expect(chart).toBeVisible();
+    // A drawn line chart has paths; an empty one only its axes.
+    expect(await chart.locator("path").count()).toBeGreaterThan(5);
+  }
+  await page.screenshot({ path: `${SHOTS}/retry-storm.png` });
+  await page.screenshot({ path: `${SHOTS}/retry-storm-full.png`, fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+/** Sets a number field of the open component form and commits it (change fires on blur). */
+async function setNumber(page: Page, field: string, value: string): Promise<void> {
+  const input = page.locator(`[data-field="${field}"] > .field-row input`);
+  await input.fill(value);
+  await input.press("Tab");
+}
+
+test("backoff, a retry budget and deadline shedding, set in the forms, make the storm recover; the export runs in the CLI", async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "retry-storm");
+  await page.locator('[data-component="client"]').click();
+  const form = page.locator('[data-form="clients.client"]');
+  // Every option shows its documented default.
+  await expect(form.locator('[data-field="clients.client.maxAttempts"] .default')).toHaveText("default: 3");
+  await expect(form.locator('[data-field="clients.client.timeout"] .default')).toHaveText("default: 1");
+
+  await form.locator('[data-field="clients.client.backoff"] > .field-row select').selectOption("exponential");
+  // A required option left out is reported next to it, in the CLI's words.
+  await expect(form.locator('[data-field="clients.client.backoff.base"] .field-issues')).toContainText(
+    "clients.client.backoff.base: missing required field (expected a number)",
+  );
+  await expect(page.locator('[data-action="run"]')).toBeDisabled();
+  await setNumber(page, "clients.client.backoff.base", "0.5");
+  await setNumber(page, "clients.client.backoff.cap", "8");
+  await form.locator('[data-field="clients.client.backoff.jitter"] > .field-row select').selectOption("full");
+  await form.locator('[data-field="clients.client.retryBudget"] > .field-row input[type=checkbox]').check();
+  await expect(form.locator('[data-field="clients.client.retryBudget.ratio"] .default')).toHaveText(
+    "default: 0.1",
+  );
+  await setNumber(page, "clients.client.retryBudget.ratio", "0.05");
+
+  // Backoff and a budget alone leave this server doing work for callers that gave up (see
+  // scenarios/retry-storm-retry-budget.yaml); dropping expired calls completes the fix.
+  await page.locator('[data-component="server"]').click();
+  await page.locator('[data-field="servers.server.dropExpired"] > .field-row select').selectOption("true");
+  await expect(page.locator("ul.issues")).toHaveCount(0);
+
+  expect(await runToVerdict(page)).toBe("recovered");
+  await expect(page.locator('[data-chart="goodput"] svg')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/retry-storm-mitigated.png` });
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator('[data-action="export"]').click(),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), "metastable-e2e-"));
+  const file = join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  const text = readFileSync(file, "utf8");
+  expect(text).toContain("backoff: { kind: exponential, base: 0.5, cap: 8, jitter: full }");
+  expect(text).toContain("# The seed's client takes a late answer"); // comments survive the edits
+  const cli = spawnSync(process.execPath, ["bin/metastable.js", "run", file, "--json"], { encoding: "utf8" });
+  expect(cli.status, cli.stderr).toBe(0);
+  expect(JSON.parse(cli.stdout).verdict.kind).toBe("recovered");
+  rmSync(dir, { recursive: true, force: true });
+  expect(errors).toEqual([]);
+});
+
+test("a shared link opens the same scenario", async ({ page, context }) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "gc-pause");
+  await page.locator('[data-tab="yaml"]').click();
+  const editor = page.locator('textarea[aria-label="scenario YAML"]');
+  await editor.fill((await editor.inputValue()).replace("seed: 1\n", "seed: 17\n"));
+  const original = await editor.inputValue();
+  expect(original).toContain("seed: 17");
+  await page.locator('[data-action="share"]').click();
+  const url = await page.locator("input.share-url").inputValue();
+  expect(url).toMatch(/#s=[\w-]+$/);
+
+  const other = await context.newPage();
+  const otherErrors = watchErrors(other);
+  await other.goto(url);
+  await expect(other.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", "gc-pause");
+  await other.locator('[data-tab="yaml"]').click();
+  await expect(other.locator('textarea[aria-label="scenario YAML"]')).toHaveValue(original);
+  await other.screenshot({ path: `${SHOTS}/shared-link.png` });
+  expect([...errors, ...otherErrors]).toEqual([]);
+});
+
+test("an invalid scenario shows the CLI's field errors next to the field and cannot be run", async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "retry-storm");
+  await page.locator('[data-tab="yaml"]').click();
+  const editor = page.locator('textarea[aria-label="scenario YAML"]');
+  const bad = (await editor.inputValue()).replace("concurrency: 1", "concurrency: 0");
+  await editor.fill(bad);
+  const dir = mkdtempSync(join(tmpdir(), "metastable-e2e-"));
+  writeFileSync(join(dir, "retry-storm.yaml"), bad);
+  const cli = spawnSync(
+    process.execPath,
+    [join(process.cwd(), "bin/metastable.js"), "run", "retry-storm.yaml"],
+    {
+      cwd: dir,
+      encoding: "utf8",
+    },
+  );
+  rmSync(dir, { recursive: true, force: true });
+  expect(cli.status).toBe(2);
+  const cliIssue = cli.stderr.split("\n").find((l) => l.includes("servers.server.concurrency"))!;
+  expect(cliIssue).toMatch(/^retry-storm\.yaml:\d+:\d+: servers\.server\.concurrency: /);
+  await expect(page.locator("ul.issues")).toContainText(cliIssue);
+  await expect(page.locator('[data-action="run"]')).toBeDisabled();
+
+  await page.locator('[data-tab="topology"]').click();
+  await page.locator('[data-component="server"]').click();
+  await expect(page.locator('[data-field="servers.server.concurrency"] .field-issues')).toHaveText(cliIssue);
+  await expect(page.locator('[data-node="server"]')).toHaveClass(/broken/);
+  await page.screenshot({ path: `${SHOTS}/invalid-field.png` });
+
+  // Text that is not YAML at all: reported with its line, and the page carries on.
+  await page.locator('[data-tab="yaml"]').click();
+  await editor.fill("name: x\n  duration: [1,\n");
+  await expect(page.locator("ul.issues")).toContainText("not valid YAML");
+  await page.locator('[data-tab="topology"]').click();
+  await expect(page.locator(".notice")).toContainText("does not parse");
+  expect(errors).toEqual([]);
+});
+
+test("with the server gone the page still edits and runs; a cancelled run leaves it usable", async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await page.route("**/api/**", (route) => route.abort("connectionrefused"));
+  await page.goto("/");
+  await expect(page.locator(".notice")).toContainText("Cannot load the catalog");
+  await expect(page.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", "my-service");
+  await page.locator('[data-action="run"]').click();
+  await expect(page.locator(".verdict[data-verdict]:not([data-verdict=pending])")).toBeVisible({
+    timeout: 60_000,
+  });
+
+  // At 1x, 70 simulated seconds take 70 s: cancel long before.
+  await page.locator(".speed button", { hasText: "1×" }).click();
+  await page.locator('[data-action="run"]').click();
+  await expect(page.locator(".progress")).toHaveAttribute("data-phase", "running");
+  await page.waitForTimeout(1500);
+  await page.locator('[data-action="cancel"]').click();
+  await expect(page.locator(".progress")).toHaveAttribute("data-phase", "cancelled");
+  await expect(page.locator('[data-chart="goodput"] svg')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/cancelled.png` });
+  await page.locator(".speed button", { hasText: "max" }).click();
+  await page.locator('[data-action="run"]').click();
+  await expect(page.locator(".verdict[data-verdict]:not([data-verdict=pending])")).toBeVisible({
+    timeout: 60_000,
+  });
+  // The refused catalog requests are the only network errors, and they are the test's doing.
+  expect(errors.filter((e) => !e.includes("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
+});

@@ -1,0 +1,113 @@
+import docs from "virtual:option-docs";
+import type { z } from "zod";
+import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
+import { ObjectFields, OtherIssues } from "./option-form.js";
+import { interfaceFor } from "./option-names.js";
+import { componentsOf, scenarioData, selected, setAt } from "./scenario-store.js";
+
+const shapeOf = (s: z.ZodType) => (s as unknown as { shape: Record<string, z.ZodType> }).shape;
+
+/** What a new component starts with: its required options, wired to the first component that fits. */
+function template(type: string, names: (section: string) => string[]): Record<string, unknown> {
+  const first = (section: string) => names(section)[0] ?? "";
+  switch (type) {
+    case "source":
+      return { target: first("clients"), profile: { kind: "constant", rate: 10 } };
+    case "client":
+      return { target: first("balancers") || first("servers") };
+    case "server":
+      return { serviceTime: { kind: "exponential", mean: 0.1 } };
+    default:
+      // The form then shows which required options are missing, next to each.
+      return {};
+  }
+}
+
+function AddComponent() {
+  const data = scenarioData.value;
+  if (!data) return null;
+  const names = (section: string) => Object.keys((data[section] as object | undefined) ?? {});
+  const taken = new Set(componentsOf(data).map((c) => c.name));
+  const add = (form: HTMLFormElement) => {
+    const type = COMPONENT_TYPES.find(
+      (t) => t.type === (form.elements.namedItem("type") as HTMLSelectElement).value,
+    )!;
+    let name = type.type;
+    for (let i = 2; taken.has(name); i++) name = `${type.type}${i}`;
+    setAt([type.section, name], template(type.type, names));
+    selected.value = name;
+  };
+  return (
+    <form
+      class="add-component"
+      onSubmit={(e) => {
+        e.preventDefault();
+        add(e.target as HTMLFormElement);
+      }}
+    >
+      <select name="type" aria-label="component type">
+        {COMPONENT_TYPES.map((t) => (
+          <option key={t.type} value={t.type}>
+            {t.type}
+          </option>
+        ))}
+      </select>
+      <button type="submit">Add component</button>
+    </form>
+  );
+}
+
+/** The selected component's form: every option with its documented default and its errors. */
+export function ComponentsView() {
+  const data = scenarioData.value;
+  if (!data) return <p class="notice">The YAML does not parse; fix it in the YAML tab.</p>;
+  const all = componentsOf(data);
+  const names = all.map((c) => c.name);
+  const current = all.find((c) => c.name === selected.value) ?? all[0];
+  return (
+    <div class="components-view">
+      <AddComponent />
+      <div class="component-tabs" role="tablist">
+        {all.map((c) => (
+          <button
+            type="button"
+            role="tab"
+            key={`${c.section}.${c.name}`}
+            aria-selected={c === current}
+            data-component={c.name}
+            onClick={() => {
+              selected.value = c.name;
+            }}
+          >
+            {c.name} <span class="type-tag">{c.type.type}</span>
+          </button>
+        ))}
+      </div>
+      {current && (
+        <div class="component-form" data-form={`${current.section}.${current.name}`}>
+          <header>
+            <h3>
+              {current.name} <span class="type-tag">{current.type.type}</span>
+            </h3>
+            <button
+              type="button"
+              class="danger"
+              onClick={() => setAt([current.section, current.name], undefined)}
+              title="remove this component (references to it become errors)"
+            >
+              Remove
+            </button>
+          </header>
+          <OtherIssues path={[current.section, current.name]} shape={shapeOf(current.type.schema)} />
+          <ObjectFields
+            path={[current.section, current.name]}
+            shape={shapeOf(current.type.schema)}
+            value={current.spec}
+            docs={docs[interfaceFor(current.type.type)] ?? {}}
+            names={names.filter((n) => n !== current.name)}
+          />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+import { characteristicChart, chartOptions } from "../../src/report/charts.js";
+import { ChartView } from "./chart-view.js";
+import type { Speed } from "./protocol.js";
+import type { RunController, RunView } from "./run-controller.js";
+import { scenarioFile, scenarioText, validation } from "./scenario-store.js";
+
+const SPEEDS: { label: string; value: Speed }[] = [
+  { label: "1×", value: 1 },
+  { label: "5×", value: 5 },
+  { label: "20×", value: 20 },
+  { label: "max", value: null },
+];
+
+const fmt = (x: number, digits = 3) => String(Number(x.toPrecision(digits)));
+
+function Controls({ runs }: { runs: RunController }) {
+  const v = runs.view.value;
+  const busy = v.phase === "running" || v.phase === "paused";
+  const invalid = validation.value.issues.length > 0;
+  return (
+    <div class="controls">
+      <button
+        type="button"
+        class="primary"
+        data-action="run"
+        disabled={invalid}
+        title={invalid ? "fix the scenario's errors first" : "run the scenario from t = 0"}
+        onClick={() => runs.start(scenarioText.value, scenarioFile.value)}
+      >
+        {busy ? "Restart" : "Run"}
+      </button>
+      {v.phase === "running" ? (
+        <button type="button" data-action="pause" onClick={() => runs.pause()}>
+          Pause
+        </button>
+      ) : (
+        <button
+          type="button"
+          data-action="resume"
+          disabled={v.phase !== "paused"}
+          onClick={() => runs.resume()}
+        >
+          Play
+        </button>
+      )}
+      <button
+        type="button"
+        data-action="step"
+        disabled={invalid || (v.phase !== "paused" && busy)}
+        title="advance one rate window of simulated time"
+        onClick={() => (busy ? runs.step() : runs.start(scenarioText.value, scenarioFile.value, true))}
+      >
+        Step
+      </button>
+      <button type="button" data-action="cancel" disabled={!busy} onClick={() => runs.cancel()}>
+        Cancel
+      </button>
+      <fieldset class="speed" aria-label="speed">
+        {SPEEDS.map((s) => (
+          <button
+            type="button"
+            key={s.label}
+            class={runs.speed.value === s.value ? "on" : ""}
+            aria-pressed={runs.speed.value === s.value}
+            title={s.value === null ? "as fast as possible" : `${s.value} simulated seconds per second`}
+            onClick={() => runs.setSpeed(s.value)}
+          >
+            {s.label}
+          </button>
+        ))}
+      </fieldset>
+      <Progress v={v} />
+    </div>
+  );
+}
+
+function Progress({ v }: { v: RunView }) {
+  if (v.phase === "idle") return null;
+  const pct = v.end > 0 ? (100 * v.now) / v.end : 0;
+  return (
+    <span class="progress" data-phase={v.phase}>
+      <progress max={100} value={pct} />
+      <span>
+        t = {fmt(v.now, 4)} / {fmt(v.end, 4)} s · {v.events.toLocaleString("en")} events · {v.phase}
+      </span>
+    </span>
+  );
+}
+
+function Verdict({ v }: { v: RunView }) {
+  if (v.phase === "failed")
+    return (
+      <div class="verdict verdict-failed" role="alert" data-verdict="failed">
+        <b>The run failed.</b>
+        <pre>{v.error}</pre>
+      </div>
+    );
+  if (v.result) {
+    const r = v.result;
+    return (
+      <div class={`verdict verdict-${r.verdict.kind}`} data-verdict={r.verdict.kind}>
+        <b class="kind">{r.verdict.kind}</b> {r.verdict.summary.replace(/^\w+: /, "")}
+        <div class="facts">
+          retry amplification {fmt(r.retryAmplification)} · timeout rate {fmt(r.timeoutRate * 100)}% · p50{" "}
+          {r.latency.p50 === null ? "–" : `${fmt(r.latency.p50 * 1000)} ms`} · p99{" "}
+          {r.latency.p99 === null ? "–" : `${fmt(r.latency.p99 * 1000)} ms`}
+        </div>
+      </div>
+    );
+  }
+  if (!v.provisional) return null;
+  const p = v.provisional;
+  const state =
+    p.degradedAt !== null
+      ? `degraded since ${fmt(p.degradedAt)} s`
+      : p.ratio === null
+        ? "warming up"
+        : "healthy so far";
+  return (
+    <div class="verdict verdict-pending" data-verdict="pending">
+      <b class="kind">{v.phase === "cancelled" ? "cancelled" : "running"}</b> {state}
+      {p.ratio !== null && ` · goodput/offered over the last 10 s: ${fmt(p.ratio * 100)}%`}
+      <div class="facts">
+        The verdict is known when the run ends (it may need a control run without triggers).
+      </div>
+    </div>
+  );
+}
+
+function Phases({ v }: { v: RunView }) {
+  const r = v.output?.result;
+  if (!r) return null;
+  const rows = r.drain ? [...r.phases, r.drain] : r.phases;
+  const ms = (x: number | null) => (x === null ? "–" : fmt(x * 1000));
+  return (
+    <table class="phases">
+      <thead>
+        <tr>
+          <th>phase</th>
+          <th>from (s)</th>
+          <th class="num">offered</th>
+          <th class="num">goodput</th>
+          <th class="num">throughput</th>
+          <th class="num">timeouts/s</th>
+          <th class="num">queue mean</th>
+          <th class="num">p50 (ms)</th>
+          <th class="num">p99 (ms)</th>
+        </tr>
+      </thead>
+      <tbody>
+        {rows.map((p) => (
+          <tr key={p.start}>
+            <td>{p === r.drain ? "drain" : p.label}</td>
+            <td>{fmt(p.start)}</td>
+            <td class="num">{fmt(p.offeredPerSec)}</td>
+            <td class="num">{fmt(p.goodputPerSec)}</td>
+            <td class="num">{fmt(p.throughputPerSec)}</td>
+            <td class="num">{fmt(p.timeoutsPerSec)}</td>
+            <td class="num">{fmt(p.queueDepthMean)}</td>
+            <td class="num">{ms(p.latencyP50)}</td>
+            <td class="num">{ms(p.latencyP99)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Controls, verdict, per-phase table and the live charts of the current run. */
+export function RunPanel({ runs }: { runs: RunController }) {
+  const v = runs.view.value;
+  const output = v.output;
+  const charts = output
+    ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))]
+    : [];
+  return (
+    <section class="run-panel">
+      <Controls runs={runs} />
+      <Verdict v={v} />
+      {charts.length > 0 && (
+        <div class="charts">
+          {charts.map((spec) => (
+            <ChartView key={spec.id} spec={spec} height={280} />
+          ))}
+        </div>
+      )}
+      <Phases v={v} />
+      {v.phase === "idle" && (
+        <p class="hint">Pick a scenario from the catalog, or edit this one, then press Run.</p>
+      )}
+    </section>
+  );
+}

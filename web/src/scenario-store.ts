@@ -1,0 +1,87 @@
+import { computed, signal } from "@preact/signals";
+import { isMap, parseDocument } from "yaml";
+import { buildModel } from "../../src/scenario/build.js";
+import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
+import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
+import { ScenarioError, type ScenarioIssue } from "../../src/scenario/scenario-error.js";
+
+// The scenario text is the one source of truth: forms, the canvas and the timeline edit it through
+// the YAML document model (comments and layout survive), so what is exported is what the CLI runs.
+
+/** The scenario as text (YAML or JSON), exactly as it would be saved. */
+export const scenarioText = signal("");
+/** File name shown in error messages and used for export. */
+export const scenarioFile = signal("scenario.yaml");
+
+/** The outcome of checking the text the way `metastable run` does (parse, then build the model). */
+export interface Validation {
+  parsed: ParsedScenario | null;
+  issues: ScenarioIssue[];
+}
+
+/** Parses and builds the scenario; every problem comes back as the CLI would print it. */
+export function validate(text: string, file: string): Validation {
+  let parsed: ParsedScenario | null = null;
+  try {
+    parsed = parseScenarioText(text, file);
+    buildModel(parsed);
+    return { parsed, issues: [] };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { parsed, issues: [...e.issues] };
+    return { parsed, issues: [{ file, line: 0, column: 0, field: "", message: (e as Error).message }] };
+  }
+}
+
+export const validation = computed(() => validate(scenarioText.value, scenarioFile.value));
+
+/** The document as plain data (null while it is not a YAML mapping); forms read it. */
+export const scenarioData = computed((): Record<string, unknown> | null => {
+  const doc = parseDocument(scenarioText.value, { uniqueKeys: false });
+  if (doc.errors.length > 0 || !isMap(doc.contents)) return null;
+  return doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+});
+
+/** Issues whose field is `field` exactly. */
+export function issuesAt(field: string): ScenarioIssue[] {
+  return validation.value.issues.filter((i) => i.field === field);
+}
+
+/** Replaces the whole scenario (catalog, import, shared URL). */
+export function loadScenario(text: string, file: string): void {
+  scenarioFile.value = file;
+  scenarioText.value = text;
+}
+
+/**
+ * Sets the value at `path` (undefined deletes it). Objects are written in flow style,
+ * `{ kind: exponential, base: 0.05 }`, as the catalog writes them.
+ */
+export function setAt(path: (string | number)[], value: unknown): void {
+  const doc = parseDocument(scenarioText.value);
+  if (doc.errors.length > 0) return;
+  if (value === undefined) {
+    if (doc.hasIn(path)) doc.deleteIn(path);
+  } else if (value !== null && typeof value === "object") {
+    const node = doc.createNode(value, { flow: !Array.isArray(value) });
+    doc.setIn(path, node);
+  } else {
+    doc.setIn(path, value);
+  }
+  scenarioText.value = doc.toString();
+}
+
+/** Name of the component whose form is open (the canvas and the tabs select it). */
+export const selected = signal<string | null>(null);
+
+/** Every component of the scenario as `{section, name, type, spec}`, in registry order. */
+export function componentsOf(data: Record<string, unknown> | null) {
+  if (!data) return [];
+  return COMPONENT_TYPES.flatMap((t) =>
+    Object.entries((data[t.section] as Record<string, unknown> | undefined) ?? {}).map(([name, spec]) => ({
+      section: t.section,
+      name,
+      type: t,
+      spec: (spec ?? {}) as Record<string, unknown>,
+    })),
+  );
+}

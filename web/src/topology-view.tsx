@@ -1,0 +1,191 @@
+import { signal } from "@preact/signals";
+import { useRef, useState } from "preact/hooks";
+import { componentsOf, scenarioData, selected, setAt, validation } from "./scenario-store.js";
+
+/** Where the user dragged nodes to (not part of the scenario: the CLI has no use for it). */
+const positions = signal<Record<string, { x: number; y: number }>>({});
+
+const W = 132;
+const H = 46;
+const COL = 170;
+const ROW = 70;
+
+interface Node {
+  name: string;
+  section: string;
+  type: string;
+  refs: { field: string; to: string }[];
+  x: number;
+  y: number;
+}
+
+/** Nodes in columns by how far they are from the load (sources first), unless dragged elsewhere. */
+function layout(data: Record<string, unknown> | null): Node[] {
+  const all = componentsOf(data);
+  const refs = new Map(
+    all.map((c) => {
+      let list: { field: string; to: string }[] = [];
+      try {
+        list = c.type
+          .references(c.spec as never)
+          .filter((r) => typeof r.name === "string")
+          .map((r) => ({ field: r.path.join("."), to: r.name }));
+      } catch {
+        // An entry missing its reference field has no edges yet; its form says what is missing.
+      }
+      return [c.name, list];
+    }),
+  );
+  const depth = new Map<string, number>();
+  const visit = (name: string, d: number, seen: Set<string>) => {
+    if (seen.has(name) || (depth.get(name) ?? -1) >= d) return;
+    depth.set(name, d);
+    seen.add(name);
+    for (const r of refs.get(name) ?? []) visit(r.to, d + 1, seen);
+    seen.delete(name);
+  };
+  for (const c of all)
+    if (c.type.type === "source" || c.type.type === "leaseFleet") visit(c.name, 0, new Set());
+  for (const c of all) if (!depth.has(c.name)) visit(c.name, 0, new Set());
+  const rows = new Map<number, number>();
+  return all.map((c) => {
+    const d = depth.get(c.name) ?? 0;
+    const row = rows.get(d) ?? 0;
+    rows.set(d, row + 1);
+    const p = positions.value[c.name] ?? { x: 16 + d * COL, y: 16 + row * ROW };
+    return { name: c.name, section: c.section, type: c.type.type, refs: refs.get(c.name) ?? [], ...p };
+  });
+}
+
+/** Wires `from` to `to`: a balancer gains a backend, a cache its database, anything else its target. */
+function connect(from: Node, to: Node): void {
+  if (from.name === to.name) return;
+  const data = scenarioData.value!;
+  const spec = (data[from.section] as Record<string, Record<string, unknown>>)[from.name] ?? {};
+  if (from.type === "balancer") {
+    const backends = Array.isArray(spec.backends) ? (spec.backends as string[]) : [];
+    if (!backends.includes(to.name)) setAt([from.section, from.name, "backends"], [...backends, to.name]);
+  } else if (from.type === "cache") setAt([from.section, from.name, "database"], to.name);
+  else setAt([from.section, from.name, "target"], to.name);
+}
+
+/**
+ * The topology as a canvas: drag a node to move it, drag from its right-hand port to another node
+ * to connect them, click it to open its form. Nodes with errors are outlined.
+ */
+export function TopologyView() {
+  const nodes = layout(scenarioData.value);
+  const svg = useRef<SVGSVGElement>(null);
+  const [drag, setDrag] = useState<{ name: string; dx: number; dy: number; moved: boolean } | null>(null);
+  const [link, setLink] = useState<{ from: string; x: number; y: number } | null>(null);
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const broken = new Set(validation.value.issues.map((i) => i.field.split(".")[1]));
+  const width = Math.max(480, ...nodes.map((n) => n.x + W + 16));
+  const height = Math.max(140, ...nodes.map((n) => n.y + H + 16));
+  // The drawing scales to the pane; pointer positions are mapped back to drawing units.
+  const point = (e: PointerEvent) => {
+    const r = svg.current!.getBoundingClientRect();
+    const k = width / r.width;
+    return { x: (e.clientX - r.left) * k, y: (e.clientY - r.top) * k };
+  };
+  return (
+    <svg
+      class="topology"
+      ref={svg}
+      viewBox={`0 0 ${width} ${height}`}
+      width="100%"
+      role="img"
+      aria-label="topology"
+      onPointerMove={(e) => {
+        const p = point(e);
+        if (drag) {
+          positions.value = { ...positions.value, [drag.name]: { x: p.x - drag.dx, y: p.y - drag.dy } };
+          setDrag({ ...drag, moved: true });
+        } else if (link) setLink({ ...link, ...p });
+      }}
+      onPointerUp={(e) => {
+        if (link) {
+          const target = (e.target as Element).closest("[data-node]")?.getAttribute("data-node");
+          const from = byName.get(link.from);
+          const to = target ? byName.get(target) : undefined;
+          if (from && to) connect(from, to);
+        } else if (drag && !drag.moved) selected.value = drag.name;
+        setDrag(null);
+        setLink(null);
+      }}
+    >
+      <defs>
+        <marker
+          id="arrow"
+          viewBox="0 0 10 10"
+          refX="10"
+          refY="5"
+          markerWidth="7"
+          markerHeight="7"
+          orient="auto"
+        >
+          <path d="M0,0 L10,5 L0,10 z" fill="#555" />
+        </marker>
+      </defs>
+      {nodes.flatMap((n) =>
+        n.refs.map((r) => {
+          const to = byName.get(r.to);
+          if (!to) return null;
+          return (
+            <line
+              key={`${n.name}-${r.field}`}
+              class="edge"
+              x1={n.x + W}
+              y1={n.y + H / 2}
+              x2={to.x}
+              y2={to.y + H / 2}
+              marker-end="url(#arrow)"
+            />
+          );
+        }),
+      )}
+      {link && byName.get(link.from) && (
+        <line
+          class="edge pending"
+          x1={byName.get(link.from)!.x + W}
+          y1={byName.get(link.from)!.y + H / 2}
+          x2={link.x}
+          y2={link.y}
+        />
+      )}
+      {nodes.map((n) => (
+        <g
+          key={n.name}
+          data-node={n.name}
+          class={`node node-${n.type}${selected.value === n.name ? " selected" : ""}${broken.has(n.name) ? " broken" : ""}`}
+          transform={`translate(${n.x},${n.y})`}
+          onPointerDown={(e) => {
+            const p = point(e);
+            (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
+            setDrag({ name: n.name, dx: p.x - n.x, dy: p.y - n.y, moved: false });
+          }}
+        >
+          <rect width={W} height={H} rx={6} />
+          <text x={10} y={19} class="name">
+            {n.name}
+          </text>
+          <text x={10} y={36} class="type">
+            {n.type}
+          </text>
+          <circle
+            class="port"
+            cx={W}
+            cy={H / 2}
+            r={6}
+            onPointerDown={(e) => {
+              e.stopPropagation();
+              setLink({ from: n.name, ...point(e) });
+            }}
+          >
+            <title>drag to another component to connect</title>
+          </circle>
+        </g>
+      ))}
+    </svg>
+  );
+}

@@ -118,7 +118,7 @@ export async function workerCommand(
     lockDuration: lockMs,
     // Look for jobs of dead workers as often as a lock can expire.
     stalledInterval: lockMs,
-    // A job whose worker dies twice is probably what kills it: fail it rather than loop.
+    // A job that has outlived two workers is probably what kills them: the third stall fails it.
     maxStalledCount: 2,
     // Shown as the job's processedBy and in CLIENT LIST, so an operator can tell workers apart.
     name: `${hostname()}-${process.pid}`,

@@ -141,7 +141,17 @@ export class Database implements Handler, Service, Component, Capabilities {
   }
 
   gauges(): Record<string, number> {
-    return { queueLength: this.waiting.length, inFlight: this.busy };
+    return { queueLength: this.waiting.length, inFlight: this.busy, latency: this.queryTime() };
+  }
+
+  /**
+   * Mean time a query started now would take, if the number running stayed as it is: the solo
+   * mean, times any slowdown, times the contention factor. It rises with load before any timeout
+   * fires, which makes it the loop-state observable of the cache/database loop.
+   */
+  private queryTime(): number {
+    const n = Math.max(1, this.busy);
+    return this.serviceTime.mean * this.slowdown * (1 + this.contention * (n - 1));
   }
 
   describe(): Record<string, string> {

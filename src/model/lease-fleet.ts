@@ -20,7 +20,7 @@ export interface LeaseClient extends RequestSink {
 
 /** Options of a lease fleet. Seconds throughout. */
 export interface LeaseFleetOptions {
-  /** Hosts, each holding one lease. Required; an integer >= 1. */
+  /** Hosts, each holding one lease. Required; an integer in [1, 1,000,000]. */
   hosts: number;
   /** A lease lapses this long after its last successful renewal or acquisition. Required; > renewEvery. */
   leaseDuration: number;
@@ -81,6 +81,9 @@ interface Host {
   lastDelay: number;
 }
 
+// Each host is an object with its own events: a million already takes hundreds of megabytes.
+const MAX_HOSTS = 1_000_000;
+
 const RENEW = 0;
 const ACQUIRE = 1;
 
@@ -89,6 +92,8 @@ interface Token {
   readonly host: Host;
   readonly kind: typeof RENEW | typeof ACQUIRE;
   readonly epoch: number;
+  /** When the request went to the client (after any rate-limit hold). */
+  sentAt: number;
 }
 
 const TICK = 0;
@@ -131,6 +136,8 @@ export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerat
   readonly acquireCost: number;
   readonly acquireBackoff: Backoff;
   private readonly outstanding = new RingQueue<Token>();
+  // Moving average of lease-request latency (send to answer), over roughly the last ten answers.
+  private latencyAverage: number | null = null;
   private readonly jitterRng: RandomStream;
   private readonly backoffRng: RandomStream;
   private holdingCount = 0;
@@ -145,7 +152,7 @@ export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerat
     readonly client: LeaseClient,
     options: LeaseFleetOptions,
   ) {
-    this.hosts = checkNumber("hosts", options.hosts, { min: 1, integer: true });
+    this.hosts = checkNumber("hosts", options.hosts, { min: 1, max: MAX_HOSTS, integer: true });
     this.renewEvery = checkNumber("renewEvery", options.renewEvery, { min: 0, exclusiveMin: true });
     this.leaseDuration = checkNumber("leaseDuration", options.leaseDuration, { min: 0, exclusiveMin: true });
     if (this.leaseDuration <= this.renewEvery) {
@@ -214,7 +221,19 @@ export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerat
       hostsWithLease: this.holdingCount,
       expiredHosts: this.hosts - this.holdingCount,
       outstanding: this.outstanding.length,
+      renewalLatency: this.renewalLatency(),
     };
+  }
+
+  /**
+   * Lease-request latency, the loop-state observable of a renewal storm: the recent average, or
+   * the age of the oldest unanswered request when that is longer (in a collapse, answers stop
+   * coming and an average of past answers would look calm). 0 before any request.
+   */
+  private renewalLatency(): number {
+    const oldest = this.outstanding.peek();
+    const waiting = oldest === undefined ? 0 : this.sim.now - oldest.sentAt;
+    return Math.max(this.latencyAverage ?? 0, waiting);
   }
 
   describe(): Record<string, string> {
@@ -265,7 +284,7 @@ export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerat
     if (host.holding && !host.renewing) {
       host.renewing = true;
       this.stats.renewals++;
-      this.send({ host, kind: RENEW, epoch: host.epoch });
+      this.send({ host, kind: RENEW, epoch: host.epoch, sentAt: 0 });
     }
     const u = this.jitter > 0 ? 2 * this.jitterRng.next() - 1 : 0;
     this.sim.schedule(this.renewEvery * (1 + this.jitter * u), this, TICK, host);
@@ -288,7 +307,7 @@ export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerat
 
   private sendStep(host: Host): void {
     this.stats.acquireRequests++;
-    this.send({ host, kind: ACQUIRE, epoch: host.epoch });
+    this.send({ host, kind: ACQUIRE, epoch: host.epoch, sentAt: 0 });
   }
 
   private send(token: Token): void {
@@ -307,6 +326,7 @@ export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerat
   /** Sends a request now, unless it went stale while held back by the rate limit. */
   private release(token: Token): void {
     if (token.epoch !== token.host.epoch) return;
+    token.sentAt = this.sim.now;
     this.outstanding.push(token);
     this.client.request();
     // An unreachable store fails every attempt at once: the give-up has already happened.
@@ -320,6 +340,9 @@ export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerat
       this.stats.unattributed++;
       return;
     }
+    const latency = this.sim.now - token.sentAt;
+    this.latencyAverage =
+      this.latencyAverage === null ? latency : this.latencyAverage + 0.1 * (latency - this.latencyAverage);
     const host = token.host;
     if (token.epoch !== host.epoch) {
       if (token.kind === RENEW) this.stats.lateRenewals++;

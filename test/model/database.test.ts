@@ -66,6 +66,16 @@ describe("database", () => {
     for (const c of calls) expect(c.answers[0]!.at).toBeCloseTo(0.2, 12);
   });
 
+  it("its latency gauge is the time a query would take now: solo mean x (1 + contention x (running - 1))", () => {
+    const { sim, db, at } = setup({ contention: 0.5 });
+    expect(db.gauges().latency).toBeCloseTo(0.1, 12);
+    at(0);
+    at(0);
+    at(0);
+    sim.run({ until: 0.01 });
+    expect(db.gauges().latency).toBeCloseTo(0.2, 12);
+  });
+
   it("a query already running slows down when others join (shared progress, not fixed at start)", () => {
     const { sim, at } = setup({ contention: 1 });
     const first = at(0);
@@ -89,7 +99,7 @@ describe("database", () => {
     const { sim, db, at } = setup({ concurrency: 1, queueCapacity: 1 });
     const calls = [at(0), at(0), at(0)];
     sim.run({ until: 0.05 });
-    expect(db.gauges()).toEqual({ queueLength: 1, inFlight: 1 });
+    expect(db.gauges()).toEqual({ queueLength: 1, inFlight: 1, latency: 0.1 });
     sim.run();
     expect(calls.map((c) => c.answers[0])).toEqual([
       { status: "ok", at: 0.1 },

@@ -81,6 +81,18 @@ describe("lease fleet", () => {
     expectConserved(f, cli);
   });
 
+  it("renewalLatency follows the answers, and the oldest unanswered request once answers stop", () => {
+    const { sim, store, f } = setup({}, { timeout: 5, maxAttempts: 1 });
+    sim.run({ until: 5 });
+    // Alone on a 4-worker store with 10 ms service: each renewal takes 10 ms.
+    expect(f.gauges().renewalLatency).toBeCloseTo(0.01, 9);
+    store.pause();
+    sim.run({ until: 7.5 });
+    // Nothing has been answered for 2.5 s: the oldest outstanding renewal is that old.
+    expect(f.gauges().renewalLatency).toBeGreaterThan(2.4);
+    expect(f.gauges().renewalLatency).toBeLessThanOrEqual(2.5 + 1e-9);
+  });
+
   it("a renewal that succeeds after its lease lapsed does not restore it", () => {
     // A slow store: the first renewals take 5 s, past the 3 s lease.
     const { sim, cli, f } = setup(

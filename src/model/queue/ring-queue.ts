@@ -33,6 +33,11 @@ export class RingQueue<T> {
     return item;
   }
 
+  /** The oldest item, left in place; undefined when empty. */
+  peek(): T | undefined {
+    return this.count === 0 ? undefined : this.items[this.head];
+  }
+
   /** Removes from the tail (newest first); undefined when empty. */
   pop(): T | undefined {
     if (this.count === 0) return undefined;

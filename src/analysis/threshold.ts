@@ -48,8 +48,10 @@ export interface ThresholdResult {
   replications: number;
   /** Load above which the trigger leaves the system stuck. */
   tip: Threshold;
-  /** Load to which it must drop, once stuck, to recover; null if it never got stuck in range. */
+  /** Load to which it must drop, once stuck, to recover; null if it was not measured (see recoverNote). */
   recover: Threshold | null;
+  /** Why `recover` is null, when it is. */
+  recoverNote?: string;
   /** tip - recover: loads at which the system is healthy or stuck depending on its history. */
   metastableWindow: number | null;
 }
@@ -144,28 +146,32 @@ export async function findThresholds(
     rate,
   );
   // Probe recovery from a load that is firmly stuck: the scenario's own load if it is, else the
-  // highest load tried (a load just past the threshold may drain on its own, slowly).
-  const allStuck = tip.points.filter((p) => p.factor >= tip.factor && p.probability.mean === 1);
-  const stuckAt = allStuck.find((p) => p.factor === 1) ?? allStuck[allStuck.length - 1];
-  if (!stuckAt) return { baseRate: base, replications, tip, recover: null, metastableWindow: null };
+  // lowest load past the threshold that stuck on every replication. Not the highest load tried:
+  // there the profile itself may exceed capacity, and "stuck" would only mean overloaded.
+  let stuckAt = tip.points.find((p) => p.factor === 1 && p.probability.mean === 1);
+  if (!stuckAt && tip.factor < 1 && high >= 1) {
+    const own = await probability(run, spec, seeds, undefined, "stuck", healthy);
+    if (own.mean === 1) stuckAt = { factor: 1, rate: base, probability: own };
+  }
+  stuckAt ??= tip.points.find((p) => p.factor >= tip.factor && p.probability.mean === 1);
+  if (!stuckAt) {
+    const recoverNote =
+      "no load tried got stuck on every replication, so there is no stuck state to recover from";
+    return { baseRate: base, replications, tip, recover: null, recoverNote, metastableWindow: null };
+  }
 
   // Recovery: at a load that gets stuck, cut every source's load to a fraction g once the triggers
   // have been over for `hold` seconds, and look for the largest g that still recovers.
   const stuckSpec = scaleLoad(spec, stuckAt.factor);
   const probe = runScenario({ ...parsed, spec: stuckSpec }, { seed: seeds[0]! });
-  const triggers = judgedTriggers(probe);
+  // The scheduled triggers only: the load is what the search cuts.
+  const triggers = judgedTriggers(probe).filter((t) => t.source === "scenario");
   const ended = triggers.length > 0 ? Math.max(...triggers.map((t) => t.end)) : 0;
   const loadEnd = probe.result.drain ? probe.result.drain.start : probe.result.simulatedSeconds;
   const cutAt = ended + hold;
   if (cutAt + 2 * hold > loadEnd) {
-    const note = `the scenario ends ${loadEnd - ended} s after its triggers; the recovery search needs ${3 * hold} s`;
-    return {
-      baseRate: base,
-      replications,
-      tip,
-      recover: { ...tip, points: [], note },
-      metastableWindow: null,
-    };
+    const note = `the scenario's load ends ${fmt(loadEnd - ended)} s after its triggers; the recovery search needs ${3 * hold} s (lengthen duration)`;
+    return { baseRate: base, replications, tip, recover: null, recoverNote: note, metastableWindow: null };
   }
   const withCut = (g: number): ScenarioSpec => ({
     ...stuckSpec,
@@ -190,4 +196,8 @@ export async function findThresholds(
     recoverRate,
   );
   return { baseRate: base, replications, tip, recover, metastableWindow: tip.rate - recover.rate };
+}
+
+function fmt(x: number): string {
+  return String(Number(x.toFixed(2)));
 }

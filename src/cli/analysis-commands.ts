@@ -124,7 +124,9 @@ export async function thresholdCommand(
       `Once stuck, recovers below      ${fmt(r.rate)} req/s  [${fmt(r.low)}, ${fmt(r.high)}]${r.note ? `  (${r.note})` : ""}`,
     );
   } else {
-    lines.push("Never stuck in the searched range, so no recovery threshold.");
+    lines.push(
+      `Recovery threshold not measured: ${result.recoverNote ?? "never stuck in the searched range"}.`,
+    );
   }
   if (result.metastableWindow !== null)
     lines.push(`Metastable window: ${fmt(result.metastableWindow)} req/s wide`);

@@ -58,8 +58,11 @@ export function redisRunner(text: string, file: string, options: RedisRunnerOpti
       events.on("error", () => {});
       return await new BatchWait(queue, events, conn, jobs, options, batch).run();
     } finally {
-      await events?.close().catch(() => {});
-      await queue.close().catch(() => {});
+      // Closing waits on Redis; with Redis gone it would wait forever, so give it 2 s.
+      const closed = Promise.all([events?.close(), queue.close()]).catch(() => {});
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([closed, new Promise((resolve) => (timer = setTimeout(resolve, 2000)))]);
+      clearTimeout(timer);
       conn.disconnect();
       eventsConn.disconnect();
     }

@@ -7,6 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sequentialRunner, type TrialRequest } from "../../src/analysis/batch.js";
 import { replicationSeeds } from "../../src/analysis/trial.js";
+import { RedisUnreachableError } from "../../src/cli/redis-connection.js";
 import { redisRunner } from "../../src/cli/redis-runner.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { freePort, type LocalRedis, startRedis } from "./redis-server.js";
@@ -150,6 +151,25 @@ describe("Redis runner and metastable worker", () => {
     expect(remote.stdout).toBe(local.stdout);
     expect(await worker.exited).toBe(0);
   }, 120_000);
+
+  it("a batch that loses Redis for longer than lostAfter stops with a clear error instead of hanging", async () => {
+    const doomed = await startRedis();
+    const connection = new Redis(doomed.url, { maxRetriesPerRequest: null });
+    const queue = new Queue("lost", { connection });
+    try {
+      const running = redisRunner(TEXT, FILE, { url: doomed.url, queue: "lost", lostAfter: 1 })(trials(2));
+      const caught = running.catch((e: Error) => e);
+      while ((await queue.getWaitingCount()) < 2) await new Promise((resolve) => setTimeout(resolve, 50));
+      doomed.stop();
+      const error = await caught;
+      expect(error).toBeInstanceOf(RedisUnreachableError);
+      expect((error as Error).message).toMatch(`lost Redis at ${doomed.url}`);
+    } finally {
+      doomed.stop();
+      await queue.close().catch(() => {});
+      connection.disconnect();
+    }
+  }, 60_000);
 
   it("a Redis URL that does not answer is bad input: exit 2, the reason, no stack trace", async () => {
     const url = `redis://127.0.0.1:${await freePort()}`;

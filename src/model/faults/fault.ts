@@ -32,6 +32,8 @@ type Range = { min: number; max?: number; exclusiveMin?: boolean; optional?: boo
 
 /** How one kind of fault acts. `apply` returns what undoes it, for kinds that last. */
 interface FaultKind {
+  /** What it does, for the reference docs and editors. */
+  doc: string;
   /** The capability the target must have. */
   needs: keyof Capabilities;
   /** The parameters it takes, with their ranges; any other parameter is refused. */
@@ -47,6 +49,7 @@ const RAMP_STEPS = 20;
 
 const KINDS: Record<string, FaultKind> = {
   spike: {
+    doc: "Multiplies a source's load by `factor` for `duration` (a traffic spike).",
     params: { factor: { min: 0 } },
     needs: "setLoadFactor",
     lasting: true,
@@ -58,6 +61,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   pause: {
+    doc: "Freezes a server or database for `duration`: nothing starts or finishes, calls keep arriving (a stop-the-world GC pause).",
     params: {},
     needs: "pause",
     lasting: true,
@@ -68,6 +72,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   slowdown: {
+    doc: "Multiplies service times by `factor` for `duration` (a latency multiplier: a slow disk, a noisy neighbour).",
     params: { factor: { min: 0, exclusiveMin: true } },
     needs: "setSlowdown",
     lasting: true,
@@ -78,6 +83,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   capacityLoss: {
+    doc: "Takes away `fraction` of a server's CPU for `duration`: service times grow by 1 / (1 - fraction).",
     params: { fraction: { min: 0, max: 0.999 } },
     needs: "setSlowdown",
     lasting: true,
@@ -89,6 +95,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   errors: {
+    doc: "Fails each call with probability `rate` for `duration` (a bad dependency; for a config pipeline, the fraction of sources that produce a bad file).",
     params: { rate: { min: 0, max: 1 } },
     needs: "setErrorRate",
     lasting: true,
@@ -99,6 +106,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   unreachable: {
+    doc: "Makes a component unreachable for `duration`: every call fails at once (an empty DNS answer, a partition).",
     params: {},
     needs: "setReachable",
     lasting: true,
@@ -109,6 +117,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   crash: {
+    doc: "Restarts a component at once: its queue and work in progress are lost, callers find out by timing out.",
     params: {},
     needs: "restart",
     lasting: false,
@@ -119,6 +128,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   flush: {
+    doc: "Empties a cache at once.",
     params: {},
     needs: "flush",
     lasting: false,
@@ -129,6 +139,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   cutLoad: {
+    doc: "Removes `fraction` of a source's load for `duration` (load shedding at the edge).",
     params: { fraction: { min: 0, max: 1 } },
     needs: "setLoadFactor",
     lasting: true,
@@ -140,6 +151,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   rateLimit: {
+    doc: "Caps a client (or lease fleet) at `perSecond` requests for `duration`, then lifts the cap.",
     params: { perSecond: { min: 0, exclusiveMin: true } },
     needs: "setRateLimit",
     lasting: true,
@@ -150,6 +162,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   restart: {
+    doc: "Restarts a component at once, emptying its queue (the operator's restart).",
     params: {},
     needs: "restart",
     lasting: false,
@@ -160,6 +173,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   warmCache: {
+    doc: "Fills a cache with its most popular keys, to `fraction` of its capacity (default 1), before traffic returns.",
     params: { fraction: { min: 0, max: 1, optional: true } },
     needs: "warm",
     lasting: false,
@@ -170,6 +184,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   rampLoad: {
+    doc: "Cuts a source's load to `from` (default 0) and brings it back to normal in 20 equal steps over `duration`.",
     params: { from: { min: 0, max: 1, optional: true } },
     needs: "setLoadFactor",
     lasting: true,
@@ -201,6 +216,20 @@ export function faultParams(kind: string): { name: Param; optional: boolean }[] 
     name: name as Param,
     optional: range.optional ?? false,
   }));
+}
+
+/** What a kind does, the capability its target needs and its parameters' ranges; for docs and editors. */
+export function describeFaultKind(kind: string): {
+  doc: string;
+  needs: string;
+  lasting: boolean;
+  intervention: boolean;
+  params: Partial<Record<Param, Range>>;
+} | null {
+  const k = KINDS[kind];
+  return k
+    ? { doc: k.doc, needs: k.needs, lasting: k.lasting, intervention: k.intervention, params: k.params }
+    : null;
 }
 
 /** Whether `kind` lasts for a duration (and needs one). */

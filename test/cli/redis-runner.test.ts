@@ -9,6 +9,7 @@ import { sequentialRunner, type TrialRequest } from "../../src/analysis/batch.js
 import { replicationSeeds } from "../../src/analysis/trial.js";
 import { RedisUnreachableError } from "../../src/cli/redis-connection.js";
 import { redisRunner } from "../../src/cli/redis-runner.js";
+import { UsageError } from "../../src/cli/usage-error.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { freePort, type LocalRedis, startRedis } from "./redis-server.js";
 
@@ -133,6 +134,19 @@ describe("Redis runner and metastable worker", () => {
       await queue.close();
       connection.disconnect();
     }
+  }, 120_000);
+
+  it("a trial whose scenario cannot run fails at once, without retries, naming seed and field", async () => {
+    const spec = structuredClone(PARSED.spec);
+    (spec.servers as Record<string, { concurrency: number }>).server!.concurrency = 0;
+    const worker = startWorker("bad", "--idle-exit", "1");
+    const run = redisRunner(TEXT, FILE, { url: redis.url, queue: "bad", checkEvery: 0.5 });
+    const error = await run([{ spec, seed: 7 }]).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(
+      /^trial seed 7 \(job trial-[0-9a-f]{32}\) failed after 1 attempt\(s\): ScenarioError: .*servers\.server\.concurrency: expected an integer >= 1, got 0/,
+    );
+    expect(await worker.exited).toBe(0);
   }, 120_000);
 
   it("compare --redis prints what compare in-process prints", async () => {

@@ -129,12 +129,12 @@ function poolRunner(pool: Piscina, text: string, file: string): BatchRunner {
   };
 }
 
-/** The compiled worker: beside this file in dist/, or in dist/ when this file runs from src/ (tests). */
+/** The compiled worker entry: beside this file in dist/, or in dist/ when this file runs from src/ (tests). */
 function workerFile(): string {
   const here = new URL(import.meta.url);
   const url = here.pathname.endsWith(".ts")
-    ? new URL("../../dist/cli/trial-worker.js", here)
-    : new URL("./trial-worker.js", here);
+    ? new URL("../../dist/cli/trial-worker-entry.cjs", here)
+    : new URL("./trial-worker-entry.cjs", here);
   const path = fileURLToPath(url);
   if (!existsSync(path)) throw new Error(`worker file ${path} is missing; run npm run build first`);
   return path;

@@ -169,7 +169,9 @@ describe("Redis runner and metastable worker", () => {
   it("a batch that loses Redis for longer than lostAfter stops with a clear error instead of hanging", async () => {
     const doomed = await startRedis();
     const connection = new Redis(doomed.url, { maxRetriesPerRequest: null });
+    connection.on("error", () => {}); // refused connections are the point of this test
     const queue = new Queue("lost", { connection });
+    queue.on("error", () => {});
     try {
       const running = redisRunner(TEXT, FILE, { url: doomed.url, queue: "lost", lostAfter: 1 })(trials(2));
       const caught = running.catch((e: Error) => e);

@@ -41,6 +41,23 @@ const MAX_ZIPF_N = 10_000_000;
 // Truncated normals resample until a value lands inside; below this acceptance rate that stalls a run.
 const MIN_TRUNCATION_MASS = 1e-4;
 
+// Uniform draws are 53-bit doubles, so 1 - u is at least 2^-53: -ln(1 - u) <= 53 ln 2, and the
+// Box–Muller radius is at most sqrt(2 x 53 ln 2) ≈ 8.57. These bound what a sampler can return.
+const LARGEST_EXPONENTIAL = 53 * Math.LN2;
+const LARGEST_NORMAL = Math.sqrt(2 * LARGEST_EXPONENTIAL);
+// Samples are durations and counts: far beyond this, sums and products overflow to Infinity.
+const MAX_SAMPLE = 1e100;
+
+/** Refuses parameters whose largest possible sample is NaN, infinite or beyond MAX_SAMPLE. */
+function checkLargest(field: string, largest: number): void {
+  if (!(largest <= MAX_SAMPLE)) {
+    throw new OptionError(
+      [field],
+      `samples could reach ${largest}, beyond ${MAX_SAMPLE}; choose parameters that keep values finite`,
+    );
+  }
+}
+
 function dist(label: string, mean: number, min: number, sample: (rng: RandomStream) => number): Distribution {
   return Object.freeze({ label, mean, min, sample });
 }
@@ -134,6 +151,7 @@ function normal(spec: Extract<DistributionSpec, { kind: "normal" }>): Distributi
         `resampling), got ${mass.toPrecision(3)} for [${lo}, ${hi}] with mean=${mean}, stddev=${sd}`,
     );
   }
+  checkLargest("stddev", Math.min(hi, mean + sd * LARGEST_NORMAL));
   const truncatedMean = mean + (sd * (normalPdf(a) - normalPdf(b))) / mass;
   return dist(label, truncatedMean, lo, (rng) => {
     for (;;) {
@@ -239,6 +257,7 @@ export function createDistribution(spec: DistributionSpec): Distribution {
     }
     case "exponential": {
       const mean = checkNumber("mean", spec.mean, { min: 0, exclusiveMin: true });
+      checkLargest("mean", mean * LARGEST_EXPONENTIAL);
       return dist(`exponential(mean=${mean})`, mean, 0, (rng) => -mean * Math.log(1 - rng.next()));
     }
     case "normal":
@@ -248,6 +267,7 @@ export function createDistribution(spec: DistributionSpec): Distribution {
       const sd = checkNumber("stddev", spec.stddev, { min: 0 });
       const sigma = Math.sqrt(Math.log1p((sd / mean) ** 2));
       const mu = Math.log(mean) - (sigma * sigma) / 2;
+      checkLargest("stddev", Math.exp(mu + sigma * LARGEST_NORMAL));
       return dist(`lognormal(mean=${mean}, stddev=${sd})`, mean, 0, (rng) =>
         Math.exp(mu + sigma * standardNormal(rng)),
       );
@@ -256,6 +276,7 @@ export function createDistribution(spec: DistributionSpec): Distribution {
       const scale = checkNumber("scale", spec.scale, { min: 0, exclusiveMin: true });
       const shape = checkNumber("shape", spec.shape, { min: 0, exclusiveMin: true });
       const mean = shape > 1 ? (shape * scale) / (shape - 1) : Number.POSITIVE_INFINITY;
+      checkLargest("shape", scale * Math.exp(LARGEST_EXPONENTIAL / shape));
       return dist(
         `pareto(scale=${scale}, shape=${shape})`,
         mean,
@@ -267,6 +288,7 @@ export function createDistribution(spec: DistributionSpec): Distribution {
       const scale = checkNumber("scale", spec.scale, { min: 0, exclusiveMin: true });
       const shape = checkNumber("shape", spec.shape, { min: 0, exclusiveMin: true });
       const mean = scale * Math.exp(logGamma(1 + 1 / shape));
+      checkLargest("shape", scale * LARGEST_EXPONENTIAL ** (1 / shape));
       return dist(
         `weibull(scale=${scale}, shape=${shape})`,
         mean,

@@ -17,7 +17,7 @@ export type StopReason = "until" | "idle" | "event-budget" | "wall-budget";
 
 /** Limits on one call to `run`. Times are in simulated seconds. */
 export interface RunOptions {
-  /** Stop before the first event later than this time; the clock is then set to it. Default: no limit. */
+  /** Stop before the first event later than this time; the clock is then set to it (if later than now). Default: no limit. */
   until?: number;
   /** Stop after this many events have run in total. Default: no limit. */
   maxEvents?: number;
@@ -141,7 +141,8 @@ export class Simulation {
     while (queue.size > 0) {
       const time = queue.peekTime();
       if (time > until) {
-        this.now = until;
+        // An `until` already in the past leaves the clock alone: time never goes backwards.
+        if (until > this.now) this.now = until;
         return this.status("until");
       }
       const slot = queue.pop();

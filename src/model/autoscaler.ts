@@ -36,9 +36,9 @@ export interface AutoscalerOptions {
   coldStart?: ColdStartOptions;
   /** Time after the last scaling action (a launch, a join or a removal) before it may scale in (>= 0). Default: 3 x evaluationInterval. */
   scaleInCooldown?: number;
-  /** Fewest backends (integer >= 1); extra ones are created at the start. Default: the balancer's backend count. */
+  /** Fewest backends (integer in [1, 10,000]); extra ones are created at the start. Default: the balancer's backend count. */
   minInstances?: number;
-  /** Most backends, counting those pending (integer >= minInstances). Required. */
+  /** Most backends, counting those pending (integer >= minInstances, at most 10,000). Required. */
   maxInstances: number;
   /** Options of every instance it creates. Required. */
   server: ServerOptions;
@@ -64,6 +64,9 @@ interface Measured {
   readonly inService: number;
   readonly queueLength: number;
 }
+
+// Every instance is a whole server; the minimum ones are built at the start.
+const MAX_INSTANCES = 10_000;
 
 const SAMPLE = 0;
 const READY = 1;
@@ -138,10 +141,12 @@ export class Autoscaler implements Handler, Component {
     );
     this.minInstances = checkNumber("minInstances", options.minInstances ?? target.backends.length, {
       min: 1,
+      max: MAX_INSTANCES,
       integer: true,
     });
     this.maxInstances = checkNumber("maxInstances", options.maxInstances, {
       min: this.minInstances,
+      max: MAX_INSTANCES,
       integer: true,
     });
     // Validate the template now (on a scratch simulation) rather than at the first scale-out.

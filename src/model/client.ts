@@ -96,6 +96,9 @@ interface PendingRequest {
 
 const TIMEOUT = 0;
 const RETRY = 1;
+// Immediate retries of attempts that fail at once (an unreachable target) nest on the stack: past
+// this depth the next one is scheduled at the same instant instead, so no call chain overflows it.
+const MAX_NESTED_RETRIES = 16;
 const HEDGE = 2;
 
 /** One attempt: the Call the server sees. */
@@ -146,6 +149,8 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
   private readonly rng: RandomStream;
   private readonly listeners: CompletionListener[] = [];
   private nextId = 0;
+  // Calls to the target in progress on the stack (a failure answered at once re-enters `send`).
+  private nested = 0;
 
   constructor(
     private readonly sim: Simulation,
@@ -274,7 +279,9 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
       request.first = attempt;
       request.hedgeTimer = this.sim.schedule(this.hedge.after, this, HEDGE, request);
     }
+    this.nested++;
     this.target.accept(attempt);
+    this.nested--;
   }
 
   /** The first attempt is slow: send its hedge, unless a gate refuses (then keep waiting). */
@@ -327,7 +334,7 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
       this.giveUp(request);
       return;
     }
-    if (delay === 0) this.send(request);
+    if (delay === 0 && this.nested < MAX_NESTED_RETRIES) this.send(request);
     else this.sim.schedule(delay, this, RETRY, request);
   }
 

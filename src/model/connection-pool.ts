@@ -11,7 +11,7 @@ import { RingQueue } from "./queue/ring-queue.js";
 
 /** Options of a connection pool. Seconds throughout. */
 export interface ConnectionPoolOptions {
-  /** Connections, spread round robin over the backends (connection i uses backend i mod n). Default: 4 per backend. */
+  /** Connections, spread round robin over the backends (connection i uses backend i mod n); at most 1,000,000. Default: 4 per backend. */
   size?: number;
   /** Which idle connection a call takes: the one released last (`mru`) or first (`lru`). Default: "mru". */
   selection?: SelectionKind;
@@ -67,6 +67,9 @@ export interface ConnectionPoolStats {
   reconnects: number;
   [perBackend: `dispatched.${string}`]: number;
 }
+
+// Connections are created up front, one object each.
+const MAX_SIZE = 1_000_000;
 
 const IDLE = 0;
 const BUSY = 1;
@@ -145,6 +148,7 @@ export class ConnectionPool implements Handler, Service, Component {
     this.backends = [...backends];
     this.size = checkNumber("size", options.size ?? 4 * backends.length, {
       min: backends.length,
+      max: MAX_SIZE,
       integer: true,
     });
     this.reconnectCost = checkNumber("reconnectCost", options.reconnectCost ?? 1, { min: 0, integer: true });

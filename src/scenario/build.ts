@@ -21,6 +21,12 @@ import type { ScheduledChange } from "./run-result.js";
 /** Default budgets that stop a runaway model. */
 export const DEFAULT_LIMITS = { maxEvents: 200_000_000, maxWallSeconds: 600 } as const;
 
+// The recorder keeps every probe and window of a run in memory: about a hundred megabytes per
+// million points with a dozen gauges.
+const MAX_GRID_POINTS = 2_000_000;
+// Calls are forwarded synchronously along a path, so a path must stay far below the stack depth.
+const MAX_PATH_LENGTH = 100;
+
 /** Scenario-wide settings with defaults filled and ranges checked. Seconds. */
 export interface ScenarioSettings {
   name: string;
@@ -35,8 +41,9 @@ export interface ScenarioSettings {
   probeInterval: number;
   /** Rate window. Default: 1. */
   window: number;
-  /** Event and wall-clock budgets. Defaults: DEFAULT_LIMITS. */
+  /** Event budget, set in the file as `limits.maxEvents`: the run stops with an error past it. Default: 200,000,000. */
   maxEvents: number;
+  /** Wall-clock budget in seconds, set in the file as `limits.maxWallSeconds`. Default: 600. */
   maxWallSeconds: number;
 }
 
@@ -58,7 +65,7 @@ export interface BuiltModel extends ObservedModel {
 export function resolveSettings(parsed: ParsedScenario): ScenarioSettings {
   const s = parsed.spec;
   try {
-    return {
+    const settings = {
       name: s.name,
       description: s.description ?? "",
       seed: checkNumber("seed", s.seed ?? 1, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }),
@@ -76,6 +83,18 @@ export function resolveSettings(parsed: ParsedScenario): ScenarioSettings {
         }),
       ),
     };
+    const end = settings.duration + settings.drain;
+    for (const field of ["probeInterval", "window"] as const) {
+      const points = end / settings[field];
+      if (points > MAX_GRID_POINTS) {
+        throw new OptionError(
+          [field],
+          `${settings[field]} s over the run's ${end} s (duration + drain) would record ${points.toPrecision(3)} points; ` +
+            `the most is ${MAX_GRID_POINTS.toLocaleString("en-US")}: raise ${field} to at least ${end / MAX_GRID_POINTS} s or shorten the run`,
+        );
+      }
+    }
+    return settings;
   } catch (e) {
     return optionFailure(parsed, [], e);
   }
@@ -203,16 +222,22 @@ export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
   };
 }
 
-/** Dependencies first; a reference to nothing or a wiring cycle is reported at the field that names it. */
+/**
+ * Dependencies first; a reference to nothing, a wiring cycle or a path longer than
+ * MAX_PATH_LENGTH is reported at the field that names it.
+ */
 function buildOrder(
   entries: Map<string, Entry>,
   fail: (entry: Entry, path: (string | number)[], message: string) => never,
 ): Entry[] {
   const order: Entry[] = [];
   const state = new Map<string, "visiting" | "done">();
+  // Components on the longest reference path starting at each finished entry (itself included).
+  const depth = new Map<string, number>();
   const visit = (entry: Entry, chain: string[]) => {
     if (state.get(entry.name) === "done") return;
     state.set(entry.name, "visiting");
+    let longest = 0;
     for (const ref of entry.refs) {
       const dep = entries.get(ref.name);
       if (!dep) {
@@ -226,8 +251,19 @@ function buildOrder(
           `wiring cycle: ${[...chain, entry.name, dep.name].join(" -> ")} would forward calls for ever`,
         );
       }
-      visit(dep, [...chain, entry.name]);
+      // The recursion goes no deeper than the longest path, which this check bounds.
+      if (chain.length + 1 < MAX_PATH_LENGTH) visit(dep, [...chain, entry.name]);
+      longest = Math.max(longest, depth.get(dep.name) ?? MAX_PATH_LENGTH);
+      if (longest + 1 > MAX_PATH_LENGTH) {
+        fail(
+          entry,
+          ref.path,
+          `a path of calls through ${entry.name} -> ${dep.name} is more than ${MAX_PATH_LENGTH} ` +
+            "components long; calls are forwarded synchronously, so a path this long would overflow the stack",
+        );
+      }
     }
+    depth.set(entry.name, longest + 1);
     state.set(entry.name, "done");
     order.push(entry);
   };

@@ -51,6 +51,15 @@ function startWorker(queue: string, ...extra: string[]): WorkerProcess {
   return { child, output: () => output, exited };
 }
 
+/** Resolves once n workers listen on the queue (so one cannot take every job before the other starts). */
+async function listening(queue: Queue, n: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await queue.getWorkersCount()) < n) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${n} workers connected to ${queue.name}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
 /** Resolves once a job of this queue is being run by the given worker process. */
 async function activeOn(queue: Queue, pid: number): Promise<void> {
   const name = `${hostname()}-${pid}`;
@@ -83,6 +92,7 @@ describe("Redis runner and metastable worker", () => {
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue("kill", { connection });
     try {
+      await listening(queue, 2);
       const seen: number[] = [];
       const running = redisRunner(TEXT, FILE, { url: redis.url, queue: "kill", checkEvery: 0.5 })(batch, {
         onResult: (i) => seen.push(i),

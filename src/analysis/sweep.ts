@@ -33,6 +33,8 @@ export interface SweepHeader {
   replications: number;
   /** Seed of replication 0; replication r uses baseSeed + r (replicationSeeds). */
   baseSeed: number;
+  /** Refinement rounds: each gives cells near the stuck/not-stuck boundary `replications` more. Absent: 0. */
+  refine?: number;
 }
 
 /** One grid point: cell index = iy * x.steps + ix. */
@@ -69,8 +71,11 @@ export interface MapResult {
   scenarioHash: string;
   x: Axis & { values: number[] };
   y: Axis & { values: number[] };
+  /** Replications of every cell; refined cells have more (their `pStuck.n`), seeds continuing from `seeds`. */
   replications: number;
   seeds: number[];
+  /** Refinement rounds run. */
+  refine: number;
   cells: MapCell[];
 }
 
@@ -125,27 +130,87 @@ export function sweepCells(header: SweepHeader): SweepCell[] {
   return ys.flatMap((y, iy) => xs.map((x, ix) => ({ index: iy * xs.length + ix, ix, iy, x, y })));
 }
 
-/** Every job of the sweep in order (cell, then replication), or only those of one shard. */
+/** The job of one replication of one cell; its seed is baseSeed + replication. */
+function jobFor(header: SweepHeader, cell: SweepCell, replication: number): SweepJob {
+  const seed = header.baseSeed + replication;
+  return {
+    id: identityOf({
+      scenario: header.scenarioHash,
+      point: [
+        [header.x.param, cell.x],
+        [header.y.param, cell.y],
+      ],
+      replication,
+      seed,
+    }),
+    cell: cell.index,
+    replication,
+    seed,
+  };
+}
+
+/** Every job of the grid in order (cell, then replication), or only those of one shard. */
 export function sweepJobs(header: SweepHeader, shard?: Shard): SweepJob[] {
-  const seeds = replicationSeeds(header.baseSeed, header.replications);
   return sweepCells(header)
     .filter((c) => !shard || c.index % shard.count === shard.index - 1)
-    .flatMap((c) =>
-      seeds.map((seed, replication) => ({
-        id: identityOf({
-          scenario: header.scenarioHash,
-          point: [
-            [header.x.param, c.x],
-            [header.y.param, c.y],
-          ],
-          replication,
-          seed,
-        }),
-        cell: c.index,
-        replication,
-        seed,
-      })),
+    .flatMap((c) => Array.from({ length: header.replications }, (_, r) => jobFor(header, c, r)));
+}
+
+/**
+ * Cells near the stuck/not-stuck boundary: outcomes still mixed (0 < P < 1), or a neighbour
+ * (left, right, above, below) on the other side of P = 1/2.
+ */
+export function boundaryCells(header: SweepHeader, pStuck: readonly number[]): number[] {
+  const nx = header.x.steps;
+  const ny = header.y.steps;
+  const side = (i: number) => pStuck[i]! >= 0.5;
+  return sweepCells(header)
+    .filter(({ index, ix, iy }) => {
+      const p = pStuck[index]!;
+      if (p > 0 && p < 1) return true;
+      const neighbours = [
+        ix > 0 ? index - 1 : -1,
+        ix < nx - 1 ? index + 1 : -1,
+        iy > 0 ? index - nx : -1,
+        iy < ny - 1 ? index + nx : -1,
+      ].filter((n) => n >= 0);
+      return neighbours.some((n) => side(n) !== side(index));
+    })
+    .map((c) => c.index);
+}
+
+/**
+ * Every job of the map that the results so far determine: the grid, then each refinement round
+ * whose cells can be chosen (all earlier jobs done). `complete` when all of them have results.
+ * Depends only on the results, never on timing, so a resumed or re-run map refines the same cells.
+ */
+export function plannedJobs(
+  header: SweepHeader,
+  results: ReadonlyMap<string, TrialResult>,
+): { jobs: SweepJob[]; complete: boolean } {
+  const cells = sweepCells(header);
+  let jobs = sweepJobs(header);
+  for (let round = 1; round <= (header.refine ?? 0); round++) {
+    if (!jobs.every((j) => results.has(j.id))) return { jobs, complete: false };
+    const stuck = new Array<number>(cells.length).fill(0);
+    const count = new Array<number>(cells.length).fill(0);
+    for (const j of jobs) {
+      count[j.cell]!++;
+      if (results.get(j.id)!.stuck) stuck[j.cell]!++;
+    }
+    const chosen = boundaryCells(
+      header,
+      stuck.map((s, i) => s / count[i]!),
     );
+    const from = round * header.replications;
+    jobs = [
+      ...jobs,
+      ...chosen.flatMap((c) =>
+        Array.from({ length: header.replications }, (_, r) => jobFor(header, cells[c]!, from + r)),
+      ),
+    ];
+  }
+  return { jobs, complete: jobs.every((j) => results.has(j.id)) };
 }
 
 /**
@@ -153,10 +218,18 @@ export function sweepJobs(header: SweepHeader, shard?: Shard): SweepJob[] {
  * number, and every value on each axis must give a scenario that builds (so a bad value fails
  * at once with the field named, not in the middle of the sweep).
  */
-export function planSweep(parsed: ParsedScenario, x: Axis, y: Axis, replications: number): SweepHeader {
+export function planSweep(
+  parsed: ParsedScenario,
+  x: Axis,
+  y: Axis,
+  replications: number,
+  refine = 0,
+): SweepHeader {
   if (x.param === y.param) throw new SweepError(`--x and --y both sweep "${x.param}"; pick two parameters`);
   if (!Number.isInteger(replications) || replications < 1)
     throw new SweepError(`--replications must be an integer >= 1, got ${replications}`);
+  if (!Number.isInteger(refine) || refine < 0 || refine > 10)
+    throw new SweepError(`--refine must be an integer from 0 to 10, got ${refine}`);
   for (const [flag, axis] of [
     ["--x", x],
     ["--y", y],
@@ -183,6 +256,7 @@ export function planSweep(parsed: ParsedScenario, x: Axis, y: Axis, replications
     y,
     replications,
     baseSeed: typeof spec.seed === "number" ? spec.seed : 1,
+    ...(refine > 0 && { refine }),
   };
 }
 
@@ -232,7 +306,7 @@ export async function runSweepJobs(
 
 /** The map from every job's result; throws a SweepError saying how many are missing. */
 export function summariseSweep(header: SweepHeader, results: ReadonlyMap<string, TrialResult>): MapResult {
-  const jobs = sweepJobs(header);
+  const { jobs } = plannedJobs(header, results);
   const missing = jobs.filter((j) => !results.has(j.id));
   if (missing.length > 0) {
     const cells = new Set(missing.map((j) => j.cell));
@@ -265,6 +339,7 @@ export function summariseSweep(header: SweepHeader, results: ReadonlyMap<string,
     y: { ...header.y, values: axisValues(header.y) },
     replications: header.replications,
     seeds: replicationSeeds(header.baseSeed, header.replications),
+    refine: header.refine ?? 0,
     cells,
   };
 }

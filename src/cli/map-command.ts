@@ -5,6 +5,7 @@ import {
   type MapResult,
   parseAxis,
   parseShard,
+  plannedJobs,
   planSweep,
   runSweepJobs,
   summariseSweep,
@@ -29,6 +30,7 @@ export interface MapFlags extends RunnerFlags {
   x: string;
   y: string;
   replications?: number;
+  refine?: number;
   out?: string;
   json?: boolean;
   shard?: string;
@@ -51,10 +53,15 @@ export async function mapCommand(
   if (shard && !flags.out && !flags.partial)
     throw new UsageError("--shard writes a partial result: give --partial FILE or --out DIR");
   if (flags.partial && !shard) throw new UsageError("--partial is for sharded runs; add --shard i/n");
+  if (shard && flags.refine)
+    throw new UsageError(
+      "--refine picks cells from the whole map, so it cannot run in shards; drop --shard or --refine",
+    );
   const text = readScenarioText(file);
   const parsed = parseScenarioText(text, file);
-  const header = planSweep(parsed, x, y, flags.replications ?? 5);
-  const jobs = sweepJobs(header, shard ?? undefined);
+  const header = planSweep(parsed, x, y, flags.replications ?? 5, flags.refine ?? 0);
+  // Refinement rounds add jobs once the jobs before them are done.
+  const planned = () => (shard ? sweepJobs(header, shard) : plannedJobs(header, done).jobs);
   const partialFile = shard
     ? (flags.partial ?? join(flags.out!, `partial-${shard.index}-of-${shard.count}.jsonl`))
     : null;
@@ -68,6 +75,7 @@ export async function mapCommand(
   let checkpoint: Checkpoint | null = null;
   if (checkpointFile) {
     ({ checkpoint, done } = Checkpoint.open(checkpointFile, header, shard));
+    const jobs = planned();
     const kept = jobs.filter((j) => done.has(j.id)).length;
     if (kept > 0 && !flags.quiet)
       log(`resuming from ${checkpointFile}: ${kept} of ${jobs.length} trials already done\n`);
@@ -77,12 +85,15 @@ export async function mapCommand(
   process.once("SIGINT", onSigint);
   const runner = makeRunner(parsed, text, file, flags, log, "map");
   try {
-    await runSweepJobs(parsed, header, jobs, runner.run, done, {
-      signal: stop.signal,
-      ...(checkpoint && { onResult: (job, result) => checkpoint.append(job, result) }),
-    });
+    for (let jobs = planned(); jobs.some((j) => !done.has(j.id)); jobs = planned()) {
+      await runSweepJobs(parsed, header, jobs, runner.run, done, {
+        signal: stop.signal,
+        ...(checkpoint && { onResult: (job, result) => checkpoint.append(job, result) }),
+      });
+    }
   } catch (e) {
     if (stop.signal.aborted) {
+      const jobs = planned();
       const finished = jobs.filter((j) => done.has(j.id)).length;
       const where = checkpointFile
         ? `kept in ${checkpointFile}; run the same command again to resume`
@@ -97,6 +108,7 @@ export async function mapCommand(
   }
 
   if (shard) {
+    const jobs = planned();
     writeFilesAtomically(dirname(partialFile!), {
       [basename(partialFile!)]: recordText(header, shard, jobs, done),
     });
@@ -184,6 +196,16 @@ export function formatMap(result: MapResult): string {
     "",
     table("Goodput / offered after the triggers", (c) => c.goodputRatio.mean),
     "",
+    ...refinedNote(result),
     "P(stuck) is the share of replications ending metastable or unstable; --json gives 95% intervals per cell.",
   ].join("\n")}\n`;
+}
+
+function refinedNote(result: MapResult): string[] {
+  const refined = result.cells.filter((c) => c.pStuck.n > result.replications);
+  if (refined.length === 0) return [];
+  const most = Math.max(...refined.map((c) => c.pStuck.n));
+  return [
+    `Refined: ${refined.length} cells near the stuck/not-stuck boundary got more replications (up to ${most}).`,
+  ];
 }

@@ -11,6 +11,15 @@ function count(name: string) {
   };
 }
 
+function whole(name: string) {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n > 10)
+      throw new InvalidArgumentError(`${name} must be an integer from 0 to 10, got "${value}"`);
+    return n;
+  };
+}
+
 /** `--workers N`, shared by every command that runs batches of trials. */
 export function workersOption(): Option {
   return new Option("--workers <n>", "worker threads; 1 runs in-process (default: all cores)").argParser(
@@ -37,6 +46,12 @@ export function addSweepCommands(program: Command, out: (s: string) => void, err
       new Option("--replications <n>", "replications per cell (default 5)").argParser(
         count("--replications"),
       ),
+    )
+    .addOption(
+      new Option(
+        "--refine <rounds>",
+        "rounds that give cells near the stuck/not-stuck boundary --replications more each (default 0)",
+      ).argParser(whole("--refine")),
     )
     .option(
       "--out <dir>",

@@ -9,9 +9,11 @@ import {
 } from "../../src/analysis/param-path.js";
 import {
   axisValues,
+  boundaryCells,
   cellSpec,
   parseAxis,
   parseShard,
+  plannedJobs,
   planSweep,
   runSweepJobs,
   type SweepHeader,
@@ -220,5 +222,54 @@ describe("running, records and merging", () => {
     );
     const c = parseRecord(recordText({ ...header, replications: 3 }, null, [], new Map()), "c.jsonl");
     expect(() => mergeRecords([a, c])).toThrow(/a different sweep \(replications: 3 vs 2\)/);
+  });
+});
+
+describe("refinement near the boundary", () => {
+  it("picks cells with mixed outcomes or a neighbour on the other side of 1/2", () => {
+    const header = planSweep(
+      parsed,
+      parseAxis("load=0.5:1.5:3", "--x"),
+      parseAxis("triggers.0.duration=1:5:3", "--y"),
+      2,
+    );
+    // Rows from y = 1 up: stuck only in the top-right corner, one mixed cell in the middle.
+    const p = [0, 0, 0, 0, 0.5, 1, 0, 1, 1];
+    expect(boundaryCells(header, p)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(boundaryCells(header, new Array(9).fill(1))).toEqual([]);
+  });
+
+  it("adds rounds only once the jobs before them are done, the same way every time", async () => {
+    const header = planSweep(
+      parsed,
+      parseAxis("load=0.4:2:3", "--x"),
+      parseAxis("triggers.0.duration=1:8:2", "--y"),
+      2,
+      2,
+    );
+    const done = new Map<string, TrialResult>();
+    const first = plannedJobs(header, done);
+    expect(first).toEqual({ jobs: sweepJobs(header), complete: false });
+    const run = async () => {
+      for (let p = plannedJobs(header, done); !p.complete; p = plannedJobs(header, done))
+        await runSweepJobs(parsed, header, p.jobs, sequentialRunner(parsed), done);
+    };
+    await run();
+    const all = plannedJobs(header, done).jobs;
+    const extra = all.slice(sweepJobs(header).length);
+    expect(extra.length).toBeGreaterThan(0);
+    expect(extra.every((j) => j.replication >= 2 && j.seed === header.baseSeed + j.replication)).toBe(true);
+    const map = summariseSweep(header, done);
+    expect(map.refine).toBe(2);
+    expect(Math.max(...map.cells.map((c) => c.pStuck.n))).toBeGreaterThan(2);
+
+    // Resuming from the grid plus part of round one reaches the same map.
+    const partial = new Map(
+      [...done].filter(([id]) => all.findIndex((j) => j.id === id) < sweepJobs(header).length + 1),
+    );
+    const again = new Map(partial);
+    for (let p = plannedJobs(header, again); !p.complete; p = plannedJobs(header, again))
+      await runSweepJobs(parsed, header, p.jobs, sequentialRunner(parsed), again);
+    expect(JSON.stringify(summariseSweep(header, again))).toBe(JSON.stringify(map));
   });
 });

@@ -70,11 +70,12 @@ describe("metastable map", () => {
     expect(r.stderr).toMatch(/map: 12\/12 trials \(100%\)/);
   });
 
-  it("gives byte-identical JSON with 1 and 2 worker threads", async () => {
+  it("gives byte-identical JSON with 1 and 2 worker threads, refinement included", async () => {
     const dir = scratch();
     const file = scenario(dir);
-    const one = await cli("map", file, ...AXES, "--json", "--workers", "1", "--quiet");
-    const two = await cli("map", file, ...AXES, "--json", "--workers", "2", "--quiet");
+    const one = await cli("map", file, ...AXES, "--refine", "1", "--json", "--workers", "1", "--quiet");
+    const two = await cli("map", file, ...AXES, "--refine", "1", "--json", "--workers", "2", "--quiet");
+    expect(JSON.parse(one.stdout).refine).toBe(1);
     expect(one.code, one.stderr).toBe(0);
     expect(two.code, two.stderr).toBe(0);
     expect(one.stderr).toBe("");
@@ -251,6 +252,11 @@ describe("metastable map", () => {
       /--shard writes a partial result: give --partial FILE or --out DIR/,
     ],
     [["--x", "load=0.5:1:2", "--workers", "0"], /--workers must be an integer >= 1/],
+    [
+      ["--x", "load=0.5:1:2", "--refine", "1", "--shard", "1/2", "--partial", "p.jsonl"],
+      /--refine picks cells from the whole map/,
+    ],
+    [["--x", "load=0.5:1:2", "--refine", "-1"], /--refine must be an integer from 0 to 10/],
   ])("refuses bad input %j with exit code 2", async (flags, message) => {
     const dir = scratch();
     const file = scenario(dir);

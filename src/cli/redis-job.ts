@@ -46,7 +46,7 @@ export function checkQueueName(name: string): string {
 
 // BullMQ stores return values as JSON, which turns NaN and ±Infinity into null and -0 into 0;
 // numbers travel as strings where JSON would change them, so results equal in-process ones exactly.
-const num = (x: number): number | string => (Number.isFinite(x) && !Object.is(x, -0) ? x : String(x));
+const num = (x: number): number | string => (Object.is(x, -0) ? "-0" : Number.isFinite(x) ? x : String(x)); // String(-0) would be "0"
 
 /** A TrialResult in a form that survives JSON unchanged. */
 export type EncodedTrialResult = Omit<TrialResult, "goodputRatio" | "timeToRecover"> & {
@@ -64,11 +64,13 @@ export function encodeTrialResult(r: TrialResult): EncodedTrialResult {
 }
 
 const VERDICTS = new Set(["stable", "recovered", "metastable", "unstable"]);
+/** The only numbers that travel as strings. */
+const SPECIAL = new Set(["NaN", "Infinity", "-Infinity", "-0"]);
 
 /** Decodes and checks a stored result; anything else in the queue's results is refused, not trusted. */
 export function decodeTrialResult(value: unknown, jobId: string): TrialResult {
   const v = value as Partial<EncodedTrialResult> | null;
-  const number = (x: unknown) => (typeof x === "string" ? Number(x) : x);
+  const number = (x: unknown) => (typeof x === "string" && SPECIAL.has(x) ? Number(x) : x);
   const goodputRatio = number(v?.goodputRatio);
   const timeToRecover = v?.timeToRecover === null ? null : number(v?.timeToRecover);
   if (

@@ -10,6 +10,10 @@ export interface RunCaps {
   maxSimulatedSeconds: number;
   /** Wall-clock seconds one run may take. Default: 60. */
   maxWallSeconds: number;
+  /** Cells (parameter points) one map may have. Default: 400. */
+  maxSweepCells: number;
+  /** Replications per cell one map may ask for. Default: 20. */
+  maxSweepReplications: number;
 }
 
 /** The caps `metastable serve` uses unless told otherwise. */
@@ -18,6 +22,8 @@ export const DEFAULT_CAPS: RunCaps = {
   maxEvents: 20_000_000,
   maxSimulatedSeconds: 86_400,
   maxWallSeconds: 60,
+  maxSweepCells: 400,
+  maxSweepReplications: 20,
 };
 
 /** A request the caps refuse, with the reason a user can act on. */

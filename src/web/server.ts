@@ -3,9 +3,14 @@ import { join } from "node:path";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { stream } from "hono/streaming";
 import { analyseRun } from "../analysis/analyse-run.js";
+import type { BatchRunner } from "../analysis/batch.js";
+import { SweepError } from "../analysis/param-path.js";
+import { type Axis, planSweep, runSweepJobs, summariseSweep, sweepJobs } from "../analysis/sweep.js";
+import { runTrial, type TrialResult } from "../analysis/trial.js";
 import { readCatalog } from "../cli/catalog-command.js";
-import { parseScenarioText } from "../scenario/parse.js";
+import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
 import { BudgetExceededError, startScenario } from "../scenario/run.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { CapExceededError, cappedBudgets, DEFAULT_CAPS, type RunCaps } from "./caps.js";
@@ -27,6 +32,9 @@ export interface ServerStats {
   runsStarted: number;
   runsCancelled: number;
   runsFinished: number;
+  mapsStarted: number;
+  mapsCancelled: number;
+  mapsFinished: number;
 }
 
 /** A run's request went away (page closed, fetch aborted): its work stops. */
@@ -48,7 +56,14 @@ const CSP = [
 /** The dashboard's HTTP app: catalog, runs with caps, and the built web app. Testable without a socket. */
 export function createApp(options: ServerOptions): { app: Hono; stats: ServerStats; caps: RunCaps } {
   const caps: RunCaps = { ...DEFAULT_CAPS, ...options.caps };
-  const stats: ServerStats = { runsStarted: 0, runsCancelled: 0, runsFinished: 0 };
+  const stats: ServerStats = {
+    runsStarted: 0,
+    runsCancelled: 0,
+    runsFinished: 0,
+    mapsStarted: 0,
+    mapsCancelled: 0,
+    mapsFinished: 0,
+  };
   const allowed = new Set(options.allowedHosts ?? ["127.0.0.1", "localhost", "[::1]"]);
   const app = new Hono();
 
@@ -111,6 +126,70 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
     }
   });
 
+  // POST {scenario, x, y, replications} (axes as `metastable map` takes them); the answer streams
+  // one JSON line per progress step, then {"result": MapResult} (or {"error"}).
+  app.post("/api/map", limit, async (c) => {
+    let body: { scenario?: unknown; x?: unknown; y?: unknown; replications?: unknown };
+    try {
+      body = await c.req.json();
+    } catch {
+      return c.json({ error: "the body must be JSON: {scenario, x, y, replications}" }, 400);
+    }
+    if (typeof body.scenario !== "string")
+      return c.json({ error: "scenario must be the scenario's text" }, 400);
+    const x = axisOf(body.x);
+    const y = axisOf(body.y);
+    const replications = body.replications;
+    if (!x || !y || typeof replications !== "number")
+      return c.json({ error: "x and y must be {param, from, to, steps}; replications a number" }, 400);
+    if (x.steps * y.steps > caps.maxSweepCells || replications > caps.maxSweepReplications)
+      return c.json(
+        {
+          error: `this server computes at most ${caps.maxSweepCells} cells and ${caps.maxSweepReplications} replications per map; asked for ${x.steps * y.steps} and ${replications} (use metastable map for more)`,
+        },
+        413,
+      );
+    let parsed: ParsedScenario;
+    let header: ReturnType<typeof planSweep>;
+    try {
+      const original = parseScenarioText(body.scenario, c.req.query("file") ?? "scenario.yaml");
+      // Every trial of the map gets the per-run caps as its scenario limits.
+      parsed = { ...original, spec: { ...original.spec, limits: cappedBudgets(original, caps) } };
+      header = planSweep(parsed, x, y, replications);
+    } catch (e) {
+      if (e instanceof ScenarioError) return c.json({ error: e.message, issues: e.issues }, 400);
+      if (e instanceof SweepError) return c.json({ error: e.message }, 400);
+      if (e instanceof CapExceededError) return c.json({ error: e.message }, 413);
+      throw e;
+    }
+    const abort = new AbortController();
+    c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    stats.mapsStarted++;
+    return stream(c, async (out) => {
+      out.onAbort(() => abort.abort());
+      const jobs = sweepJobs(header);
+      const done = new Map<string, TrialResult>();
+      let sent = 0;
+      try {
+        await runSweepJobs(parsed, header, jobs, yieldingRunner(parsed), done, {
+          signal: abort.signal,
+          onResult: () => {
+            // A line per 1% is progress enough.
+            if (done.size - sent >= Math.max(1, jobs.length / 100)) {
+              sent = done.size;
+              void out.write(`${JSON.stringify({ done: done.size, total: jobs.length })}\n`);
+            }
+          },
+        });
+        await out.write(`${JSON.stringify({ result: summariseSweep(header, done) })}\n`);
+        stats.mapsFinished++;
+      } catch (e) {
+        if (abort.signal.aborted) stats.mapsCancelled++;
+        else await out.write(`${JSON.stringify({ error: (e as Error).message })}\n`);
+      }
+    });
+  });
+
   app.all("/api/*", (c) => c.json({ error: `no such endpoint: ${c.req.method} ${c.req.path}` }, 404));
 
   app.get("*", async (c) => {
@@ -122,4 +201,29 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
   });
 
   return { app, stats, caps };
+}
+
+/** An axis as JSON gives it, or null when it is not one. */
+function axisOf(value: unknown): Axis | null {
+  if (value === null || typeof value !== "object") return null;
+  const a = value as Record<string, unknown>;
+  if (typeof a.param !== "string" || typeof a.from !== "number" || typeof a.to !== "number") return null;
+  if (typeof a.steps !== "number" || !Number.isInteger(a.steps) || a.steps < 1 || a.steps > 10_000)
+    return null;
+  return { param: a.param, from: a.from, to: a.to, steps: a.steps };
+}
+
+/** Runs trials one by one, yielding to the event loop between them so a dropped request stops the work. */
+function yieldingRunner(parsed: ParsedScenario): BatchRunner {
+  return async (trials, options = {}) => {
+    const results: TrialResult[] = [];
+    for (const [i, t] of trials.entries()) {
+      options.signal?.throwIfAborted();
+      const result = runTrial(parsed, t.spec, t.seed, t.measureFrom);
+      results.push(result);
+      options.onResult?.(i, result);
+      await nextTurn();
+    }
+    return results;
+  };
 }

@@ -199,3 +199,55 @@ test("with the server gone the page still edits and runs; a cancelled run leaves
   // The refused catalog requests are the only network errors, and they are the test's doing.
   expect(errors.filter((e) => !e.includes("net::ERR_CONNECTION_REFUSED"))).toEqual([]);
 });
+
+test("the canvas adds and wires components; the timeline moves and adds changes", async ({ page }) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "gc-pause");
+  const yaml = async () => {
+    await page.locator('[data-tab="yaml"]').click();
+    const text = await page.locator('textarea[aria-label="scenario YAML"]').inputValue();
+    return text;
+  };
+
+  // A second server, then drag from the client's port onto it: the client now calls it.
+  await page.locator('[data-tab="topology"]').click();
+  await page.locator('select[aria-label="component type"]').selectOption("server");
+  await page.locator(".add-component button").click();
+  const fresh = page.locator('[data-node="server2"]');
+  await expect(fresh).toBeVisible();
+  const port = page.locator('[data-node="client"] .port');
+  const from = (await port.boundingBox())!;
+  const to = (await fresh.locator("rect").boundingBox())!;
+  await page.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
+  await page.mouse.up();
+  await expect(page.locator('[data-form="servers.server2"]')).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/topology.png` });
+  expect(await yaml()).toMatch(/clients:\n {2}client:\n {4}target: server2\n/);
+
+  // Drag the pause 20 s later on the time axis, then add an intervention.
+  await page.locator('[data-tab="timeline"]').click();
+  const bar = page.locator('[data-change="triggers.0"] rect');
+  const box = (await bar.boundingBox())!;
+  const axis = (await page.locator("svg.timeline").boundingBox())!;
+  const end = 65; // gc-pause: duration 60 + drain 5
+  const dx = ((axis.width * (640 - 36 - 16)) / 640) * (20 / end); // drawing width minus its margins
+  await page.mouse.move(box.x + 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 2 + dx, box.y + box.height / 2, { steps: 10 });
+  await page.mouse.up();
+  const at = Number(await page.locator('input[name="triggers.0.at"]').inputValue());
+  expect(at).toBeGreaterThan(38);
+  expect(at).toBeLessThan(42);
+  await page.locator("button", { hasText: "Add intervention" }).click();
+  await expect(page.locator('[data-row="interventions.0"]')).toBeVisible();
+  await page.locator('select[name="interventions.0.kind"]').selectOption("restart");
+  await page.locator('select[name="interventions.0.target"]').selectOption("server");
+  await expect(page.locator('[data-row="interventions.0"] .field-issues')).toHaveCount(0);
+  await page.screenshot({ path: `${SHOTS}/timeline.png` });
+  const text = await yaml();
+  expect(text).toMatch(/- \{ kind: pause, target: server, at: (39|4\d)(\.\d)?, duration: 1 \}/);
+  expect(text).toMatch(/interventions:\n {2}- \{ kind: restart, target: server, at: \d+ \}/);
+  expect(errors).toEqual([]);
+});

@@ -7,8 +7,9 @@ const ROOT = join(import.meta.dirname, "..", "..");
 const WEB = join(ROOT, "web", "src");
 const PACKAGES = /^(preact|@preact\/signals|echarts|yaml|zod|pure-rand|virtual:option-docs)(\/|$)/;
 
+/** Imports that survive compilation: `import type` and `export type` are erased. */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, "utf8");
+  const text = readFileSync(file, "utf8").replace(/^(?:import|export) type [^;]*;/gm, "");
   return [
     ...text.matchAll(/(?:import|export)\s[^"']*?from\s+["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g),
     ...text.matchAll(/new URL\(\s*["'](\.[^"']+)["']/g),
@@ -17,7 +18,8 @@ function importsOf(file: string): string[] {
 
 function resolveFile(from: string, spec: string): string {
   const base = resolve(dirname(from), spec);
-  for (const c of [base, base.replace(/\.js$/, ".ts"), base.replace(/\.js$/, ".tsx")]) if (existsSync(c)) return c;
+  for (const c of [base, base.replace(/\.js$/, ".ts"), base.replace(/\.js$/, ".tsx")])
+    if (existsSync(c)) return c;
   throw new Error(`${relative(ROOT, from)}: cannot resolve ${spec}`);
 }
 

@@ -115,4 +115,80 @@ describe("dashboard server", () => {
     expect((await post(app, STORM, "?seed=-1")).status).toBe(400);
     expect((await app.request("http://127.0.0.1/api/nope")).status).toBe(404);
   });
+
+  const mapBody = (over: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      scenario: STORM,
+      x: { param: "load", from: 0.5, to: 1, steps: 2 },
+      y: { param: "clients.client.timeout", from: 0.5, to: 1, steps: 2 },
+      replications: 1,
+      ...over,
+    });
+  const postMap = (body: string, init: RequestInit = {}) =>
+    app.request("http://127.0.0.1/api/map", {
+      method: "POST",
+      body,
+      headers: { "Content-Type": "application/json" },
+      ...init,
+    });
+
+  it("computes a map, streaming progress lines and then the MapResult the CLI would compute", async () => {
+    const res = await postMap(mapBody());
+    expect(res.status).toBe(200);
+    const lines = (await res.text())
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
+    expect(lines.slice(0, -1).map((l) => l.done)).toEqual([1, 2, 3, 4]);
+    const result = lines[lines.length - 1].result;
+    expect(result.cells).toHaveLength(4);
+    const { parseScenarioText } = await import("../../src/scenario/parse.js");
+    const { planSweep, runSweepJobs, summariseSweep, sweepJobs } = await import(
+      "../../src/analysis/sweep.js"
+    );
+    const { sequentialRunner } = await import("../../src/analysis/batch.js");
+    const parsed = parseScenarioText(STORM, "scenario.yaml");
+    const capped = {
+      ...parsed,
+      spec: { ...parsed.spec, limits: { maxEvents: 20_000_000, maxWallSeconds: 60 } },
+    };
+    const header = planSweep(capped, JSON.parse(mapBody()).x, JSON.parse(mapBody()).y, 1);
+    const done = new Map();
+    await runSweepJobs(capped, header, sweepJobs(header), sequentialRunner(capped), done);
+    expect(result).toEqual(JSON.parse(JSON.stringify(summariseSweep(header, done))));
+  });
+
+  it("refuses maps over the cell or replication cap, bad axes and unknown parameters", async () => {
+    const big = await postMap(
+      mapBody({
+        x: { param: "load", from: 0.1, to: 2, steps: 30 },
+        y: { param: "clients.client.timeout", from: 0.1, to: 1, steps: 30 },
+      }),
+    );
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { error: string }).error).toContain("at most 400 cells");
+    expect((await postMap(mapBody({ replications: 50 }))).status).toBe(413);
+    expect((await postMap(mapBody({ x: { param: "load" } }))).status).toBe(400);
+    const unknown = await postMap(
+      mapBody({ y: { param: "clients.nope.timeout", from: 1, to: 2, steps: 2 } }),
+    );
+    expect(unknown.status).toBe(400);
+    expect(((await unknown.json()) as { error: string }).error).toContain(
+      'unknown parameter "clients.nope.timeout"',
+    );
+    expect((await postMap("not json")).status).toBe(400);
+  });
+
+  it("stops a map whose request went away", async () => {
+    const before = stats.mapsCancelled;
+    const abort = new AbortController();
+    const res = await postMap(mapBody({ replications: 5 }), { signal: abort.signal });
+    const reader = res.body!.getReader();
+    await reader.read();
+    abort.abort();
+    await reader.cancel().catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(stats.mapsCancelled).toBe(before + 1);
+    expect(stats.mapsFinished).toBe(1);
+  });
 });

@@ -1,5 +1,6 @@
 import { signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
+import { AnalysisView } from "./analysis-view.js";
 import { type CatalogScenario, CatalogView, catalog, loadCatalog } from "./catalog-view.js";
 import { ComponentsView } from "./components-view.js";
 import { RunController } from "./run-controller.js";
@@ -11,7 +12,9 @@ import { TopologyView } from "./topology-view.js";
 import { IssueList, YamlView } from "./yaml-view.js";
 
 type LeftTab = "catalog" | "topology" | "timeline" | "yaml";
+type RightTab = "run" | "analysis";
 const left = signal<LeftTab>("catalog");
+const right = signal<RightTab>("run");
 const shareUrl = signal<string | null>(null);
 const notice = signal<string | null>(null);
 const runs = new RunController();
@@ -195,7 +198,14 @@ export function App() {
           {left.value === "yaml" && <YamlView />}
         </section>
         <section class="right">
-          <RunPanel runs={runs} />
+          <Tabs
+            tabs={[
+              ["run", "Run"],
+              ["analysis", "Analysis"],
+            ]}
+            current={right}
+          />
+          {right.value === "run" ? <RunPanel runs={runs} /> : <AnalysisView />}
         </section>
       </main>
     </div>

@@ -1,4 +1,4 @@
-import { BarChart, LineChart } from "echarts/charts";
+import { BarChart, HeatmapChart, LineChart } from "echarts/charts";
 import {
   GridComponent,
   LegendComponent,
@@ -6,6 +6,7 @@ import {
   MarkLineComponent,
   TitleComponent,
   TooltipComponent,
+  VisualMapComponent,
 } from "echarts/components";
 import { type EChartsType, init, use } from "echarts/core";
 import { SVGRenderer } from "echarts/renderers";
@@ -17,6 +18,8 @@ import type { ChartSpec } from "../../src/report/charts.js";
 use([
   LineChart,
   BarChart,
+  HeatmapChart,
+  VisualMapComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
@@ -48,7 +51,8 @@ export function ChartView({ spec, height = 300 }: { spec: ChartSpec; height?: nu
     c.setOption(spec.option, { notMerge: true, lazyUpdate: true });
     // The options are laid out for the report's 640 px; in a narrower box the legend goes under
     // the title instead of over it.
-    if (c.getWidth() < 560)
+    const title = spec.option.title as { subtext?: string } | undefined;
+    if (c.getWidth() < 560 && !title?.subtext)
       c.setOption({ legend: { left: 8, right: "auto", top: 26 }, grid: { top: 62 } }, { lazyUpdate: true });
   }, [spec]);
   return <figure class="chart" data-chart={spec.id} ref={host} style={{ height: `${height}px` }} />;

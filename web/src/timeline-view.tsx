@@ -20,6 +20,7 @@ const W = 640;
 const LOAD_H = 110;
 const LANE_H = 22;
 const PAD = 36;
+const RIGHT = 16;
 
 /** Offered rate of all sources at time t; null where a profile does not build (its form shows why). */
 function offeredAt(data: Record<string, unknown>, duration: number): { t: number; rate: number }[] | null {
@@ -56,12 +57,13 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
     ((data[section] as Change[] | undefined) ?? []).map((c, i) => ({ section, i, c })),
   );
   const height = LOAD_H + 24 + changes.length * LANE_H + 20;
-  const x = (t: number) => PAD + (t / end) * (W - PAD - 8);
+  const x = (t: number) => PAD + (t / end) * (W - PAD - RIGHT);
   const svg = useRef<SVGSVGElement>(null);
   const [drag, setDrag] = useState<{ section: Section; i: number; dt: number; at: number } | null>(null);
   const timeAt = (e: PointerEvent) => {
     const r = svg.current!.getBoundingClientRect();
-    return ((e.clientX - r.left - PAD) / (W - PAD - 8)) * end;
+    // The drawing scales with the pane: map the pointer back to drawing units first.
+    return ((((e.clientX - r.left) * W) / r.width - PAD) / (W - PAD - RIGHT)) * end;
   };
   const ticks = Array.from({ length: 6 }, (_, k) => Math.round(((end * k) / 5) * 10) / 10);
   return (
@@ -97,7 +99,7 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
         {Number(maxRate.toPrecision(3))} req/s
       </text>
       {ticks.map((t) => (
-        <text key={t} x={x(t)} y={LOAD_H + 16} class="tick">
+        <text key={t} x={x(t)} y={LOAD_H + 16} class="tick" text-anchor="middle">
           {t}
         </text>
       ))}

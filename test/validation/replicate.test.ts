@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { checkExact, checkTheory, confidenceInterval, seedLabel, tQuantile } from "./replicate.js";
+import {
+  checkExact,
+  checkTheory,
+  confidenceInterval,
+  documentRows,
+  seedLabel,
+  tQuantile,
+} from "./replicate.js";
 import { erlangC, md1Wait, mm1kBlocking, mm1NumberInSystem, mmcWait, retryAmplification } from "./theory.js";
 
 // This file does not call reportRows: the rows its deliberate failures record are never written.
@@ -66,6 +73,21 @@ describe("confidence intervals and checks", () => {
     const exact = { group: "test", check: "c", quantity: "q", seeds: [1, 2] };
     expect(() => checkExact({ ...exact, expected: [3, 6], measured: [3, 6] })).not.toThrow();
     expect(() => checkExact({ ...exact, expected: [3, 6], measured: [3, 5] })).toThrow(/seeds 2/);
+  });
+});
+
+describe("reading docs/validation.md back", () => {
+  it("keys rows by section, check and quantity, with escaped pipes restored", () => {
+    const md = [
+      "## M/M/1",
+      "",
+      "| Check   | Quantity | Theory | Measured | ±95%          | max ± | n   | Seeds | Result |",
+      "| ------- | -------- | -----: | -------: | ------------: | ----: | --: | ----- | ------ |",
+      "| ρ = 0.5 | a \\| b  |      2 |    1.996 | 0.0236 (1.2%) |    5% |  30 | 1–30  | pass   |",
+    ].join("\n");
+    expect([...documentRows(md).entries()]).toEqual([
+      ["M/M/1 / ρ = 0.5 / a | b", ["2", "1.996", "0.0236 (1.2%)", "5%", "30", "1–30", "pass"]],
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, expect } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
@@ -256,14 +256,81 @@ export function recordSkip(group: string, check: string, quantity: string, reaso
 /**
  * With METASTABLE_VALIDATE_OUT set (scripts/validate.mjs sets it), writes this test file's rows
  * there as `<id>.json` once its tests have run, for the script to assemble docs/validation.md.
+ * In the fast subset, checks the committed docs/validation.md against the rows instead.
  */
 export function reportRows(id: string): void {
   afterAll(() => {
     const dir = process.env.METASTABLE_VALIDATE_OUT;
+    if (!FULL) checkDocument(rows);
     if (!dir) return;
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, `${id}.json`), `${JSON.stringify({ id, full: FULL, rows }, null, 2)}\n`);
   });
+}
+
+// ---- the committed document ------------------------------------------------------------------
+
+const DOC = join(import.meta.dirname, "..", "..", "docs", "validation.md");
+
+/** Numbers as scripts/validate.mjs writes them. */
+const docNumber = (x: number) =>
+  x === 0 ? "0" : Math.abs(x) >= 1000 ? x.toFixed(0) : Number(x.toPrecision(4)).toString();
+
+/** The table rows of docs/validation.md as cells, keyed "group / check / quantity". */
+export function documentRows(text: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  let group = "";
+  for (const line of text.split("\n")) {
+    if (line.startsWith("## ")) group = line.slice(3).trim();
+    if (!line.startsWith("| ") || /^\|\s*-/.test(line)) continue;
+    const cells = line
+      .slice(1, -1)
+      .split(/(?<!\\)\|/)
+      .map((c) => c.trim().replaceAll("\\|", "|"));
+    if (cells[0] === "Check") continue;
+    out.set(`${group} / ${cells[0]} / ${cells[1]}`, cells.slice(2));
+  }
+  return out;
+}
+
+/**
+ * The fast subset is a subset of the full suite (same configurations, a prefix of its seeds), so
+ * every row it records must be in the committed document with the same theory, a passing result
+ * and an interval that overlaps the fast one; and the document's totals must match its tables.
+ * A change to a check, a theory or the simulator that moves a result fails here until `npm run
+ * validate` regenerates the document.
+ */
+function checkDocument(recorded: readonly Row[]): void {
+  const text = readFileSync(DOC, "utf8");
+  const table = documentRows(text);
+  const totals = /Result: (\d+) passed, (\d+) failed, (\d+) skipped;/.exec(text);
+  expect(totals, "docs/validation.md: no Result line").not.toBeNull();
+  const results = [...table.values()].map((cells) => cells[6]!.split(/[ :]/)[0]);
+  expect(totals!.slice(1).map(Number), "docs/validation.md: Result line against its tables").toEqual(
+    ["pass", "fail", "skipped"].map((r) => results.filter((x) => x === r).length),
+  );
+  for (const r of recorded) {
+    const key = `${r.group} / ${r.check} / ${r.quantity}`;
+    const where = `docs/validation.md, ${key}`;
+    const cells = table.get(key);
+    expect(cells, `${where}: missing; run npm run validate`).toBeDefined();
+    const [theory, measured, half, , , , result] = cells!;
+    if (r.result === "skipped") {
+      expect(result, where).toMatch(/^skipped/);
+      continue;
+    }
+    expect(result, where).toMatch(/^pass/);
+    // Exact rows show totals over the seeds, which differ with fewer seeds.
+    if (r.half === null || r.mean === null) continue;
+    expect(theory, `${where}: theory`).toBe(docNumber(r.theory!));
+    // Both are 95% intervals over overlapping seeds: they must overlap.
+    const docMean = Number(measured);
+    const docHalf = Number(half!.split(" ")[0]);
+    expect(
+      Math.abs(docMean - r.mean),
+      `${where}: documented ${docMean} ± ${docHalf}, measured now ${r.mean} ± ${r.half}`,
+    ).toBeLessThanOrEqual(docHalf + r.half);
+  }
 }
 
 // ---- one replication of a queue --------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { UsageError } from "./usage-error.js";
 
 /** Seconds a first connection to Redis may take before we call it unreachable. */
@@ -39,6 +39,7 @@ export function checkRedisUrl(url: string): void {
 export async function checkRedis(url: string, timeoutSeconds = CONNECT_TIMEOUT_SECONDS): Promise<void> {
   checkRedisUrl(url);
   let lastError: Error | undefined;
+  const { Redis } = await import("ioredis");
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutSeconds * 1000,
@@ -61,12 +62,16 @@ export async function checkRedis(url: string, timeoutSeconds = CONNECT_TIMEOUT_S
   }
 }
 
+// ioredis and BullMQ are imported when first used, so commands that never touch Redis start
+// without loading them (together they add about half a second to every start).
+
 /**
  * A connection for BullMQ: commands wait through reconnects (BullMQ requires
  * maxRetriesPerRequest: null for its blocking reads), and errors go to `onError` instead of
  * ioredis's "unhandled error event" console noise.
  */
-export function openRedis(url: string, onError: (e: Error) => void = () => {}): Redis {
+export async function openRedis(url: string, onError: (e: Error) => void = () => {}): Promise<Redis> {
+  const { Redis } = await import("ioredis");
   const client = new Redis(url, {
     maxRetriesPerRequest: null,
     connectTimeout: CONNECT_TIMEOUT_SECONDS * 1000,

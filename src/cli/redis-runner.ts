@@ -1,4 +1,4 @@
-import { type Job, Queue, QueueEvents } from "bullmq";
+import type { Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { BatchOptions, BatchRunner, TrialRequest } from "../analysis/batch.js";
 import type { TrialResult } from "../analysis/trial.js";
@@ -46,8 +46,9 @@ export function redisRunner(text: string, file: string, options: RedisRunnerOpti
     if (trials.length === 0) return [];
     await checkRedis(options.url);
     const jobs = trials.map((t) => ({ id: trialJobId(t), data: jobData(text, file, t) }));
-    const conn = openRedis(options.url);
-    const eventsConn = openRedis(options.url);
+    const { Queue, QueueEvents } = await import("bullmq");
+    const conn = await openRedis(options.url);
+    const eventsConn = await openRedis(options.url);
     const queue = new Queue<RedisTrialJob>(queueName, { connection: conn });
     queue.on("error", () => {}); // connection errors surface through the watchdog below
     let events: QueueEvents | undefined;

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
-import { Queue, Worker } from "bullmq";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { checkRedis, openRedis, redactUrl } from "./redis-connection.js";
 import { checkQueueName, DEFAULT_QUEUE, type EncodedTrialResult, type RedisTrialJob } from "./redis-job.js";
@@ -110,7 +109,8 @@ export async function workerCommand(
     if (e.message !== lastNote) print(`worker: Redis at ${url}: ${e.message}\n`);
     lastNote = e.message;
   };
-  const conn = openRedis(flags.redis, note);
+  const { Queue, Worker } = await import("bullmq"); // loaded only by commands that use Redis
+  const conn = await openRedis(flags.redis, note);
   const worker = new Worker<RedisTrialJob, EncodedTrialResult>(queueName, processorFile(), {
     connection: conn,
     concurrency,

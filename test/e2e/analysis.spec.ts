@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { expect, type Page, test } from "@playwright/test";
 
 const SHOTS = "test-results/screenshots";
@@ -80,5 +81,24 @@ test("a phase map computed in the browser and the same map computed by the serve
   await section.locator('[data-action="cancel-map"]').click();
   await expect(section.locator(".job")).toHaveAttribute("data-status", "cancelled");
   await expect(section.locator('[data-action="map"]')).toBeEnabled();
+  expect(errors).toEqual([]);
+});
+
+test("thresholds found in the browser match the CLI's", async ({ page }) => {
+  const errors = watchErrors(page);
+  await openAnalysis(page, "gc-pause");
+  const section = page.locator('[data-analysis="thresholds"]');
+  await setField(page, '[data-analysis="thresholds"]', "replications", "1");
+  await section.locator('[data-action="thresholds"]').click();
+  await expect(section.locator('[data-result="thresholds"]')).toBeVisible({ timeout: 90_000 });
+  const cli = spawnSync(
+    process.execPath,
+    ["bin/metastable.js", "threshold", "scenarios/gc-pause.yaml", "--replications", "1", "--json"],
+    { encoding: "utf8" },
+  );
+  expect(cli.status, cli.stderr).toBe(0);
+  const tip = JSON.parse(cli.stdout).tip.rate as number;
+  await expect(section.locator("tbody tr").first()).toContainText(`${Number(tip.toPrecision(3))} req/s`);
+  await section.screenshot({ path: `${SHOTS}/thresholds.png` });
   expect(errors).toEqual([]);
 });

@@ -13,7 +13,7 @@ import { catalog } from "./catalog-view.js";
 import { ChartView } from "./chart-view.js";
 import { type MapRequest, mapInBrowser, mapOnServer } from "./map-runner.js";
 import { scenarioData, scenarioFile, scenarioText, validation } from "./scenario-store.js";
-import { runOnPool } from "./trial-pool.js";
+import { poolSize, runOnPool, WorkerPool } from "./trial-pool.js";
 
 /** One analysis in the page: its progress, and a way to stop it. */
 interface Job<T> {
@@ -251,12 +251,17 @@ function runThresholds(): void {
   start(thresholdJob, controllers, async (signal, progress) => {
     const parsed = parseScenarioText(text, file);
     let done = 0;
-    // The bisection asks for one batch per load it tries; each runs on a fresh pool.
+    // The bisection asks for one small batch per load it tries; they share one pool.
+    const pool = new WorkerPool(Math.min(poolSize(), thresholdReps.value));
     const runner: BatchRunner = async (trials) =>
-      (await runOnPool(text, file, trials, { signal, onResult: () => progress(++done, null) })).map(
+      (await runOnPool(text, file, trials, { signal, pool, onResult: () => progress(++done, null) })).map(
         (r) => r.result,
       );
-    return findThresholds(parsed, runner, { replications: thresholdReps.value });
+    try {
+      return await findThresholds(parsed, runner, { replications: thresholdReps.value });
+    } finally {
+      pool.close();
+    }
   });
 }
 

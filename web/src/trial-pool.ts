@@ -1,4 +1,4 @@
-import type { BatchOptions, BatchRunner, TrialRequest } from "../../src/analysis/batch.js";
+import type { BatchOptions, TrialRequest } from "../../src/analysis/batch.js";
 import type { TrialResult } from "../../src/analysis/trial.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import type { TrialJob, TrialReply } from "./trial-protocol.js";
@@ -23,15 +23,14 @@ export async function runOnPool(
   text: string,
   file: string,
   trials: (TrialRequest & { full?: boolean })[],
-  options: BatchOptions & { size?: number } = {},
+  options: BatchOptions & { size?: number; pool?: WorkerPool } = {},
 ): Promise<PoolResult[]> {
   const results: PoolResult[] = new Array(trials.length);
   if (trials.length === 0) return results;
   options.signal?.throwIfAborted();
-  const workers = Array.from(
-    { length: Math.min(options.size ?? poolSize(), trials.length) },
-    () => new Worker(new URL("./trial-worker.ts", import.meta.url), { type: "module" }),
-  );
+  const own = options.pool ? null : new WorkerPool(Math.min(options.size ?? poolSize(), trials.length));
+  const pool = (options.pool ?? own)!;
+  const workers = pool.workers.slice(0, trials.length);
   let next = 0;
   let finished = 0;
   try {
@@ -71,14 +70,31 @@ export async function runOnPool(
         feed(w);
       }
     });
+  } catch (e) {
+    // Workers may still be busy with a trial nobody wants: a shared pool cannot be reused.
+    pool.close();
+    throw e;
   } finally {
-    for (const w of workers) w.terminate();
+    own?.close();
   }
   return results;
 }
 
-/** The pool as the analysis layer's BatchRunner (thresholds use it). */
-export function poolRunner(text: string, file: string, size?: number): BatchRunner {
-  return async (trials, options = {}) =>
-    (await runOnPool(text, file, trials, { ...options, ...(size && { size }) })).map((r) => r.result);
+/**
+ * Workers kept between batches: an analysis that asks for many small batches (a threshold
+ * bisection) would otherwise spend most of its time starting workers.
+ */
+export class WorkerPool {
+  readonly workers: Worker[];
+
+  constructor(size = poolSize()) {
+    this.workers = Array.from(
+      { length: size },
+      () => new Worker(new URL("./trial-worker.ts", import.meta.url), { type: "module" }),
+    );
+  }
+
+  close(): void {
+    for (const w of this.workers) w.terminate();
+  }
 }

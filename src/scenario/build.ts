@@ -107,12 +107,15 @@ interface Entry {
   refs: { path: (string | number)[]; name: string }[];
 }
 
-/** Builds every component and wires them; throws ScenarioError naming the field at fault. */
-export function buildModel(parsed: ParsedScenario, seed?: number): BuiltModel {
+/**
+ * Builds every component and wires them; throws ScenarioError naming the field at fault. `clock`
+ * (milliseconds) is the simulation's wall clock for its wall-clock budget.
+ */
+export function buildModel(parsed: ParsedScenario, seed?: number, clock?: () => number): BuiltModel {
   const base = resolveSettings(parsed);
   const settings = seed === undefined ? base : { ...base, seed };
   const end = settings.duration + settings.drain;
-  const sim = new Simulation({ seed: settings.seed });
+  const sim = new Simulation({ seed: settings.seed, ...(clock && { clock }) });
   const guard = <T>(prefix: (string | number)[], fn: () => T): T => {
     try {
       return fn();

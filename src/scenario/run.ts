@@ -53,7 +53,7 @@ export interface ScenarioRun {
 /** Builds the scenario's model and starts it, ready to advance step by step. */
 export function startScenario(parsed: ParsedScenario, options: RunScenarioOptions = {}): ScenarioRun {
   const wallStart = performance.now();
-  const model = buildModel(parsed, options.seed);
+  const model = buildModel(parsed, options.seed, options.clock);
   const { sim, settings } = model;
   const end = settings.duration + settings.drain;
   const phaseStarts = phaseBoundaries(model);

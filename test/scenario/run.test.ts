@@ -68,4 +68,14 @@ describe("running the retry storm", () => {
   it("stops a runaway at the event budget with a message that says how to raise it", () => {
     expect(() => runScenario(parsed, { maxEvents: 500 })).toThrow(/event budget .* --max-events/);
   });
+
+  it("stops at the wall-clock budget with a message that says which budget and how to raise it", () => {
+    // A fake clock that gains a minute at every reading: the 5 s budget runs out at the first check
+    // (the kernel reads the clock every 4096 events).
+    let ms = 0;
+    const clock = () => (ms += 60_000);
+    expect(() => runScenario(parsed, { maxWallSeconds: 5, clock })).toThrow(
+      /wall-clock budget ran out; raise it with --max-wall-seconds or limits\.maxWallSeconds/,
+    );
+  });
 });

@@ -118,7 +118,8 @@ class BatchWait {
       if (this.pending.has(jobId)) this.settle(jobId, returnvalue);
     });
     this.events.on("failed", ({ jobId }) => {
-      if (this.pending.has(jobId)) void this.check([jobId]).catch((e) => this.fail(e));
+      // Before the first look is done, that look or the next periodic check sees the failure.
+      if (this.looked && this.pending.has(jobId)) void this.check([jobId]).catch((e) => this.fail(e));
     });
     const watchdog = this.watchdog();
     // The first look (after enqueueing) runs alone; periodic checks wait until it is done.

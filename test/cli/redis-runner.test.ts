@@ -146,7 +146,7 @@ describe("Redis runner and metastable worker", () => {
     }
   }, 120_000);
 
-  it("a trial whose scenario cannot run fails at once, without retries, naming seed and field", async () => {
+  it("a trial whose scenario cannot run fails at once, naming seed and field; a rerun tries it again", async () => {
     const spec = structuredClone(PARSED.spec);
     (spec.servers as Record<string, { concurrency: number }>).server!.concurrency = 0;
     const worker = startWorker("bad", "--idle-exit", "1");
@@ -157,6 +157,11 @@ describe("Redis runner and metastable worker", () => {
       /^trial seed 7 \(job trial-[0-9a-f]{32}\) failed after 1 attempt\(s\): ScenarioError: .*servers\.server\.concurrency: expected an integer >= 1, got 0/,
     );
     expect(await worker.exited).toBe(0);
+    // A rerun does not just report the stored failure: the job gets fresh attempts on a worker.
+    const again = startWorker("bad", "--idle-exit", "1");
+    await expect(run([{ spec, seed: 7 }])).rejects.toThrow("failed after 1 attempt(s)");
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toMatch(/job trial-[0-9a-f]{32} \(seed 7\) failed: ScenarioError/);
   }, 120_000);
 
   it("compare --redis prints what compare in-process prints", async () => {

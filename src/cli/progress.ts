@@ -9,7 +9,7 @@ export interface Progress {
   stop(): void;
 }
 
-/** A progress display: a bar on a terminal, a plain line every 10% otherwise, nothing with --quiet. */
+/** A progress display: a bar on a terminal, plain lines otherwise, nothing with --quiet. */
 export function makeProgress(label: string, quiet: boolean, log: (s: string) => void): Progress {
   if (quiet) return { add() {}, tick() {}, stop() {} };
   let total = 0;
@@ -40,7 +40,16 @@ export function makeProgress(label: string, quiet: boolean, log: (s: string) => 
       },
     };
   }
+  // A line per 10% of the trials queued so far, at most one a second (threshold queues many small
+  // batches), and the final count when the runner closes.
   let lastTenth = 0;
+  let lastLine = Number.NEGATIVE_INFINITY;
+  let shown = 0;
+  const line = () => {
+    log(`${label}: ${done}/${total} trials (${Math.round((100 * done) / total)}%)\n`);
+    shown = done;
+    lastLine = performance.now();
+  };
   return {
     add(n) {
       total += n;
@@ -49,10 +58,13 @@ export function makeProgress(label: string, quiet: boolean, log: (s: string) => 
     tick(n = 1) {
       done += n;
       const tenth = Math.floor((10 * done) / total);
-      if (tenth > lastTenth)
-        log(`${label}: ${done}/${total} trials (${Math.round((100 * done) / total)}%)\n`);
-      lastTenth = tenth;
+      if (tenth > lastTenth && performance.now() - lastLine >= 1000) {
+        line();
+        lastTenth = tenth;
+      }
     },
-    stop() {},
+    stop() {
+      if (total > 0 && shown !== done) line();
+    },
   };
 }

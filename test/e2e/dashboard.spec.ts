@@ -166,6 +166,40 @@ test("an invalid scenario shows the CLI's field errors next to the field and can
   await expect(page.locator("ul.issues")).toContainText("not valid YAML");
   await page.locator('[data-tab="topology"]').click();
   await expect(page.locator(".notice")).toContainText("does not parse");
+
+  // The same broken file imported: the same error, under the imported file's name.
+  await page.locator('input[type="file"]').setInputFiles({
+    name: "imported.yaml",
+    mimeType: "application/yaml",
+    buffer: Buffer.from(bad),
+  });
+  await expect(page.locator("ul.issues")).toContainText(
+    cliIssue.replace("retry-storm.yaml", "imported.yaml"),
+  );
+  expect(errors).toEqual([]);
+});
+
+test("pause, step and play control a run", async ({ page }) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "retry-storm");
+  await page.locator(".speed button", { hasText: "1×" }).click();
+  await page.locator('[data-action="run"]').click();
+  await expect(page.locator(".progress")).toHaveAttribute("data-phase", "running");
+  await page.locator('[data-action="pause"]').click();
+  await expect(page.locator(".progress")).toHaveAttribute("data-phase", "paused");
+  const now = async () => Number(/t = ([\d.]+)/.exec((await page.locator(".progress").textContent())!)![1]);
+  await page.waitForTimeout(500);
+  const paused = await now();
+  await page.waitForTimeout(1000);
+  expect(await now()).toBe(paused);
+  await page.locator('[data-action="step"]').click();
+  // One step is one rate window (1 s in this scenario).
+  await expect.poll(now).toBeCloseTo(paused + 1, 3);
+  await page.locator('[data-action="resume"]').click();
+  await expect(page.locator(".progress")).toHaveAttribute("data-phase", "running");
+  await expect.poll(now).toBeGreaterThan(paused + 1.2);
+  await page.locator('[data-action="cancel"]').click();
+  await expect(page.locator(".progress")).toHaveAttribute("data-phase", "cancelled");
   expect(errors).toEqual([]);
 });
 

@@ -51,7 +51,7 @@ function expectCleanExit(
 const SEED = 20261130;
 
 describe("fuzz: hostile scenario files end in a located error or a valid model", () => {
-  it("1200 mutated catalog scenarios: ScenarioError or a built model, never a crash", () => {
+  it("1000 mutated catalog scenarios: ScenarioError or a built model, never a crash", () => {
     let refused = 0;
     let loaded = 0;
     fc.assert(
@@ -63,14 +63,14 @@ describe("fuzz: hostile scenario files end in a located error or a valid model",
           throw new Error(`${(e as Error).stack}\n${replayNote(c)}`);
         }
       }),
-      { seed: SEED, numRuns: 1200 },
+      { seed: SEED, numRuns: 1000 },
     );
     // Both outcomes occur: a generator that only produced garbage would test nothing.
     expect(refused).toBeGreaterThan(300);
     expect(loaded).toBeGreaterThan(30);
   });
 
-  it("80 rescaled catalog scenarios run within small budgets or stop with a budget error", () => {
+  it("50 rescaled catalog scenarios run within small budgets or stop with a budget error", () => {
     let ran = 0;
     let stopped = 0;
     fc.assert(
@@ -94,10 +94,10 @@ describe("fuzz: hostile scenario files end in a located error or a valid model",
           throw new Error(`${(e as Error).stack}\n${replayNote(c)}`);
         }
       }),
-      { seed: SEED + 1, numRuns: 80 },
+      { seed: SEED + 1, numRuns: 50 },
     );
-    expect(ran).toBeGreaterThan(5);
-    expect(stopped).toBeGreaterThan(5);
+    expect(ran).toBeGreaterThan(3);
+    expect(stopped).toBeGreaterThan(3);
   });
 
   it("40 hostile and rescaled scenarios through `metastable run` in-process: exit 0 or 2 with a clean message", async () => {
@@ -122,36 +122,36 @@ describe("fuzz: hostile scenario files end in a located error or a valid model",
     expect([...codes].sort()).toEqual([0, 2]);
   });
 
-  it("real processes: an alias bomb and a runaway model exit 2 without a stack trace", () => {
+  it("an alias bomb through `metastable run` in-process: exit 2 naming the file", async () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 0; i < 6; i++)
+      bomb.push(
+        `b${i}: &b${i} [${Array(10)
+          .fill(i === 0 ? "*a" : `*b${i - 1}`)
+          .join(", ")}]`,
+      );
+    const r = await cliRun(`${bomb.join("\n")}\nname: x\nduration: 1\n`, "bomb.yaml");
+    expectCleanExit(r, "alias bomb");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/alias/i);
+  });
+
+  it("a real process: a runaway model exits 2 naming the budget and how to raise it, no stack trace", () => {
     const bin = join(ROOT, "bin", "metastable.js");
     // bin/ runs the compiled CLI; `npm test` compiles before running the tests.
     if (!existsSync(join(ROOT, "dist", "cli", "main.js")))
       throw new Error("dist/ is missing: run npm run build");
-    const files = {
-      "bomb.yaml": `a: &a [x, x, x, x, x, x, x, x, x, x]\n${Array.from(
-        { length: 6 },
-        (_, i) =>
-          `b${i}: &b${i} [${Array(10)
-            .fill(i === 0 ? "*a" : `*b${i - 1}`)
-            .join(", ")}]`,
-      ).join("\n")}\nname: x\nduration: 1\n`,
-      "runaway.yaml":
-        "name: x\nduration: 1000\nsources:\n  u: { target: c, profile: { kind: constant, rate: 1e6 } }\nclients:\n  c: { target: s }\nservers:\n  s: { serviceTime: { kind: constant, value: 0.001 } }\n",
-    };
-    for (const [name, text] of Object.entries(files)) {
-      const file = join(scratch, name);
-      writeFileSync(file, text);
-      const p = spawnSync(process.execPath, [bin, "run", file, "--max-events", "50000"], {
-        encoding: "utf8",
-        timeout: 30_000,
-      });
-      expectCleanExit(
-        { file, code: p.status ?? -1, stdout: p.stdout, stderr: p.stderr },
-        `${name}:\n${text}`,
-      );
-      expect(p.status, name).toBe(2);
-      if (name === "runaway.yaml")
-        expect(p.stderr).toMatch(/event budget \(50000 events\) ran out; raise it with --max-events/);
-    }
+    const text =
+      "name: x\nduration: 1000\nsources:\n  u: { target: c, profile: { kind: constant, rate: 1e6 } }\n" +
+      "clients:\n  c: { target: s }\nservers:\n  s: { serviceTime: { kind: constant, value: 0.001 } }\n";
+    const file = join(scratch, "runaway.yaml");
+    writeFileSync(file, text);
+    const p = spawnSync(process.execPath, [bin, "run", file, "--max-events", "50000"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
+    expectCleanExit({ file, code: p.status ?? -1, stdout: p.stdout, stderr: p.stderr }, text);
+    expect(p.status).toBe(2);
+    expect(p.stderr).toMatch(/event budget \(50000 events\) ran out; raise it with --max-events/);
   });
 });

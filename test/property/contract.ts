@@ -3,7 +3,7 @@ import type { Handler } from "../../src/engine/simulation.js";
 import type { Call, Service } from "../../src/model/call.js";
 import { Client } from "../../src/model/client.js";
 import { Server } from "../../src/model/server.js";
-import { buildModel } from "../../src/scenario/build.js";
+import { type BuiltModel, buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 
 /**
@@ -95,6 +95,8 @@ export function runContract(
   maxEvents: number,
   until = Number.POSITIVE_INFINITY,
   checkEvery = 25,
+  /** Breaks the model on purpose, for the contract's own tests. */
+  tamper?: (model: BuiltModel) => void,
 ): ContractRun {
   const model = buildModel(parseScenarioText(text, "property.yaml"), seed);
   const { sim } = model;
@@ -123,6 +125,7 @@ export function runContract(
     if ("accept" in c && typeof c.accept === "function")
       instrumentService(c as unknown as Service, violations, () => sim.now);
   }
+  tamper?.(model);
   model.faults.start();
   for (const c of model.components) c.start?.();
   sim.run({ until: Math.min(until, model.settings.duration + model.settings.drain), maxEvents });

@@ -23,8 +23,8 @@ export interface ServerOptions {
   /** Folder of the built dashboard (index.html and assets); null serves the API only. */
   webDir: string | null;
   caps?: Partial<RunCaps>;
-  /** Host names the Host header may carry (DNS-rebinding guard). Default: loopback names. */
-  allowedHosts?: readonly string[];
+  /** Host names the Host header may carry (DNS-rebinding guard); null allows any. Default: loopback names. */
+  allowedHosts?: readonly string[] | null;
 }
 
 /** Counts the server keeps, so tests and logs can see cancelled work. */
@@ -64,12 +64,15 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
     mapsCancelled: 0,
     mapsFinished: 0,
   };
-  const allowed = new Set(options.allowedHosts ?? ["127.0.0.1", "localhost", "[::1]"]);
+  const allowed =
+    options.allowedHosts === null
+      ? null
+      : new Set(options.allowedHosts ?? ["127.0.0.1", "localhost", "[::1]"]);
   const app = new Hono();
 
   app.use("*", async (c, next) => {
     const host = (c.req.header("host") ?? "").replace(/:\d+$/, "");
-    if (host && !allowed.has(host)) return c.text(`host ${host} is not served here`, 403);
+    if (allowed && host && !allowed.has(host)) return c.text(`host ${host} is not served here`, 403);
     await next();
     c.header("X-Content-Type-Options", "nosniff");
     c.header("Content-Security-Policy", CSP);

@@ -37,6 +37,7 @@ test("the storm and its mitigated variant side by side: one stays stuck, the oth
   await expect(section.locator('[data-side="1"] .verdict')).toBeVisible({ timeout: 90_000 });
   await expect(section.locator('[data-side="0"] .verdict')).toHaveAttribute("data-verdict", "unstable");
   await expect(section.locator('[data-side="1"] .verdict')).toHaveAttribute("data-verdict", "recovered");
+  await section.locator('[data-side="1"] [data-chart="goodput"]').scrollIntoViewIfNeeded();
   await expect(section.locator("[data-chart] svg")).toHaveCount(4);
   await expect(section.locator("table.phases tbody tr")).toHaveCount(3);
   await section.screenshot({ path: `${SHOTS}/compare.png` });

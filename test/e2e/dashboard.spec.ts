@@ -36,11 +36,14 @@ test("the retry storm from the catalog runs, draws its charts and gets its verdi
   await runToVerdict(page);
   await expect(page.locator(".verdict")).toHaveAttribute("data-verdict", "unstable");
   for (const id of ["load-profile", "queue-depth", "latency", "goodput", "timeouts", "retries"]) {
+    // Charts are drawn when they scroll into view.
+    await page.locator(`[data-chart="${id}"]`).scrollIntoViewIfNeeded();
     const chart = page.locator(`[data-chart="${id}"] svg`);
     await expect(chart).toBeVisible();
     // A drawn line chart has paths; an empty one only its axes.
     expect(await chart.locator("path").count()).toBeGreaterThan(5);
   }
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}/retry-storm.png` });
   await page.screenshot({ path: `${SHOTS}/retry-storm-full.png`, fullPage: true });
   expect(errors).toEqual([]);

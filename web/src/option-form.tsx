@@ -151,7 +151,7 @@ function yamlInput(props: FieldProps) {
       class="snippet"
       name={key(path)}
       aria-label={key(path)}
-      rows={Math.min(6, Math.max(1, text.split("\n").length))}
+      rows={Math.min(6, Math.max(1, Math.ceil(text.length / 56)))}
       value={text}
       onChange={(e) => {
         const t = (e.target as HTMLTextAreaElement).value.trim();

@@ -288,3 +288,27 @@ test("the canvas adds and wires components; the timeline moves and adds changes"
   expect(text).toMatch(/interventions:\n {2}- \{ kind: restart, target: server, at: \d+ \}/);
   expect(errors).toEqual([]);
 });
+
+test("the load profile's steps drag on the timeline", async ({ page }) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "retry-storm");
+  await page.locator('[data-tab="timeline"]').click();
+  // Step 1 is the spike (20 req/s from 20 s); drag it down by about a quarter of the axis.
+  const handle = page.locator('circle[data-step="1"]');
+  const box = (await handle.boundingBox())!;
+  const axis = (await page.locator("svg.timeline").boundingBox())!;
+  const perUnit = axis.width / 640; // drawing units to pixels
+  const rateAxis = (110 - 14) * perUnit; // pixels from 0 to the axis top (1.25 x 20 req/s)
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2 + rateAxis * (5 / 25), { steps: 8 });
+  await page.mouse.up();
+  await page.locator("svg.timeline").screenshot({ path: `${SHOTS}/timeline-steps.png` });
+  await page.locator('[data-tab="yaml"]').click();
+  const text = await page.locator('textarea[aria-label="scenario YAML"]').inputValue();
+  const m = /- \{ at: 20, rate: ([\d.]+) \}/.exec(text); // moved straight down: same time
+  expect(m, text).not.toBeNull();
+  expect(Number(m![1])).toBeGreaterThan(14.5);
+  expect(Number(m![1])).toBeLessThan(15.5);
+  expect(errors).toEqual([]);
+});

@@ -47,25 +47,84 @@ function offeredAt(data: Record<string, unknown>, duration: number): { t: number
   }
 }
 
-/** The load profile and the scheduled changes on one time axis; changes drag along it. */
+/** A step of the only source's profile being dragged (`i` = -1: a constant profile's rate). */
+interface StepDrag {
+  type: "step";
+  source: string;
+  i: number;
+  at: number;
+  rate: number;
+  /** The rate axis as it was when the drag began, so it does not rescale under the pointer. */
+  scale: number;
+  /** Pointer minus step at the start, in seconds and req/s: the step moves by what the pointer moves. */
+  dt: number;
+  dr: number;
+}
+type ChangeDrag = { type: "change"; section: Section; i: number; dt: number; at: number };
+
+/** The steps of the scenario's profile when it has one source with a `steps` or `constant` profile. */
+function editableSteps(
+  data: Record<string, unknown>,
+): { source: string; steps: { i: number; at: number; rate: number }[] } | null {
+  const sources = Object.entries((data.sources as Record<string, { profile?: ProfileSpec }>) ?? {});
+  if (sources.length !== 1) return null;
+  const [source, spec] = sources[0]!;
+  const p = spec?.profile;
+  if (p?.kind === "constant" && typeof p.rate === "number")
+    return { source, steps: [{ i: -1, at: 0, rate: p.rate }] };
+  if (p?.kind === "steps" && Array.isArray(p.steps))
+    return { source, steps: p.steps.map((st, i) => ({ i, at: st.at, rate: st.rate })) };
+  return null;
+}
+
+/** The data with a dragged step in place, so the load line follows the pointer. */
+function withStep(data: Record<string, unknown>, d: StepDrag): Record<string, unknown> {
+  const sources = data.sources as Record<string, { profile: ProfileSpec }>;
+  const p = sources[d.source]!.profile;
+  const profile =
+    p.kind === "steps"
+      ? { ...p, steps: p.steps.map((st, i) => (i === d.i ? { at: d.at, rate: d.rate } : st)) }
+      : { ...p, rate: d.rate };
+  return { ...data, sources: { ...sources, [d.source]: { ...sources[d.source], profile } } };
+}
+
+/**
+ * The load profile and the scheduled changes on one time axis. Changes drag along it; a
+ * single source's steps (or constant rate) drag up and down for the rate and sideways for the time.
+ */
 function TimeAxis({ data }: { data: Record<string, unknown> }) {
+  const svg = useRef<SVGSVGElement>(null);
+  const [drag, setDrag] = useState<ChangeDrag | StepDrag | null>(null);
   const duration = typeof data.duration === "number" && data.duration > 0 ? data.duration : 60;
   const end = duration + (typeof data.drain === "number" ? data.drain : 0);
-  const load = offeredAt(data, duration);
-  const maxRate = Math.max(1, ...(load ?? []).map((p) => p.rate));
+  const shown = drag?.type === "step" ? withStep(data, drag) : data;
+  const load = offeredAt(shown, duration);
+  // A quarter of headroom, so a step can be dragged above the highest rate.
+  const maxRate = drag?.type === "step" ? drag.scale : 1.25 * Math.max(1, ...(load ?? []).map((p) => p.rate));
+  const editable = editableSteps(shown);
   const changes = (["triggers", "interventions"] as Section[]).flatMap((section) =>
     ((data[section] as Change[] | undefined) ?? []).map((c, i) => ({ section, i, c })),
   );
   const height = LOAD_H + 24 + changes.length * LANE_H + 20;
   const x = (t: number) => PAD + (t / end) * (W - PAD - RIGHT);
-  const svg = useRef<SVGSVGElement>(null);
-  const [drag, setDrag] = useState<{ section: Section; i: number; dt: number; at: number } | null>(null);
-  const timeAt = (e: PointerEvent) => {
+  const y = (rate: number) => LOAD_H - (rate / maxRate) * (LOAD_H - 14);
+  // The drawing scales with the pane: pointer positions are mapped back to drawing units first.
+  const units = (e: PointerEvent) => {
     const r = svg.current!.getBoundingClientRect();
-    // The drawing scales with the pane: map the pointer back to drawing units first.
-    return ((((e.clientX - r.left) * W) / r.width - PAD) / (W - PAD - RIGHT)) * end;
+    return { x: ((e.clientX - r.left) * W) / r.width, y: ((e.clientY - r.top) * W) / r.width };
   };
-  const ticks = Array.from({ length: 6 }, (_, k) => Math.round(((end * k) / 5) * 10) / 10);
+  const timeAt = (e: PointerEvent) => ((units(e).x - PAD) / (W - PAD - RIGHT)) * end;
+  const rateAt = (e: PointerEvent) => ((LOAD_H - units(e).y) / (LOAD_H - 14)) * maxRate;
+  const round = (v: number) => Math.max(0, Math.round(v * 10) / 10);
+  // Round tick steps (1, 2, 5, 10, 20, 50, ...) with at most six ticks.
+  const step =
+    [1, 2, 5]
+      .flatMap((m) => [0.1, 1, 10, 100, 1000, 10_000].map((p) => m * p))
+      .sort((a, b) => a - b)
+      .find((d) => end / d <= 6) ?? end;
+  const ticks = Array.from({ length: Math.floor(end / step + 1e-9) + 1 }, (_, k) =>
+    Number((k * step).toPrecision(6)),
+  );
   return (
     <svg
       ref={svg}
@@ -75,21 +134,30 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
       role="img"
       aria-label="timeline"
       onPointerMove={(e) => {
-        if (!drag) return;
-        const at = Math.max(0, Math.round((timeAt(e) - drag.dt) * 10) / 10);
-        setDrag({ ...drag, at });
+        if (drag?.type === "change") setDrag({ ...drag, at: round(timeAt(e) - drag.dt) });
+        else if (drag?.type === "step") {
+          // Steps keep their order: a step cannot pass its neighbours.
+          const steps = editableSteps(data)!.steps;
+          const k = steps.findIndex((st) => st.i === drag.i);
+          const lo = k > 0 ? steps[k - 1]!.at + 0.1 : 0;
+          const hi = k >= 0 && k < steps.length - 1 ? steps[k + 1]!.at - 0.1 : duration;
+          const at = drag.i < 0 ? 0 : Math.min(hi, Math.max(lo, round(timeAt(e) - drag.dt)));
+          setDrag({ ...drag, at, rate: round(rateAt(e) - drag.dr) });
+        }
       }}
       onPointerUp={() => {
-        if (drag) setAt([drag.section, drag.i, "at"], drag.at);
+        if (drag?.type === "change") setAt([drag.section, drag.i, "at"], drag.at);
+        else if (drag?.type === "step") {
+          const profile = ["sources", drag.source, "profile"];
+          if (drag.i < 0) setAt([...profile, "rate"], drag.rate);
+          else setAt([...profile, "steps", drag.i], { at: drag.at, rate: drag.rate });
+        }
         setDrag(null);
       }}
     >
       <rect x={x(duration)} y={0} width={x(end) - x(duration)} height={LOAD_H} class="drain" />
       {load ? (
-        <polyline
-          class="load"
-          points={load.map((p) => `${x(p.t)},${LOAD_H - (p.rate / maxRate) * (LOAD_H - 14)}`).join(" ")}
-        />
+        <polyline class="load" points={load.map((p) => `${x(p.t)},${y(p.rate)}`).join(" ")} />
       ) : (
         <text x={PAD} y={LOAD_H / 2} class="muted">
           the load profile has errors (see the source's form)
@@ -98,15 +166,44 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
       <text x={2} y={12} class="muted">
         {Number(maxRate.toPrecision(3))} req/s
       </text>
+      {editable?.steps.map((st) => (
+        <circle
+          key={st.i}
+          class="step"
+          data-step={st.i}
+          cx={x(st.at)}
+          cy={y(st.rate)}
+          r={5}
+          onPointerDown={(e) => {
+            (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
+            setDrag({
+              type: "step",
+              source: editable.source,
+              i: st.i,
+              at: st.at,
+              rate: st.rate,
+              scale: maxRate,
+              dt: timeAt(e) - st.at,
+              dr: rateAt(e) - st.rate,
+            });
+          }}
+        >
+          <title>
+            {st.rate} req/s from {st.at} s: drag up or down for the rate
+            {st.i >= 0 ? ", sideways for the time" : ""}
+          </title>
+        </circle>
+      ))}
       {ticks.map((t) => (
         <text key={t} x={x(t)} y={LOAD_H + 16} class="tick" text-anchor="middle">
           {t}
         </text>
       ))}
       {changes.map(({ section, i, c }, lane) => {
-        const at = drag && drag.section === section && drag.i === i ? drag.at : (c.at ?? 0);
+        const at =
+          drag?.type === "change" && drag.section === section && drag.i === i ? drag.at : (c.at ?? 0);
         const len = typeof c.duration === "number" ? c.duration : 0;
-        const y = LOAD_H + 24 + lane * LANE_H;
+        const top = LOAD_H + 24 + lane * LANE_H;
         return (
           <g
             key={`${section}-${i}`}
@@ -114,11 +211,11 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
             data-change={`${section}.${i}`}
             onPointerDown={(e) => {
               (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
-              setDrag({ section, i, dt: timeAt(e) - at, at });
+              setDrag({ type: "change", section, i, dt: timeAt(e) - at, at });
             }}
           >
-            <rect x={x(at)} y={y} width={Math.max(4, x(at + len) - x(at))} height={LANE_H - 6} rx={3} />
-            <text x={x(at + len) + 6} y={y + 12}>
+            <rect x={x(at)} y={top} width={Math.max(4, x(at + len) - x(at))} height={LANE_H - 6} rx={3} />
+            <text x={x(at + len) + 6} y={top + 12}>
               {c.kind} {c.target} @ {at} s
             </text>
           </g>

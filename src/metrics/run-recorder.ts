@@ -35,9 +35,14 @@ export class RunRecorder implements Handler {
   readonly windowCounts: CounterSnapshot[] = [];
   readonly windowLatencySum: number[] = [];
   readonly windowLatencyCount: number[] = [];
+  /** Median and 99th percentile latency of each closed window; null when nothing completed in it. */
+  readonly windowLatencyP50: (number | null)[] = [];
+  readonly windowLatencyP99: (number | null)[] = [];
   readonly phaseSnapshots: CounterSnapshot[] = [];
   readonly phaseLatency: Histogram[];
   readonly latency = new Histogram();
+  // The current window's latencies; reset (not reallocated) when the window closes.
+  private readonly windowLatency = new Histogram();
   readonly attemptsPerCompletion = new Map<number, number>();
   private probeIndex = 0;
   private windowIndex = 0;
@@ -86,6 +91,7 @@ export class RunRecorder implements Handler {
     const w = this.windowIndex;
     this.windowLatencySum[w] = (this.windowLatencySum[w] ?? 0) + latency;
     this.windowLatencyCount[w] = (this.windowLatencyCount[w] ?? 0) + 1;
+    this.windowLatency.record(latency);
     this.phaseLatency[this.phaseIndex]!.record(latency);
     this.attemptsPerCompletion.set(attempts, (this.attemptsPerCompletion.get(attempts) ?? 0) + 1);
   }
@@ -129,6 +135,9 @@ export class RunRecorder implements Handler {
     for (const key of Object.keys(now) as (keyof CounterSnapshot)[]) delta[key] = now[key] - prev[key];
     delta.inFlight = now.inFlight;
     this.windowCounts.push(delta);
+    this.windowLatencyP50.push(this.windowLatency.quantile(0.5));
+    this.windowLatencyP99.push(this.windowLatency.quantile(0.99));
+    this.windowLatency.reset();
     this.lastWindowSnapshot = now;
     this.windowIndex++;
     const next = Math.min((this.windowIndex + 1) * this.window, this.options.end);

@@ -20,6 +20,8 @@ const COLOR = {
   goodput: "#009E73",
   throughput: "#56B4E9",
   latency: "#CC79A7",
+  // The tail in a darker shade of the latency colour, so p99 reads as "latency, worse".
+  latencyTail: "#7A3E66",
   retries: "#E69F00",
   bars: "#0072B2",
 } as const;
@@ -217,7 +219,15 @@ export function chartOptions(output: RunOutput): ChartSpec[] {
     ),
   );
 
-  const latency = [line("mean latency", COLOR.latency, perWindow(series.latencyMean, 1000))];
+  const latency = [
+    line("mean latency", COLOR.latency, perWindow(series.latencyMean, 1000)),
+    line("p50", COLOR.latency, perWindow(series.latencyP50, 1000), {
+      lineStyle: { width: 1.2, type: "dashed", color: COLOR.latency },
+    }),
+    line("p99", COLOR.latencyTail, perWindow(series.latencyP99, 1000), {
+      lineStyle: { width: 1.2, color: COLOR.latencyTail },
+    }),
+  ];
   if (timeoutMs !== null)
     latency.push(reference(`timeout (${short(timeoutMs)} ms)`, COLOR.timeout, timeoutMs, end));
 
@@ -227,7 +237,7 @@ export function chartOptions(output: RunOutput): ChartSpec[] {
       capacity,
     ]),
     timeChart(result, "queue-depth", "Queue depth", "queue depth (requests)", servers),
-    timeChart(result, "latency", "Mean end-to-end latency", "latency (ms)", latency),
+    timeChart(result, "latency", "End-to-end latency", "latency (ms)", latency),
     timeChart(result, "goodput", "Goodput and throughput", "rate (req/s)", [
       line("goodput", COLOR.goodput, perWindow(series.goodput)),
       line("throughput", COLOR.throughput, perWindow(series.throughput), {

@@ -120,6 +120,9 @@ export interface RunSeries {
   wasted: number[];
   /** Mean end-to-end latency of requests completed in the window; null when none completed. */
   latencyMean: (number | null)[];
+  /** Median and 99th-percentile end-to-end latency of requests completed in the window; null when none completed. */
+  latencyP50: (number | null)[];
+  latencyP99: (number | null)[];
   /** Histogram of end-to-end latency: bins [lower, upper) seconds with counts. */
   latencyHistogram: { lower: number; upper: number; count: number }[];
 }

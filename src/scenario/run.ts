@@ -285,6 +285,8 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
       const n = recorder.windowLatencyCount[i] ?? 0;
       return n > 0 ? recorder.windowLatencySum[i]! / n : null;
     }),
+    latencyP50: recorder.windowLatencyP50,
+    latencyP99: recorder.windowLatencyP99,
     latencyHistogram:
       recorder.latency.count > 0
         ? recorder.latency.rebin(0, Math.max(recorder.latency.max ?? 0, 1e-9) * 1.0001, 50)

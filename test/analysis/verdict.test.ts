@@ -37,6 +37,8 @@ function synthetic(good: (t: number) => number, trigger = { start: 30, end: 35 }
       timeouts: zeros,
       wasted: zeros,
       latencyMean: starts.map(() => 0.1),
+      latencyP50: starts.map(() => 0.1),
+      latencyP99: starts.map(() => 0.1),
     },
   };
 }

@@ -48,6 +48,8 @@ function makeSeries(): RunSeries {
   const goodput = windowStarts.map((t, i) => (t < 11 ? throughput[i]! : t < 18 ? 4.5 : 1));
   // The last window saw no completion: its mean latency is null and must show as a gap.
   const latencyMean = windowStarts.map((t) => (t === 19 ? null : t < 10 ? 0.1 + t / 1000 : 0.45));
+  const latencyP50 = latencyMean.map((m) => (m === null ? null : m * 0.8));
+  const latencyP99 = latencyMean.map((m) => (m === null ? null : m * 2.5));
   const depth = probeTimes.map((t) =>
     t < 10 ? 1 : t < 16 ? 1 + (t - 10) * 6 : Math.max(0, 37 - (t - 16) * 10),
   );
@@ -66,6 +68,8 @@ function makeSeries(): RunSeries {
     attempts: offered.map((o, i) => o + retries[i]!),
     wasted: throughput.map((t, i) => Math.max(0, t - goodput[i]!)),
     latencyMean,
+    latencyP50,
+    latencyP99,
     latencyHistogram: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map((i) => ({
       lower: i * 0.1,
       upper: (i + 1) * 0.1,

@@ -45,4 +45,19 @@ describe("startScenario (a run taken in steps)", () => {
     }).toThrow(BudgetExceededError);
     expect(run.events).toBe(5000);
   });
+
+  it("records each window's latency median and 99th percentile, null where nothing completed", () => {
+    const s = whole.series;
+    expect(s.latencyP50).toHaveLength(s.windowStarts.length);
+    expect(s.latencyP99).toHaveLength(s.windowStarts.length);
+    s.latencyMean.forEach((mean, i) => {
+      expect(s.latencyP50[i] === null, `window ${i}`).toBe(mean === null);
+      if (mean === null) return;
+      // Within the histogram's 0.5% accuracy, the median is no more than the 99th percentile.
+      expect(s.latencyP50[i]!).toBeLessThanOrEqual(s.latencyP99[i]! * 1.005);
+      expect(s.latencyP99[i]!).toBeGreaterThan(0);
+    });
+    // Before the storm (first 5 s) requests complete; the median is well under the 0.5 s timeout.
+    expect(s.latencyP50[2]!).toBeLessThan(0.5);
+  });
 });

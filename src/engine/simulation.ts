@@ -45,6 +45,8 @@ export interface SimulationOptions {
 // Handles pack a slot index and a generation; the generation makes a stale handle harmless.
 const SLOT_BITS = 2 ** 26;
 const GENERATIONS = 2 ** 27;
+// The handle of an event at time Infinity, which is never scheduled: no slot has it.
+const NEVER: EventHandle = -1;
 // How many events run between two reads of the wall clock.
 const WALL_CHECK_EVERY = 4096;
 
@@ -98,13 +100,17 @@ export class Simulation {
     return s;
   }
 
-  /** Schedules `handler.handleEvent(kind, data)` after `delay` seconds (>= 0). */
+  /**
+   * Schedules `handler.handleEvent(kind, data)` after `delay` seconds (>= 0). A delay so long that
+   * the time overflows to Infinity (a service slowed by a factor of 1e308) never comes: nothing is
+   * scheduled and the handle returned cancels nothing.
+   */
   schedule(delay: number, handler: Handler, kind = 0, data?: unknown): EventHandle {
-    if (!(delay >= 0)) throw new RangeError(`delay must be a finite number >= 0, got ${delay}`);
+    if (!(delay >= 0)) throw new RangeError(`delay must be a number >= 0, got ${delay}`);
     return this.insert(this.now + delay, handler, kind, data);
   }
 
-  /** Schedules an event at absolute time `time` (>= now). */
+  /** Schedules an event at absolute time `time` (>= now); at Infinity, never (see `schedule`). */
   scheduleAt(time: number, handler: Handler, kind = 0, data?: unknown): EventHandle {
     if (!(time >= this.now)) throw new RangeError(`cannot schedule at ${time}, before now (${this.now})`);
     return this.insert(time, handler, kind, data);
@@ -179,6 +185,7 @@ export class Simulation {
   }
 
   private insert(time: number, handler: Handler, kind: number, data: unknown): EventHandle {
+    if (time === Number.POSITIVE_INFINITY) return NEVER;
     if (!Number.isFinite(time)) throw new RangeError(`event time must be finite, got ${time}`);
     let slot: number;
     if (this.freeSlots.length > 0) {

@@ -163,6 +163,25 @@ describe("hostile scenario files found by fuzzing end in a located error", () =>
     expect(totals.gaveUp).toBe(totals.requests);
   });
 
+  // Once a crash mid-run: finish times that overflow to Infinity were scheduled as events.
+  it("a database with contention 1e308 and a server slowed by 1e308 run to the end", () => {
+    const database = via(
+      "k",
+      "caches:\n  k: { database: d }\ndatabases:\n  d: { serviceTime: { kind: constant, value: 2 }, contention: 1e308 }\n",
+    );
+    const slowed =
+      service("kind: constant, value: 2").replace("duration: 10", "duration: 30") +
+      "triggers:\n  - { kind: slowdown, target: s, at: 1, duration: 20, factor: 1e308 }\n";
+    for (const text of [database, slowed]) {
+      for (const seed of [1, 2, 3, 4, 5]) {
+        const verdict = load(text, "hostile.yaml");
+        expect(verdict.ok).toBe(true);
+        if (verdict.ok)
+          expect(runScenario(verdict.parsed, { seed }).result.totals.requests).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it("heavy tails that stay finite are still accepted (pareto shape 0.5)", () => {
     expect(load(service("kind: pareto, scale: 0.001, shape: 0.5"), "hostile.yaml").ok).toBe(true);
   });

@@ -129,6 +129,23 @@ describe("engine properties", () => {
     expect(sim.now).toBe(10);
   });
 
+  // Found by fuzzing: a database slowed by contention 1e308 computed a finish time of Infinity,
+  // and scheduling it threw mid-run. An event at Infinity is one that never comes.
+  it("an event at Infinity never runs and its handle cancels nothing; NaN and negative delays throw", () => {
+    const sim = new Simulation();
+    let ran = 0;
+    const h = { handleEvent: () => void ran++ };
+    const never = sim.schedule(1e308 * 10, h);
+    sim.scheduleAt(Number.POSITIVE_INFINITY, h);
+    sim.schedule(1, h);
+    expect(sim.pending).toBe(1);
+    expect(sim.cancel(never)).toBe(false);
+    expect(sim.run()).toMatchObject({ reason: "idle", now: 1 });
+    expect(ran).toBe(1);
+    expect(() => sim.schedule(Number.NaN, h)).toThrow(/>= 0, got NaN/);
+    expect(() => sim.schedule(-1, h)).toThrow(/>= 0, got -1/);
+  });
+
   it("a named stream's draws depend on the seed and its name only, not on other streams", () => {
     const nameArb = fc.stringMatching(/^[a-z]{1,6}(:[a-z]{1,6})?$/);
     fc.assert(

@@ -29,6 +29,30 @@ use([
   SVGRenderer,
 ]);
 
+// Charts are drawn one after another in separate tasks, a frame's worth at a time, so drawing a
+// dozen of them never blocks the page for longer than one chart takes.
+const pending = new Set<() => void>();
+let flushing = false;
+
+function flush(): void {
+  const start = performance.now();
+  for (const job of pending) {
+    pending.delete(job);
+    job();
+    if (performance.now() - start > 12) break;
+  }
+  flushing = pending.size > 0;
+  if (flushing) requestAnimationFrame(flush);
+}
+
+function schedule(job: () => void): void {
+  pending.add(job);
+  if (!flushing) {
+    flushing = true;
+    requestAnimationFrame(flush);
+  }
+}
+
 function draw(c: EChartsType, spec: ChartSpec): void {
   c.setOption(spec.option, { notMerge: true, lazyUpdate: true });
   // The options are laid out for the report's 640 px; in a narrower box the legend goes under
@@ -50,12 +74,14 @@ export function ChartView({ spec, height = 300 }: { spec: ChartSpec; height?: nu
   const latest = useRef(spec);
   const drawn = useRef<ChartSpec | null>(null);
   latest.current = spec;
-  const update = () => {
+  // One function per chart, so a chart waiting in the queue is drawn once, with its latest spec.
+  const drawNow = useRef(() => {
     const c = chart.current;
     if (!c || !visible.current || drawn.current === latest.current) return;
     draw(c, latest.current);
     drawn.current = latest.current;
-  };
+  }).current;
+  const update = () => schedule(drawNow);
   useEffect(() => {
     const el = host.current!;
     let resize: ResizeObserver | null = null;
@@ -74,6 +100,7 @@ export function ChartView({ spec, height = 300 }: { spec: ChartSpec; height?: nu
     );
     seen.observe(el);
     return () => {
+      pending.delete(drawNow);
       seen.disconnect();
       resize?.disconnect();
       chart.current?.dispose();

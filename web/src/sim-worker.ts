@@ -7,6 +7,7 @@ import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse
 import { type ScenarioRun, startScenario } from "../../src/scenario/run.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
+import { forDisplay } from "./coarsen.js";
 import type { FromWorker, LiveMetric, Provisional, Speed, ToWorker } from "./protocol.js";
 
 interface Job {
@@ -64,7 +65,8 @@ function liveMetrics(output: RunOutput): LiveMetric[] | null {
 
 function report(j: Job): void {
   j.lastReport = performance.now();
-  const output = j.run.partial();
+  const full = j.run.partial();
+  const shown = forDisplay(full, liveMetrics(full));
   post({
     type: "progress",
     id: j.id,
@@ -72,9 +74,9 @@ function report(j: Job): void {
     end: j.run.end,
     events: j.run.events,
     paused: j.paused,
-    output,
-    metrics: liveMetrics(output),
-    provisional: provisional(output),
+    output: shown.output,
+    metrics: shown.metrics,
+    provisional: provisional(full),
   });
 }
 
@@ -87,7 +89,14 @@ function complete(j: Job): void {
     values: m.values,
     envelope: m.envelope,
   }));
-  post({ type: "done", id: j.id, output, result: analysed.result, metrics });
+  const shown = forDisplay(output, metrics);
+  post({
+    type: "done",
+    id: j.id,
+    output: shown.output,
+    result: analysed.result,
+    metrics: shown.metrics ?? [],
+  });
   job = null;
 }
 

@@ -4,6 +4,7 @@ import { analyseRun } from "../../src/analysis/analyse-run.js";
 import { runTrial, summariseTrial } from "../../src/analysis/trial.js";
 import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
+import { forDisplay } from "./coarsen.js";
 import type { TrialJob, TrialReply } from "./trial-protocol.js";
 
 const post = (m: TrialReply) => (self as unknown as { postMessage(m: TrialReply): void }).postMessage(m);
@@ -20,7 +21,9 @@ self.onmessage = (event: MessageEvent<TrialJob>) => {
       const variant = { ...parsed, spec: job.spec };
       const output = runScenario(variant, { seed: job.seed });
       const analysed = { ...output, result: analyseRun(variant, output).result };
-      post({ id: job.id, result: summariseTrial(variant, output, job.measureFrom), output: analysed });
+      // Judged on the full series; sent coarsened, as the page only draws it.
+      const result = summariseTrial(variant, output, job.measureFrom);
+      post({ id: job.id, result, output: { ...analysed, series: forDisplay(analysed, null).output.series } });
     } else post({ id: job.id, result: runTrial(parsed, job.spec, job.seed, job.measureFrom), output: null });
   } catch (e) {
     post({ id: job.id, error: (e as Error)?.message ?? String(e) });

@@ -79,19 +79,42 @@ export interface ClientStats extends GateStats {
 /** Called for each completed request with its end-to-end latency and the attempts it took. */
 export type CompletionListener = (latency: number, attempts: number) => void;
 
-interface PendingRequest {
-  readonly createdAt: number;
-  /** Absolute end-to-end deadline (Infinity without one). */
-  readonly deadline: number;
+// Per-request and per-attempt state is kept small: in a retry storm hundreds of thousands of
+// abandoned attempts wait in a server queue, so every field is copied by the garbage collector
+// (and a field that holds a non-integer number costs a separate heap box).
+
+/** A request from a source, until it completes or gives up. */
+class PendingRequest {
   /** First tries plus retries sent (hedges not included). */
-  attempts: number;
-  lastDelay: number;
-  done: boolean;
-  /** With hedging: the first attempt and its hedge, withdrawn when the other wins. */
-  first: Attempt | null;
-  hedge: Attempt | null;
+  attempts = 0;
+  lastDelay = 0;
+  done = false;
+  /**
+   * Timeout event and gate ticket of the request's latest attempt. Only that attempt can still be
+   * waited for (a retry starts after the previous attempt ended), so it needs no fields of its own;
+   * a hedge keeps its own in `hedging`.
+   */
+  timer: EventHandle = -1;
+  ticket = 0;
+  constructor(
+    readonly client: Client,
+    readonly createdAt: number,
+    /** Absolute end-to-end deadline (Infinity without one). */
+    readonly deadline: number,
+    /** Only when the client hedges. */
+    readonly hedging: HedgeState | null,
+  ) {}
+}
+
+/** A hedged request's first attempt and its hedge, withdrawn when the other wins. */
+class HedgeState {
+  first: Attempt | null = null;
+  hedge: Attempt | null = null;
   /** The pending hedge event, or -1. */
-  hedgeTimer: EventHandle;
+  hedgeTimer: EventHandle = -1;
+  /** The hedge attempt's timeout event and gate ticket. */
+  timer: EventHandle = -1;
+  ticket = 0;
 }
 
 const TIMEOUT = 0;
@@ -105,17 +128,13 @@ const HEDGE = 2;
 class Attempt implements Call {
   /** The client stopped waiting for it (answered, timed out or withdrawn). */
   abandoned = false;
-  timer: EventHandle = 0;
-  /** Circuit-breaker ticket its outcome is reported with. */
-  ticket = 0;
   constructor(
     readonly id: number,
     readonly request: PendingRequest,
     readonly deadline: number,
-    private readonly client: Client,
   ) {}
   reply(status: ReplyStatus): boolean {
-    return this.client.onReply(this, status);
+    return this.request.client.onReply(this, status);
   }
 }
 
@@ -212,16 +231,8 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
     this.stats.inFlight++;
     const now = this.sim.now;
     this.gates?.onRequest(now);
-    this.send({
-      createdAt: now,
-      deadline: this.deadline ? this.deadline.deadlineFor(now) : Number.POSITIVE_INFINITY,
-      attempts: 0,
-      lastDelay: 0,
-      done: false,
-      first: null,
-      hedge: null,
-      hedgeTimer: -1,
-    });
+    const deadline = this.deadline ? this.deadline.deadlineFor(now) : Number.POSITIVE_INFINITY;
+    this.send(new PendingRequest(this, now, deadline, this.hedge ? new HedgeState() : null));
   }
 
   handleEvent(kind: number, data: unknown): void {
@@ -246,7 +257,7 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
       this.complete(request);
       return true;
     }
-    this.sim.cancel(attempt.timer);
+    this.sim.cancel(this.timerOf(attempt));
     attempt.abandoned = true;
     this.settle(attempt, status === "ok" ? "ok" : "failed");
     if (request.done) return false;
@@ -273,11 +284,14 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
     request.attempts++;
     this.stats.attempts++;
     if (retry) this.stats.retries++;
-    const attempt = this.attempt(request, ticket);
-    if (this.hedge !== null && !retry) {
+    const attempt = this.attempt(request);
+    request.timer = this.armTimeout(attempt);
+    request.ticket = ticket;
+    const hedging = request.hedging;
+    if (hedging !== null && !retry) {
       // Scheduled before the call goes out, so an answer given at once can cancel it.
-      request.first = attempt;
-      request.hedgeTimer = this.sim.schedule(this.hedge.after, this, HEDGE, request);
+      hedging.first = attempt;
+      hedging.hedgeTimer = this.sim.schedule(this.hedge!.after, this, HEDGE, request);
     }
     this.nested++;
     this.target.accept(attempt);
@@ -286,43 +300,58 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
 
   /** The first attempt is slow: send its hedge, unless a gate refuses (then keep waiting). */
   private sendHedge(request: PendingRequest): void {
-    request.hedgeTimer = -1;
+    const hedging = request.hedging!;
+    hedging.hedgeTimer = -1;
     if (request.done) return;
     const ticket = this.gates === null ? 0 : this.gates.admit(this.sim.now, true);
     if (ticket < 0) return;
     this.stats.attempts++;
     this.stats.hedges!++;
-    request.hedge = this.attempt(request, ticket);
-    this.target.accept(request.hedge);
+    const hedge = this.attempt(request);
+    hedging.hedge = hedge;
+    hedging.timer = this.armTimeout(hedge);
+    hedging.ticket = ticket;
+    this.target.accept(hedge);
   }
 
-  /** A new attempt with its timeout armed; the end-to-end deadline cuts both short. */
-  private attempt(request: PendingRequest, ticket: number): Attempt {
-    const end = this.sim.now + this.timeout;
-    const attempt = new Attempt(this.nextId++, request, Math.min(end, request.deadline), this);
-    attempt.ticket = ticket;
-    attempt.timer =
-      end <= request.deadline
-        ? this.sim.schedule(this.timeout, this, TIMEOUT, attempt)
-        : this.sim.scheduleAt(request.deadline, this, TIMEOUT, attempt);
-    return attempt;
+  /** A new attempt; the end-to-end deadline cuts its timeout short. */
+  private attempt(request: PendingRequest): Attempt {
+    return new Attempt(this.nextId++, request, Math.min(this.sim.now + this.timeout, request.deadline));
+  }
+
+  private armTimeout(attempt: Attempt): EventHandle {
+    const deadline = attempt.request.deadline;
+    return this.sim.now + this.timeout <= deadline
+      ? this.sim.schedule(this.timeout, this, TIMEOUT, attempt)
+      : this.sim.scheduleAt(deadline, this, TIMEOUT, attempt);
+  }
+
+  /** The pending timeout of an attempt still waited for. */
+  private timerOf(attempt: Attempt): EventHandle {
+    const hedging = attempt.request.hedging;
+    return hedging !== null && attempt === hedging.hedge ? hedging.timer : attempt.request.timer;
   }
 
   /** An attempt stopped being waited for; `abandoned` is already set. */
   private settle(attempt: Attempt, outcome: AttemptOutcome): void {
-    this.gates?.settled(attempt.ticket, outcome, this.sim.now);
     const request = attempt.request;
+    const hedging = request.hedging;
+    if (this.gates !== null) {
+      const ticket = hedging !== null && attempt === hedging.hedge ? hedging.ticket : request.ticket;
+      this.gates.settled(ticket, outcome, this.sim.now);
+    }
     // The first attempt ended before the hedge was due: a retry, not a hedge, follows.
-    if (attempt === request.first && request.hedgeTimer >= 0) {
-      this.sim.cancel(request.hedgeTimer);
-      request.hedgeTimer = -1;
+    if (hedging !== null && attempt === hedging.first && hedging.hedgeTimer >= 0) {
+      this.sim.cancel(hedging.hedgeTimer);
+      hedging.hedgeTimer = -1;
     }
   }
 
   private failed(request: PendingRequest, retryable: boolean): void {
     if (request.done) return;
     // With a hedge out, the other copy may still answer.
-    if (this.hedge !== null && (waiting(request.first) || waiting(request.hedge))) return;
+    const hedging = request.hedging;
+    if (hedging !== null && (waiting(hedging.first) || waiting(hedging.hedge))) return;
     if (!retryable || request.attempts >= this.maxAttempts) {
       this.giveUp(request);
       return;
@@ -348,7 +377,7 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
   private withdraw(attempt: Attempt | null): void {
     if (attempt === null || attempt.abandoned) return;
     attempt.abandoned = true;
-    this.sim.cancel(attempt.timer);
+    this.sim.cancel(this.timerOf(attempt));
     this.settle(attempt, "withdrawn");
   }
 
@@ -356,9 +385,10 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
     request.done = true;
     this.stats.completions++;
     this.stats.inFlight--;
-    if (this.hedge !== null) {
-      this.withdraw(request.first);
-      this.withdraw(request.hedge);
+    const hedging = request.hedging;
+    if (hedging !== null) {
+      this.withdraw(hedging.first);
+      this.withdraw(hedging.hedge);
     }
     const latency = this.sim.now - request.createdAt;
     for (const listener of this.listeners) listener(latency, request.attempts);

@@ -1,9 +1,20 @@
+import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
 // Debian's Chromium, never a downloaded browser (`npm test` installs the package when missing).
 const CHROMIUM = ["/usr/lib/chromium/chromium", "/usr/bin/chromium"].find((p) => existsSync(p));
-const PORT = Number(process.env.E2E_PORT ?? 8317);
+// A free port, picked once and handed to the workers through the environment, so two test runs
+// on one machine (a scratch clone, CI next to a developer) do not collide.
+process.env.E2E_PORT ??= execFileSync(
+  process.execPath,
+  [
+    "-e",
+    "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); });",
+  ],
+  { encoding: "utf8" },
+).trim();
+const PORT = Number(process.env.E2E_PORT);
 
 export default defineConfig({
   testDir: "test/e2e",

@@ -263,6 +263,23 @@ test("the canvas adds and wires components; the timeline moves and adds changes"
   await page.screenshot({ path: `${SHOTS}/topology.png` });
   expect(await yaml()).toMatch(/clients:\n {2}client:\n {4}target: server2\n/);
 
+  // Renaming it renames every reference; a taken name is refused where it was typed.
+  await page.locator('[data-tab="topology"]').click();
+  await page.locator('[data-component="server2"]').click();
+  const name = page.locator('input[name="component-name"]');
+  await name.fill("server");
+  await name.press("Tab");
+  await expect(page.locator(".component-form > .field-issues")).toContainText(
+    '"server" is already a component',
+  );
+  await name.fill("backup");
+  await name.press("Tab");
+  await expect(page.locator('[data-node="backup"]')).toBeVisible();
+  const renamed = await yaml();
+  expect(renamed).toMatch(/clients:\n {2}client:\n {4}target: backup\n/);
+  expect(renamed).toMatch(/\n {2}backup: \{ serviceTime/);
+  expect(renamed).not.toContain("server2");
+
   // Drag the pause 20 s later on the time axis, then add an intervention.
   await page.locator('[data-tab="timeline"]').click();
   const bar = page.locator('[data-change="triggers.0"] rect');

@@ -1,9 +1,13 @@
 import docs from "virtual:option-docs";
+import { signal } from "@preact/signals";
 import type { z } from "zod";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ObjectFields, OtherIssues } from "./option-form.js";
 import { interfaceFor } from "./option-names.js";
-import { componentsOf, scenarioData, selected, setAt } from "./scenario-store.js";
+import { componentsOf, renameComponent, scenarioData, selected, setAt } from "./scenario-store.js";
+
+/** Why the last rename was refused, shown under the name. */
+const renameError = signal<string | null>(null);
 
 const shapeOf = (s: z.ZodType) => (s as unknown as { shape: Record<string, z.ZodType> }).shape;
 
@@ -87,7 +91,20 @@ export function ComponentsView() {
         <div class="component-form" data-form={`${current.section}.${current.name}`}>
           <header>
             <h3>
-              {current.name} <span class="type-tag">{current.type.type}</span>
+              <input
+                class="rename"
+                type="text"
+                name="component-name"
+                aria-label="component name"
+                value={current.name}
+                onChange={(e) => {
+                  const input = e.target as HTMLInputElement;
+                  const why = renameComponent(current.section, current.name, input.value.trim());
+                  renameError.value = why;
+                  if (why) input.value = current.name;
+                }}
+              />{" "}
+              <span class="type-tag">{current.type.type}</span>
             </h3>
             <button
               type="button"
@@ -98,6 +115,11 @@ export function ComponentsView() {
               Remove
             </button>
           </header>
+          {renameError.value && (
+            <p class="field-issues" role="alert">
+              {renameError.value}
+            </p>
+          )}
           <OtherIssues path={[current.section, current.name]} shape={shapeOf(current.type.schema)} />
           <ObjectFields
             path={[current.section, current.name]}

@@ -85,3 +85,43 @@ export function componentsOf(data: Record<string, unknown> | null) {
     })),
   );
 }
+
+/** Names as the scenario schema accepts them. */
+const NAME = /^[A-Za-z][\w.-]*$/;
+
+/**
+ * Renames a component and every reference to it (targets, backends, databases, triggers and
+ * interventions); returns why not when the new name is not usable.
+ */
+export function renameComponent(section: string, from: string, to: string): string | null {
+  if (!NAME.test(to)) return `"${to}": names start with a letter and use letters, digits, _ . -`;
+  const data = scenarioData.value;
+  if (!data) return "the YAML does not parse";
+  if (componentsOf(data).some((c) => c.name === to)) return `"${to}" is already a component`;
+  const doc = parseDocument(scenarioText.value);
+  const entries = doc.getIn([section], true);
+  if (!isMap(entries)) return `no section ${section}`;
+  const pair = entries.items.find((p) => (p.key as { value?: unknown })?.value === from);
+  if (!pair) return `no component ${from}`;
+  // Keep the key node (and its comments), change its text.
+  (pair.key as { value: unknown }).value = to;
+  for (const c of componentsOf(data)) {
+    for (const field of ["target", "database"])
+      if (c.spec[field] === from) doc.setIn([c.section, c.name === from ? to : c.name, field], to);
+    const backends = c.spec.backends;
+    if (Array.isArray(backends))
+      backends.forEach((b, i) => {
+        if (b === from) doc.setIn([c.section, c.name === from ? to : c.name, "backends", i], to);
+      });
+  }
+  for (const list of ["triggers", "interventions"]) {
+    const changes = data[list];
+    if (Array.isArray(changes))
+      changes.forEach((ch, i) => {
+        if ((ch as { target?: unknown })?.target === from) doc.setIn([list, i, "target"], to);
+      });
+  }
+  scenarioText.value = doc.toString();
+  if (selected.value === from) selected.value = to;
+  return null;
+}

@@ -26,7 +26,10 @@ export function extractOptionDocs(source: string): OptionDocs {
         .trim();
       const d = /\s*Default:\s*(.*?)\s*$/.exec(text);
       const dflt = d ? d[1]!.replace(/\.$/, "") : null;
-      const doc = (d ? text.slice(0, d.index) : text).replace(/\s*Required[.;]?\s*/, " ").trim();
+      const doc = (d ? text.slice(0, d.index) : text)
+        // "Required; must not go below 0" reads as its own sentence once "Required" is shown apart.
+        .replace(/\s*Required(?:[.;]\s*(\w)|\.?$)/, (_m, c?: string) => (c ? ` ${c.toUpperCase()}` : ""))
+        .trim();
       fields[f[2]!] = { doc, default: dflt, required: f[3] !== "?" && dflt === null, type: f[4]!.trim() };
     }
     out[m[1]!] = fields;

@@ -16,6 +16,8 @@ export interface FooOptions {
    * Service time of one call. Required.
    */
   serviceTime: DistributionSpec;
+  /** Delay before the first retry. Required; must be > 0. */
+  base: number;
 }
 `);
     expect(docs.FooOptions).toEqual({
@@ -25,6 +27,12 @@ export interface FooOptions {
         default: null,
         required: true,
         type: "DistributionSpec",
+      },
+      base: {
+        doc: "Delay before the first retry. Must be > 0.",
+        default: null,
+        required: true,
+        type: "number",
       },
     });
   });

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { analyseRun } from "../analysis/analyse-run.js";
-import { chartOptions } from "../report/charts.js";
+import { characteristicChart, chartOptions, type MetricSeries } from "../report/charts.js";
 import { gaugesCsv, ratesCsv } from "../report/csv.js";
 import { reportHtml } from "../report/html.js";
 import { renderSvg } from "../report/svg.js";
@@ -42,9 +42,16 @@ export function readScenarioText(path: string): string {
   }
 }
 
-/** Every file `--out` writes, by name. */
-export function outputFiles(output: RunOutput): Record<string, string> {
-  const charts = chartOptions(output).map((spec) => ({
+/**
+ * Every file `--out` writes, by name: the study's eight charts, then one per characteristic metric
+ * with its pre-trigger envelope (the same chart builders the dashboard draws with).
+ */
+export function outputFiles(
+  output: RunOutput,
+  metrics: readonly MetricSeries[] = [],
+): Record<string, string> {
+  const specs = [...chartOptions(output), ...metrics.map((m) => characteristicChart(output, m))];
+  const charts = specs.map((spec) => ({
     id: spec.id,
     title: spec.title,
     svg: renderSvg(spec),
@@ -72,8 +79,9 @@ export function runCommand(path: string, flags: RunFlags, print: (text: string) 
     ...(flags.maxEvents !== undefined && { maxEvents: flags.maxEvents }),
     ...(flags.maxWallSeconds !== undefined && { maxWallSeconds: flags.maxWallSeconds }),
   };
-  const analysed = { ...output, result: analyseRun(parsed, output, {}, budgets).result };
-  const written = flags.out ? writeFilesAtomically(flags.out, outputFiles(analysed)) : [];
+  const { result, metrics } = analyseRun(parsed, output, {}, budgets);
+  const analysed = { ...output, result };
+  const written = flags.out ? writeFilesAtomically(flags.out, outputFiles(analysed, metrics)) : [];
   if (flags.json) {
     print(`${JSON.stringify(analysed.result, null, 2)}\n`);
     return;

@@ -78,7 +78,7 @@ describe("metastable run", () => {
     expect({ ...r, wallSeconds: 0 }).toMatchSnapshot();
   });
 
-  it("--out writes the JSON, CSV series, eight SVG charts and a self-contained report", async () => {
+  it("--out writes the JSON, CSV series, the eight charts, one chart per characteristic metric and a self-contained report", async () => {
     const dir = join(scratch(), "out");
     const { code, stdout } = await cli("run", SCENARIO, "--out", dir);
     expect(code).toBe(0);
@@ -92,6 +92,12 @@ describe("metastable run", () => {
         "latency-histogram.svg",
         "latency.svg",
         "load-profile.svg",
+        "metric-minQueueDelay.svg",
+        "metric-queueDepth.svg",
+        "metric-retryAmplification.svg",
+        "metric-retryRate.svg",
+        "metric-timeoutRate.svg",
+        "metric-wastedFraction.svg",
         "queue-depth.svg",
         "rates.csv",
         "report.html",
@@ -101,7 +107,7 @@ describe("metastable run", () => {
       ].sort(),
     );
     const html = readFileSync(join(dir, "report.html"), "utf8");
-    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(8);
+    expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(14);
     expect(readFileSync(join(dir, "gauges.csv"), "utf8").split("\n")[0]).toBe(
       "time,queue_depth_server,users.offeredRate,client.inFlight,server.inService",
     );

@@ -27,13 +27,28 @@ function stableIds(svg: string, chartId: string): string {
   return svg.replace(MARKUP, (markup) => markup.replace(GENERATED_ID, rename));
 }
 
-/** Renders a chart to a standalone SVG string; the same spec and size always give the same bytes. */
+/**
+ * Renders a chart to a standalone SVG string; the same spec and size always give the same bytes.
+ * A chart ECharts cannot draw becomes an SVG that says so, rather than failing the whole run.
+ */
 export function renderSvg(spec: ChartSpec, width = 640, height = 320): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
     chart.setOption(spec.option);
     return stableIds(chart.renderToSVGString(), spec.id);
+  } catch (e) {
+    // Found by fuzzing: a 1e-300 s timeout gives an axis range ECharts asserts on (with no message).
+    return notDrawn(spec, width, height, (e as Error)?.message || "ECharts failed on these values");
   } finally {
     chart.dispose();
   }
+}
+
+function notDrawn(spec: ChartSpec, width: number, height: number, why: string): string {
+  const xml = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const text = xml(`${spec.title}: not drawn (${why}); the numbers are in result.json and the CSV files`);
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">` +
+    `<text x="16" y="32" font-family="sans-serif" font-size="13">${text}</text></svg>`
+  );
 }

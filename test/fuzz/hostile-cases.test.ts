@@ -1,4 +1,8 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { main } from "../../src/cli/main.js";
 import { runScenario } from "../../src/scenario/run.js";
 import { load } from "./hostile-scenario.js";
 
@@ -179,6 +183,28 @@ describe("hostile scenario files found by fuzzing end in a located error", () =>
         if (verdict.ok)
           expect(runScenario(verdict.parsed, { seed }).result.totals.requests).toBeGreaterThan(0);
       }
+    }
+  });
+
+  // Once an internal error (exit 1): ECharts asserts on the axis range of a 1e-300 s timeout.
+  it("a 1e-300 s timeout runs with --out; the charts ECharts cannot draw say so", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "metastable-hostile-"));
+    try {
+      const file = join(dir, "tiny-timeout.yaml");
+      writeFileSync(file, base().replace("c: { target: s }", "c: { target: s, timeout: 1e-300 }"));
+      let stderr = "";
+      const code = await main(
+        ["run", file, "--out", join(dir, "out")],
+        () => {},
+        (s) => {
+          stderr += s;
+        },
+      );
+      expect(code, stderr).toBe(0);
+      expect(readFileSync(join(dir, "out", "latency.svg"), "utf8")).toMatch(/not drawn/);
+      expect(readFileSync(join(dir, "out", "report.html"), "utf8")).toMatch(/not drawn/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -57,6 +57,9 @@ export const HOSTILE_VALUES: readonly unknown[] = [
   { kind: "exponential", mean: 0 },
 ];
 
+/** Numbers that keep a numeric field's type but sit at the edges of what a double holds. */
+const EXTREME_NUMBERS = [1e308, 5e-324, 1e-300, 0, 1e9, 1e15, 1e-9, 0.999999, 1.0000001];
+
 /** Factors a numeric field is multiplied by. */
 const SCALES = [0, -1, 1e-9, 1e-3, 0.5, 2, 10, 1e3, 1e9];
 
@@ -74,6 +77,10 @@ function pathsOf(value: unknown, prefix: Path = [], out: Path[] = []): Path[] {
   return out;
 }
 
+function valueAt(root: unknown, path: Path): unknown {
+  return path.reduce<unknown>((node, k) => (node as Record<string | number, unknown>)[k], root);
+}
+
 /** Component names declared in a scenario's sections. */
 function componentNames(data: Record<string, unknown>): string[] {
   return Object.values(data).flatMap((v) =>
@@ -89,6 +96,7 @@ function componentNames(data: Record<string, unknown>): string[] {
 export type Mutation =
   | { op: "replace"; at: number; pick: number }
   | { op: "scale"; at: number; pick: number }
+  | { op: "number"; at: number; pick: number }
   | { op: "delete"; at: number }
   | { op: "unknown"; at: number }
   | { op: "rewire"; at: number; pick: number }
@@ -117,7 +125,8 @@ export function mutate(
 ): Record<string, unknown> {
   const copy = structuredClone(data);
   for (const m of mutations) {
-    const paths = pathsOf(copy);
+    const all = pathsOf(copy);
+    const paths = m.op === "number" ? all.filter((p) => typeof valueAt(copy, p) === "number") : all;
     if (paths.length === 0) break;
     const path = paths[m.at % paths.length]!;
     const parent = path
@@ -132,6 +141,9 @@ export function mutate(
     switch (m.op) {
       case "replace":
         set(structuredClone(HOSTILE_VALUES[m.pick % HOSTILE_VALUES.length]));
+        break;
+      case "number":
+        set(EXTREME_NUMBERS[m.pick % EXTREME_NUMBERS.length]);
         break;
       case "scale": {
         // Keeps the type, moves the value: exercises ranges rather than the schema.
@@ -213,6 +225,13 @@ export interface HostileCase {
 
 /** Mutated (and sometimes damaged) catalog scenarios: mostly refused, some still valid. */
 export const hostileCaseArb: fc.Arbitrary<HostileCase> = caseArb(mutationArb, 4, textDamageArb);
+
+/** Catalog scenarios with one or two numbers set to extremes of a double (1e308, 5e-324, ...). */
+export const extremeCaseArb: fc.Arbitrary<HostileCase> = caseArb(
+  fc.record({ op: fc.constant("number" as const), at: fc.nat(), pick: fc.nat() }),
+  2,
+  fc.constant({ kind: "none" as const }),
+);
 
 /** Catalog scenarios with one or two numbers rescaled: mostly still valid, so they get run. */
 export const rescaledCaseArb: fc.Arbitrary<HostileCase> = caseArb(

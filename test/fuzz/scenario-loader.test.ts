@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { BudgetExceededError, runScenario } from "../../src/scenario/run.js";
-import { hostileCaseArb, load, replayNote, rescaledCaseArb } from "./hostile-scenario.js";
+import { extremeCaseArb, hostileCaseArb, load, replayNote, rescaledCaseArb } from "./hostile-scenario.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const scratch = mkdtempSync(join(tmpdir(), "metastable-fuzz-"));
@@ -117,6 +117,27 @@ describe("fuzz: hostile scenario files end in a located error or a valid model",
         "--json",
       );
       expectCleanExit(r, replayNote(c));
+      codes.add(r.code);
+    }
+    expect([...codes].sort()).toEqual([0, 2]);
+  });
+
+  it("20 scenarios with extreme numbers through `metastable run --out`: results and report, or a clean exit 2", async () => {
+    const codes = new Set<number>();
+    for (const [i, c] of fc.sample(extremeCaseArb, { seed: SEED + 4, numRuns: 20 }).entries()) {
+      const out = join(scratch, `out-${i}`);
+      const r = await cliRun(
+        c.text,
+        `extreme-${i}.yaml`,
+        "--max-events",
+        "50000",
+        "--max-wall-seconds",
+        "3",
+        "--out",
+        out,
+      );
+      expectCleanExit(r, replayNote(c));
+      if (r.code === 0) expect(existsSync(join(out, "report.html")), replayNote(c)).toBe(true);
       codes.add(r.code);
     }
     expect([...codes].sort()).toEqual([0, 2]);

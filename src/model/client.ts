@@ -90,10 +90,12 @@ class PendingRequest {
   lastDelay = 0;
   done = false;
   /**
-   * Timeout event and gate ticket of the request's latest attempt. Only that attempt can still be
-   * waited for (a retry starts after the previous attempt ended), so it needs no fields of its own;
-   * a hedge keeps its own in `hedging`.
+   * The latest attempt while the client waits for its answer; null once it was answered, timed
+   * out or withdrawn. Only the latest attempt can be waited for (a retry starts after the previous
+   * attempt ended), so its timeout event and gate ticket are kept here too, and an attempt needs
+   * no fields of its own for them. A hedge has its own in `hedging`.
    */
+  waitingFor: Attempt | null = null;
   timer: EventHandle = -1;
   ticket = 0;
   constructor(
@@ -106,9 +108,9 @@ class PendingRequest {
   ) {}
 }
 
-/** A hedged request's first attempt and its hedge, withdrawn when the other wins. */
+/** A hedged request's hedge (its first attempt is the request's `waitingFor` until a retry). */
 class HedgeState {
-  first: Attempt | null = null;
+  /** The hedge while the client waits for its answer. */
   hedge: Attempt | null = null;
   /** The pending hedge event, or -1. */
   hedgeTimer: EventHandle = -1;
@@ -126,8 +128,6 @@ const HEDGE = 2;
 
 /** One attempt: the Call the server sees. */
 class Attempt implements Call {
-  /** The client stopped waiting for it (answered, timed out or withdrawn). */
-  abandoned = false;
   constructor(
     readonly id: number,
     readonly request: PendingRequest,
@@ -238,9 +238,8 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
   handleEvent(kind: number, data: unknown): void {
     if (kind === TIMEOUT) {
       const attempt = data as Attempt;
-      attempt.abandoned = true;
       this.stats.timeouts++;
-      this.settle(attempt, "failed");
+      this.stopWaiting(attempt, "failed");
       this.failed(attempt.request, this.retryOnTimeout);
     } else if (kind === RETRY) {
       this.send(data as PendingRequest);
@@ -252,14 +251,13 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
   /** The answer to one attempt; returns whether it was still wanted. */
   onReply(attempt: Attempt, status: ReplyStatus): boolean {
     const request = attempt.request;
-    if (attempt.abandoned) {
+    if (attempt !== request.waitingFor && attempt !== request.hedging?.hedge) {
       if (status !== "ok" || !this.acceptLateResponses || request.done) return false;
       this.complete(request);
       return true;
     }
     this.sim.cancel(this.timerOf(attempt));
-    attempt.abandoned = true;
-    this.settle(attempt, status === "ok" ? "ok" : "failed");
+    this.stopWaiting(attempt, status === "ok" ? "ok" : "failed");
     if (request.done) return false;
     if (status === "ok") {
       this.complete(request);
@@ -285,12 +283,12 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
     this.stats.attempts++;
     if (retry) this.stats.retries++;
     const attempt = this.attempt(request);
+    request.waitingFor = attempt;
     request.timer = this.armTimeout(attempt);
     request.ticket = ticket;
     const hedging = request.hedging;
     if (hedging !== null && !retry) {
       // Scheduled before the call goes out, so an answer given at once can cancel it.
-      hedging.first = attempt;
       hedging.hedgeTimer = this.sim.schedule(this.hedge!.after, this, HEDGE, request);
     }
     this.nested++;
@@ -326,22 +324,23 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
       : this.sim.scheduleAt(deadline, this, TIMEOUT, attempt);
   }
 
-  /** The pending timeout of an attempt still waited for. */
+  /** The pending timeout of an attempt the client waits for. */
   private timerOf(attempt: Attempt): EventHandle {
     const hedging = attempt.request.hedging;
     return hedging !== null && attempt === hedging.hedge ? hedging.timer : attempt.request.timer;
   }
 
-  /** An attempt stopped being waited for; `abandoned` is already set. */
-  private settle(attempt: Attempt, outcome: AttemptOutcome): void {
+  /** The client stops waiting for an attempt (answered, timed out or withdrawn; its timeout is done). */
+  private stopWaiting(attempt: Attempt, outcome: AttemptOutcome): void {
     const request = attempt.request;
     const hedging = request.hedging;
-    if (this.gates !== null) {
-      const ticket = hedging !== null && attempt === hedging.hedge ? hedging.ticket : request.ticket;
-      this.gates.settled(ticket, outcome, this.sim.now);
-    }
-    // The first attempt ended before the hedge was due: a retry, not a hedge, follows.
-    if (hedging !== null && attempt === hedging.first && hedging.hedgeTimer >= 0) {
+    const isHedge = hedging !== null && attempt === hedging.hedge;
+    if (isHedge) hedging.hedge = null;
+    else request.waitingFor = null;
+    this.gates?.settled(isHedge ? hedging.ticket : request.ticket, outcome, this.sim.now);
+    // The first attempt ended before the hedge was due (no hedge or retry exists while it is): a
+    // retry, not a hedge, follows.
+    if (hedging !== null && hedging.hedgeTimer >= 0) {
       this.sim.cancel(hedging.hedgeTimer);
       hedging.hedgeTimer = -1;
     }
@@ -351,7 +350,7 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
     if (request.done) return;
     // With a hedge out, the other copy may still answer.
     const hedging = request.hedging;
-    if (hedging !== null && (waiting(hedging.first) || waiting(hedging.hedge))) return;
+    if (hedging !== null && (request.waitingFor !== null || hedging.hedge !== null)) return;
     if (!retryable || request.attempts >= this.maxAttempts) {
       this.giveUp(request);
       return;
@@ -373,12 +372,11 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
     this.stats.inFlight--;
   }
 
-  /** Stops waiting for an attempt whose request another attempt has answered. */
+  /** Stops waiting for an attempt (if any) whose request another attempt has answered. */
   private withdraw(attempt: Attempt | null): void {
-    if (attempt === null || attempt.abandoned) return;
-    attempt.abandoned = true;
+    if (attempt === null) return;
     this.sim.cancel(this.timerOf(attempt));
-    this.settle(attempt, "withdrawn");
+    this.stopWaiting(attempt, "withdrawn");
   }
 
   private complete(request: PendingRequest): void {
@@ -387,14 +385,12 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
     this.stats.inFlight--;
     const hedging = request.hedging;
     if (hedging !== null) {
-      this.withdraw(hedging.first);
+      // The first attempt and the hedge, if still out. A retry still out is left to time out, as
+      // it is without hedging (a late answer can complete the request while one is).
+      if (request.attempts === 1) this.withdraw(request.waitingFor);
       this.withdraw(hedging.hedge);
     }
     const latency = this.sim.now - request.createdAt;
     for (const listener of this.listeners) listener(latency, request.attempts);
   }
-}
-
-function waiting(attempt: Attempt | null): boolean {
-  return attempt !== null && !attempt.abandoned;
 }

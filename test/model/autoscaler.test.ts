@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
-import { OptionError } from "../../src/engine/option-error.js";
 import { type Handler, Simulation } from "../../src/engine/simulation.js";
 import { Autoscaler, type AutoscalerOptions } from "../../src/model/autoscaler.js";
 import type { Call, ReplyStatus } from "../../src/model/call.js";
@@ -9,6 +8,7 @@ import { Server } from "../../src/model/server.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
+import { optionPath } from "./option-path.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,
@@ -65,16 +65,6 @@ function setup(options: Partial<AutoscalerOptions>, rate: (t: number) => number,
   lb.start();
   scaler.start();
   return { sim, lb, scaler, web, feeder };
-}
-
-function optionPath(fn: () => unknown): readonly (string | number)[] | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OptionError);
-    return (e as OptionError).path;
-  }
 }
 
 describe("autoscaler", () => {

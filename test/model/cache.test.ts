@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
-import { OptionError } from "../../src/engine/option-error.js";
 import { Simulation } from "../../src/engine/simulation.js";
 import { expectedLruHitRate } from "../../src/model/cache/expected-hit-rate.js";
 import { LruStore } from "../../src/model/cache/lru-store.js";
@@ -10,6 +9,7 @@ import { Cache, type CacheOptions } from "../../src/model/cache.js";
 import type { Call, ReplyStatus, Service } from "../../src/model/call.js";
 import { Client } from "../../src/model/client.js";
 import { Database } from "../../src/model/database.js";
+import { optionPath } from "./option-path.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,
@@ -63,16 +63,6 @@ function setup(options: CacheOptions = {}, dbDelay = 0.1, seed = 1) {
   };
   return { sim, db, cache, calls, at };
 }
-
-const optionPath = (fn: () => unknown) => {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OptionError);
-    return (e as OptionError).path;
-  }
-};
 
 describe("cache", () => {
   it("a miss reads the database and fills; the next call hits after hitLatency", () => {

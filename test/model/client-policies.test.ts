@@ -14,6 +14,7 @@ import { Server } from "../../src/model/server.js";
 import { buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
+import { optionPath } from "./option-path.js";
 
 /** How the scripted service answers call number `n` (from 0): after `delay` s with `status`, or never. */
 type Script = (n: number) => { delay: number; status: ReplyStatus } | null;
@@ -67,17 +68,6 @@ function expectConserved(cli: Client, svc: ScriptedService) {
   const s = cli.stats;
   expect(s.completions + s.gaveUp + s.inFlight).toBe(s.requests);
   expect(s.attempts).toBe(svc.calls.length);
-}
-
-/** The option path an OptionError names, or null if `fn` did not throw. */
-function pathOf(fn: () => unknown): readonly (string | number)[] | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OptionError);
-    return (e as OptionError).path;
-  }
 }
 
 describe("client policies: absent means off", () => {
@@ -420,7 +410,7 @@ describe("option validation", () => {
     [{ concurrencyLimit: { kind: "aimd", decrease: 0 } }, ["concurrencyLimit", "decrease"]],
   ];
   it.each(cases)("refuses %j at its path", (options, path) => {
-    expect(pathOf(make(options))).toEqual(path);
+    expect(optionPath(make(options))).toEqual(path);
   });
 
   it("the scenario layer names the file, line and field", () => {

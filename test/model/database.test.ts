@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { createDistribution } from "../../src/engine/distributions.js";
-import { OptionError } from "../../src/engine/option-error.js";
 import { Simulation } from "../../src/engine/simulation.js";
 import type { Call, ReplyStatus } from "../../src/model/call.js";
 import { Database, type DatabaseOptions } from "../../src/model/database.js";
+import { optionPath } from "./option-path.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,
@@ -39,16 +39,6 @@ function setup(options: Partial<DatabaseOptions> = {}, seed = 1) {
   };
   return { sim, db, calls, at };
 }
-
-const optionPath = (fn: () => unknown) => {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OptionError);
-    return (e as OptionError).path;
-  }
-};
 
 describe("database", () => {
   it("a lone query takes its service time", () => {

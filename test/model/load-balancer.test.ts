@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
-import { OptionError } from "../../src/engine/option-error.js";
 import { Simulation } from "../../src/engine/simulation.js";
 import type { Call, ReplyStatus } from "../../src/model/call.js";
 import { LoadBalancer, type LoadBalancerOptions } from "../../src/model/load-balancer.js";
@@ -8,6 +7,7 @@ import { Server } from "../../src/model/server.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
+import { optionPath } from "./option-path.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,
@@ -46,16 +46,6 @@ function setup(options: LoadBalancerOptions = {}, services = [0.1, 0.1, 0.1], se
     });
   lb.start();
   return { sim, lb, servers, calls, send };
-}
-
-function optionPath(fn: () => unknown): readonly (string | number)[] | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OptionError);
-    return (e as OptionError).path;
-  }
 }
 
 describe("load balancer", () => {

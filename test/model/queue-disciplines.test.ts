@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
-import { OptionError } from "../../src/engine/option-error.js";
 import { Simulation } from "../../src/engine/simulation.js";
 import type { Call, ReplyStatus } from "../../src/model/call.js";
 import { CodelQueue } from "../../src/model/queue/codel-queue.js";
@@ -9,6 +8,7 @@ import { Server } from "../../src/model/server.js";
 import { buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
+import { optionPath } from "./option-path.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,
@@ -47,16 +47,6 @@ function order(spec: QueueSpec, n: number): number[] {
   for (let c = q.take(0, noShed); c !== undefined; c = q.take(0, noShed)) out.push(c.id);
   expect(q.length).toBe(0);
   return out;
-}
-
-function optionPath(fn: () => unknown): readonly (string | number)[] | null {
-  try {
-    fn();
-    return null;
-  } catch (e) {
-    expect(e).toBeInstanceOf(OptionError);
-    return (e as OptionError).path;
-  }
 }
 
 describe("queue disciplines", () => {

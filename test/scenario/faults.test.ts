@@ -71,6 +71,26 @@ describe("triggers and interventions in scenario files", () => {
     ).toMatch(/takes no rate/);
   });
 
+  it("bounds spike and slowdown factors at a million", () => {
+    const spike = refuse(
+      base("triggers:\n  - { kind: spike, target: users, at: 1, duration: 1, factor: 1e308 }\n"),
+    );
+    expect(spike.field).toBe("triggers.0.factor");
+    expect(spike.message).toMatch(/<= 1000000/);
+    expect(
+      refuse(base("triggers:\n  - { kind: slowdown, target: server, at: 1, duration: 1, factor: 2e6 }\n"))
+        .field,
+    ).toBe("triggers.0.factor");
+    expect(() =>
+      buildModel(
+        parseScenarioText(
+          base("triggers:\n  - { kind: spike, target: users, at: 1, duration: 1, factor: 1e6 }\n"),
+          "f.yaml",
+        ),
+      ),
+    ).not.toThrow();
+  });
+
   it("a spike multiplies offered load only while it lasts", () => {
     const out = runScenario(
       parseScenarioText(

@@ -50,7 +50,8 @@ const RAMP_STEPS = 20;
 const KINDS: Record<string, FaultKind> = {
   spike: {
     doc: "Multiplies a source's load by `factor` for `duration` (a traffic spike).",
-    params: { factor: { min: 0 } },
+    // Far past any real spike; beyond it, arrival arithmetic loses its meaning.
+    params: { factor: { min: 0, max: 1e6 } },
     needs: "setLoadFactor",
     lasting: true,
     intervention: false,
@@ -73,7 +74,7 @@ const KINDS: Record<string, FaultKind> = {
   },
   slowdown: {
     doc: "Multiplies service times by `factor` for `duration` (a latency multiplier: a slow disk, a noisy neighbour).",
-    params: { factor: { min: 0, exclusiveMin: true } },
+    params: { factor: { min: 0, exclusiveMin: true, max: 1e6 } },
     needs: "setSlowdown",
     lasting: true,
     intervention: false,

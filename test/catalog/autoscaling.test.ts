@@ -1,11 +1,7 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
-import { parseScenarioText } from "../../src/scenario/parse.js";
-import { runScenario } from "../../src/scenario/run.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
-import { CATALOG_SEEDS, lateGoodputRatio, runCatalog } from "./catalog-harness.js";
+import { CATALOG_SEEDS, lateGoodputRatio, runCatalog, runCatalogWithoutTriggers } from "./catalog-harness.js";
 
 // Measured from 30 s after the spike ends to the end of the load period.
 const SETTLE = 30;
@@ -21,14 +17,6 @@ function gaugeAt(output: RunOutput, key: string, t: number): number {
   return value;
 }
 
-/** The scenario with its triggers removed. */
-function withoutTriggers(seed: number): RunOutput {
-  const path = join(import.meta.dirname, "..", "..", "scenarios", FILE);
-  const parsed = parseScenarioText(readFileSync(path, "utf8"), path);
-  parsed.spec.triggers = [];
-  return runScenario(parsed, { seed });
-}
-
 describe("autoscaling with lag (catalog)", () => {
   describe.each(CATALOG_SEEDS)("seed %i", (seed) => {
     let stuck: RunOutput;
@@ -42,7 +30,7 @@ describe("autoscaling with lag (catalog)", () => {
 
     it("is healthy before the spike, and for the whole run without it", () => {
       expect(goodputWindow(stuck, 2, stuck.result.triggers[0]!.start).ratio).toBeGreaterThan(0.95);
-      expect(goodputWindow(withoutTriggers(seed), 2, end).ratio).toBeGreaterThan(0.95);
+      expect(goodputWindow(runCatalogWithoutTriggers(FILE, seed), 2, end).ratio).toBeGreaterThan(0.95);
     });
 
     it("stays down after the spike although it scaled out to the maximum", () => {

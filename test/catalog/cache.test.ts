@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
-import { CATALOG_SEEDS, lateGoodputRatio, runCatalog } from "./catalog-harness.js";
+import { CATALOG_SEEDS, gaugeMean, lateGoodputRatio, runCatalog } from "./catalog-harness.js";
 
 // The flush is at 20 s; the warm-up's interventions end at 50 s; the load runs until 70 s.
 const FLUSH = 20;
@@ -9,20 +9,6 @@ const LATE = 50;
 const OFFERED = 3000;
 // A run of 3000 req/s for 70 s takes about a second; leave room for a busy machine.
 const SLOW = 20_000;
-
-/** Mean of a component gauge over the probes in [from, to). */
-function meanGauge(output: RunOutput, key: string, from: number, to: number): number {
-  const values = output.series.gauges[key]!;
-  let sum = 0;
-  let n = 0;
-  output.series.probeTimes.forEach((t, i) => {
-    if (t >= from && t < to && Number.isFinite(values[i])) {
-      sum += values[i]!;
-      n++;
-    }
-  });
-  return sum / n;
-}
 
 /** A "123.4 req/s" setting of a component as a number. */
 function rateSetting(output: RunOutput, component: string, setting: string): number {
@@ -40,12 +26,12 @@ describe("look-aside cache flush (catalog)", () => {
     it("healthy with the cache, stuck long after the flush", () => {
       expect(lastTriggerEnd(base)).toBe(FLUSH);
       expect(goodputWindow(base, 5, FLUSH).ratio).toBeGreaterThan(0.98);
-      expect(meanGauge(base, "cache.hitRate", 5, FLUSH)).toBeGreaterThan(0.88);
+      expect(gaugeMean(base, "cache.hitRate", 5, FLUSH)).toBeGreaterThan(0.88);
       // Thirty seconds after the flush the cache is still nearly empty and goodput still low.
       expect(lateGoodputRatio(base, LATE)).toBeLessThan(0.4);
       expect(goodputWindow(base, FLUSH + 5, LATE).ratio).toBeLessThan(0.4);
-      expect(meanGauge(base, "cache.hitRate", LATE, 70)).toBeLessThan(0.2);
-      expect(meanGauge(base, "db.inFlight", LATE, 70)).toBeGreaterThan(590);
+      expect(gaugeMean(base, "cache.hitRate", LATE, 70)).toBeLessThan(0.2);
+      expect(gaugeMean(base, "db.inFlight", LATE, 70)).toBeGreaterThan(590);
     });
 
     it("offers 3000 req/s: under the advertised capacity with the cache, far over the hidden one", () => {
@@ -68,7 +54,7 @@ describe("look-aside cache flush (catalog)", () => {
         expect(lastTriggerEnd(variant)).toBe(FLUSH);
         expect(goodputWindow(variant, 5, FLUSH).ratio).toBeGreaterThan(0.98);
         expect(lateGoodputRatio(variant, LATE)).toBeGreaterThan(0.97);
-        expect(meanGauge(variant, "cache.hitRate", LATE, 70)).toBeGreaterThan(0.88);
+        expect(gaugeMean(variant, "cache.hitRate", LATE, 70)).toBeGreaterThan(0.88);
       },
       SLOW,
     );

@@ -14,6 +14,29 @@ export function runCatalog(file: string, seed: number): RunOutput {
   return runScenario(parseScenarioText(readFileSync(path, "utf8"), path), { seed });
 }
 
+/** Runs `scenarios/<file>` with `seed` and its scheduled triggers removed: the control run. */
+export function runCatalogWithoutTriggers(file: string, seed: number): RunOutput {
+  const path = join(import.meta.dirname, "..", "..", "scenarios", file);
+  const parsed = parseScenarioText(readFileSync(path, "utf8"), path);
+  parsed.spec.triggers = [];
+  return runScenario(parsed, { seed });
+}
+
+/** Mean of a probed gauge over [from, to), skipping probes where it is undefined (a hit rate with no lookups). */
+export function gaugeMean(output: RunOutput, key: string, from: number, to: number): number {
+  const { probeTimes, gauges } = output.series;
+  const values = gauges[key]!;
+  let sum = 0;
+  let n = 0;
+  probeTimes.forEach((t, i) => {
+    if (t >= from && t < to && Number.isFinite(values[i])) {
+      sum += values[i]!;
+      n++;
+    }
+  });
+  return sum / n;
+}
+
 /**
  * Goodput / offered load over the last `settle`-free stretch of the load period: from `from`
  * seconds to the end of the sources' duration. A stuck system stays far below 1 there; a

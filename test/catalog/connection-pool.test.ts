@@ -1,16 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
-import { CATALOG_SEEDS, lateGoodputRatio, runCatalog } from "./catalog-harness.js";
-
-/** Mean of a gauge over probes in [from, to). */
-function meanGauge(output: RunOutput, key: string, from: number, to: number): number {
-  const values = output.series.gauges[key]!.filter((_, i) => {
-    const t = output.series.probeTimes[i]!;
-    return t >= from && t < to;
-  });
-  return values.reduce((a, b) => a + b, 0) / values.length;
-}
+import { CATALOG_SEEDS, gaugeMean, lateGoodputRatio, runCatalog } from "./catalog-harness.js";
 
 // Judged from 30 s after the last trigger ended to the end of the run.
 const SETTLE = 30;
@@ -67,7 +58,7 @@ describe("link imbalance (catalog)", () => {
     it("with MRU stays imbalanced and loses most of its goodput long after the trigger", () => {
       expect(lateGoodputRatio(mru, from)).toBeLessThan(0.5);
       // The congested link keeps more connections busy than all the others together.
-      const busy = ["a", "b", "c", "d"].map((l) => meanGauge(mru, `db-pool.busy.link-${l}`, from, end));
+      const busy = ["a", "b", "c", "d"].map((l) => gaugeMean(mru, `db-pool.busy.link-${l}`, from, end));
       expect(busy[0]!).toBeGreaterThan(busy[1]! + busy[2]! + busy[3]!);
     });
 

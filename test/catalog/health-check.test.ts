@@ -1,38 +1,17 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
-import { parseScenarioText } from "../../src/scenario/parse.js";
-import { runScenario } from "../../src/scenario/run.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
-import { CATALOG_SEEDS, lateGoodputRatio, runCatalog } from "./catalog-harness.js";
+import {
+  CATALOG_SEEDS,
+  gaugeMean,
+  lateGoodputRatio,
+  runCatalog,
+  runCatalogWithoutTriggers,
+} from "./catalog-harness.js";
 
 // Measured from 20 s after the spike ends to the end of the load period.
 const SETTLE = 20;
 const FILE = "health-check-death-spiral.yaml";
-
-/** Mean of a probed gauge over [from, to). */
-function gaugeMean(output: RunOutput, key: string, from: number, to: number): number {
-  const { probeTimes, gauges } = output.series;
-  const values = gauges[key]!;
-  let sum = 0;
-  let n = 0;
-  probeTimes.forEach((t, i) => {
-    if (t >= from && t < to) {
-      sum += values[i]!;
-      n++;
-    }
-  });
-  return sum / n;
-}
-
-/** The scenario with its triggers removed. */
-function withoutTriggers(seed: number): RunOutput {
-  const path = join(import.meta.dirname, "..", "..", "scenarios", FILE);
-  const parsed = parseScenarioText(readFileSync(path, "utf8"), path);
-  parsed.spec.triggers = [];
-  return runScenario(parsed, { seed });
-}
 
 describe("health-check death spiral (catalog)", () => {
   describe.each(CATALOG_SEEDS)("seed %i", (seed) => {
@@ -47,7 +26,7 @@ describe("health-check death spiral (catalog)", () => {
 
     it("is healthy before the spike, and stays healthy for the whole run without it", () => {
       expect(goodputWindow(stuck, 2, stuck.result.triggers[0]!.start).ratio).toBeGreaterThan(0.95);
-      const calm = withoutTriggers(seed);
+      const calm = runCatalogWithoutTriggers(FILE, seed);
       expect(goodputWindow(calm, 2, end).ratio).toBeGreaterThan(0.98);
       expect(calm.result.componentStats.lb!.ejections).toBeLessThanOrEqual(1);
     });

@@ -1,21 +1,12 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
-import { CATALOG_SEEDS, runCatalog } from "./catalog-harness.js";
+import { CATALOG_SEEDS, gaugeMean, runCatalog } from "./catalog-harness.js";
 
 // The fleet is a load generator: its renewal demand (one renewal per host per period) counts as
 // offered load next to the EC2 launches, so the run's own goodput ratio is the lease health.
 function leaseGoodputRatio(output: RunOutput, from: number, to: number): number {
   return goodputWindow(output, from, to).ratio;
-}
-
-/** Mean of a gauge over probes in [from, to). */
-function meanGauge(output: RunOutput, key: string, from: number, to: number): number {
-  const values = output.series.gauges[key]!.filter((_, i) => {
-    const t = output.series.probeTimes[i]!;
-    return t >= from && t < to;
-  });
-  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
 // Judged from two minutes after the store came back (and after the throttled variant's
@@ -39,7 +30,7 @@ describe("lease renewal storm (catalog)", () => {
 
     it("stays in congestive collapse long after the store is back: no renewals, store saturated", () => {
       expect(leaseGoodputRatio(stuck, from, end)).toBeLessThan(0.05);
-      expect(meanGauge(stuck, "dwfm.hostsWithLease", from, end)).toBeLessThan(5);
+      expect(gaugeMean(stuck, "dwfm.hostsWithLease", from, end)).toBeLessThan(5);
       const good = goodputWindow(stuck, from, end).goodput;
       const throughput = stuck.series.throughput
         .filter((_, i) => stuck.series.windowStarts[i]! >= from)
@@ -52,7 +43,7 @@ describe("lease renewal storm (catalog)", () => {
       const fixed = runCatalog("lease-renewal-storm-fixed.yaml", seed);
       expect(fixed.result.triggers).toEqual(stuck.result.triggers);
       expect(leaseGoodputRatio(fixed, from, end)).toBeGreaterThan(0.95);
-      expect(meanGauge(fixed, "dwfm.hostsWithLease", from, end)).toBeGreaterThan(495);
+      expect(gaugeMean(fixed, "dwfm.hostsWithLease", from, end)).toBeGreaterThan(495);
     });
 
     it("recovers when the fleet is rate-limited and the store restarted (AWS's manual fix)", () => {
@@ -60,7 +51,7 @@ describe("lease renewal storm (catalog)", () => {
       expect(throttled.result.triggers).toEqual(stuck.result.triggers);
       expect(Math.max(...throttled.result.interventions.map((i) => i.end))).toBeLessThanOrEqual(from);
       expect(leaseGoodputRatio(throttled, from, end)).toBeGreaterThan(0.95);
-      expect(meanGauge(throttled, "dwfm.hostsWithLease", from, end)).toBeGreaterThan(495);
+      expect(gaugeMean(throttled, "dwfm.hostsWithLease", from, end)).toBeGreaterThan(495);
     });
   });
 });

@@ -1,26 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
-import { CATALOG_SEEDS, lateGoodputRatio, runCatalog } from "./catalog-harness.js";
+import { CATALOG_SEEDS, gaugeMean, lateGoodputRatio, runCatalog } from "./catalog-harness.js";
 
 // Measured from 15 s after the last trigger ends to the end of the load period.
 const SETTLE = 15;
 const VARIANTS = ["slow-error-path-fast-fail.yaml", "slow-error-path-adaptive-lifo.yaml"];
-
-/** Mean of a probed gauge over [from, to). */
-function gaugeMean(output: RunOutput, key: string, from: number, to: number): number {
-  const { probeTimes, gauges } = output.series;
-  const values = gauges[key]!;
-  let sum = 0;
-  let n = 0;
-  probeTimes.forEach((t, i) => {
-    if (t >= from && t < to) {
-      sum += values[i]!;
-      n++;
-    }
-  });
-  return sum / n;
-}
 
 describe("slow error paths (catalog)", () => {
   describe.each(CATALOG_SEEDS)("seed %i", (seed) => {

@@ -281,7 +281,7 @@ export async function runSweepJobs(
   options: { signal?: AbortSignal; onResult?: (job: SweepJob, result: TrialResult) => void } = {},
 ): Promise<void> {
   const cells = sweepCells(header);
-  const todo = jobs.filter((j) => !done.has(j.id));
+  const unfinished = jobs.filter((j) => !done.has(j.id));
   const specs = new Map<number, ScenarioSpec>();
   const specOf = (cell: number) => {
     let s = specs.get(cell);
@@ -292,11 +292,11 @@ export async function runSweepJobs(
     return s;
   };
   await run(
-    todo.map((j) => ({ spec: specOf(j.cell), seed: j.seed })),
+    unfinished.map((j) => ({ spec: specOf(j.cell), seed: j.seed })),
     {
       ...(options.signal && { signal: options.signal }),
       onResult: (i, result) => {
-        const job = todo[i]!;
+        const job = unfinished[i]!;
         done.set(job.id, result);
         options.onResult?.(job, result);
       },

@@ -59,7 +59,7 @@ const md = [
   "- Exact checks (±95% shown as *exact*) are identities on counts; the totals over all seeds are",
   "  shown and every single seed must match.",
   "- Queue runs (M/M/1, M/M/c, M/D/1, M/M/1/K) feed a `Server` directly from a Poisson `Source`",
-  "  through a sink that creates one `Call` per arrival, with service rate μ = 1 per worker. Runs last",
+  "  through a sink that sends one call per arrival, with service rate μ = 1 per worker. Runs last",
   "  max(20 000, 1000 / (1 − ρ)²) s (times 2/c for M/M/c; 20 000 s for M/M/1/K); the first 5% (100 s",
   "  for M/M/1/K) is discarded as warm-up. The number in system is integrated exactly between changes;",
   "  the wait is taken when the server starts the call (FIFO); P(wait) and P_K are fractions of arrivals",

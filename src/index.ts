@@ -4,7 +4,7 @@ export { Histogram, type HistogramOptions } from "./metrics/histogram.js";
 export { RunRecorder } from "./metrics/run-recorder.js";
 export type { Backoff } from "./model/backoff/backoff.js";
 export { type BackoffSpec, createBackoff } from "./model/backoff/create-backoff.js";
-export type { Call, ReplyStatus, Service } from "./model/call.js";
+export type { Caller, ReplyStatus, Service } from "./model/call.js";
 export { Client, type ClientOptions, type ClientStats } from "./model/client.js";
 export { createProfile, LoadProfile, type ProfileSpec } from "./model/load/profile.js";
 export { type RequestSink, Source, type SourceOptions, type SourceStats } from "./model/load/source.js";

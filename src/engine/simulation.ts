@@ -67,6 +67,7 @@ export class Simulation {
   private freeSlots: number[] = [];
   private live = 0;
   private processed = 0;
+  private lastId = 0;
   private readonly streams = new Map<string, RandomStream>();
   private readonly clock: () => number;
 
@@ -87,6 +88,14 @@ export class Simulation {
   /** Total number of events run so far. */
   get events(): number {
     return this.processed;
+  }
+
+  /**
+   * A number no other call in this simulation returns (1, 2, 3, ...): identities that must not
+   * collide across components, such as request numbers that pass through a shared balancer.
+   */
+  uniqueId(): number {
+    return ++this.lastId;
   }
 
   /**

@@ -7,7 +7,7 @@ import { HitRateWindow } from "./cache/hit-rate-window.js";
 import type { KeyPopularity } from "./cache/key-popularity.js";
 import { LruStore } from "./cache/lru-store.js";
 import { RequestKeys } from "./cache/request-keys.js";
-import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
 
 /** Options of a look-aside cache. Seconds throughout. */
@@ -61,29 +61,27 @@ export interface CacheStats {
 
 const HIT = 0;
 
-/**
- * A call that says which request it belongs to: a client's attempts carry their request, so all
- * the retries of one request can ask for the same key.
- */
-export interface RetriedCall extends Call {
-  readonly request?: unknown;
+// A hit waiting out hitLatency: the event's data. Recycled, so hits allocate nothing.
+interface Hit {
+  caller: Caller | null;
+  token: number;
 }
 
-/** One database read, shared by every miss that waits for it. */
-class Read implements Call {
-  readonly waiters: Call[] = [];
+/** One database read (its token is its id), shared by every miss that waits for it. */
+class Read {
+  // The waiting misses, as (caller, token) pairs.
+  readonly callers: Caller[] = [];
+  readonly tokens: number[] = [];
   /** The latest deadline among the waiters: the answer fills the cache only until then. */
   wantedUntil: number;
+  /** The database lost it (a restart): it will never be answered. */
+  lost = false;
   constructor(
     readonly id: number,
     readonly key: number,
     readonly deadline: number,
-    private readonly cache: Cache,
   ) {
     this.wantedUntil = deadline;
-  }
-  reply(status: ReplyStatus): boolean {
-    return this.cache.onRead(this, status);
   }
 }
 
@@ -91,9 +89,10 @@ class Read implements Call {
  * A look-aside cache in front of a database. A hit is answered after `hitLatency`; a miss reads
  * the database with the caller's deadline and fills the entry only if the answer comes while the
  * caller still wants it, so a database too slow to answer in time can never refill the cache.
- * Each request asks for one key drawn by popularity; its retries ask for the same key (see RetriedCall).
+ * Each request asks for one key drawn by popularity; its retries ask for the same key (the caller
+ * tells which request a call belongs to, see Caller.requestOf).
  */
-export class Cache implements Handler, Service, Component, Capabilities {
+export class Cache implements Handler, Service, Caller, Component, Capabilities {
   readonly type = "cache";
   readonly stats: CacheStats = {
     arrived: 0,
@@ -119,6 +118,9 @@ export class Cache implements Handler, Service, Component, Capabilities {
   private readonly rng: RandomStream;
   // Reads later misses (coalesce) or stale hits (serveStale) may share, by key.
   private readonly reads = new Map<number, Read>();
+  // Reads the database has not answered yet, by token.
+  private readonly sent = new Map<number, Read>();
+  private readonly idleHits: Hit[] = [];
   private readonly requestKeys = new RequestKeys();
   private nextId = 0;
   private hitRateMemo: number | undefined;
@@ -192,12 +194,12 @@ export class Cache implements Handler, Service, Component, Capabilities {
     };
   }
 
-  accept(call: Call): void {
+  accept(caller: Caller, token: number, deadline: number): void {
     this.stats.arrived++;
     const now = this.sim.now;
     // A retry asks for the key its request missed on (a hit completes its request).
-    const request = (call as RetriedCall).request;
-    const known = typeof request === "object" && request !== null;
+    const request = caller.requestOf(token);
+    const known = request >= 0;
     const remembered = known ? this.requestKeys.recall(request, now) : undefined;
     const key = remembered ?? this.popularity.sample(this.rng);
     const expiresAt = this.store.use(key);
@@ -206,11 +208,16 @@ export class Cache implements Handler, Service, Component, Capabilities {
       else {
         this.stats.staleServed++;
         const refresh = this.reads.get(key);
-        if (refresh === undefined || now > refresh.deadline) this.send(key, call.deadline, null, true);
+        if (refresh === undefined || now > refresh.deadline) this.send(key, deadline, null, 0, true);
       }
       this.window.record(now, true);
-      if (this.hitLatency === 0) call.reply("ok");
-      else this.sim.schedule(this.hitLatency, this, HIT, call);
+      if (this.hitLatency === 0) caller.reply(token, "ok");
+      else {
+        const hit = this.idleHits.pop() ?? { caller: null, token: 0 };
+        hit.caller = caller;
+        hit.token = token;
+        this.sim.schedule(this.hitLatency, this, HIT, hit);
+      }
       return;
     }
     if (expiresAt !== undefined) this.store.delete(key);
@@ -221,19 +228,39 @@ export class Cache implements Handler, Service, Component, Capabilities {
     // A read past its own deadline may never come back (a database restart): start afresh.
     if (shared !== undefined && now <= shared.deadline) {
       this.stats.coalesced++;
-      shared.waiters.push(call);
-      if (call.deadline > shared.wantedUntil) shared.wantedUntil = call.deadline;
+      if (shared.lost) {
+        // Counted as joining, as when a lost read was simply never answered: lost along with it.
+        caller.reply(token, "lost");
+        return;
+      }
+      shared.callers.push(caller);
+      shared.tokens.push(token);
+      if (deadline > shared.wantedUntil) shared.wantedUntil = deadline;
       return;
     }
-    this.send(key, call.deadline, call, this.coalesce);
+    this.send(key, deadline, caller, token, this.coalesce);
   }
 
   handleEvent(_kind: number, data: unknown): void {
-    (data as Call).reply("ok");
+    const hit = data as Hit;
+    const caller = hit.caller!;
+    const token = hit.token;
+    hit.caller = null;
+    this.idleHits.push(hit);
+    caller.reply(token, "ok");
   }
 
-  /** The database's answer to `read`; returns whether any caller still wanted it. */
-  onRead(read: Read, status: ReplyStatus): boolean {
+  /** The database's answer to read `token`; returns whether any caller still wanted it. */
+  reply(token: number, status: ReplyStatus): boolean {
+    const read = this.sent.get(token)!;
+    this.sent.delete(token);
+    if (status === "lost") {
+      // Kept in `reads` until its deadline, so later misses for the key still wait on it rather
+      // than send a read of their own (as they did when a lost read was merely never answered).
+      read.lost = true;
+      this.answer(read, "lost");
+      return false;
+    }
     if (this.reads.get(read.key) === read) this.reads.delete(read.key);
     const wanted = this.sim.now <= read.wantedUntil;
     if (status !== "ok") this.stats.dbErrors++;
@@ -241,8 +268,13 @@ export class Cache implements Handler, Service, Component, Capabilities {
       this.stats.fills++;
       this.put(read.key, this.sim.now + this.ttl);
     }
-    for (const waiter of read.waiters) waiter.reply(status);
+    this.answer(read, status);
     return wanted;
+  }
+
+  /** The cache's own reads belong to no request of its callers. */
+  requestOf(_token: number): number {
+    return -1;
   }
 
   /** Empties the cache (reads in flight still fill it when they come back in time). */
@@ -260,13 +292,33 @@ export class Cache implements Handler, Service, Component, Capabilities {
     this.stats.warmed += n;
   }
 
-  private send(key: number, deadline: number, caller: Call | null, shareable: boolean): void {
-    const read = new Read(this.nextId++, key, deadline, this);
-    if (caller !== null) read.waiters.push(caller);
-    else this.stats.refreshes++;
+  /** Sends a read for `key` on behalf of call `token` of `caller` (null: a background refresh). */
+  private send(
+    key: number,
+    deadline: number,
+    caller: Caller | null,
+    token: number,
+    shareable: boolean,
+  ): void {
+    const read = new Read(this.nextId++, key, deadline);
+    if (caller !== null) {
+      read.callers.push(caller);
+      read.tokens.push(token);
+    } else this.stats.refreshes++;
     this.stats.dbReads++;
     if (shareable) this.reads.set(key, read);
-    this.database.accept(read);
+    this.sent.set(read.id, read);
+    this.database.accept(this, read.id, deadline);
+  }
+
+  // Passes the database's answer on to every miss waiting for `read`.
+  private answer(read: Read, status: ReplyStatus): void {
+    const { callers, tokens } = read;
+    // No miss joins meanwhile: the read has left `reads`, or is marked lost.
+    for (let i = 0; i < callers.length; i++) callers[i]!.reply(tokens[i]!, status);
+    // A lost read may stay in `reads` a while: let go of its callers.
+    callers.length = 0;
+    tokens.length = 0;
   }
 
   private put(key: number, expiresAt: number): void {

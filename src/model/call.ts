@@ -1,4 +1,4 @@
-/** How a service answered an attempt. */
+/** How a service answered a call. */
 export type ReplyStatus =
   /** Work done, answer attached. */
   | "ok"
@@ -9,27 +9,42 @@ export type ReplyStatus =
   /** The work failed (an injected error, a failed dependency). */
   | "error"
   /** The service could not be reached at all (crashed, partitioned, empty DNS answer). */
-  | "unavailable";
+  | "unavailable"
+  /**
+   * The call vanished without an answer (its server restarted). Nobody hears of it in time, so a
+   * client keeps waiting for its timeout; the status only lets components that forward calls free
+   * what they kept for this one.
+   */
+  | "lost";
 
 /**
- * One attempt on its way to a service. The service answers it at most once with `reply`, and
- * learns from the return value whether anybody still wanted the answer. A call that is never
- * answered (its server crashed) is covered by the caller's timeout.
+ * Whoever sends calls: a client, or a component that forwards them (a balancer, a cache, a
+ * pool). A call is the pair (caller, token) plus the caller's deadline, passed as plain values so
+ * that a server holding hundreds of thousands of calls (a retry storm) holds no object per call.
+ * The token means something only to its caller.
  */
-export interface Call {
-  /** Unique per caller; used only for tracing. */
-  readonly id: number;
-  /** Absolute simulated time after which the caller no longer wants the answer (Infinity: never). */
-  readonly deadline: number;
-  /** Delivers the answer; returns false if the caller had already given up on this attempt. */
-  reply(status: ReplyStatus): boolean;
+export interface Caller {
+  /**
+   * The answer to call `token`; returns false if the caller no longer wanted it (the work was
+   * wasted). Every accepted call gets exactly one answer, "lost" included.
+   */
+  reply(token: number, status: ReplyStatus): boolean;
+  /**
+   * Which request call `token` belongs to: the same number for all the retries of one request,
+   * unique in the simulation (from `Simulation.uniqueId`), or -1 when the caller cannot tell. A
+   * cache uses it to ask for the same key on every retry; a forwarder passes its caller's on.
+   */
+  requestOf(token: number): number;
 }
 
-/** Anything that accepts calls: a server, and later caches, databases and load balancers. */
+/** Anything that accepts calls: a server, a cache, a database, a load balancer, a pool. */
 export interface Service {
   readonly name: string;
-  /** Takes a call; the service replies to it at most once. */
-  accept(call: Call): void;
+  /**
+   * Takes call `token` of `caller`, wanted until the absolute time `deadline` (Infinity: always),
+   * and answers it exactly once through `caller.reply`, possibly before returning.
+   */
+  accept(caller: Caller, token: number, deadline: number): void;
   /** Requests per second it can serve when saturated (used for capacity lines in charts). */
   readonly capacityPerSec: number;
 }

@@ -3,7 +3,7 @@ import type { RandomStream } from "../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
 import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
-import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { CircuitBreakerOptions } from "./client-policies/circuit-breaker.js";
 import type { ConcurrencyLimitOptions } from "./client-policies/concurrency-limit.js";
 import { type DeadlinePolicy, FixedDeadline } from "./client-policies/deadline.js";
@@ -13,6 +13,7 @@ import type { RateLimitOptions } from "./client-policies/rate-limit.js";
 import type { RetryBudgetOptions } from "./client-policies/retry-budget.js";
 import type { Capabilities, Component } from "./component.js";
 import type { RequestSink } from "./load/source.js";
+import { NONE, RequestTable } from "./request-table.js";
 
 /** Options of a client. Seconds throughout. */
 export interface ClientOptions {
@@ -79,71 +80,20 @@ export interface ClientStats extends GateStats {
 /** Called for each completed request with its end-to-end latency and the attempts it took. */
 export type CompletionListener = (latency: number, attempts: number) => void;
 
-// Per-request and per-attempt state is kept small: in a retry storm hundreds of thousands of
-// abandoned attempts wait in a server queue, so every field is copied by the garbage collector
-// (and a field that holds a non-integer number costs a separate heap box).
-
-/** A request from a source, until it completes or gives up. */
-class PendingRequest {
-  /** First tries plus retries sent (hedges not included). */
-  attempts = 0;
-  lastDelay = 0;
-  done = false;
-  /**
-   * The latest attempt while the client waits for its answer; null once it was answered, timed
-   * out or withdrawn. Only the latest attempt can be waited for (a retry starts after the previous
-   * attempt ended), so its timeout event and gate ticket are kept here too, and an attempt needs
-   * no fields of its own for them. A hedge has its own in `hedging`.
-   */
-  waitingFor: Attempt | null = null;
-  timer: EventHandle = -1;
-  ticket = 0;
-  constructor(
-    readonly client: Client,
-    readonly createdAt: number,
-    /** Absolute end-to-end deadline (Infinity without one). */
-    readonly deadline: number,
-    /** Only when the client hedges. */
-    readonly hedging: HedgeState | null,
-  ) {}
-}
-
-/** A hedged request's hedge (its first attempt is the request's `waitingFor` until a retry). */
-class HedgeState {
-  /** The hedge while the client waits for its answer. */
-  hedge: Attempt | null = null;
-  /** The pending hedge event, or -1. */
-  hedgeTimer: EventHandle = -1;
-  /** The hedge attempt's timeout event and gate ticket. */
-  timer: EventHandle = -1;
-  ticket = 0;
-}
-
 const TIMEOUT = 0;
 const RETRY = 1;
+const HEDGE = 2;
+const HEDGE_TIMEOUT = 3;
 // Immediate retries of attempts that fail at once (an unreachable target) nest on the stack: past
 // this depth the next one is scheduled at the same instant instead, so no call chain overflows it.
 const MAX_NESTED_RETRIES = 16;
-const HEDGE = 2;
-
-/** One attempt: the Call the server sees. */
-class Attempt implements Call {
-  constructor(
-    readonly id: number,
-    readonly request: PendingRequest,
-    readonly deadline: number,
-  ) {}
-  reply(status: ReplyStatus): boolean {
-    return this.request.client.onReply(this, status);
-  }
-}
 
 /**
  * A caller with a per-attempt timeout, bounded retries and a backoff policy, and optionally a
  * retry budget, circuit breaker, hedging, an end-to-end deadline, a rate limit and an adaptive
  * concurrency limit (each off unless configured).
  */
-export class Client implements Handler, RequestSink, Component, Capabilities {
+export class Client implements Handler, Caller, RequestSink, Component, Capabilities {
   readonly type = "client";
   readonly stats: ClientStats = {
     requests: 0,
@@ -167,7 +117,8 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
   private gates: GateSet | null;
   private readonly rng: RandomStream;
   private readonly listeners: CompletionListener[] = [];
-  private nextId = 0;
+  // Requests in flight. An attempt is a token naming its request's row; it needs no object.
+  private readonly table = new RequestTable();
   // Calls to the target in progress on the stack (a failure answered at once re-enters `send`).
   private nested = 0;
 
@@ -232,165 +183,185 @@ export class Client implements Handler, RequestSink, Component, Capabilities {
     const now = this.sim.now;
     this.gates?.onRequest(now);
     const deadline = this.deadline ? this.deadline.deadlineFor(now) : Number.POSITIVE_INFINITY;
-    this.send(new PendingRequest(this, now, deadline, this.hedge ? new HedgeState() : null));
+    this.send(this.table.open(now, deadline, this.sim.uniqueId()));
   }
 
   handleEvent(kind: number, data: unknown): void {
-    if (kind === TIMEOUT) {
-      const attempt = data as Attempt;
+    const row = data as number;
+    if (kind === TIMEOUT || kind === HEDGE_TIMEOUT) {
       this.stats.timeouts++;
-      this.stopWaiting(attempt, "failed");
-      this.failed(attempt.request, this.retryOnTimeout);
+      this.stopWaiting(row, kind === HEDGE_TIMEOUT, "failed");
+      this.failed(row, this.retryOnTimeout);
     } else if (kind === RETRY) {
-      this.send(data as PendingRequest);
+      this.table.retryPending[row] = 0;
+      this.send(row);
     } else {
-      this.sendHedge(data as PendingRequest);
+      this.sendHedge(row);
     }
+    this.table.release(row);
   }
 
-  /** The answer to one attempt; returns whether it was still wanted. */
-  onReply(attempt: Attempt, status: ReplyStatus): boolean {
-    const request = attempt.request;
-    if (attempt !== request.waitingFor && attempt !== request.hedging?.hedge) {
-      if (status !== "ok" || !this.acceptLateResponses || request.done) return false;
-      this.complete(request);
+  /** The answer to attempt `token`; returns whether it was still wanted. */
+  reply(token: number, status: ReplyStatus): boolean {
+    // A call lost in a crash: keep waiting, the attempt's timeout will say it failed.
+    if (status === "lost") return false;
+    const t = this.table;
+    const row = t.rowOf(token);
+    let isHedge: boolean;
+    if (token === t.waiting[row]) isHedge = false;
+    else if (token === t.hedge[row]) isHedge = true;
+    else {
+      // An attempt no longer waited for; its answer can still complete a pending request.
+      if (status !== "ok" || !this.acceptLateResponses || !t.current(token) || t.done[row] === 1)
+        return false;
+      this.complete(row);
+      t.release(row);
       return true;
     }
-    this.sim.cancel(this.timerOf(attempt));
-    this.stopWaiting(attempt, status === "ok" ? "ok" : "failed");
-    if (request.done) return false;
+    this.sim.cancel(isHedge ? t.hedgeTimeout[row]! : t.timer[row]!);
+    this.stopWaiting(row, isHedge, status === "ok" ? "ok" : "failed");
+    if (t.done[row] === 1) {
+      t.release(row);
+      return false;
+    }
     if (status === "ok") {
-      this.complete(request);
+      this.complete(row);
     } else {
       this.stats.errors++;
-      this.failed(request, this.retryOnError);
+      this.failed(row, this.retryOnError);
     }
+    t.release(row);
     return true;
   }
 
-  private send(request: PendingRequest): void {
-    if (request.done) return;
-    const retry = request.attempts > 0;
+  requestOf(token: number): number {
+    const t = this.table;
+    return t.current(token) ? t.requestId[t.rowOf(token)]! : -1;
+  }
+
+  private send(row: number): void {
+    const t = this.table;
+    if (t.done[row] === 1) return;
+    const retry = t.attempts[row]! > 0;
     let ticket = 0;
     if (this.gates !== null) {
       ticket = this.gates.admit(this.sim.now, retry);
       if (ticket < 0) {
-        this.giveUp(request);
+        this.giveUp(row);
         return;
       }
     }
-    request.attempts++;
+    t.attempts[row]!++;
     this.stats.attempts++;
     if (retry) this.stats.retries++;
-    const attempt = this.attempt(request);
-    request.waitingFor = attempt;
-    request.timer = this.armTimeout(attempt);
-    request.ticket = ticket;
-    const hedging = request.hedging;
-    if (hedging !== null && !retry) {
+    const token = t.token(row);
+    const deadline = this.attemptDeadline(row);
+    t.waiting[row] = token;
+    t.timer[row] = this.armTimeout(row, TIMEOUT);
+    t.ticket[row] = ticket;
+    if (this.hedge !== null && !retry) {
       // Scheduled before the call goes out, so an answer given at once can cancel it.
-      hedging.hedgeTimer = this.sim.schedule(this.hedge!.after, this, HEDGE, request);
+      t.hedgeTimer[row] = this.sim.schedule(this.hedge.after, this, HEDGE, row);
     }
     this.nested++;
-    this.target.accept(attempt);
+    this.target.accept(this, token, deadline);
     this.nested--;
   }
 
   /** The first attempt is slow: send its hedge, unless a gate refuses (then keep waiting). */
-  private sendHedge(request: PendingRequest): void {
-    const hedging = request.hedging!;
-    hedging.hedgeTimer = -1;
-    if (request.done) return;
+  private sendHedge(row: number): void {
+    const t = this.table;
+    t.hedgeTimer[row] = NONE;
+    if (t.done[row] === 1) return;
     const ticket = this.gates === null ? 0 : this.gates.admit(this.sim.now, true);
     if (ticket < 0) return;
     this.stats.attempts++;
     this.stats.hedges!++;
-    const hedge = this.attempt(request);
-    hedging.hedge = hedge;
-    hedging.timer = this.armTimeout(hedge);
-    hedging.ticket = ticket;
-    this.target.accept(hedge);
+    const token = t.token(row);
+    const deadline = this.attemptDeadline(row);
+    t.hedge[row] = token;
+    t.hedgeTimeout[row] = this.armTimeout(row, HEDGE_TIMEOUT);
+    t.hedgeTicket[row] = ticket;
+    this.target.accept(this, token, deadline);
   }
 
-  /** A new attempt; the end-to-end deadline cuts its timeout short. */
-  private attempt(request: PendingRequest): Attempt {
-    return new Attempt(this.nextId++, request, Math.min(this.sim.now + this.timeout, request.deadline));
+  /** A new attempt's deadline: its timeout, cut short by the request's end-to-end deadline. */
+  private attemptDeadline(row: number): number {
+    return Math.min(this.sim.now + this.timeout, this.table.deadline[row]!);
   }
 
-  private armTimeout(attempt: Attempt): EventHandle {
-    const deadline = attempt.request.deadline;
+  private armTimeout(row: number, kind: number): EventHandle {
+    const deadline = this.table.deadline[row]!;
     return this.sim.now + this.timeout <= deadline
-      ? this.sim.schedule(this.timeout, this, TIMEOUT, attempt)
-      : this.sim.scheduleAt(deadline, this, TIMEOUT, attempt);
-  }
-
-  /** The pending timeout of an attempt the client waits for. */
-  private timerOf(attempt: Attempt): EventHandle {
-    const hedging = attempt.request.hedging;
-    return hedging !== null && attempt === hedging.hedge ? hedging.timer : attempt.request.timer;
+      ? this.sim.schedule(this.timeout, this, kind, row)
+      : this.sim.scheduleAt(deadline, this, kind, row);
   }
 
   /** The client stops waiting for an attempt (answered, timed out or withdrawn; its timeout is done). */
-  private stopWaiting(attempt: Attempt, outcome: AttemptOutcome): void {
-    const request = attempt.request;
-    const hedging = request.hedging;
-    const isHedge = hedging !== null && attempt === hedging.hedge;
-    if (isHedge) hedging.hedge = null;
-    else request.waitingFor = null;
-    this.gates?.settled(isHedge ? hedging.ticket : request.ticket, outcome, this.sim.now);
+  private stopWaiting(row: number, isHedge: boolean, outcome: AttemptOutcome): void {
+    const t = this.table;
+    if (isHedge) t.hedge[row] = NONE;
+    else t.waiting[row] = NONE;
+    this.gates?.settled(isHedge ? t.hedgeTicket[row]! : t.ticket[row]!, outcome, this.sim.now);
     // The first attempt ended before the hedge was due (no hedge or retry exists while it is): a
     // retry, not a hedge, follows.
-    if (hedging !== null && hedging.hedgeTimer >= 0) {
-      this.sim.cancel(hedging.hedgeTimer);
-      hedging.hedgeTimer = -1;
+    if (t.hedgeTimer[row] !== NONE) {
+      this.sim.cancel(t.hedgeTimer[row]!);
+      t.hedgeTimer[row] = NONE;
     }
   }
 
-  private failed(request: PendingRequest, retryable: boolean): void {
-    if (request.done) return;
+  private failed(row: number, retryable: boolean): void {
+    const t = this.table;
+    if (t.done[row] === 1) return;
     // With a hedge out, the other copy may still answer.
-    const hedging = request.hedging;
-    if (hedging !== null && (request.waitingFor !== null || hedging.hedge !== null)) return;
-    if (!retryable || request.attempts >= this.maxAttempts) {
-      this.giveUp(request);
+    if (t.waiting[row] !== NONE || t.hedge[row] !== NONE) return;
+    const attempts = t.attempts[row]!;
+    if (!retryable || attempts >= this.maxAttempts) {
+      this.giveUp(row);
       return;
     }
-    const delay = this.backoff.delay(request.attempts, request.lastDelay, this.rng);
-    request.lastDelay = delay;
-    if (this.sim.now + delay >= request.deadline) {
+    const delay = this.backoff.delay(attempts, t.lastDelay[row]!, this.rng);
+    t.lastDelay[row] = delay;
+    if (this.sim.now + delay >= t.deadline[row]!) {
       this.stats.deadlineExceeded!++;
-      this.giveUp(request);
+      this.giveUp(row);
       return;
     }
-    if (delay === 0 && this.nested < MAX_NESTED_RETRIES) this.send(request);
-    else this.sim.schedule(delay, this, RETRY, request);
+    if (delay === 0 && this.nested < MAX_NESTED_RETRIES) this.send(row);
+    else {
+      t.retryPending[row] = 1;
+      this.sim.schedule(delay, this, RETRY, row);
+    }
   }
 
-  private giveUp(request: PendingRequest): void {
-    request.done = true;
+  private giveUp(row: number): void {
+    this.table.done[row] = 1;
     this.stats.gaveUp++;
     this.stats.inFlight--;
   }
 
   /** Stops waiting for an attempt (if any) whose request another attempt has answered. */
-  private withdraw(attempt: Attempt | null): void {
-    if (attempt === null) return;
-    this.sim.cancel(this.timerOf(attempt));
-    this.stopWaiting(attempt, "withdrawn");
+  private withdraw(row: number, isHedge: boolean): void {
+    const t = this.table;
+    if ((isHedge ? t.hedge[row] : t.waiting[row]) === NONE) return;
+    this.sim.cancel(isHedge ? t.hedgeTimeout[row]! : t.timer[row]!);
+    this.stopWaiting(row, isHedge, "withdrawn");
   }
 
-  private complete(request: PendingRequest): void {
-    request.done = true;
+  private complete(row: number): void {
+    const t = this.table;
+    t.done[row] = 1;
     this.stats.completions++;
     this.stats.inFlight--;
-    const hedging = request.hedging;
-    if (hedging !== null) {
+    if (this.hedge !== null) {
       // The first attempt and the hedge, if still out. A retry still out is left to time out, as
       // it is without hedging (a late answer can complete the request while one is).
-      if (request.attempts === 1) this.withdraw(request.waitingFor);
-      this.withdraw(hedging.hedge);
+      if (t.attempts[row] === 1) this.withdraw(row, false);
+      this.withdraw(row, true);
     }
-    const latency = this.sim.now - request.createdAt;
-    for (const listener of this.listeners) listener(latency, request.attempts);
+    const latency = this.sim.now - t.createdAt[row]!;
+    const attempts = t.attempts[row]!;
+    for (const listener of this.listeners) listener(latency, attempts);
   }
 }

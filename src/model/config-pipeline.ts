@@ -1,7 +1,7 @@
 import { checkNumber, OptionError } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
-import type { Call, Service } from "./call.js";
+import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
 
 /** What the consumer does with a file over its cardinality limit. */
@@ -144,16 +144,16 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
     this.upgraded = checkNumber("rate", rate, { min: 0, max: 1 });
   }
 
-  accept(call: Call): void {
+  accept(caller: Caller, token: number, deadline: number): void {
     this.stats.received++;
     if (this.failing) {
       this.stats.failed++;
-      call.reply("error");
+      caller.reply(token, "error");
       return;
     }
     this.stats.forwarded++;
     // Passed through unchanged: the caller's deadline and answer are the target's to honour.
-    this.target.accept(call);
+    this.target.accept(caller, token, deadline);
   }
 
   handleEvent(): void {

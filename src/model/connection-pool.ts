@@ -3,11 +3,11 @@ import type { RandomStream } from "../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
 import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
-import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Component } from "./component.js";
 import type { ConnectionSelection } from "./pool/connection-selection.js";
 import { createSelection, type SelectionKind } from "./pool/create-selection.js";
-import { RingQueue } from "./queue/ring-queue.js";
+import { CallQueue, HeldCall } from "./queue/call-queue.js";
 
 /** Options of a connection pool. Seconds throughout. */
 export interface ConnectionPoolOptions {
@@ -88,23 +88,28 @@ interface Connection {
 
 const TIMEOUT = 0;
 const RECONNECT = 1;
+const NO_TIMER: EventHandle = -1;
 
-/** One call on a connection: a caller's call, or a handshake (caller null). */
-class Wire implements Call {
+/**
+ * One call on a connection: a caller's call, or a handshake (caller null). The backend knows it by
+ * its slot in the pool's wire table; slots and their records are reused once the backend has
+ * answered and no timeout refers to them.
+ */
+class Wire {
+  connection: Connection;
+  caller: Caller | null = null;
+  callerToken = 0;
+  /** The caller's request number, kept so the backend can ask for it while the call is out. */
+  request = -1;
   /** Still waiting for the backend's answer on an open connection. */
   open = true;
   /** The caller was answered at its deadline; the connection was kept for the late answer. */
   late = false;
-  timer: EventHandle = -1;
-  constructor(
-    readonly id: number,
-    readonly deadline: number,
-    readonly connection: Connection,
-    readonly caller: Call | null,
-    private readonly pool: ConnectionPool,
-  ) {}
-  reply(status: ReplyStatus): boolean {
-    return this.pool.onWireReply(this, status);
+  timer: EventHandle = NO_TIMER;
+  /** The backend lost it ("lost"); only the pending timeout still refers to the slot. */
+  lost = false;
+  constructor(connection: Connection) {
+    this.connection = connection;
   }
 }
 
@@ -114,7 +119,7 @@ class Wire implements Call {
  * whose call times out or fails is closed and re-established with handshake calls that cost the
  * backend work: under overload, reconnecting adds load exactly when there is none to spare.
  */
-export class ConnectionPool implements Handler, Service, Component {
+export class ConnectionPool implements Handler, Caller, Service, Component {
   readonly type = "pool";
   readonly stats: ConnectionPoolStats;
   readonly backends: readonly Service[];
@@ -126,13 +131,17 @@ export class ConnectionPool implements Handler, Service, Component {
   readonly reconnectBackoff: Backoff;
   readonly maxWaiting: number;
   private readonly selection: ConnectionSelection<Connection>;
-  private readonly waiting = new RingQueue<Call>();
+  private readonly waiting = new CallQueue();
+  // Where `pump` takes a waiting call into; read at once, since a reply may re-enter.
+  private readonly taken = new HeldCall();
+  // Calls on the wire, indexed by the token the backend was given, and the free slots.
+  private readonly wires: Wire[] = [];
+  private readonly freeWires: number[] = [];
   private readonly busyPerBackend: number[];
   private readonly dispatchedKeys: `dispatched.${string}`[];
   private readonly rng: RandomStream;
   private busy = 0;
   private down = 0;
-  private nextId = 0;
   private pumping = false;
 
   constructor(
@@ -236,29 +245,43 @@ export class ConnectionPool implements Handler, Service, Component {
     };
   }
 
-  accept(call: Call): void {
+  accept(caller: Caller, token: number, deadline: number): void {
     this.stats.received++;
     if (this.selection.length === 0 && this.waiting.length >= this.maxWaiting) {
       this.stats.rejected++;
-      call.reply("rejected");
+      caller.reply(token, "rejected");
       return;
     }
-    this.waiting.push(call);
+    this.waiting.push(caller, token, deadline, this.sim.now);
     this.pump();
   }
 
   handleEvent(kind: number, data: unknown): void {
-    if (kind === TIMEOUT) this.onTimeout(data as Wire);
+    if (kind === TIMEOUT) this.onTimeout(data as number);
     else this.connect(data as Connection);
   }
 
-  /** The backend's answer on one connection; returns whether the caller still wanted it. */
-  onWireReply(wire: Wire, status: ReplyStatus): boolean {
-    if (!wire.open) return false;
-    wire.open = false;
+  /** The backend's answer on wire `token`; returns whether the caller still wanted it. */
+  reply(token: number, status: ReplyStatus): boolean {
+    const wire = this.wires[token]!;
+    if (status === "lost") {
+      // As if no answer came: the wire's timeout, if any, still acts as it would have.
+      if (wire.timer === NO_TIMER) this.freeWire(token);
+      else wire.lost = true;
+      return false;
+    }
+    // An answer after the wire's timeout closed its connection or failed its handshake: nobody reads it.
+    if (!wire.open) {
+      this.freeWire(token);
+      return false;
+    }
     this.sim.cancel(wire.timer);
     const conn = wire.connection;
     const caller = wire.caller;
+    const callerToken = wire.callerToken;
+    const late = wire.late;
+    // Freed before anything can re-enter and send another call.
+    this.freeWire(token);
     if (caller === null) {
       if (status === "ok") this.handshakeDone(conn);
       else this.connectFailed(conn);
@@ -269,58 +292,98 @@ export class ConnectionPool implements Handler, Service, Component {
     if (status !== "ok" && this.closeOnError) this.close(conn);
     else this.release(conn);
     // A kept connection's late answer: the caller was told "expired" at its deadline.
-    if (wire.late) return false;
+    if (late) return false;
     this.stats[status === "ok" ? "ok" : "failed"]++;
-    return caller.reply(status);
+    return caller.reply(callerToken, status);
   }
 
-  private onTimeout(wire: Wire): void {
-    if (!wire.open) return;
+  requestOf(token: number): number {
+    return this.wires[token]!.request;
+  }
+
+  private onTimeout(token: number): void {
+    const wire = this.wires[token]!;
+    wire.timer = NO_TIMER;
     const conn = wire.connection;
     const caller = wire.caller;
+    const callerToken = wire.callerToken;
     if (caller === null) {
       // The backend may still do the handshake; nobody will read it.
       wire.open = false;
+      if (wire.lost) this.freeWire(token);
       this.connectFailed(conn);
       return;
     }
     this.stats.timedOut++;
     if (this.closeOnTimeout) {
       wire.open = false;
+      if (wire.lost) this.freeWire(token);
       this.finishBusy(conn);
       this.close(conn);
     } else {
       wire.late = true;
+      // A lost call's late answer never comes; the connection stays busy, as it always did.
+      if (wire.lost) this.freeWire(token);
     }
-    caller.reply("expired");
+    caller.reply(callerToken, "expired");
   }
 
   /** Hands idle connections to waiting calls; a loop, so a backend that answers at once does not recurse. */
   private pump(): void {
     if (this.pumping) return;
     this.pumping = true;
-    while (this.waiting.length > 0 && this.selection.length > 0) {
-      const call = this.waiting.shift()!;
-      if (this.sim.now >= call.deadline) {
+    const taken = this.taken;
+    while (this.selection.length > 0 && this.waiting.shift(taken)) {
+      const caller = taken.caller!;
+      const token = taken.token;
+      const deadline = taken.deadline;
+      if (this.sim.now >= deadline) {
         this.stats.expired++;
-        call.reply("expired");
+        caller.reply(token, "expired");
         continue;
       }
-      this.dispatch(this.selection.take()!, call);
+      this.dispatch(this.selection.take()!, caller, token, deadline);
     }
     this.pumping = false;
   }
 
-  private dispatch(conn: Connection, call: Call): void {
+  private dispatch(conn: Connection, caller: Caller, callerToken: number, deadline: number): void {
     conn.state = BUSY;
     this.busy++;
     this.busyPerBackend[conn.backendIndex]!++;
     this.stats.dispatched++;
     const key = this.dispatchedKeys[conn.backendIndex]!;
     this.stats[key] = this.stats[key]! + 1;
-    const wire = new Wire(this.nextId++, call.deadline, conn, call, this);
-    if (Number.isFinite(call.deadline)) wire.timer = this.sim.scheduleAt(call.deadline, this, TIMEOUT, wire);
-    conn.backend.accept(wire);
+    const token = this.openWire(conn, caller, callerToken);
+    if (Number.isFinite(deadline))
+      this.wires[token]!.timer = this.sim.scheduleAt(deadline, this, TIMEOUT, token);
+    conn.backend.accept(this, token, deadline);
+  }
+
+  /** A slot for a new wire; a handshake has no caller. */
+  private openWire(conn: Connection, caller: Caller | null, callerToken: number): number {
+    const token = this.freeWires.length > 0 ? this.freeWires.pop()! : this.wires.length;
+    let wire = this.wires[token];
+    if (wire === undefined) {
+      wire = new Wire(conn);
+      this.wires.push(wire);
+    }
+    wire.connection = conn;
+    wire.caller = caller;
+    wire.callerToken = callerToken;
+    // Asked now, while the caller still waits for this call and knows its request.
+    wire.request = caller === null ? -1 : caller.requestOf(callerToken);
+    wire.open = true;
+    wire.late = false;
+    wire.timer = NO_TIMER;
+    wire.lost = false;
+    return token;
+  }
+
+  private freeWire(token: number): void {
+    // Let go of the caller, so a free slot does not keep a removed component alive.
+    this.wires[token]!.caller = null;
+    this.freeWires.push(token);
   }
 
   private finishBusy(conn: Connection): void {
@@ -356,9 +419,9 @@ export class ConnectionPool implements Handler, Service, Component {
 
   private sendHandshake(conn: Connection): void {
     this.stats.handshakes++;
-    const wire = new Wire(this.nextId++, this.sim.now + this.connectTimeout, conn, null, this);
-    wire.timer = this.sim.schedule(this.connectTimeout, this, TIMEOUT, wire);
-    conn.backend.accept(wire);
+    const token = this.openWire(conn, null, 0);
+    this.wires[token]!.timer = this.sim.schedule(this.connectTimeout, this, TIMEOUT, token);
+    conn.backend.accept(this, token, this.sim.now + this.connectTimeout);
   }
 
   private handshakeDone(conn: Connection): void {

@@ -3,9 +3,9 @@ import { EventQueue } from "../engine/event-queue.js";
 import { checkBoolean, checkNumber, OptionError } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
-import type { Call, Service } from "./call.js";
+import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
-import { RingQueue } from "./queue/ring-queue.js";
+import { CallQueue, HeldCall } from "./queue/call-queue.js";
 
 /** Options of a database. Seconds throughout. */
 export interface DatabaseOptions {
@@ -54,9 +54,10 @@ const FAIL = 1;
 // Solo-seconds of work below which a query counts as finished (absorbs rounding in the clock).
 const EPSILON = 1e-9;
 
-// A running query; recycled so serving allocates nothing.
+// A running query, or an injected error waiting to be answered; recycled so serving allocates nothing.
 interface Job {
-  call: Call | null;
+  caller: Caller | null;
+  token: number;
   startedAt: number;
 }
 
@@ -83,7 +84,9 @@ export class Database implements Handler, Service, Component, Capabilities {
   readonly contention: number;
   readonly queueCapacity: number;
   readonly dropExpired: boolean;
-  private readonly waiting = new RingQueue<Call>();
+  private waiting = new CallQueue();
+  // Where `next` takes a waiting query; read at once, since a reply may re-enter `next`.
+  private readonly taken = new HeldCall();
   // Running queries keyed by the amount of shared progress (`progress`) at which they finish.
   private running = new EventQueue(64);
   private jobs: (Job | undefined)[] = [];
@@ -165,26 +168,30 @@ export class Database implements Handler, Service, Component, Capabilities {
     };
   }
 
-  accept(call: Call): void {
+  accept(caller: Caller, token: number, deadline: number): void {
     this.stats.arrived++;
     if (!this.reachable) {
       this.stats.dropped++;
-      call.reply("unavailable");
+      caller.reply(token, "unavailable");
       return;
     }
     if (this.busy >= this.concurrency && this.waiting.length >= this.queueCapacity) {
       this.stats.rejected++;
-      call.reply("rejected");
+      caller.reply(token, "rejected");
       return;
     }
-    this.waiting.push(call);
+    this.waiting.push(caller, token, deadline, this.sim.now);
     this.next();
   }
 
   handleEvent(kind: number, data: unknown): void {
     if (kind === FAIL) {
+      const job = data as Job;
+      const caller = job.caller!;
+      const token = job.token;
+      this.recycle(job);
       this.stats.errors++;
-      (data as Call).reply("error");
+      caller.reply(token, "error");
       return;
     }
     this.timer = null;
@@ -224,14 +231,22 @@ export class Database implements Handler, Service, Component, Capabilities {
   }
 
   restart(): void {
-    // Running and waiting queries are lost; their callers find out through their own timeouts.
+    // Running and waiting queries are lost: answered "lost", their callers still wait for timeouts.
     this.stats.dropped += this.busy + this.waiting.length;
-    while (this.waiting.shift() !== undefined) {}
+    const lost = this.waiting;
+    this.waiting = new CallQueue();
+    for (const job of this.jobs) {
+      if (job === undefined) continue;
+      lost.push(job.caller!, job.token, 0, 0);
+      this.recycle(job);
+    }
     this.running = new EventQueue(64);
     this.jobs = [];
     this.freeSlots = [];
     this.busy = 0;
     this.reschedule();
+    // Answered once the database is empty, since a reply may re-enter `accept`.
+    for (const call = new HeldCall(); lost.shift(call); ) call.caller!.reply(call.token, "lost");
     this.next();
   }
 
@@ -258,16 +273,16 @@ export class Database implements Handler, Service, Component, Capabilities {
 
   private finish(slot: number): void {
     const job = this.jobs[slot]!;
-    const call = job.call!;
+    const caller = job.caller!;
+    const token = job.token;
     const spent = this.sim.now - job.startedAt;
-    job.call = null;
-    this.idleJobs.push(job);
+    this.recycle(job);
     this.jobs[slot] = undefined;
     this.freeSlots.push(slot);
     this.busy--;
     this.stats.busySeconds += spent;
     this.stats.served++;
-    if (!call.reply("ok")) {
+    if (!caller.reply(token, "ok")) {
       this.stats.wasted++;
       this.stats.wastedBusySeconds += spent;
     }
@@ -276,33 +291,45 @@ export class Database implements Handler, Service, Component, Capabilities {
   private next(): void {
     if (this.paused) return;
     let started = false;
-    while (this.busy < this.concurrency) {
-      const call = this.waiting.shift();
-      if (call === undefined) break;
-      if (this.dropExpired && this.sim.now > call.deadline) {
+    const taken = this.taken;
+    while (this.busy < this.concurrency && this.waiting.shift(taken)) {
+      const caller = taken.caller!;
+      const token = taken.token;
+      if (this.dropExpired && this.sim.now > taken.deadline) {
         this.stats.expired++;
-        call.reply("expired");
+        caller.reply(token, "expired");
         continue;
       }
       if (this.errorRate > 0 && this.errorRng.next() < this.errorRate) {
         // A refused query takes no connection; answered through the event queue, never inside accept().
-        this.sim.schedule(0, this, FAIL, call);
+        this.sim.schedule(0, this, FAIL, this.job(caller, token));
         continue;
       }
       if (!started) this.advance();
       started = true;
-      this.begin(call);
+      this.begin(caller, token);
     }
     if (started) this.reschedule();
   }
 
-  private begin(call: Call): void {
-    const job = this.idleJobs.pop() ?? { call: null, startedAt: 0 };
-    job.call = call;
-    job.startedAt = this.sim.now;
+  private begin(caller: Caller, token: number): void {
+    const job = this.job(caller, token);
     const slot = this.freeSlots.pop() ?? this.jobs.length;
     this.jobs[slot] = job;
     this.busy++;
     this.running.push(this.progress + this.serviceTime.sample(this.rng), slot);
+  }
+
+  private job(caller: Caller, token: number): Job {
+    const job = this.idleJobs.pop() ?? { caller: null, token: 0, startedAt: 0 };
+    job.caller = caller;
+    job.token = token;
+    job.startedAt = this.sim.now;
+    return job;
+  }
+
+  private recycle(job: Job): void {
+    job.caller = null;
+    this.idleJobs.push(job);
   }
 }

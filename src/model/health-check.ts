@@ -1,6 +1,6 @@
 import { checkNumber, OptionError } from "../engine/option-error.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
-import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Caller, ReplyStatus, Service } from "./call.js";
 
 /** Options of an active health check. Seconds throughout. */
 export interface HealthCheckOptions {
@@ -40,19 +40,17 @@ export interface HealthCheckOwner {
 const ROUND = 0;
 const TIMEOUT = 1;
 
-/** One probe: a real call that waits in the backend's queue like any request. */
-class Probe implements Call {
-  open = true;
+/**
+ * One probe: a real call that waits in the backend's queue like any request. Named by its index in
+ * the checker's table (the token the backend sees), and recycled once answered and closed.
+ */
+class Probe {
+  target: Probed | null = null;
+  /** Awaiting its answer: neither answered nor timed out. */
+  open = false;
+  /** The backend answered it ("lost" included). */
+  answered = false;
   timer: EventHandle = 0;
-  constructor(
-    readonly id: number,
-    readonly deadline: number,
-    readonly target: Probed,
-    private readonly check: HealthCheck,
-  ) {}
-  reply(status: ReplyStatus): boolean {
-    return this.check.answered(this, status);
-  }
 }
 
 /**
@@ -60,12 +58,13 @@ class Probe implements Call {
  * anything but "ok" or not answered within the timeout, so a backend that is merely overloaded (its
  * queue longer than the timeout) fails like a dead one: the health check cannot tell them apart.
  */
-export class HealthCheck implements Handler {
+export class HealthCheck implements Handler, Caller {
   readonly interval: number;
   readonly timeout: number;
   readonly unhealthyThreshold: number;
   readonly healthyThreshold: number;
-  private nextId = 0;
+  private readonly probes: Probe[] = [];
+  private readonly freeProbes: number[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -105,9 +104,12 @@ export class HealthCheck implements Handler {
 
   handleEvent(kind: number, data: unknown): void {
     if (kind === TIMEOUT) {
-      const probe = data as Probe;
+      const token = data as number;
+      const probe = this.probes[token]!;
       probe.open = false;
-      this.record(probe.target, false);
+      const target = probe.target!;
+      if (probe.answered) this.release(token);
+      this.record(target, false);
       return;
     }
     for (const target of this.owner.probeTargets()) {
@@ -118,20 +120,42 @@ export class HealthCheck implements Handler {
   }
 
   /** A probe's answer; returns whether it was still wanted. */
-  answered(probe: Probe, status: ReplyStatus): boolean {
-    if (!probe.open) return false;
+  reply(token: number, status: ReplyStatus): boolean {
+    const probe = this.probes[token]!;
+    probe.answered = true;
+    // A probe lost in a restart was never answered: its timeout fails it.
+    if (status === "lost" && probe.open) return false;
+    if (!probe.open) {
+      this.release(token);
+      return false;
+    }
     probe.open = false;
     this.sim.cancel(probe.timer);
-    this.record(probe.target, status === "ok");
+    const target = probe.target!;
+    this.release(token);
+    this.record(target, status === "ok");
     return true;
+  }
+
+  requestOf(): number {
+    return -1;
   }
 
   private send(target: Probed): void {
     this.owner.stats.probes++;
     target.probing = true;
-    const probe = new Probe(this.nextId++, this.sim.now + this.timeout, target, this);
-    probe.timer = this.sim.schedule(this.timeout, this, TIMEOUT, probe);
-    target.service.accept(probe);
+    const token = this.freeProbes.length > 0 ? this.freeProbes.pop()! : this.probes.push(new Probe()) - 1;
+    const probe = this.probes[token]!;
+    probe.target = target;
+    probe.open = true;
+    probe.answered = false;
+    probe.timer = this.sim.schedule(this.timeout, this, TIMEOUT, token);
+    target.service.accept(this, token, this.sim.now + this.timeout);
+  }
+
+  private release(token: number): void {
+    this.probes[token]!.target = null;
+    this.freeProbes.push(token);
   }
 
   private record(target: Probed, ok: boolean): void {

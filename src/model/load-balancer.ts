@@ -2,7 +2,7 @@ import { checkBoolean, checkNumber, OptionError, within } from "../engine/option
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { BackendLoad, BalancingPolicy } from "./balancing/balancing-policy.js";
 import { type BalancingPolicyKind, createBalancingPolicy } from "./balancing/create-balancing-policy.js";
-import type { Call, ReplyStatus, Service } from "./call.js";
+import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Component } from "./component.js";
 import { HealthCheck, type HealthCheckOptions, type HealthCheckOwner, type Probed } from "./health-check.js";
 
@@ -52,32 +52,29 @@ interface Backend extends Probed, BackendLoad {
 
 const EXPIRE = 0;
 
-/** A call on its way to a backend: it tracks the backend's unanswered calls for the policy. */
-class Forwarded implements Call {
-  open = true;
+/**
+ * A call on its way to a backend, named by its index in the balancer's table (the token the
+ * backend sees). It tracks the backend's unanswered calls for the policy.
+ */
+class Forwarded {
+  caller: Caller | null = null;
+  token = 0;
+  /** The caller's request number, read when the call arrived. */
+  request = -1;
+  backend: Backend | null = null;
+  /** Still counts as outstanding on its backend. */
+  open = false;
+  /** The backend answered it ("lost" included). */
+  answered = false;
+  /** Its EXPIRE event, or -1 without a deadline. */
   timer: EventHandle = -1;
-  constructor(
-    readonly caller: Call,
-    readonly backend: Backend,
-    private readonly lb: LoadBalancer,
-  ) {}
-  get id(): number {
-    return this.caller.id;
-  }
-  get deadline(): number {
-    return this.caller.deadline;
-  }
-  reply(status: ReplyStatus): boolean {
-    this.lb.settle(this);
-    return this.caller.reply(status);
-  }
 }
 
 /**
  * Spreads calls over backends with a balancing policy, optionally taking backends that fail an
  * active health check out of rotation. Backends can join and leave while it runs (an autoscaler).
  */
-export class LoadBalancer implements Handler, Service, Component, HealthCheckOwner {
+export class LoadBalancer implements Handler, Service, Caller, Component, HealthCheckOwner {
   readonly type = "balancer";
   readonly stats: LoadBalancerStats = {
     received: 0,
@@ -98,6 +95,10 @@ export class LoadBalancer implements Handler, Service, Component, HealthCheckOwn
   private readonly all: Backend[] = [];
   // The policy's candidates, rebuilt only when membership or health changes.
   private rotation: Backend[] = [];
+  // Forwarded calls indexed by the token the backend sees; slots are recycled, so a steady load
+  // allocates nothing.
+  private readonly forwarded: Forwarded[] = [];
+  private readonly freeSlots: number[] = [];
 
   constructor(
     private readonly sim: Simulation,
@@ -172,35 +173,61 @@ export class LoadBalancer implements Handler, Service, Component, HealthCheckOwn
     };
   }
 
-  accept(call: Call): void {
+  /** Slots of its table of forwarded calls, and how many hold a call not yet answered and settled. */
+  get forwardTable(): { size: number; inUse: number } {
+    return { size: this.forwarded.length, inUse: this.forwarded.length - this.freeSlots.length };
+  }
+
+  accept(caller: Caller, token: number, deadline: number): void {
     this.stats.received++;
     const candidates = this.targets();
     if (candidates.length === 0) {
       this.stats.unavailable++;
-      call.reply("unavailable");
+      caller.reply(token, "unavailable");
       return;
     }
     const backend = candidates[this.policy.pick(candidates)]!;
     this.stats.forwarded++;
     this.stats[`forwarded.${backend.service.name}`]!++;
     backend.outstanding++;
-    const fwd = new Forwarded(call, backend, this);
+    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.forwarded.push(new Forwarded()) - 1;
+    const fwd = this.forwarded[slot]!;
+    fwd.caller = caller;
+    fwd.token = token;
+    fwd.request = caller.requestOf(token);
+    fwd.backend = backend;
+    fwd.open = true;
+    fwd.answered = false;
     // A call the backend never answers (lost in a crash) stops counting when its caller gives up.
-    if (Number.isFinite(call.deadline))
-      fwd.timer = this.sim.schedule(Math.max(0, call.deadline - this.sim.now), this, EXPIRE, fwd);
-    backend.service.accept(fwd);
+    fwd.timer = Number.isFinite(deadline)
+      ? this.sim.schedule(Math.max(0, deadline - this.sim.now), this, EXPIRE, slot)
+      : -1;
+    backend.service.accept(this, slot, deadline);
+  }
+
+  /** The backend's answer to forwarded call `slot`, passed on to its caller. */
+  reply(slot: number, status: ReplyStatus): boolean {
+    const fwd = this.forwarded[slot]!;
+    const caller = fwd.caller!;
+    const token = fwd.token;
+    // A lost call keeps counting until its deadline, like a call never answered.
+    if (status !== "lost") this.settle(fwd);
+    fwd.answered = true;
+    // Without a deadline a lost call is never settled, and nothing will refer to its slot again.
+    if (!fwd.open || fwd.timer < 0) this.release(slot);
+    return caller.reply(token, status);
+  }
+
+  requestOf(slot: number): number {
+    return this.forwarded[slot]!.request;
   }
 
   handleEvent(_kind: number, data: unknown): void {
-    this.settle(data as Forwarded);
-  }
-
-  /** A forwarded call was answered or its caller gave up: it no longer counts as outstanding. */
-  settle(fwd: Forwarded): void {
-    if (!fwd.open) return;
-    fwd.open = false;
-    fwd.backend.outstanding--;
-    if (fwd.timer >= 0) this.sim.cancel(fwd.timer);
+    const slot = data as number;
+    const fwd = this.forwarded[slot]!;
+    this.settle(fwd);
+    // Kept until answered otherwise: a late answer still goes to the caller.
+    if (fwd.answered) this.release(slot);
   }
 
   /** Adds a backend in rotation (an autoscaled instance that is ready). */
@@ -252,6 +279,22 @@ export class LoadBalancer implements Handler, Service, Component, HealthCheckOwn
     this.all.push(backend);
     this.stats[`forwarded.${service.name}`] ??= 0;
     this.refresh();
+  }
+
+  /** A forwarded call was answered or its caller gave up: it no longer counts as outstanding. */
+  private settle(fwd: Forwarded): void {
+    if (!fwd.open) return;
+    fwd.open = false;
+    fwd.backend!.outstanding--;
+    if (fwd.timer >= 0) this.sim.cancel(fwd.timer);
+  }
+
+  private release(slot: number): void {
+    const fwd = this.forwarded[slot]!;
+    // Let go of the caller and backend, so a free slot keeps no removed component alive.
+    fwd.caller = null;
+    fwd.backend = null;
+    this.freeSlots.push(slot);
   }
 
   private targets(): readonly Backend[] {

@@ -2,8 +2,9 @@ import type { Distribution } from "../engine/distribution.js";
 import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
-import type { Call, Service } from "./call.js";
+import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
+import { CallQueue, HeldCall } from "./queue/call-queue.js";
 import { createQueue, type QueueSpec } from "./queue/create-queue.js";
 import type { QueueDiscipline } from "./queue/queue-discipline.js";
 
@@ -56,7 +57,8 @@ const DONE = 0;
 // What a worker is doing: carried as the completion event's data, so no lookup is needed.
 // Jobs are recycled (at most `concurrency` exist) so serving allocates nothing.
 interface Job {
-  call: Call | null;
+  caller: Caller | null;
+  token: number;
   startedAt: number;
   /** How the call will be answered when the work ends. */
   outcome: "ok" | "error" | "expired";
@@ -97,10 +99,9 @@ export class Server implements Handler, Service, Component, Capabilities {
   private held: Job[] = [];
   // Calls the discipline sheds during `take`, answered once the taken call has its worker: a
   // costly error path started from inside `take` would push busy past concurrency.
-  private readonly shedding: Call[] = [];
-  private readonly shed = (call: Call) => {
-    this.shedding.push(call);
-  };
+  private readonly shedding = new CallQueue();
+  // Where `take` puts the call it hands over; read at once, since a reply may re-enter `next`.
+  private readonly taken = new HeldCall();
 
   constructor(
     private readonly sim: Simulation,
@@ -157,27 +158,30 @@ export class Server implements Handler, Service, Component, Capabilities {
     };
   }
 
-  accept(call: Call): void {
+  accept(caller: Caller, token: number, deadline: number): void {
     this.stats.arrived++;
     if (!this.reachable) {
       this.stats.dropped++;
-      call.reply("unavailable");
+      caller.reply(token, "unavailable");
       return;
     }
     if (this.busy >= this.concurrency && this.waiting.length >= this.queueCapacity) {
       this.stats.rejected++;
-      call.reply("rejected");
+      caller.reply(token, "rejected");
       return;
     }
     // Always through the queue, so its discipline decides even when a worker is free.
-    this.waiting.push(call, this.sim.now);
+    this.waiting.push(caller, token, deadline, this.sim.now);
     this.next();
   }
 
   handleEvent(_kind: number, data: unknown): void {
     const job = data as Job;
     if (job.epoch !== this.epoch) {
+      // Work lost in a restart: its caller hears nothing it can use.
+      const { caller, token } = job;
       this.recycle(job);
+      caller!.reply(token, "lost");
       return;
     }
     if (this.paused) {
@@ -218,13 +222,18 @@ export class Server implements Handler, Service, Component, Capabilities {
     // Held jobs (finished during a pause) still count in `busy`.
     this.stats.dropped += this.busy + this.waiting.length;
     this.busy = 0;
+    const held = this.held;
     this.held = [];
-    this.waiting.drain();
+    const lost = new CallQueue();
+    this.waiting.drain(lost);
+    for (const job of held) lost.push(job.caller!, job.token, 0, 0);
+    for (const call = new HeldCall(); lost.shift(call); ) call.caller!.reply(call.token, "lost");
     this.next();
   }
 
   private finish(job: Job): void {
-    const call = job.call!;
+    const caller = job.caller!;
+    const token = job.token;
     const spent = this.sim.now - job.startedAt;
     const outcome = job.outcome;
     this.recycle(job);
@@ -232,53 +241,57 @@ export class Server implements Handler, Service, Component, Capabilities {
     this.stats.busySeconds += spent;
     if (outcome !== "ok") {
       this.stats[outcome === "error" ? "errors" : "expired"]++;
-      call.reply(outcome);
+      caller.reply(token, outcome);
       return;
     }
     this.stats.served++;
-    if (!call.reply("ok")) {
+    if (!caller.reply(token, "ok")) {
       this.stats.wasted++;
       this.stats.wastedBusySeconds += spent;
     }
   }
 
   private recycle(job: Job): void {
-    job.call = null;
+    job.caller = null;
     this.idleJobs.push(job);
   }
 
   private next(): void {
     if (this.paused) return;
+    const taken = this.taken;
+    const shedding = this.shedding;
     while (this.busy < this.concurrency) {
-      const call = this.waiting.take(this.sim.now, this.shed);
-      if (call !== undefined) {
-        if (this.dropExpired && this.sim.now > call.deadline) {
-          this.answerExpired(call);
+      const got = this.waiting.take(this.sim.now, taken, shedding);
+      if (got) {
+        const caller = taken.caller!;
+        if (this.dropExpired && this.sim.now > taken.deadline) {
+          this.answerExpired(caller, taken.token);
         } else {
           const failing = this.errorRate > 0 && this.errorRng.next() < this.errorRate;
-          this.begin(call, failing ? "error" : "ok");
+          this.begin(caller, taken.token, failing ? "error" : "ok");
         }
       }
       // One at a time: a reply may re-enter `next` (a retry arrives), which answers the rest.
-      for (let c = this.shedding.shift(); c !== undefined; c = this.shedding.shift()) this.answerExpired(c);
-      if (call === undefined) return;
+      while (shedding.shift(taken)) this.answerExpired(taken.caller!, taken.token);
+      if (!got) return;
     }
   }
 
-  private answerExpired(call: Call): void {
+  private answerExpired(caller: Caller, token: number): void {
     // A slow error path makes even refusing the work cost worker time.
     if (this.errorCost > 0 && this.busy < this.concurrency) {
-      this.begin(call, "expired");
+      this.begin(caller, token, "expired");
       return;
     }
     this.stats.expired++;
-    call.reply("expired");
+    caller.reply(token, "expired");
   }
 
-  private begin(call: Call, outcome: Job["outcome"]): void {
+  private begin(caller: Caller, token: number, outcome: Job["outcome"]): void {
     this.busy++;
-    const job = this.idleJobs.pop() ?? { call: null, startedAt: 0, outcome: "ok", epoch: 0 };
-    job.call = call;
+    const job = this.idleJobs.pop() ?? { caller: null, token: 0, startedAt: 0, outcome: "ok", epoch: 0 };
+    job.caller = caller;
+    job.token = token;
     job.startedAt = this.sim.now;
     job.outcome = outcome;
     job.epoch = this.epoch;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { type Handler, Simulation } from "../../src/engine/simulation.js";
 import { Autoscaler, type AutoscalerOptions } from "../../src/model/autoscaler.js";
-import type { Call, ReplyStatus } from "../../src/model/call.js";
+import type { Caller, ReplyStatus } from "../../src/model/call.js";
 import { LoadBalancer } from "../../src/model/load-balancer.js";
 import { Server } from "../../src/model/server.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
@@ -17,21 +17,13 @@ const constant = (value: number): Distribution => ({
   sample: () => value,
 });
 
-/** A call that records its answer and fails the test if answered twice. */
-class TestCall implements Call {
-  status: ReplyStatus | null = null;
-  constructor(readonly id: number) {}
-  readonly deadline = Number.POSITIVE_INFINITY;
-  reply(status: ReplyStatus): boolean {
-    if (this.status !== null) throw new Error(`call ${this.id} answered twice`);
-    this.status = status;
-    return true;
-  }
-}
-
-/** Evenly spaced calls at `rate(t)` per second to the balancer, until `until`. */
-class Feeder implements Handler {
-  readonly calls: TestCall[] = [];
+/**
+ * Evenly spaced calls at `rate(t)` per second to the balancer, until `until`; records each call's
+ * answer and fails the test if one is answered twice.
+ */
+class Feeder implements Handler, Caller {
+  /** Answer to each call by token; null while unanswered. */
+  readonly calls: (ReplyStatus | null)[] = [];
   constructor(
     private readonly sim: Simulation,
     private readonly lb: LoadBalancer,
@@ -41,11 +33,17 @@ class Feeder implements Handler {
     sim.schedule(0, this);
   }
   handleEvent(): void {
-    const call = new TestCall(this.calls.length);
-    this.calls.push(call);
-    this.lb.accept(call);
+    this.lb.accept(this, this.calls.push(null) - 1, Number.POSITIVE_INFINITY);
     const next = this.sim.now + 1 / this.rate(this.sim.now);
     if (next < this.until) this.sim.scheduleAt(next, this);
+  }
+  reply(token: number, status: ReplyStatus): boolean {
+    if (this.calls[token] !== null) throw new Error(`call ${token} answered twice`);
+    this.calls[token] = status;
+    return true;
+  }
+  requestOf(): number {
+    return -1;
   }
 }
 
@@ -171,7 +169,7 @@ describe("autoscaler", () => {
     expect(scaler.stats.instanceArrived).toBe(created.reduce((n, s) => n + s.stats.arrived, 0));
     const servedByWeb = web.reduce((n, s) => n + s.stats.served, 0);
     expect(servedByWeb + scaler.stats.instanceServed).toBe(feeder.calls.length);
-    expect(feeder.calls.every((c) => c.status === "ok")).toBe(true);
+    expect(feeder.calls.every((s) => s === "ok")).toBe(true);
     expect({ ...scaler.stats }).toMatchObject({ instanceServed: scaler.stats.instanceServed });
   });
 

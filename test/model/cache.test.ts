@@ -6,7 +6,7 @@ import { LruStore } from "../../src/model/cache/lru-store.js";
 import { UniformPopularity } from "../../src/model/cache/uniform-popularity.js";
 import { ZipfPopularity } from "../../src/model/cache/zipf-popularity.js";
 import { Cache, type CacheOptions } from "../../src/model/cache.js";
-import type { Call, ReplyStatus, Service } from "../../src/model/call.js";
+import type { Caller, ReplyStatus, Service } from "../../src/model/call.js";
 import { Client } from "../../src/model/client.js";
 import { Database } from "../../src/model/database.js";
 import { optionPath } from "./option-path.js";
@@ -18,17 +18,20 @@ const constant = (value: number): Distribution => ({
   sample: () => value,
 });
 
-/** A call that records its answers, wanted until `deadline`. */
-class Probe implements Call {
+/** The caller of one call (token 0) of no known request: records its answers, wanted until `deadline`. */
+class Probe implements Caller {
   answers: { status: ReplyStatus; at: number }[] = [];
   constructor(
     private readonly sim: Simulation,
-    readonly id: number,
     readonly deadline = Number.POSITIVE_INFINITY,
   ) {}
-  reply(status: ReplyStatus): boolean {
+  reply(token: number, status: ReplyStatus): boolean {
+    expect(token).toBe(0);
     this.answers.push({ status, at: this.sim.now });
     return this.sim.now <= this.deadline;
+  }
+  requestOf(): number {
+    return -1;
   }
 }
 
@@ -42,13 +45,18 @@ class FakeDb implements Service {
     private readonly sim: Simulation,
     private readonly delay: number,
   ) {}
-  accept(call: Call): void {
-    this.keys.push((call as unknown as { key: number }).key);
+  accept(caller: Caller, token: number): void {
+    // The key is not part of a call: read it from the cache's record of the read.
+    const sent = (caller as unknown as { sent: Map<number, { key: number }> }).sent;
+    this.keys.push(sent.get(token)!.key);
     const status = this.status;
-    if (this.delay === 0) call.reply(status);
-    else this.sim.schedule(this.delay, { handleEvent: () => call.reply(status) });
+    if (this.delay === 0) caller.reply(token, status);
+    else this.sim.schedule(this.delay, { handleEvent: () => caller.reply(token, status) });
   }
 }
+
+/** Reads the cache has sent and not yet heard back about. */
+const unanswered = (cache: Cache) => (cache as unknown as { sent: Map<number, unknown> }).sent.size;
 
 function setup(options: CacheOptions = {}, dbDelay = 0.1, seed = 1) {
   const sim = new Simulation({ seed });
@@ -56,9 +64,9 @@ function setup(options: CacheOptions = {}, dbDelay = 0.1, seed = 1) {
   const cache = new Cache(sim, "cache", db, options);
   const calls: Probe[] = [];
   const at = (t: number, deadline = Number.POSITIVE_INFINITY) => {
-    const call = new Probe(sim, calls.length, deadline);
+    const call = new Probe(sim, deadline);
     calls.push(call);
-    sim.scheduleAt(t, { handleEvent: () => cache.accept(call) });
+    sim.scheduleAt(t, { handleEvent: () => cache.accept(call, 0, deadline) });
     return call;
   };
   return { sim, db, cache, calls, at };
@@ -196,6 +204,69 @@ describe("cache", () => {
     expect(new Set(db.keys).size).toBe(5);
   });
 
+  it("remembers keys per request number, whichever caller passes the call on", () => {
+    const sim = new Simulation({ seed: 5 });
+    const db = new FakeDb(sim, 0);
+    db.status = "error";
+    const cache = new Cache(sim, "cache", db, { keys: 1_000_000 });
+    // Request numbers are unique in a simulation: a balancer passes its caller's on unchanged.
+    const caller = (request: number): Caller => ({ reply: () => true, requestOf: () => request });
+    const [a, b, viaBalancer] = [caller(7), caller(8), caller(7)];
+    cache.accept(a, 0, Number.POSITIVE_INFINITY);
+    cache.accept(b, 0, Number.POSITIVE_INFINITY);
+    cache.accept(viaBalancer, 1, Number.POSITIVE_INFINITY);
+    cache.accept(b, 1, Number.POSITIVE_INFINITY);
+    const [a0, b0, a1, b1] = db.keys;
+    expect(a1).toBe(a0);
+    expect(b1).toBe(b0);
+    expect(b0).not.toBe(a0);
+  });
+
+  it('a read the database lost is passed on as "lost" and forgotten; misses join it until its deadline', () => {
+    const { sim, db, cache, calls, at } = setup({ keys: 1, coalesce: true }, 0.1);
+    db.status = "lost";
+    at(0, 1);
+    at(0.05, 2);
+    // The lost read is still the key's read until its deadline: this miss joins it and is lost too.
+    at(0.5, 3);
+    sim.scheduleAt(0.6, { handleEvent: () => (db.status = "ok") });
+    at(1.5, 4);
+    sim.run();
+    expect(calls.map((c) => c.answers)).toEqual([
+      [{ status: "lost", at: 0.1 }],
+      [{ status: "lost", at: 0.1 }],
+      [{ status: "lost", at: 0.5 }],
+      [{ status: "ok", at: 1.6 }],
+    ]);
+    // A lost read is no database error: before "lost" existed it was simply never answered.
+    expect(cache.stats).toMatchObject({ misses: 4, coalesced: 2, dbReads: 2, dbErrors: 0, fills: 1 });
+    expect(unanswered(cache)).toBe(0);
+  });
+
+  it("a hit answers its own caller and token after hitLatency", () => {
+    const { sim, cache } = setup({ keys: 1 }, 0);
+    const answers: [number, ReplyStatus, number][] = [];
+    const caller: Caller = {
+      reply: (token, status) => answers.push([token, status, sim.now]) > 0,
+      requestOf: () => -1,
+    };
+    sim.scheduleAt(0, { handleEvent: () => cache.accept(caller, 1, Number.POSITIVE_INFINITY) });
+    sim.scheduleAt(1, {
+      handleEvent: () => {
+        for (const token of [2, 3]) cache.accept(caller, token, Number.POSITIVE_INFINITY);
+      },
+    });
+    sim.run();
+    expect(answers.map(([token, status]) => [token, status])).toEqual([
+      [1, "ok"],
+      [2, "ok"],
+      [3, "ok"],
+    ]);
+    expect(answers[0]![2]).toBe(0);
+    expect(answers[2]![2]).toBeCloseTo(1.001, 12);
+    expect(cache.stats).toMatchObject({ hits: 2, misses: 1 });
+  });
+
   it("the LRU hit rate it measures matches its expected hit rate (Che's approximation)", () => {
     const { sim, cache, at } = setup(
       { keys: 1000, capacity: 200, popularity: { kind: "zipf", exponent: 1 } },
@@ -280,11 +351,12 @@ describe("cache", () => {
     let t = 0;
     for (let i = 0; i < 5000; i++) {
       t += -Math.log(1 - rng.next()) / 400;
-      const call = new Probe(sim, i, t + 0.3 * rng.next());
+      const call = new Probe(sim, t + 0.3 * rng.next());
       calls.push(call);
-      sim.scheduleAt(t, { handleEvent: () => cache.accept(call) });
+      sim.scheduleAt(t, { handleEvent: () => cache.accept(call, 0, call.deadline) });
     }
     sim.scheduleAt(3, { handleEvent: () => cache.flush() });
+    sim.scheduleAt(4, { handleEvent: () => db.restart() });
     sim.scheduleAt(5, { handleEvent: () => db.setErrorRate(0.5) });
     sim.scheduleAt(7, { handleEvent: () => db.setErrorRate(0) });
     sim.scheduleAt(8, { handleEvent: () => cache.warm(0.5) });
@@ -300,6 +372,9 @@ describe("cache", () => {
   ])("conservation with %o: every call answered exactly once, counters add up", (options) => {
     const { cache, db, calls } = chaos(11, { popularity: { kind: "zipf", exponent: 1 }, ...options });
     for (const c of calls) expect(c.answers).toHaveLength(1);
+    // The restart's lost reads reach their callers, and the cache lets go of them.
+    expect(calls.some((c) => c.answers[0]!.status === "lost")).toBe(true);
+    expect(unanswered(cache)).toBe(0);
     const s = cache.stats;
     expect(s.arrived).toBe(calls.length);
     expect(s.hits + s.staleServed + s.misses).toBe(s.arrived);

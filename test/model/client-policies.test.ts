@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createDistribution } from "../../src/engine/distributions.js";
 import { OptionError } from "../../src/engine/option-error.js";
 import { type Handler, Simulation } from "../../src/engine/simulation.js";
-import type { Call, ReplyStatus, Service } from "../../src/model/call.js";
+import type { Caller, ReplyStatus, Service } from "../../src/model/call.js";
 import { Client, type ClientOptions } from "../../src/model/client.js";
 import { WindowCircuitBreaker } from "../../src/model/client-policies/circuit-breaker.js";
 import { AimdConcurrencyLimit } from "../../src/model/client-policies/concurrency-limit.js";
@@ -26,23 +26,25 @@ type Script = (n: number) => { delay: number; status: ReplyStatus } | null;
 class ScriptedService implements Service, Handler {
   readonly name = "scripted";
   readonly capacityPerSec = 10;
-  readonly calls: { call: Call; at: number }[] = [];
+  readonly calls: { caller: Caller; token: number; deadline: number; at: number }[] = [];
   readonly wanted: boolean[] = [];
-  private readonly answered = new Set<Call>();
+  private readonly answered = new Set<number>();
   constructor(
     private readonly sim: Simulation,
     private readonly script: Script,
   ) {}
-  accept(call: Call): void {
-    const plan = this.script(this.calls.length);
-    this.calls.push({ call, at: this.sim.now });
-    if (plan !== null) this.sim.schedule(plan.delay, this, 0, { call, status: plan.status });
+  accept(caller: Caller, token: number, deadline: number): void {
+    const n = this.calls.length;
+    const plan = this.script(n);
+    this.calls.push({ caller, token, deadline, at: this.sim.now });
+    if (plan !== null) this.sim.schedule(plan.delay, this, 0, { n, status: plan.status });
   }
   handleEvent(_kind: number, data: unknown): void {
-    const { call, status } = data as { call: Call; status: ReplyStatus };
-    if (this.answered.has(call)) throw new Error(`call ${call.id} answered twice`);
-    this.answered.add(call);
-    this.wanted.push(call.reply(status));
+    const { n, status } = data as { n: number; status: ReplyStatus };
+    if (this.answered.has(n)) throw new Error(`call ${n} answered twice`);
+    this.answered.add(n);
+    const { caller, token } = this.calls[n]!;
+    this.wanted.push(caller.reply(token, status));
   }
 }
 
@@ -252,7 +254,7 @@ describe("end-to-end deadline", () => {
     const { sim, svc, cli, at } = setup({ timeout: 1, maxAttempts: 5, deadline: 2.5 }, never);
     at(0);
     sim.run();
-    expect(svc.calls.map((c) => [c.at, c.call.deadline])).toEqual([
+    expect(svc.calls.map((c) => [c.at, c.deadline])).toEqual([
       [0, 1],
       [1, 2],
       [2, 2.5],
@@ -510,3 +512,44 @@ function refusal(text: string) {
   }
   throw new Error("scenario was accepted");
 }
+
+describe("attempt tokens", () => {
+  it("an answer for a request that ended long ago is not wanted, even once its row is reused", () => {
+    // Call 0 answers at 5 s; its request gave up at 1 s, and the request of 2 s took its row.
+    const { sim, svc, cli, at } = setup({ timeout: 1, maxAttempts: 1, acceptLateResponses: true }, (n) =>
+      n === 0 ? { delay: 5, status: "ok" } : null,
+    );
+    at(0, 2);
+    sim.run();
+    expect(svc.wanted).toEqual([false]);
+    expect(cli.stats).toMatchObject({ requests: 2, completions: 0, gaveUp: 2, inFlight: 0 });
+    expectConserved(cli, svc);
+  });
+
+  it('a "lost" call is no answer: the client waits for its timeout, then retries', () => {
+    const { sim, svc, cli, latencies, at } = setup({ timeout: 1, maxAttempts: 2 }, (n) =>
+      n === 0 ? { delay: 0.1, status: "lost" } : { delay: 0.1, status: "ok" },
+    );
+    at(0);
+    sim.run();
+    expect(svc.calls.map((c) => c.at)).toEqual([0, 1]);
+    expect(svc.wanted).toEqual([false, true]);
+    expect(cli.stats).toMatchObject({ timeouts: 1, retries: 1, completions: 1, errors: 0 });
+    expect(latencies[0]).toBeCloseTo(1.1, 9);
+  });
+
+  it("requestOf names the request of every retry, and nothing once it ended", () => {
+    const { sim, svc, cli, at } = setup({ timeout: 1, maxAttempts: 3 }, never);
+    at(0, 0.5);
+    const seen: number[][] = [];
+    sim.scheduleAt(2.9, {
+      handleEvent: () => seen.push(svc.calls.map((c) => cli.requestOf(c.token))),
+    });
+    sim.run();
+    // Calls at 0, 0.5, 1, 1.5, 2, 2.5 alternate between the two requests.
+    const [a, b] = [seen[0]![0]!, seen[0]![1]!];
+    expect(a).not.toBe(b);
+    expect(seen[0]).toEqual([a, b, a, b, a, b]);
+    expect(svc.calls.map((c) => cli.requestOf(c.token))).toEqual([-1, -1, -1, -1, -1, -1]);
+  });
+});

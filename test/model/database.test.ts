@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { createDistribution } from "../../src/engine/distributions.js";
 import { Simulation } from "../../src/engine/simulation.js";
-import type { Call, ReplyStatus } from "../../src/model/call.js";
+import type { Caller, ReplyStatus } from "../../src/model/call.js";
 import { Database, type DatabaseOptions } from "../../src/model/database.js";
 import { optionPath } from "./option-path.js";
 
@@ -13,17 +13,20 @@ const constant = (value: number): Distribution => ({
   sample: () => value,
 });
 
-/** A call that records its answers (and when), wanted until `deadline`. */
-class Probe implements Call {
+/** The caller of one call (token 0): records its answers (and when), wanted until `deadline`. */
+class Probe implements Caller {
   answers: { status: ReplyStatus; at: number }[] = [];
   constructor(
     private readonly sim: Simulation,
-    readonly id: number,
     readonly deadline = Number.POSITIVE_INFINITY,
   ) {}
-  reply(status: ReplyStatus): boolean {
+  reply(token: number, status: ReplyStatus): boolean {
+    expect(token).toBe(0);
     this.answers.push({ status, at: this.sim.now });
     return this.sim.now <= this.deadline;
+  }
+  requestOf(): number {
+    return -1;
   }
 }
 
@@ -32,9 +35,9 @@ function setup(options: Partial<DatabaseOptions> = {}, seed = 1) {
   const db = new Database(sim, "db", { serviceTime: constant(0.1), ...options });
   const calls: Probe[] = [];
   const at = (t: number, deadline = Number.POSITIVE_INFINITY) => {
-    const call = new Probe(sim, calls.length, deadline);
+    const call = new Probe(sim, deadline);
     calls.push(call);
-    sim.scheduleAt(t, { handleEvent: () => db.accept(call) });
+    sim.scheduleAt(t, { handleEvent: () => db.accept(call, 0, deadline) });
     return call;
   };
   return { sim, db, calls, at };
@@ -152,10 +155,52 @@ describe("database", () => {
     sim.run();
     expect(failed.answers).toEqual([{ status: "error", at: 0.001 }]);
     expect(refused.answers).toEqual([{ status: "unavailable", at: 1.5 }]);
-    expect(lost.answers).toEqual([]);
+    expect(lost.answers).toEqual([{ status: "lost", at: 3.05 }]);
     expect(after.answers[0]!.at).toBeCloseTo(3.16, 12);
     expect(db.stats).toMatchObject({ errors: 1, dropped: 2, served: 1 });
     expect(sim.pending).toBe(0);
+  });
+
+  it('a restart answers every query it drops "lost" at once, running and waiting alike', () => {
+    const { sim, db, at } = setup({ concurrency: 2 });
+    const dropped = [at(0), at(0), at(0), at(0.02)];
+    sim.scheduleAt(0.05, { handleEvent: () => db.restart() });
+    const after = at(0.06);
+    sim.run();
+    for (const c of dropped) expect(c.answers).toEqual([{ status: "lost", at: 0.05 }]);
+    expect(after.answers[0]!.at).toBeCloseTo(0.16, 12);
+    expect(db.stats).toMatchObject({ arrived: 5, dropped: 4, served: 1 });
+    expect(db.inFlight + db.queueLength).toBe(0);
+    expect(sim.pending).toBe(0);
+  });
+
+  it('a restart is consistent when a caller sends again as soon as it hears "lost"', () => {
+    const { sim, db } = setup({ concurrency: 1 });
+    const answers: [number, ReplyStatus, number][] = [];
+    const resender: Caller = {
+      reply: (token, status) => {
+        answers.push([token, status, sim.now]);
+        if (status === "lost") db.accept(resender, token + 10, Number.POSITIVE_INFINITY);
+        return true;
+      },
+      requestOf: () => -1,
+    };
+    sim.scheduleAt(0, {
+      handleEvent: () => {
+        for (const token of [1, 2]) db.accept(resender, token, Number.POSITIVE_INFINITY);
+      },
+    });
+    sim.scheduleAt(0.05, { handleEvent: () => db.restart() });
+    sim.run();
+    // Token 2 waited and is answered first; its resend finds the empty database and runs first.
+    expect(answers.map(([token, status]) => [token, status])).toEqual([
+      [2, "lost"],
+      [1, "lost"],
+      [12, "ok"],
+      [11, "ok"],
+    ]);
+    expect(answers[3]![2]).toBeCloseTo(0.25, 12);
+    expect(db.stats).toMatchObject({ arrived: 4, dropped: 2, served: 2 });
   });
 
   it("refuses bad options by name", () => {
@@ -212,9 +257,9 @@ describe("database", () => {
     return { db, calls };
   }
 
-  it("conservation: every query is answered at most once and the counters add up", () => {
+  it("conservation: every query is answered exactly once and the counters add up", () => {
     const { db, calls } = chaos(7);
-    for (const c of calls) expect(c.answers.length).toBeLessThanOrEqual(1);
+    for (const c of calls) expect(c.answers).toHaveLength(1);
     const s = db.stats;
     expect(s.arrived).toBe(calls.length);
     const count = (status: ReplyStatus) => calls.filter((c) => c.answers[0]?.status === status).length;
@@ -222,8 +267,9 @@ describe("database", () => {
     expect(count("rejected")).toBe(s.rejected);
     expect(count("expired")).toBe(s.expired);
     expect(count("error")).toBe(s.errors);
-    // Unanswered calls are exactly those lost to the restart; unreachable ones were answered.
-    expect(calls.filter((c) => c.answers.length === 0).length + count("unavailable")).toBe(s.dropped);
+    // Dropped: lost to the restart, or refused while unreachable.
+    expect(count("lost")).toBeGreaterThan(0);
+    expect(count("lost") + count("unavailable")).toBe(s.dropped);
     expect(s.served + s.rejected + s.expired + s.errors + s.dropped).toBe(s.arrived);
     expect(s.rejected).toBeGreaterThan(0);
     expect(s.expired).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { Simulation } from "../../src/engine/simulation.js";
-import type { Call, ReplyStatus } from "../../src/model/call.js";
+import type { Caller, ReplyStatus } from "../../src/model/call.js";
 import { LoadBalancer, type LoadBalancerOptions } from "../../src/model/load-balancer.js";
 import { Server } from "../../src/model/server.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
@@ -16,34 +16,33 @@ const constant = (value: number): Distribution => ({
   sample: () => value,
 });
 
-/** A call that records its answer and fails the test if answered twice. */
-class TestCall implements Call {
-  status: ReplyStatus | null = null;
-  constructor(
-    readonly id: number,
-    readonly deadline = Number.POSITIVE_INFINITY,
-  ) {}
-  reply(status: ReplyStatus): boolean {
-    if (this.status !== null) throw new Error(`call ${this.id} answered twice`);
-    this.status = status;
-    return true;
+/** A caller that records the answer to each of its calls and fails the test if one is answered twice. */
+class TestCaller implements Caller {
+  /** Answer to each call by token; null while unanswered. */
+  readonly status: (ReplyStatus | null)[] = [];
+  /** What `reply` returns: whether answers are still wanted. */
+  wanted = true;
+  /** A new call's token. */
+  call(): number {
+    return this.status.push(null) - 1;
   }
+  reply(token: number, status: ReplyStatus): boolean {
+    if (this.status[token] !== null) throw new Error(`call ${token} answered twice`);
+    this.status[token] = status;
+    return this.wanted;
+  }
+  /** Request number of call `token`; none unless a test says otherwise. */
+  requestOf: (token: number) => number = () => -1;
 }
 
 function setup(options: LoadBalancerOptions = {}, services = [0.1, 0.1, 0.1], seed = 1) {
   const sim = new Simulation({ seed });
   const servers = services.map((s, i) => new Server(sim, `s${i + 1}`, { serviceTime: constant(s) }));
   const lb = new LoadBalancer(sim, "lb", servers, options);
-  const calls: TestCall[] = [];
+  const calls = new TestCaller();
   /** Sends a call at time t with an optional relative timeout. */
   const send = (t: number, timeout = Number.POSITIVE_INFINITY) =>
-    sim.scheduleAt(t, {
-      handleEvent: () => {
-        const c = new TestCall(calls.length, sim.now + timeout);
-        calls.push(c);
-        lb.accept(c);
-      },
-    });
+    sim.scheduleAt(t, { handleEvent: () => lb.accept(calls, calls.call(), sim.now + timeout) });
   lb.start();
   return { sim, lb, servers, calls, send };
 }
@@ -61,7 +60,7 @@ describe("load balancer", () => {
       "forwarded.s2": 10,
       "forwarded.s3": 10,
     });
-    expect(calls.every((c) => c.status === "ok")).toBe(true);
+    expect(calls.status.every((s) => s === "ok")).toBe(true);
     expect(lb.gauges()).toEqual({ healthyBackends: 3, backends: 3, outstanding: 0 });
     expect(lb.capacityPerSec).toBeCloseTo(30, 9);
   });
@@ -85,9 +84,9 @@ describe("load balancer", () => {
       const picks: string[] = [];
       for (const s of servers) {
         const accept = s.accept.bind(s);
-        s.accept = (call) => {
+        s.accept = (caller, token, deadline) => {
           picks.push(s.name);
-          accept(call);
+          accept(caller, token, deadline);
         };
       }
       for (let i = 0; i < 200; i++) send(i * 0.03);
@@ -126,8 +125,11 @@ describe("load balancer", () => {
       [0.1],
     );
     // Ten calls queued at 0.95 put the probe of t = 1 behind 1 s of work.
+    const caller = new TestCaller();
     for (let i = 0; i < 10; i++)
-      sim.scheduleAt(0.95, { handleEvent: () => servers[0]!.accept(new TestCall(i)) });
+      sim.scheduleAt(0.95, {
+        handleEvent: () => servers[0]!.accept(caller, caller.call(), Number.POSITIVE_INFINITY),
+      });
     sim.run({ until: 1.5 });
     expect(lb.stats).toMatchObject({ probes: 1, probeFailures: 1, ejections: 1 });
     expect(lb.healthyBackends).toBe(0);
@@ -152,7 +154,7 @@ describe("load balancer", () => {
       expect(lb.stats.forwarded).toBe(failOpen ? 1 : 0);
       expect(lb.capacityPerSec).toBeCloseTo(failOpen ? 20 : 0, 9);
       sim.run({ until: 2 });
-      expect(calls[0]!.status).toBe(failOpen ? "ok" : "unavailable");
+      expect(calls.status[0]).toBe(failOpen ? "ok" : "unavailable");
     }
   });
 
@@ -180,12 +182,12 @@ describe("load balancer", () => {
     sim.run();
     expect(lb.stats).toMatchObject({ "forwarded.s1": 3, "forwarded.extra": 1 });
     expect(extra.stats.served).toBe(1);
-    expect(calls.every((c) => c.status === "ok")).toBe(true);
+    expect(calls.status.every((s) => s === "ok")).toBe(true);
     expect(() => lb.addBackend(lb.backends[0]!)).toThrow(/already has/);
     expect(() => lb.removeBackend(extra)).toThrow(/no backend/);
   });
 
-  it("conservation: every call answered at most once, counters add up, lost calls stop counting at their deadline", () => {
+  it("conservation: every call answered once, counters add up, lost calls stop counting at their deadline", () => {
     const { sim, lb, servers, calls, send } = setup(
       {
         policy: "least-outstanding",
@@ -194,18 +196,102 @@ describe("load balancer", () => {
       [0.05, 0.08, 0.3],
     );
     for (let i = 0; i < 2000; i++) send(i * 0.005, 1);
-    // A crash loses what s2 holds: those calls are never answered.
+    // A crash loses what s2 holds: those calls are answered "lost", which a client ignores.
     sim.scheduleAt(3, { handleEvent: () => servers[1]!.restart() });
     sim.run({ until: 30 });
     const s = lb.stats;
     expect(s.received).toBe(2000);
     expect(s.forwarded + s.unavailable).toBe(s.received);
     expect(s["forwarded.s1"]! + s["forwarded.s2"]! + s["forwarded.s3"]!).toBe(s.forwarded);
-    const lost = calls.filter((c) => c.status === null).length;
+    expect(calls.status.includes(null)).toBe(false);
+    const lost = calls.status.filter((c) => c === "lost").length;
     expect(lost).toBeGreaterThan(0);
     expect(lost).toBeLessThanOrEqual(servers[1]!.stats.dropped);
     expect(lb.gauges().outstanding).toBe(0);
+    expect(lb.forwardTable.inUse).toBe(0);
     expect(s.probeFailures).toBeLessThanOrEqual(s.probes);
+  });
+
+  it("recycles the slots of answered calls, so its table stays as small as the calls in flight", () => {
+    const { sim, lb, calls, send } = setup({}, [0.02, 0.02, 0.02]);
+    for (let i = 0; i < 10_000; i++) send(i * 0.01, i % 2 === 0 ? 1 : Number.POSITIVE_INFINITY);
+    sim.run();
+    expect(calls.status.every((s) => s === "ok")).toBe(true);
+    // At most two or three calls are in flight at once (0.02 s of service every 0.01 s).
+    expect(lb.forwardTable.size).toBeLessThanOrEqual(3);
+    expect(lb.forwardTable.inUse).toBe(0);
+  });
+
+  it("passes the caller's request number on to the backend", () => {
+    const sim = new Simulation();
+    const seen: number[] = [];
+    const backend = {
+      name: "b",
+      capacityPerSec: 1,
+      accept: (caller: Caller, token: number) => {
+        seen.push(caller.requestOf(token));
+        caller.reply(token, "ok");
+      },
+    };
+    const lb = new LoadBalancer(sim, "lb", [backend]);
+    const caller = new TestCaller();
+    caller.requestOf = (token: number) => 100 + token;
+    for (let i = 0; i < 3; i++) lb.accept(caller, caller.call(), 5);
+    expect(seen).toEqual([100, 101, 102]);
+  });
+
+  it("a late answer after the deadline still reaches the caller, who may no longer want it", () => {
+    const { sim, lb, servers, calls, send } = setup({}, [0.1]);
+    calls.wanted = false;
+    send(0, 0.05);
+    sim.run({ until: 0.06 });
+    // Expired: no longer outstanding, but the slot waits for the answer.
+    expect(lb.gauges().outstanding).toBe(0);
+    expect(lb.forwardTable.inUse).toBe(1);
+    sim.run();
+    expect(calls.status).toEqual(["ok"]);
+    expect(servers[0]!.stats.wasted).toBe(1);
+    expect(lb.forwardTable).toEqual({ size: 1, inUse: 0 });
+  });
+
+  it("a restart's lost answers are passed on; their slots are freed once the calls expire", () => {
+    const { sim, lb, servers, calls, send } = setup({}, [1]);
+    // Five calls: one in service, four waiting, all wanted until 2 s.
+    for (let i = 0; i < 5; i++) send(0, 2);
+    // And one without a deadline.
+    send(0);
+    sim.scheduleAt(0.5, { handleEvent: () => servers[0]!.restart() });
+    sim.run({ until: 1.5 });
+    // The waiting calls are answered "lost" at the restart, the one in service when its work ends.
+    expect(calls.status).toEqual(["lost", "lost", "lost", "lost", "lost", "lost"]);
+    // Lost calls count until their deadline, as calls never answered did; the one without a
+    // deadline counts for good, but nothing will refer to its slot again.
+    expect(lb.gauges().outstanding).toBe(6);
+    expect(lb.forwardTable).toEqual({ size: 6, inUse: 5 });
+    sim.run({ until: 2.5 });
+    expect(lb.gauges().outstanding).toBe(1);
+    expect(lb.forwardTable).toEqual({ size: 6, inUse: 0 });
+    // New calls reuse the free slots.
+    for (let i = 0; i < 6; i++) send(3, 2);
+    sim.run();
+    expect(calls.status.slice(6).every((s) => s === "ok")).toBe(true);
+    expect(lb.forwardTable).toEqual({ size: 6, inUse: 0 });
+  });
+
+  it("a probe lost in a restart fails at its timeout, not before", () => {
+    const { sim, lb, servers } = setup(
+      { healthCheck: { interval: 1, timeout: 0.5, unhealthyThreshold: 1 } },
+      [0.1, 0.1],
+    );
+    // The probe of t = 1 waits in the paused s1, and the restart loses it.
+    sim.scheduleAt(0.9, { handleEvent: () => servers[0]!.pause() });
+    sim.scheduleAt(1.2, { handleEvent: () => servers[0]!.restart() });
+    sim.run({ until: 1.4 });
+    expect(lb.stats).toMatchObject({ probes: 2, probeFailures: 0 });
+    expect(lb.healthyBackends).toBe(2);
+    sim.run({ until: 1.6 });
+    expect(lb.stats).toMatchObject({ probes: 2, probeFailures: 1, ejections: 1 });
+    expect(lb.healthyBackends).toBe(1);
   });
 
   it("refuses bad options by name", () => {

@@ -1,14 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { Simulation } from "../../src/engine/simulation.js";
-import type { Call, ReplyStatus } from "../../src/model/call.js";
+import { CallQueue, HeldCall } from "../../src/model/queue/call-queue.js";
 import { CodelQueue } from "../../src/model/queue/codel-queue.js";
 import { createQueue, QUEUE_KINDS, type QueueSpec } from "../../src/model/queue/create-queue.js";
+import type { QueueDiscipline } from "../../src/model/queue/queue-discipline.js";
 import { Server } from "../../src/model/server.js";
 import { buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
 import { optionPath } from "./option-path.js";
+import { TestCaller } from "./test-caller.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,
@@ -17,34 +19,25 @@ const constant = (value: number): Distribution => ({
   sample: () => value,
 });
 
-/** A call that records its answers and fails the test if answered twice. */
-class TestCall implements Call {
-  status: ReplyStatus | null = null;
-  at = Number.NaN;
-  constructor(
-    readonly id: number,
-    readonly deadline = Number.POSITIVE_INFINITY,
-    private readonly sim?: Simulation,
-  ) {}
-  reply(status: ReplyStatus): boolean {
-    if (this.status !== null) throw new Error(`call ${this.id} answered twice`);
-    this.status = status;
-    this.at = this.sim?.now ?? Number.NaN;
-    return true;
-  }
+const caller = new TestCaller();
+const held = new HeldCall();
+/** Takes the next call; its token, or undefined when none is left. Fails the test on a shed. */
+function take(q: QueueDiscipline, now: number, shed = new CallQueue()): number | undefined {
+  const got = q.take(now, held, shed);
+  if (shed.length > 0) throw new Error("unexpected shed");
+  return got ? held.token : undefined;
+}
+/** Pushes calls with tokens 0..n-1 at time `now`. */
+function pushAll(q: QueueDiscipline, n: number, now = 0): void {
+  for (let i = 0; i < n; i++) q.push(caller, i, Number.POSITIVE_INFINITY, now);
 }
 
-const calls = (n: number) => Array.from({ length: n }, (_, i) => new TestCall(i));
-const noShed = (c: Call) => {
-  throw new Error(`unexpected shed of ${c.id}`);
-};
-
-/** Takes every call at time 0 and returns the ids in order. */
+/** Takes every call at time 0 and returns the tokens in order. */
 function order(spec: QueueSpec, n: number): number[] {
   const q = createQueue(spec);
-  for (const c of calls(n)) q.push(c, 0);
+  pushAll(q, n);
   const out: number[] = [];
-  for (let c = q.take(0, noShed); c !== undefined; c = q.take(0, noShed)) out.push(c.id);
+  for (let t = take(q, 0); t !== undefined; t = take(q, 0)) out.push(t);
   expect(q.length).toBe(0);
   return out;
 }
@@ -64,23 +57,29 @@ describe("queue disciplines", () => {
 
   it("interleaved pushes keep each discipline's order", () => {
     const q = createQueue({ kind: "lifo" });
-    const [a, b, c] = calls(3);
-    q.push(a!, 0);
-    q.push(b!, 0);
-    expect(q.take(0, noShed)).toBe(b);
-    q.push(c!, 0);
-    expect(q.take(0, noShed)).toBe(c);
-    expect(q.take(0, noShed)).toBe(a);
-    expect(q.take(0, noShed)).toBeUndefined();
+    const [a, b, c] = [0, 1, 2];
+    q.push(caller, a, 5, 0);
+    q.push(caller, b, 6, 0);
+    expect(take(q, 0)).toBe(b);
+    expect(held).toMatchObject({ caller, deadline: 6, arrivedAt: 0 });
+    q.push(caller, c, 7, 0.5);
+    expect(take(q, 0)).toBe(c);
+    expect(held).toMatchObject({ deadline: 7, arrivedAt: 0.5 });
+    expect(take(q, 0)).toBe(a);
+    expect(take(q, 0)).toBeUndefined();
   });
 
   it("drain empties every discipline", () => {
     for (const kind of QUEUE_KINDS) {
       const q = createQueue({ kind });
-      for (const c of calls(40)) q.push(c, 0);
-      expect(q.drain().map((c) => c.id)).toEqual(Array.from({ length: 40 }, (_, i) => i));
+      pushAll(q, 2500);
+      const drained = new CallQueue();
+      q.drain(drained);
+      const tokens: number[] = [];
+      while (drained.shift(held)) tokens.push(held.token);
+      expect(tokens).toEqual(Array.from({ length: 2500 }, (_, i) => i));
       expect(q.length).toBe(0);
-      expect(q.take(1, noShed)).toBeUndefined();
+      expect(take(q, 1)).toBeUndefined();
     }
   });
 
@@ -145,12 +144,14 @@ describe("codel", () => {
   /** Pushes `n` calls at time 0 and takes one every `step` s; returns the times of the drops. */
   function standingQueue(n: number, step: number, until: number) {
     const q = new CodelQueue();
-    for (const c of calls(n)) q.push(c, 0);
+    pushAll(q, n);
     const drops: number[] = [];
     let taken = 0;
+    const shed = new CallQueue();
     for (let k = 1; k * step <= until; k++) {
       const now = k * step;
-      if (q.take(now, () => drops.push(now)) !== undefined) taken++;
+      if (q.take(now, held, shed)) taken++;
+      while (shed.shift(held)) drops.push(now);
     }
     return { q, drops, taken };
   }
@@ -182,9 +183,9 @@ describe("codel", () => {
 
   it("leaves a short burst alone: it drains within one interval", () => {
     const q = new CodelQueue();
-    for (const c of calls(50)) q.push(c, 0);
+    pushAll(q, 50);
     // 50 calls taken 1 ms apart: the last waited 50 ms, above target, but for less than 100 ms.
-    for (let k = 1; k <= 50; k++) expect(q.take(k * 0.001, noShed)!.id).toBe(k - 1);
+    for (let k = 1; k <= 50; k++) expect(take(q, k * 0.001)).toBe(k - 1);
     expect(q.stats.drops).toBe(0);
   });
 
@@ -192,10 +193,10 @@ describe("codel", () => {
     const q = new CodelQueue({ target: 0.01, interval: 0.05 });
     let id = 0;
     for (let t = 0; t < 5; t += 0.004) {
-      q.push(new TestCall(id++), t);
-      q.push(new TestCall(id++), t);
-      q.take(t + 0.004, noShed);
-      q.take(t + 0.004, noShed);
+      q.push(caller, id++, Number.POSITIVE_INFINITY, t);
+      q.push(caller, id++, Number.POSITIVE_INFINITY, t);
+      take(q, t + 0.004);
+      take(q, t + 0.004);
     }
     expect(q.stats.drops).toBe(0);
   });
@@ -203,10 +204,10 @@ describe("codel", () => {
   it("leaves the dropping state when a taken call waited less than target", () => {
     const { q } = standingQueue(300, 0.001, 0.2);
     expect(q.isDropping).toBe(true);
-    q.drain();
-    q.push(new TestCall(1), 0.2);
-    q.push(new TestCall(2), 0.2);
-    expect(q.take(0.201, noShed)!.id).toBe(1);
+    q.drain(new CallQueue());
+    q.push(caller, 1, Number.POSITIVE_INFINITY, 0.2);
+    q.push(caller, 2, Number.POSITIVE_INFINITY, 0.2);
+    expect(take(q, 0.201)).toBe(1);
     expect(q.isDropping).toBe(false);
   });
 
@@ -214,10 +215,9 @@ describe("codel", () => {
     const run = (arrivals: number[]) => {
       const sim = new Simulation({ seed: 1 });
       const srv = new Server(sim, "s", { serviceTime: constant(0.01), queue: { kind: "codel" } });
-      const sent = arrivals.map((t, i) => {
-        const c = new TestCall(i, Number.POSITIVE_INFINITY, sim);
-        sim.scheduleAt(t, { handleEvent: () => srv.accept(c) });
-        return c;
+      const sent = new TestCaller(sim);
+      arrivals.forEach((t, i) => {
+        sim.scheduleAt(t, { handleEvent: () => srv.accept(sent, i, Number.POSITIVE_INFINITY) });
       });
       sim.run();
       return { srv, sent };
@@ -225,7 +225,7 @@ describe("codel", () => {
     // 120 req/s on 100 req/s of capacity for 3 s: a standing queue.
     const standing = run(Array.from({ length: 360 }, (_, i) => i / 120));
     expect(standing.srv.stats.expired).toBeGreaterThan(10);
-    expect(standing.sent.filter((c) => c.status === "expired").length).toBe(standing.srv.stats.expired);
+    expect(standing.sent.count("expired")).toBe(standing.srv.stats.expired);
     expect(standing.srv.stats.served + standing.srv.stats.expired).toBe(360);
     // 8 calls at once drain in 80 ms, inside one interval.
     const burst = run(Array.from({ length: 8 }, () => 0));
@@ -240,20 +240,18 @@ describe("codel", () => {
       errorCost: 5,
       queue: { kind: "codel" },
     });
-    const sent: TestCall[] = [];
+    const sent = new TestCaller(sim);
     let most = 0;
     const probe = { handleEvent: () => (most = Math.max(most, srv.inService)) };
     for (let i = 0; i < 1000; i++) {
-      const c = new TestCall(i, Number.POSITIVE_INFINITY, sim);
-      sent.push(c);
-      sim.scheduleAt(i * 0.004, { handleEvent: () => srv.accept(c) });
+      sim.scheduleAt(i * 0.004, { handleEvent: () => srv.accept(sent, i, Number.POSITIVE_INFINITY) });
       sim.scheduleAt(i * 0.004 + 1e-9, probe);
     }
     sim.run();
     expect(most).toBe(2);
     expect(srv.stats.expired).toBeGreaterThan(0);
     expect(srv.stats.served + srv.stats.expired).toBe(1000);
-    expect(sent.every((c) => c.status !== null)).toBe(true);
+    expect(sent.status.size).toBe(1000);
   });
 
   it("replays identically with the same seed", () => {
@@ -264,10 +262,11 @@ describe("codel", () => {
         serviceTime: { label: "exp", mean: 0.01, min: 0, sample: (r) => -0.01 * Math.log(1 - r.next()) },
         queue: { kind: "codel" },
       });
+      const sent = new TestCaller();
       let t = 0;
       for (let i = 0; i < 2000; i++) {
         t += -Math.log(1 - rng.next()) / 110;
-        sim.scheduleAt(t, { handleEvent: () => srv.accept(new TestCall(i)) });
+        sim.scheduleAt(t, { handleEvent: () => srv.accept(sent, i, Number.POSITIVE_INFINITY) });
       }
       sim.run();
       return srv.stats;

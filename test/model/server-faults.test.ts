@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { OptionError } from "../../src/engine/option-error.js";
 import { Simulation } from "../../src/engine/simulation.js";
-import type { Call, ReplyStatus } from "../../src/model/call.js";
+import type { Caller, ReplyStatus } from "../../src/model/call.js";
 import { Server, type ServerOptions } from "../../src/model/server.js";
 
 const constant = (value: number): Distribution => ({
@@ -12,32 +12,33 @@ const constant = (value: number): Distribution => ({
   sample: () => value,
 });
 
-/** A call that records when and how it was answered, and fails the test if answered twice. */
-class TestCall implements Call {
-  status: ReplyStatus | null = null;
-  at = Number.NaN;
-  constructor(
-    readonly id: number,
-    private readonly sim: Simulation,
-    readonly deadline = Number.POSITIVE_INFINITY,
-  ) {}
-  reply(status: ReplyStatus): boolean {
-    if (this.status !== null) throw new Error(`call ${this.id} answered twice`);
-    this.status = status;
-    this.at = this.sim.now;
-    return true;
-  }
+/** How and when one call was answered (status null: not yet). */
+interface Sent {
+  status: ReplyStatus | null;
+  at: number;
 }
 
 function setup(options: Partial<ServerOptions> = {}) {
   const sim = new Simulation({ seed: 1 });
   const srv = new Server(sim, "s", { serviceTime: constant(0.1), ...options });
-  const sent: TestCall[] = [];
+  const sent: Sent[] = [];
+  // Tokens index `sent`; a second answer to one call fails the test.
+  const caller: Caller = {
+    reply(token, status) {
+      const c = sent[token]!;
+      if (c.status !== null) throw new Error(`call ${token} answered twice`);
+      c.status = status;
+      c.at = sim.now;
+      return true;
+    },
+    requestOf: () => -1,
+  };
   /** Sends a call at time t. */
-  const send = (t: number, deadline?: number) => {
-    const c = new TestCall(sent.length, sim, deadline);
+  const send = (t: number, deadline = Number.POSITIVE_INFINITY) => {
+    const c: Sent = { status: null, at: Number.NaN };
+    const token = sent.length;
     sent.push(c);
-    sim.scheduleAt(t, { handleEvent: () => srv.accept(c) });
+    sim.scheduleAt(t, { handleEvent: () => srv.accept(caller, token, deadline) });
     return c;
   };
   /** Runs `fn` at time t. */
@@ -139,8 +140,15 @@ describe("server faults", () => {
     at(0.05, () => srv.restart());
     const fresh = send(0.06);
     sim.run();
-    // The two old jobs would have ended at 0.1: they neither answer nor free a worker twice.
-    expect(sent.slice(0, 5).every((c) => c.status === null)).toBe(true);
+    // Every dropped call is answered "lost" (so forwarders can let go of it): the waiting ones at
+    // the restart, the two old jobs when they would have ended, without freeing a worker twice.
+    expect(sent.slice(0, 5).map((c) => [c.status, c.at])).toEqual([
+      ["lost", 0.1],
+      ["lost", 0.1],
+      ["lost", 0.05],
+      ["lost", 0.05],
+      ["lost", 0.05],
+    ]);
     expect(fresh.status).toBe("ok");
     expect(fresh.at).toBeCloseTo(0.16, 9);
     expect(srv.stats).toMatchObject({ arrived: 6, dropped: 5, served: 1 });
@@ -158,7 +166,8 @@ describe("server faults", () => {
     at(0.3, () => srv.resume());
     const c = send(0.4);
     sim.run();
-    expect([a.status, b.status, c.status]).toEqual([null, null, "ok"]);
+    expect([a.status, b.status, c.status]).toEqual(["lost", "lost", "ok"]);
+    expect([a.at, b.at]).toEqual([0.2, 0.2]);
     expect(c.at).toBeCloseTo(0.5, 9);
     expect(srv.stats.dropped).toBe(2);
     conserved(srv);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Call } from "../../src/model/call.js";
+import type { Caller } from "../../src/model/call.js";
 import { runContract } from "./contract.js";
 
 // The contract's own tests: each breaks a model on purpose and expects the violation reported.
@@ -29,9 +29,10 @@ describe("the component contract", () => {
     const r = run((model) => {
       const server = model.servers[0]!;
       const accept = server.accept.bind(server);
-      server.accept = (call: Call) => {
-        accept(call);
-        if (call.id === 7) call.reply("error");
+      let n = 0;
+      server.accept = (caller: Caller, token: number, deadline: number) => {
+        accept(caller, token, deadline);
+        if (n++ === 7) caller.reply(token, "error");
       };
     });
     expect(r.violations.join("\n")).toMatch(/call \d+ answered twice/);

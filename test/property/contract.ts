@@ -1,6 +1,6 @@
 import { stringify } from "yaml";
 import type { Handler } from "../../src/engine/simulation.js";
-import type { Call, Service } from "../../src/model/call.js";
+import type { Caller, Service } from "../../src/model/call.js";
 import { Client } from "../../src/model/client.js";
 import { Server } from "../../src/model/server.js";
 import { type BuiltModel, buildModel } from "../../src/scenario/build.js";
@@ -36,18 +36,35 @@ function handlerName(h: Handler): string {
   return typeof named.name === "string" ? named.name : (h.constructor?.name ?? "handler");
 }
 
-/** Counts replies per call: a second answer to one call is a violation. */
-function instrumentService(svc: Service, violations: string[], now: () => number): void {
+/**
+ * Tracks each call a service accepted, per caller: an answer to a call that is not pending (a
+ * second answer, or one never asked for) is a violation, whatever path it takes to the caller.
+ */
+function instrumentService(
+  svc: Service,
+  pendingBy: Map<Caller, Set<number>>,
+  violations: string[],
+  now: () => number,
+): void {
   const accept = svc.accept.bind(svc);
-  (svc as { accept: (call: Call) => void }).accept = (call: Call) => {
-    const reply = call.reply.bind(call);
-    let answered = false;
-    (call as { reply: Call["reply"] }).reply = (status) => {
-      if (answered) violations.push(`t=${now()} ${svc.name}: call ${call.id} answered twice (${status})`);
-      answered = true;
-      return reply(status);
-    };
-    accept(call);
+  svc.accept = (caller: Caller, token: number, deadline: number) => {
+    let pending = pendingBy.get(caller);
+    if (pending === undefined) {
+      const tokens = new Set<number>();
+      const reply = caller.reply.bind(caller);
+      const callerName = (caller as { name?: string }).name ?? "caller";
+      caller.reply = (t, status) => {
+        if (!tokens.delete(t))
+          violations.push(
+            `t=${now()} ${callerName}: call ${t} answered twice (${status}, first sent to ${svc.name})`,
+          );
+        return reply(t, status);
+      };
+      pendingBy.set(caller, tokens);
+      pending = tokens;
+    }
+    pending.add(token);
+    accept(caller, token, deadline);
   };
 }
 
@@ -121,9 +138,10 @@ export function runContract(
   const scheduleAt = sim.scheduleAt.bind(sim);
   sim.schedule = (delay, h, kind, data) => schedule(delay, wrap(h), kind, data);
   sim.scheduleAt = (time, h, kind, data) => scheduleAt(time, wrap(h), kind, data);
+  const pendingBy = new Map<Caller, Set<number>>();
   for (const c of model.components) {
     if ("accept" in c && typeof c.accept === "function")
-      instrumentService(c as unknown as Service, violations, () => sim.now);
+      instrumentService(c as unknown as Service, pendingBy, violations, () => sim.now);
   }
   tamper?.(model);
   model.faults.start();

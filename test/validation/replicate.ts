@@ -4,7 +4,7 @@ import { afterAll, expect } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { createDistribution, type DistributionSpec } from "../../src/engine/distributions.js";
 import { Simulation } from "../../src/engine/simulation.js";
-import type { Call, ReplyStatus } from "../../src/model/call.js";
+import type { Caller, ReplyStatus } from "../../src/model/call.js";
 import { Source } from "../../src/model/load/source.js";
 import { Server } from "../../src/model/server.js";
 
@@ -364,7 +364,7 @@ export interface QueueMeasures {
 }
 
 /**
- * Runs one replication through a minimal sink that turns each arrival into a `Call`. The wait is
+ * Runs one replication through a minimal sink that turns each arrival into a call. The wait is
  * measured when the server draws the call's service time, which it does as the work starts;
  * with a FIFO queue the call starting is the oldest one admitted and not yet started.
  */
@@ -420,10 +420,8 @@ export function runQueue(setup: QueueSetup): QueueMeasures {
       }
       change(+1);
       admitted.push(arrivedAt);
-      const call: Call = {
-        id: 0,
-        deadline: Number.POSITIVE_INFINITY,
-        reply(status: ReplyStatus) {
+      const caller: Caller = {
+        reply(_token: number, status: ReplyStatus) {
           change(-1);
           if (status === "rejected") {
             // Refused inside `accept`, before any service draw: it never joined the queue.
@@ -435,8 +433,9 @@ export function runQueue(setup: QueueSetup): QueueMeasures {
           }
           return true;
         },
+        requestOf: () => -1,
       };
-      server.accept(call);
+      server.accept(caller, 0, Number.POSITIVE_INFINITY);
     },
   };
   new Source(sim, "arrivals", sink, {

@@ -3,16 +3,17 @@ const MEMORY = 30;
 
 /**
  * The key each recent request missed on, so its retries ask for the same key instead of looking
- * like new requests. Two generations of a Map, swapped every MEMORY seconds: much cheaper than a
- * WeakMap, and memory stays bounded by the misses of the last 2 x MEMORY seconds.
+ * like new requests. Requests are named by their number (`Caller.requestOf`, unique in the
+ * simulation). Two generations of a Map, swapped every MEMORY seconds: memory stays bounded by
+ * the misses of the last 2 x MEMORY seconds without a timer per request.
  */
 export class RequestKeys {
-  private current = new Map<object, number>();
-  private older = new Map<object, number>();
+  private current = new Map<number, number>();
+  private older = new Map<number, number>();
   private since = 0;
 
-  /** The key `request` asked for, if it missed recently. */
-  recall(request: object, now: number): number | undefined {
+  /** The key request `request` asked for, if it missed recently. */
+  recall(request: number, now: number): number | undefined {
     if (now >= this.since + MEMORY) {
       this.older = this.current;
       this.current = new Map();
@@ -21,8 +22,8 @@ export class RequestKeys {
     return this.current.get(request) ?? this.older.get(request);
   }
 
-  /** Remembers that `request` asked for `key`. */
-  remember(request: object, key: number): void {
+  /** Remembers that request `request` asked for `key`. */
+  remember(request: number, key: number): void {
     this.current.set(request, key);
   }
 }

@@ -1,7 +1,7 @@
 import { checkNumber } from "../../engine/option-error.js";
-import type { Call } from "../call.js";
+import type { Caller } from "../call.js";
+import { CallQueue, type HeldCall } from "./call-queue.js";
 import type { QueueDiscipline } from "./queue-discipline.js";
-import { RingQueue } from "./ring-queue.js";
 
 /** Options of adaptive LIFO. */
 export interface AdaptiveLifoOptions {
@@ -16,7 +16,7 @@ export interface AdaptiveLifoOptions {
 export class AdaptiveLifoQueue implements QueueDiscipline {
   readonly label: string;
   readonly threshold: number;
-  private readonly calls = new RingQueue<Call>();
+  private readonly calls = new CallQueue();
 
   constructor(options: AdaptiveLifoOptions = {}) {
     this.threshold = checkNumber("threshold", options.threshold ?? 10, { min: 1, integer: true });
@@ -27,17 +27,15 @@ export class AdaptiveLifoQueue implements QueueDiscipline {
     return this.calls.length;
   }
 
-  push(call: Call): void {
-    this.calls.push(call);
+  push(caller: Caller, token: number, deadline: number, now: number): void {
+    this.calls.push(caller, token, deadline, now);
   }
 
-  take(): Call | undefined {
-    return this.calls.length >= this.threshold ? this.calls.pop() : this.calls.shift();
+  take(_now: number, out: HeldCall): boolean {
+    return this.calls.length >= this.threshold ? this.calls.pop(out) : this.calls.shift(out);
   }
 
-  drain(): Call[] {
-    const out: Call[] = [];
-    for (let c = this.calls.shift(); c !== undefined; c = this.calls.shift()) out.push(c);
-    return out;
+  drain(into: CallQueue): void {
+    this.calls.drainInto(into);
   }
 }

@@ -1,7 +1,7 @@
 import { checkNumber } from "../../engine/option-error.js";
-import type { Call } from "../call.js";
+import type { Caller } from "../call.js";
+import { CallQueue, type HeldCall } from "./call-queue.js";
 import type { QueueDiscipline } from "./queue-discipline.js";
-import { RingQueue } from "./ring-queue.js";
 
 /** Options of CoDel. Seconds. */
 export interface CodelOptions {
@@ -30,9 +30,7 @@ export class CodelQueue implements QueueDiscipline {
   readonly target: number;
   readonly interval: number;
   readonly stats: CodelStats = { drops: 0, droppingEntries: 0 };
-  private readonly calls = new RingQueue<Call>();
-  // Enqueue times in a ring parallel to `calls`, so the sojourn needs no per-call lookup.
-  private readonly enqueuedAt = new RingQueue<number>();
+  private readonly calls = new CallQueue();
   // RFC 8289 state; 0 for firstAboveTime means "not above target" (now + interval is always > 0).
   private firstAboveTime = 0;
   private dropping = false;
@@ -57,26 +55,25 @@ export class CodelQueue implements QueueDiscipline {
     return this.dropping;
   }
 
-  push(call: Call, now: number): void {
-    this.calls.push(call);
-    this.enqueuedAt.push(now);
+  push(caller: Caller, token: number, deadline: number, now: number): void {
+    this.calls.push(caller, token, deadline, now);
   }
 
-  take(now: number, shed: (call: Call) => void): Call | undefined {
-    // The dequeue of RFC 8289 section 5.5; a "drop" is a call handed to `shed`.
-    let call = this.dequeue(now);
+  take(now: number, out: HeldCall, shed: CallQueue): boolean {
+    // The dequeue of RFC 8289 section 5.5; a "drop" is a call moved to `shed`.
+    let got = this.dequeue(now, out);
     if (this.dropping) {
       if (!this.okToDrop) this.dropping = false;
       while (this.dropping && now >= this.dropNext) {
-        this.drop(call!, shed);
+        this.drop(out, shed);
         this.count++;
-        call = this.dequeue(now);
+        got = this.dequeue(now, out);
         if (!this.okToDrop) this.dropping = false;
         else this.dropNext = this.controlLaw(this.dropNext);
       }
     } else if (this.okToDrop) {
-      this.drop(call!, shed);
-      call = this.dequeue(now);
+      this.drop(out, shed);
+      got = this.dequeue(now, out);
       this.dropping = true;
       this.stats.droppingEntries++;
       // Re-entering soon after leaving resumes near the old drop rate instead of starting over.
@@ -85,21 +82,18 @@ export class CodelQueue implements QueueDiscipline {
       this.dropNext = this.controlLaw(now);
       this.lastCount = this.count;
     }
-    return call;
+    return got;
   }
 
-  drain(): Call[] {
-    const out: Call[] = [];
-    for (let c = this.calls.shift(); c !== undefined; c = this.calls.shift()) out.push(c);
-    this.enqueuedAt.clear();
+  drain(into: CallQueue): void {
+    this.calls.drainInto(into);
     this.firstAboveTime = 0;
     this.dropping = false;
-    return out;
   }
 
-  private drop(call: Call, shed: (call: Call) => void): void {
+  private drop(call: HeldCall, shed: CallQueue): void {
     this.stats.drops++;
-    shed(call);
+    shed.pushHeld(call);
   }
 
   private controlLaw(t: number): number {
@@ -107,14 +101,13 @@ export class CodelQueue implements QueueDiscipline {
   }
 
   /** Takes the oldest call and decides whether the delay it saw has stood above target for long. */
-  private dequeue(now: number): Call | undefined {
+  private dequeue(now: number, out: HeldCall): boolean {
     this.okToDrop = false;
-    const call = this.calls.shift();
-    if (call === undefined) {
+    if (!this.calls.shift(out)) {
       this.firstAboveTime = 0;
-      return undefined;
+      return false;
     }
-    const sojourn = now - this.enqueuedAt.shift()!;
+    const sojourn = now - out.arrivedAt;
     // An emptied queue is no standing queue (the RFC's "at most one packet left" test).
     if (sojourn < this.target || this.calls.length === 0) {
       this.firstAboveTime = 0;
@@ -123,6 +116,6 @@ export class CodelQueue implements QueueDiscipline {
     } else if (now >= this.firstAboveTime) {
       this.okToDrop = true;
     }
-    return call;
+    return true;
   }
 }

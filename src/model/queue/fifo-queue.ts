@@ -1,27 +1,25 @@
-import type { Call } from "../call.js";
+import type { Caller } from "../call.js";
+import { CallQueue, type HeldCall } from "./call-queue.js";
 import type { QueueDiscipline } from "./queue-discipline.js";
-import { RingQueue } from "./ring-queue.js";
 
 /** First come, first served: the discipline that makes every waiter pay for the whole backlog. */
 export class FifoQueue implements QueueDiscipline {
   readonly label = "fifo";
-  private readonly calls = new RingQueue<Call>();
+  private readonly calls = new CallQueue();
 
   get length(): number {
     return this.calls.length;
   }
 
-  push(call: Call): void {
-    this.calls.push(call);
+  push(caller: Caller, token: number, deadline: number, now: number): void {
+    this.calls.push(caller, token, deadline, now);
   }
 
-  take(): Call | undefined {
-    return this.calls.shift();
+  take(_now: number, out: HeldCall): boolean {
+    return this.calls.shift(out);
   }
 
-  drain(): Call[] {
-    const out: Call[] = [];
-    for (let c = this.calls.shift(); c !== undefined; c = this.calls.shift()) out.push(c);
-    return out;
+  drain(into: CallQueue): void {
+    this.calls.drainInto(into);
   }
 }

@@ -1,6 +1,6 @@
-import type { Call } from "../call.js";
+import type { Caller } from "../call.js";
+import { CallQueue, type HeldCall } from "./call-queue.js";
 import type { QueueDiscipline } from "./queue-discipline.js";
-import { RingQueue } from "./ring-queue.js";
 
 /**
  * Last come, first served: the newest call, whose client is most likely still waiting, goes
@@ -8,23 +8,21 @@ import { RingQueue } from "./ring-queue.js";
  */
 export class LifoQueue implements QueueDiscipline {
   readonly label = "lifo";
-  private readonly calls = new RingQueue<Call>();
+  private readonly calls = new CallQueue();
 
   get length(): number {
     return this.calls.length;
   }
 
-  push(call: Call): void {
-    this.calls.push(call);
+  push(caller: Caller, token: number, deadline: number, now: number): void {
+    this.calls.push(caller, token, deadline, now);
   }
 
-  take(): Call | undefined {
-    return this.calls.pop();
+  take(_now: number, out: HeldCall): boolean {
+    return this.calls.pop(out);
   }
 
-  drain(): Call[] {
-    const out: Call[] = [];
-    for (let c = this.calls.shift(); c !== undefined; c = this.calls.shift()) out.push(c);
-    return out;
+  drain(into: CallQueue): void {
+    this.calls.drainInto(into);
   }
 }

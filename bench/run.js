@@ -1,5 +1,6 @@
 // Engine benchmarks: `npm run bench` (builds first). Prints events per second and memory.
 // Figures go in BENCHMARKS.md with the machine they were measured on.
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { createDistribution } from "../dist/engine/distributions.js";
@@ -63,8 +64,6 @@ function retryStormScaled(factor) {
   for (const v of Object.values(spec.servers)) v.serviceTime.mean /= factor;
   spec.probeInterval = 0.1;
   const scaled = { ...parsed, spec };
-  // Each run starts from a collected heap, so its peak RSS is not the garbage of the one before.
-  gc();
   const before = process.memoryUsage().rss;
   const t0 = performance.now();
   const out = runScenario(scaled);
@@ -80,34 +79,50 @@ function retryStormScaled(factor) {
 }
 
 const events = Number(process.env.BENCH_EVENTS ?? 10_000_000);
-console.log(`machine: ${cpus()[0]?.model ?? "unknown"} x${cpus().length}, node ${process.version}`);
 
-// Warm up the JIT so the first measured run is not the interpreter's.
-mm1(0.9, 500_000);
-const m = mm1(0.9, events);
-console.log(
-  `M/M/1 rho=0.9: ${m.events.toLocaleString()} events in ${m.seconds.toFixed(2)} s = ${(m.eventsPerSec / 1e6).toFixed(2)} M events/s; peak RSS ${mb(m.peakRss)} MB`,
-);
-console.log("  heap after GC at checkpoints (should stay flat as finished requests pile up):");
-for (const c of m.checkpoints)
+function benchMm1() {
+  // Warm up the JIT so the first measured run is not the interpreter's.
+  mm1(0.9, 500_000);
+  const m = mm1(0.9, events);
   console.log(
-    `    ${c.events.toLocaleString()} events, ${c.requestsDone.toLocaleString()} served: ${c.heapMB} MB`,
+    `M/M/1 rho=0.9: ${m.events.toLocaleString()} events in ${m.seconds.toFixed(2)} s = ${(m.eventsPerSec / 1e6).toFixed(2)} M events/s; peak RSS ${mb(m.peakRss)} MB`,
   );
+  console.log("  heap after GC at checkpoints (should stay flat as finished requests pile up):");
+  for (const c of m.checkpoints)
+    console.log(
+      `    ${c.events.toLocaleString()} events, ${c.requestsDone.toLocaleString()} served: ${c.heapMB} MB`,
+    );
+}
 
-// The storm run is short (about 0.1 s), so one run mostly measures the JIT warming up: warm up on
-// full-size runs first, then report the median of several, with the first (coldest) run beside it.
-const STORM_RUNS = Number(process.env.BENCH_STORM_RUNS ?? 7);
-const cold = retryStormScaled(100);
-for (let i = 0; i < 2; i++) retryStormScaled(100);
-const runs = Array.from({ length: STORM_RUNS }, () => retryStormScaled(100)).sort(
-  (a, b) => a.seconds - b.seconds,
-);
-const r = runs[Math.floor(runs.length / 2)];
-const rate = (x) => `${(x.eventsPerSec / 1e6).toFixed(2)} M events/s`;
-console.log(
-  `retry storm x100: ${r.events.toLocaleString()} events (${r.requests.toLocaleString()} requests, ${r.attempts.toLocaleString()} attempts), including metrics`,
-);
-console.log(
-  `  median of ${runs.length} warm runs: ${r.seconds.toFixed(3)} s = ${rate(r)} (fastest ${rate(runs[0])}, slowest ${rate(runs.at(-1))}); first cold run ${rate(cold)}`,
-);
-console.log(`  peak RSS ${mb(Math.max(...runs.map((x) => x.peakRss), cold.peakRss))} MB`);
+function benchStorm() {
+  // The storm run is short (about 0.1 s), so one run mostly measures the JIT warming up: warm up
+  // on full-size runs first, then report the median of several, with the first (coldest) beside it.
+  const STORM_RUNS = Number(process.env.BENCH_STORM_RUNS ?? 7);
+  const cold = retryStormScaled(100);
+  for (let i = 0; i < 2; i++) retryStormScaled(100);
+  const runs = Array.from({ length: STORM_RUNS }, () => retryStormScaled(100)).sort(
+    (a, b) => a.seconds - b.seconds,
+  );
+  const r = runs[Math.floor(runs.length / 2)];
+  const rate = (x) => `${(x.eventsPerSec / 1e6).toFixed(2)} M events/s`;
+  console.log(
+    `retry storm x100: ${r.events.toLocaleString()} events (${r.requests.toLocaleString()} requests, ${r.attempts.toLocaleString()} attempts), including metrics`,
+  );
+  console.log(
+    `  median of ${runs.length} warm runs: ${r.seconds.toFixed(3)} s = ${rate(r)} (fastest ${rate(runs[0])}, slowest ${rate(runs.at(-1))}); first cold run ${rate(cold)}`,
+  );
+  console.log(`  peak RSS ${mb(Math.max(...runs.map((x) => x.peakRss), cold.peakRss))} MB`);
+}
+
+// Each workload runs in a process of its own: run after the M/M/1, the storm would inherit call
+// sites the JIT had specialised for the M/M/1's sink, and measure that instead of itself.
+const workload = process.argv[2];
+if (workload === "mm1") benchMm1();
+else if (workload === "storm") benchStorm();
+else {
+  console.log(`machine: ${cpus()[0]?.model ?? "unknown"} x${cpus().length}, node ${process.version}`);
+  for (const w of ["mm1", "storm"]) {
+    const script = new URL(import.meta.url).pathname;
+    process.stdout.write(execFileSync(process.execPath, ["--expose-gc", script, w], { encoding: "utf8" }));
+  }
+}

@@ -1,16 +1,17 @@
 import type { Caller } from "../call.js";
 
-// Calls live in fixed-size blocks of parallel arrays rather than as one object each: a queue that
-// grows to hundreds of thousands of calls (a retry storm) then costs the garbage collector one
-// array of caller references per block (a handful of distinct callers), while tokens and times sit
-// in typed arrays it never scans or copies. Blocks also mean growth never copies what is queued.
+// Calls live in fixed-size blocks of numbers rather than as one object each: a queue that grows
+// to hundreds of thousands of calls (a retry storm) then holds nothing the garbage collector has
+// to scan or copy (an array of caller references per block, in the young generation, still cost
+// a tenth of the run). Blocks also mean growth never copies what is queued.
 const BLOCK = 1024;
-
-class Block {
-  readonly callers: (Caller | null)[] = new Array(BLOCK).fill(null);
-  // Token, deadline and arrival time of call i at 3i, 3i + 1 and 3i + 2: one allocation a block.
-  readonly numbers = new Float64Array(3 * BLOCK);
-}
+// Call i of a block: its caller's index in `callers`, token, deadline and arrival at 4i .. 4i + 3.
+const FIELDS = 4;
+// Emptied blocks kept for any queue's next growth, up to 16 MB: fresh memory costs a page fault
+// per 4 KB on first touch, which made allocating blocks a tenth of a storm run, and a process that
+// runs many simulations (a sweep, a phase map) would pay it on every run.
+const MAX_POOLED = 512;
+const pool: Float64Array[] = [];
 
 /**
  * One call as a service holds it while deciding what to do with it. Reused: taking a call from a
@@ -30,9 +31,12 @@ export class HeldCall {
  */
 export class CallQueue {
   // Oldest block first; the head is in blocks[0], the tail in the last block.
-  private blocks: Block[] = [new Block()];
-  // A spare emptied block, reused before a new one is made (a queue hovering at a block boundary).
-  private spare: Block | null = null;
+  private blocks: Float64Array[] = [newBlock()];
+  // Every caller that ever queued here (a handful: the components wired to this one).
+  private readonly callers: Caller[] = [];
+  private readonly callerIndex = new Map<Caller, number>();
+  private lastCaller: Caller | null = null;
+  private lastIndex = -1;
   // Index of the oldest call in blocks[0], and one past the newest in the last block.
   private head = 0;
   private tail = 0;
@@ -46,17 +50,15 @@ export class CallQueue {
   /** Appends a call at the tail. */
   push(caller: Caller, token: number, deadline: number, arrivedAt: number): void {
     if (this.tail === BLOCK) {
-      this.blocks.push(this.spare ?? new Block());
-      this.spare = null;
+      this.blocks.push(newBlock());
       this.tail = 0;
     }
     const block = this.blocks[this.blocks.length - 1]!;
-    const i = this.tail++;
-    block.callers[i] = caller;
-    const numbers = block.numbers;
-    numbers[3 * i] = token;
-    numbers[3 * i + 1] = deadline;
-    numbers[3 * i + 2] = arrivedAt;
+    const at = FIELDS * this.tail++;
+    block[at] = caller === this.lastCaller ? this.lastIndex : this.indexOf(caller);
+    block[at + 1] = token;
+    block[at + 2] = deadline;
+    block[at + 3] = arrivedAt;
     this.count++;
   }
 
@@ -67,7 +69,7 @@ export class CallQueue {
 
   /** Arrival time of the oldest call; undefined when empty. */
   headArrivedAt(): number | undefined {
-    return this.count === 0 ? undefined : this.blocks[0]!.numbers[3 * this.head + 2];
+    return this.count === 0 ? undefined : this.blocks[0]![FIELDS * this.head + 3];
   }
 
   /** Moves the oldest call into `out`; false (and `out` untouched) when empty. */
@@ -81,7 +83,7 @@ export class CallQueue {
       this.head = 0;
       this.tail = 0;
     } else if (this.head === BLOCK) {
-      this.spare = this.blocks.shift()!;
+      recycle(this.blocks.shift()!);
       this.head = 0;
     }
     return true;
@@ -97,7 +99,7 @@ export class CallQueue {
       this.head = 0;
       this.tail = 0;
     } else if (this.tail === 0) {
-      this.spare = this.blocks.pop()!;
+      recycle(this.blocks.pop()!);
       this.tail = BLOCK;
     }
     return true;
@@ -109,13 +111,30 @@ export class CallQueue {
     while (this.shift(held)) into.pushHeld(held);
   }
 
-  private copy(block: Block, i: number, out: HeldCall): void {
-    out.caller = block.callers[i]!;
-    const numbers = block.numbers;
-    out.token = numbers[3 * i]!;
-    out.deadline = numbers[3 * i + 1]!;
-    out.arrivedAt = numbers[3 * i + 2]!;
-    // Let go of the caller, so a queue does not keep a removed component alive.
-    block.callers[i] = null;
+  private copy(block: Float64Array, i: number, out: HeldCall): void {
+    const at = FIELDS * i;
+    out.caller = this.callers[block[at]!]!;
+    out.token = block[at + 1]!;
+    out.deadline = block[at + 2]!;
+    out.arrivedAt = block[at + 3]!;
   }
+
+  private indexOf(caller: Caller): number {
+    let index = this.callerIndex.get(caller);
+    if (index === undefined) {
+      index = this.callers.push(caller) - 1;
+      this.callerIndex.set(caller, index);
+    }
+    this.lastCaller = caller;
+    this.lastIndex = index;
+    return index;
+  }
+}
+
+function newBlock(): Float64Array {
+  return pool.pop() ?? new Float64Array(FIELDS * BLOCK);
+}
+
+function recycle(block: Float64Array): void {
+  if (pool.length < MAX_POOLED) pool.push(block);
 }

@@ -152,6 +152,8 @@ export class Simulation {
     const startWall = wallLimitMs === Number.POSITIVE_INFINITY ? 0 : this.clock();
     const queue = this.queue;
     const handlers = this.handlers;
+    const kinds = this.kinds;
+    const data = this.data;
     let sinceWallCheck = 0;
     while (queue.size > 0) {
       const time = queue.peekTime();
@@ -171,13 +173,13 @@ export class Simulation {
         queue.push(time, slot);
         return this.status("event-budget");
       }
-      const kind = this.kinds[slot]!;
-      const data = this.data[slot];
+      const kind = kinds[slot]!;
+      const payload = data[slot];
       this.release(slot);
       this.live--;
       this.now = time;
       this.processed++;
-      handler.handleEvent(kind, data);
+      handler.handleEvent(kind, payload);
       if (++sinceWallCheck === WALL_CHECK_EVERY) {
         sinceWallCheck = 0;
         if (wallLimitMs !== Number.POSITIVE_INFINITY && this.clock() - startWall > wallLimitMs) {

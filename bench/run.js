@@ -121,8 +121,12 @@ if (workload === "mm1") benchMm1();
 else if (workload === "storm") benchStorm();
 else {
   console.log(`machine: ${cpus()[0]?.model ?? "unknown"} x${cpus().length}, node ${process.version}`);
-  for (const w of ["mm1", "storm"]) {
-    const script = new URL(import.meta.url).pathname;
-    process.stdout.write(execFileSync(process.execPath, ["--expose-gc", script, w], { encoding: "utf8" }));
-  }
+  const script = new URL(import.meta.url).pathname;
+  const run = (flags, w) =>
+    process.stdout.write(execFileSync(process.execPath, [...flags, script, w], { encoding: "utf8" }));
+  run(["--expose-gc"], "mm1");
+  run(["--expose-gc"], "storm");
+  // Strictly one core: V8 without its background threads (concurrent GC marking and compiling).
+  console.log("with --single-threaded (no V8 helper threads):");
+  run(["--expose-gc", "--single-threaded"], "storm");
 }

@@ -196,8 +196,10 @@ export class Simulation {
   }
 
   private insert(time: number, handler: Handler, kind: number, data: unknown): EventHandle {
-    if (time === Number.POSITIVE_INFINITY) return NEVER;
-    if (!Number.isFinite(time)) throw new RangeError(`event time must be finite, got ${time}`);
+    if (!(time < Number.POSITIVE_INFINITY)) {
+      if (time === Number.POSITIVE_INFINITY) return NEVER;
+      throw new RangeError(`event time must be finite, got ${time}`);
+    }
     let slot: number;
     if (this.freeSlots.length > 0) {
       slot = this.freeSlots.pop()!;

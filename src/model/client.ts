@@ -255,7 +255,6 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     this.stats.attempts++;
     if (retry) this.stats.retries++;
     const token = t.token(row);
-    const deadline = this.attemptDeadline(row);
     t.waiting[row] = token;
     t.timer[row] = this.armTimeout(row, TIMEOUT);
     t.ticket[row] = ticket;
@@ -264,7 +263,7 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
       t.hedgeTimer[row] = this.sim.schedule(this.hedge.after, this, HEDGE, row);
     }
     this.nested++;
-    this.target.accept(this, token, deadline);
+    this.target.accept(this, token, this.attemptDeadline(row));
     this.nested--;
   }
 

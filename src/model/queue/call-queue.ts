@@ -32,6 +32,8 @@ export class HeldCall {
 export class CallQueue {
   // Oldest block first; the head is in blocks[0], the tail in the last block.
   private blocks: Float64Array[] = [newBlock()];
+  // The last of `blocks`, where pushes go.
+  private tailBlock = this.blocks[0]!;
   // Every caller that ever queued here (a handful: the components wired to this one).
   private readonly callers: Caller[] = [];
   private readonly callerIndex = new Map<Caller, number>();
@@ -49,11 +51,8 @@ export class CallQueue {
 
   /** Appends a call at the tail. */
   push(caller: Caller, token: number, deadline: number, arrivedAt: number): void {
-    if (this.tail === BLOCK) {
-      this.blocks.push(newBlock());
-      this.tail = 0;
-    }
-    const block = this.blocks[this.blocks.length - 1]!;
+    if (this.tail === BLOCK) this.addBlock();
+    const block = this.tailBlock;
     const at = FIELDS * this.tail++;
     block[at] = caller === this.lastCaller ? this.lastIndex : this.indexOf(caller);
     block[at + 1] = token;
@@ -92,7 +91,7 @@ export class CallQueue {
   /** Moves the newest call into `out`; false (and `out` untouched) when empty. */
   pop(out: HeldCall): boolean {
     if (this.count === 0) return false;
-    const block = this.blocks[this.blocks.length - 1]!;
+    const block = this.tailBlock;
     const i = --this.tail;
     this.copy(block, i, out);
     if (--this.count === 0) {
@@ -100,6 +99,7 @@ export class CallQueue {
       this.tail = 0;
     } else if (this.tail === 0) {
       recycle(this.blocks.pop()!);
+      this.tailBlock = this.blocks[this.blocks.length - 1]!;
       this.tail = BLOCK;
     }
     return true;
@@ -117,6 +117,13 @@ export class CallQueue {
     out.token = block[at + 1]!;
     out.deadline = block[at + 2]!;
     out.arrivedAt = block[at + 3]!;
+  }
+
+  // Rare paths live in their own methods, so `push` stays small enough for the JIT to inline.
+  private addBlock(): void {
+    this.tailBlock = newBlock();
+    this.blocks.push(this.tailBlock);
+    this.tail = 0;
   }
 
   private indexOf(caller: Caller): number {

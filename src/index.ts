@@ -8,6 +8,8 @@ export type { Caller, ReplyStatus, Service } from "./model/call.js";
 export { Client, type ClientOptions, type ClientStats } from "./model/client.js";
 export { createProfile, LoadProfile, type ProfileSpec } from "./model/load/profile.js";
 export { type RequestSink, Source, type SourceOptions, type SourceStats } from "./model/load/source.js";
+export { CallQueue, HeldCall } from "./model/queue/call-queue.js";
+export type { QueueDiscipline } from "./model/queue/queue-discipline.js";
 export { Server, type ServerOptions, type ServerStats } from "./model/server.js";
 export { buildModel } from "./scenario/build.js";
 export { type ParsedScenario, parseScenarioText } from "./scenario/parse.js";

@@ -1,4 +1,4 @@
-import { canonicalJson } from "./job-identity.js";
+import { canonicalJson } from "./canonical-json.js";
 import { SweepError } from "./param-path.js";
 import type { Shard, SweepHeader, SweepJob } from "./sweep.js";
 import type { TrialResult } from "./trial.js";

@@ -2,19 +2,14 @@ import { buildModel } from "../scenario/build.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
+import { type Axis, axisValues } from "./axis.js";
 import type { BatchRunner } from "./batch.js";
 import { identityOf } from "./job-identity.js";
 import { readParam, SweepError, withParam, withParams } from "./param-path.js";
 import { type Estimate, meanInterval, proportionInterval } from "./statistics.js";
 import { replicationSeeds, type TrialResult } from "./trial.js";
 
-/** One swept parameter: a path into the scenario (or `load`) and evenly spaced values. */
-export interface Axis {
-  param: string;
-  from: number;
-  to: number;
-  steps: number;
-}
+export { type Axis, axisValues };
 
 /** Which part of a sweep to run: cells with index % count == index - 1 (1-based, as Slurm and Kubernetes number jobs). */
 export interface Shard {
@@ -77,14 +72,6 @@ export interface MapResult {
   /** Refinement rounds run. */
   refine: number;
   cells: MapCell[];
-}
-
-/** `from`..`to` in `steps` evenly spaced values, rounded to 12 significant digits to drop float noise. */
-export function axisValues(axis: Axis): number[] {
-  if (axis.steps === 1) return [axis.from];
-  return Array.from({ length: axis.steps }, (_, i) =>
-    Number((axis.from + ((axis.to - axis.from) * i) / (axis.steps - 1)).toPrecision(12)),
-  );
 }
 
 /** Parses `<param>=<from>:<to>:<steps>` (e.g. `clients.api.timeout=0.2:2:10`), naming `flag` in errors. */

@@ -82,7 +82,7 @@ describe("dashboard server", () => {
     const abort = new AbortController();
     const pending = post(app, STORM, "", { signal: abort.signal });
     setTimeout(() => abort.abort(), 5);
-    const res = await pending.catch((e: Error) => e);
+    const res = await Promise.resolve(pending).catch((e: Error) => e);
     expect(stats.runsCancelled).toBe(before + 1);
     expect(res instanceof Error || (res as Response).status === 499).toBe(true);
   });

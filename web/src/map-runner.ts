@@ -1,40 +1,23 @@
+import { type Axis, axisValues } from "../../src/analysis/axis.js";
+import { canonicalJson } from "../../src/analysis/canonical-json.js";
 import { readParam, SweepError, withParam, withParams } from "../../src/analysis/param-path.js";
 import { meanInterval, proportionInterval } from "../../src/analysis/statistics.js";
-import type { Axis, MapCell, MapResult } from "../../src/analysis/sweep.js";
+import type { MapCell, MapResult } from "../../src/analysis/sweep.js";
 import { replicationSeeds, type TrialResult } from "../../src/analysis/trial.js";
 import { buildModel } from "../../src/scenario/build.js";
 import type { ParsedScenario } from "../../src/scenario/parse.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
 import { runOnPool } from "./trial-pool.js";
 
-// A map computed in the page, with the same cells, seeds and statistics as `metastable map` (the
-// CLI's sweep module hashes with node:crypto, so its few planning lines are mirrored here; a test
-// checks both give the same values and identity).
+// A map computed in the page, with the same cells, seeds and statistics as `metastable map`. The
+// CLI's sweep module hashes with node:crypto, so the identity is computed here with Web Crypto
+// from the same canonical JSON (a test checks both give the same value).
 
 /** What a map sweeps: two axes and replications per cell. */
 export interface MapRequest {
   x: Axis;
   y: Axis;
   replications: number;
-}
-
-/** `from`..`to` in `steps` evenly spaced values, as `metastable map` spaces them. */
-export function axisValues(axis: Axis): number[] {
-  if (axis.steps === 1) return [axis.from];
-  return Array.from({ length: axis.steps }, (_, i) =>
-    Number((axis.from + ((axis.to - axis.from) * i) / (axis.steps - 1)).toPrecision(12)),
-  );
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** The CLI's identity of a value (first 32 hex digits of the SHA-256 of its canonical JSON). */

@@ -1,4 +1,5 @@
 import type { ProfileSpec } from "../model/load/profile.js";
+import { buildModel } from "../scenario/build.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
@@ -11,7 +12,11 @@ import { replicationSeeds } from "./trial.js";
 export interface StabilityOptions {
   /** Steady load to probe at, spread over the sources in proportion to their base load. Default: the scenario's base load. */
   load?: number;
-  /** Extra requests the burst adds. Default: two seconds' worth of the load. */
+  /**
+   * Extra requests the burst adds. Default: small for the model: half of the shortest client
+   * timeout's worth of the capacity the clients call (a retry loop engages only once a backlog
+   * outlasts a timeout), at most one second of load; one second of load without clients.
+   */
   burst?: number;
   /** When the burst starts (the system should be in steady state by then). Default: 20. */
   at?: number;
@@ -69,12 +74,12 @@ function constantProfiles(spec: ScenarioSpec, load: number): ScenarioSpec {
 export function probeStability(parsed: ParsedScenario, options: StabilityOptions = {}): StabilityResult {
   const load = options.load ?? baseRate(parsed.spec);
   const burstDuration = options.burstDuration ?? 1;
-  const burst = options.burst ?? 2 * load;
   const at = options.at ?? 20;
   const replications = options.replications ?? 3;
   const tolerance = options.tolerance ?? 0.1;
   if (!(load > 0)) throw new RangeError("the load to probe at must be > 0");
   const steady = constantProfiles(parsed.spec, load);
+  const burst = options.burst ?? smallBurst({ ...parsed, spec: steady }, load);
   const duration = typeof steady.duration === "number" ? steady.duration : 0;
   if (at + burstDuration >= duration)
     throw new RangeError(`the burst (at ${at} s) must end before the scenario's duration (${duration} s)`);
@@ -130,6 +135,15 @@ export function probeStability(parsed: ParsedScenario, options: StabilityOptions
     sustains: e.sustained > replications / 2,
   }));
   return { load, burst, at, replications, loops };
+}
+
+/** The default burst (see StabilityOptions.burst), in requests. */
+function smallBurst(steady: ParsedScenario, load: number): number {
+  const model = buildModel(steady);
+  const timeout = Math.min(...model.clients.map((c) => c.timeout));
+  const capacity = model.entryServices.reduce((sum, s) => sum + s.capacityPerSec, 0);
+  const burst = 0.5 * timeout * capacity;
+  return Number.isFinite(burst) && burst > 0 ? Math.min(burst, load) : load;
 }
 
 /** Decay times are durations: an interval reaching below zero is cut at zero. */

@@ -128,9 +128,10 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       ),
     )
     .addOption(
-      new Option("--burst <requests>", "extra requests in the burst (default: 2 s of load)").argParser(
-        positive("--burst"),
-      ),
+      new Option(
+        "--burst <requests>",
+        "extra requests in the burst (default: half a client timeout of capacity, at most 1 s of load)",
+      ).argParser(positive("--burst")),
     )
     .addOption(new Option("--at <seconds>", "when the burst starts (default 20)").argParser(positive("--at")))
     .addOption(replications(3))

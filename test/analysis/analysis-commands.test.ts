@@ -106,6 +106,15 @@ describe("loop stability", () => {
     expect(retry(large).peak).toBeGreaterThan(retry(small).peak);
   });
 
+  it("by default probes with half a timeout's worth of capacity, at most a second of load", () => {
+    // Timeout 1 s, capacity 10 req/s: 5 requests, which the loop absorbs.
+    const probe = probeStability(parsed, { load: 5, replications: 2 });
+    expect(probe.burst).toBe(5);
+    expect(probe.loops.every((l) => !l.sustains)).toBe(true);
+    // At 2 req/s one second of load (2 requests) is the smaller.
+    expect(probeStability(parsed, { load: 2, replications: 1 }).burst).toBe(2);
+  });
+
   it("refuses a burst after the end of the scenario", () => {
     expect(() => probeStability(parsed, { at: 100 })).toThrow(/before the scenario's duration/);
   });

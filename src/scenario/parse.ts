@@ -1,6 +1,7 @@
 import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from "yaml";
 import type { z } from "zod";
 import { describeValue, OptionError } from "../engine/option-error.js";
+import { COMPONENT_TYPES } from "./registry.js";
 import { ScenarioError, type ScenarioIssue } from "./scenario-error.js";
 import { type ScenarioSpec, scenarioSchema } from "./schema.js";
 
@@ -82,7 +83,27 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
   }
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
   if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => zodIssue(i, issueAt)));
-  return { spec: parsed.data as ScenarioSpec, file, issueAt };
+  const spec = parsed.data as ScenarioSpec;
+  const stray = strayLayout(spec, issueAt);
+  if (stray.length > 0) throw new ScenarioError(stray);
+  return { spec, file, issueAt };
+}
+
+/** Layout entries that name no component: a leftover of a rename or removal, or a typo. */
+function strayLayout(
+  spec: ScenarioSpec,
+  issueAt: (path: readonly (string | number)[], message: string) => ScenarioIssue,
+): ScenarioIssue[] {
+  if (!spec.layout) return [];
+  const names = COMPONENT_TYPES.flatMap((t) =>
+    Object.keys((spec[t.section] ?? {}) as Record<string, unknown>),
+  );
+  const known = new Set(names);
+  return Object.keys(spec.layout)
+    .filter((name) => !known.has(name))
+    .map((name) =>
+      issueAt(["layout", name], `no component named "${name}"; the components are: ${names.join(", ")}`),
+    );
 }
 
 /** Converts an OptionError thrown while building component `prefix` into a located error. */

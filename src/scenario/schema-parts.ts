@@ -1,10 +1,21 @@
 import { z } from "zod";
+import { describeValue } from "../engine/option-error.js";
 
 // Structure and types only: ranges and cross-field rules live in the components themselves
 // (one place per rule), and reach the user through the same file:line error path.
 
 /** Any finite number (ranges are checked by the component that takes it). */
 export const num = z.number();
+/**
+ * A finite number for a field no component reads, so the schema is its only check (zod's own
+ * number check would call Infinity just "not a number").
+ */
+export const finite = z.custom<number>((v) => typeof v === "number" && Number.isFinite(v), {
+  error: (issue) =>
+    issue.input === undefined
+      ? "missing required field (expected a finite number)"
+      : `expected a finite number, got ${describeValue(issue.input)}`,
+});
 /** A reference to another component by name. */
 export const ref = z.string().min(1);
 

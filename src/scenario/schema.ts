@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { COMPONENT_TYPES } from "./registry.js";
-import { num, ref } from "./schema-parts.js";
+import { finite, num, ref } from "./schema-parts.js";
 
 const componentName = z
   .string()
@@ -37,6 +37,8 @@ export const scenarioSchema = z
     limits: z.object({ maxEvents: num.optional(), maxWallSeconds: num.optional() }).strict().optional(),
     triggers: z.array(fault).optional(),
     interventions: z.array(fault).optional(),
+    /** Where the dashboard draws each component, by name; runs ignore it. */
+    layout: z.record(z.string(), z.object({ x: finite, y: finite }).strict()).optional(),
     ...sections,
   })
   .strict();

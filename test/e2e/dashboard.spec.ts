@@ -131,6 +131,57 @@ test("a shared link opens the same scenario", async ({ page, context }) => {
   expect([...errors, ...otherErrors]).toEqual([]);
 });
 
+test("a dragged node's place is saved in the scenario's layout, exported and restored by a shared link", async ({
+  page,
+  context,
+}) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "retry-storm");
+  await page.locator('[data-tab="topology"]').click();
+  const node = page.locator('[data-node="server"]');
+  const before = await node.getAttribute("transform");
+  const box = (await node.locator("rect").boundingBox())!;
+  // Grab it left of its port (the port starts a connection, not a move).
+  await page.mouse.move(box.x + 20, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 20 - 120, box.y + box.height / 2 + 90, { steps: 8 });
+  await page.mouse.up();
+  await expect(node).not.toHaveAttribute("transform", before!);
+  const m = /^translate\((\d+),(\d+)\)$/.exec((await node.getAttribute("transform"))!);
+  expect(m).not.toBeNull();
+  const [, x, y] = m!;
+
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    page.locator('[data-action="export"]').click(),
+  ]);
+  const dir = mkdtempSync(join(tmpdir(), "metastable-e2e-"));
+  const file = join(dir, download.suggestedFilename());
+  await download.saveAs(file);
+  const text = readFileSync(file, "utf8");
+  expect(text).toContain(`layout:\n  server: { x: ${x}, y: ${y} }\n`);
+  // The CLI takes the layout and runs the scenario as before.
+  const cli = spawnSync(process.execPath, ["bin/metastable.js", "run", file, "--json"], { encoding: "utf8" });
+  expect(cli.status, cli.stderr).toBe(0);
+  rmSync(dir, { recursive: true, force: true });
+
+  await page.locator('[data-action="share"]').click();
+  const url = await page.locator("input.share-url").inputValue();
+  const other = await context.newPage();
+  const otherErrors = watchErrors(other);
+  await other.goto(url);
+  await expect(other.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", "retry-storm");
+  await other.locator('[data-tab="topology"]').click();
+  await expect(other.locator('[data-node="server"]')).toHaveAttribute("transform", `translate(${x},${y})`);
+  // Nodes without a place keep the automatic layout.
+  await expect(other.locator('[data-node="client"]')).toHaveAttribute(
+    "transform",
+    (await page.locator('[data-node="client"]').getAttribute("transform"))!,
+  );
+  await other.screenshot({ path: `${SHOTS}/topology-layout.png` });
+  expect([...errors, ...otherErrors]).toEqual([]);
+});
+
 test("an invalid scenario shows the CLI's field errors next to the field and cannot be run", async ({
   page,
 }) => {

@@ -143,6 +143,62 @@ describe("scenario parsing and validation", () => {
     expect(refuse(bomb)[0]!.message).toMatch(/cannot be read|alias/i);
   });
 
+  const LAYOUT = "layout:\n  users: { x: 16, y: 16 }\n  server: { x: 356.5, y: -20 }\n";
+
+  it("accepts a layout, which changes nothing the engine builds", () => {
+    const parsed = parseScenarioText(`${BASE}${LAYOUT}`, "laid-out.yaml");
+    expect(parsed.spec.layout).toEqual({ users: { x: 16, y: 16 }, server: { x: 356.5, y: -20 } });
+    expect(buildModel(parsed).settings).toEqual(buildModel(parseScenarioText(BASE, "b.yaml")).settings);
+  });
+
+  const layoutCases: [string, string, string, string, RegExp][] = [
+    [
+      "a layout coordinate that is not a number",
+      LAYOUT.replace("x: 356.5", "x: right"),
+      "x: right",
+      "layout.server.x",
+      /^expected a finite number, got "right"$/,
+    ],
+    [
+      "an infinite layout coordinate",
+      LAYOUT.replace("y: -20", "y: .inf"),
+      "y: .inf",
+      "layout.server.y",
+      /^expected a finite number, got Infinity$/,
+    ],
+    [
+      "a layout entry without y",
+      LAYOUT.replace(", y: -20", ""),
+      "server: { x",
+      "layout.server.y",
+      /^missing required field \(expected a finite number\)$/,
+    ],
+    [
+      "an unknown layout field",
+      LAYOUT.replace("y: 16 }", "y: 16, z: 1 }"),
+      "z: 1",
+      "layout.users.z",
+      /unknown field "z"/,
+    ],
+    [
+      "a layout entry for no component",
+      LAYOUT.replace("server: {", "db: {"),
+      "db: {",
+      "layout.db",
+      /^no component named "db"; the components are: users, client, server$/,
+    ],
+  ];
+
+  for (const [what, layout, line, field, message] of layoutCases) {
+    it(`refuses ${what}, naming file, line and field`, () => {
+      const text = `${BASE}${layout}`;
+      const [issue, ...rest] = refuse(text);
+      expect(rest).toEqual([]);
+      expect(issue).toMatchObject({ file: "bad.yaml", field, line: lineOf(text, line) });
+      expect(issue!.message).toMatch(message);
+    });
+  }
+
   it("refuses a duplicate component name", () => {
     const text = BASE.replace(
       "servers:\n  server:",

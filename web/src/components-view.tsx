@@ -4,7 +4,14 @@ import type { z } from "zod";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ObjectFields, OtherIssues } from "./option-form.js";
 import { interfaceFor } from "./option-names.js";
-import { componentsOf, renameComponent, scenarioData, selected, setAt } from "./scenario-store.js";
+import {
+  componentsOf,
+  removeComponent,
+  renameComponent,
+  scenarioData,
+  selected,
+  setAt,
+} from "./scenario-store.js";
 
 /** Why the last rename was refused, shown under the name. */
 const renameError = signal<string | null>(null);
@@ -109,7 +116,7 @@ export function ComponentsView() {
             <button
               type="button"
               class="danger"
-              onClick={() => setAt([current.section, current.name], undefined)}
+              onClick={() => removeComponent(current.section, current.name)}
               title="remove this component (references to it become errors)"
             >
               Remove

@@ -1,5 +1,5 @@
 import { computed, signal } from "@preact/signals";
-import { isMap, parseDocument } from "yaml";
+import { type Document, isMap, parseDocument } from "yaml";
 import { buildModel } from "../../src/scenario/build.js";
 import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
@@ -121,7 +121,36 @@ export function renameComponent(section: string, from: string, to: string): stri
         if ((ch as { target?: unknown })?.target === from) doc.setIn([list, i, "target"], to);
       });
   }
+  const layout = doc.get("layout", true);
+  if (isMap(layout)) {
+    // An entry under the new name can only be a stray one (the name is no component's).
+    layout.delete(to);
+    const place = layout.items.find((p) => (p.key as { value?: unknown })?.value === from);
+    if (place) (place.key as { value: unknown }).value = to;
+  }
   scenarioText.value = doc.toString();
   if (selected.value === from) selected.value = to;
   return null;
+}
+
+/** Removes a component and its place on the canvas; references to it become errors to fix. */
+export function removeComponent(section: string, name: string): void {
+  const doc = parseDocument(scenarioText.value);
+  if (doc.errors.length > 0) return;
+  doc.deleteIn([section, name]);
+  unplace(doc, name);
+  scenarioText.value = doc.toString();
+}
+
+/** Deletes `name`'s layout entry, and `layout` itself once it is empty. */
+function unplace(doc: Document, name: string): void {
+  const layout = doc.get("layout", true);
+  if (!isMap(layout)) return;
+  layout.delete(name);
+  if (layout.items.length === 0) doc.delete("layout");
+}
+
+/** Records where the canvas draws `name` (whole drawing units, kept on the canvas). */
+export function placeComponent(name: string, at: { x: number; y: number }): void {
+  setAt(["layout", name], { x: Math.max(0, Math.round(at.x)), y: Math.max(0, Math.round(at.y)) });
 }

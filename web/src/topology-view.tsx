@@ -1,9 +1,5 @@
-import { signal } from "@preact/signals";
 import { useRef, useState } from "preact/hooks";
-import { componentsOf, scenarioData, selected, setAt, validation } from "./scenario-store.js";
-
-/** Where the user dragged nodes to (not part of the scenario: the CLI has no use for it). */
-const positions = signal<Record<string, { x: number; y: number }>>({});
+import { componentsOf, placeComponent, scenarioData, selected, setAt, validation } from "./scenario-store.js";
 
 const W = 132;
 const H = 46;
@@ -19,7 +15,15 @@ interface Node {
   y: number;
 }
 
-/** Nodes in columns by how far they are from the load (sources first), unless dragged elsewhere. */
+type Point = { x: number; y: number };
+
+/** The scenario's `layout` entry for a component, when it is a usable one. */
+function placed(data: Record<string, unknown> | null, name: string): Point | undefined {
+  const p = (data?.layout as Record<string, Partial<Point> | null> | undefined)?.[name];
+  return p && Number.isFinite(p.x) && Number.isFinite(p.y) ? { x: p.x!, y: p.y! } : undefined;
+}
+
+/** Nodes where the scenario's `layout` puts them; the rest in columns by distance from the load. */
 function layout(data: Record<string, unknown> | null): Node[] {
   const all = componentsOf(data);
   const refs = new Map(
@@ -52,7 +56,7 @@ function layout(data: Record<string, unknown> | null): Node[] {
     const d = depth.get(c.name) ?? 0;
     const row = rows.get(d) ?? 0;
     rows.set(d, row + 1);
-    const p = positions.value[c.name] ?? { x: 16 + d * COL, y: 16 + row * ROW };
+    const p = placed(data, c.name) ?? { x: 16 + d * COL, y: 16 + row * ROW };
     return { name: c.name, section: c.section, type: c.type.type, refs: refs.get(c.name) ?? [], ...p };
   });
 }
@@ -74,9 +78,12 @@ function connect(from: Node, to: Node): void {
  * to connect them, click it to open its form. Nodes with errors are outlined.
  */
 export function TopologyView() {
-  const nodes = layout(scenarioData.value);
   const svg = useRef<SVGSVGElement>(null);
-  const [drag, setDrag] = useState<{ name: string; dx: number; dy: number; moved: boolean } | null>(null);
+  // The dragged node follows the pointer here; the scenario gets its place when it is dropped.
+  const [drag, setDrag] = useState<{ name: string; dx: number; dy: number; at: Point | null } | null>(null);
+  const nodes = layout(scenarioData.value).map((n) =>
+    drag?.at && n.name === drag.name ? { ...n, ...drag.at } : n,
+  );
   const [link, setLink] = useState<{ from: string; x: number; y: number } | null>(null);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const broken = new Set(validation.value.issues.map((i) => i.field.split(".")[1]));
@@ -98,10 +105,8 @@ export function TopologyView() {
       aria-label="topology"
       onPointerMove={(e) => {
         const p = point(e);
-        if (drag) {
-          positions.value = { ...positions.value, [drag.name]: { x: p.x - drag.dx, y: p.y - drag.dy } };
-          setDrag({ ...drag, moved: true });
-        } else if (link) setLink({ ...link, ...p });
+        if (drag) setDrag({ ...drag, at: { x: p.x - drag.dx, y: p.y - drag.dy } });
+        else if (link) setLink({ ...link, ...p });
       }}
       onPointerUp={(e) => {
         if (link) {
@@ -109,7 +114,8 @@ export function TopologyView() {
           const from = byName.get(link.from);
           const to = target ? byName.get(target) : undefined;
           if (from && to) connect(from, to);
-        } else if (drag && !drag.moved) selected.value = drag.name;
+        } else if (drag?.at) placeComponent(drag.name, drag.at);
+        else if (drag) selected.value = drag.name;
         setDrag(null);
         setLink(null);
       }}
@@ -162,7 +168,7 @@ export function TopologyView() {
           onPointerDown={(e) => {
             const p = point(e);
             (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
-            setDrag({ name: n.name, dx: p.x - n.x, dy: p.y - n.y, moved: false });
+            setDrag({ name: n.name, dx: p.x - n.x, dy: p.y - n.y, at: null });
           }}
         >
           <rect width={W} height={H} rx={6} />

@@ -1,0 +1,40 @@
+import { readFileSync } from "node:fs";
+import { beforeEach, describe, expect, it } from "vitest";
+import {
+  loadScenario,
+  placeComponent,
+  removeComponent,
+  renameComponent,
+  scenarioText,
+  validation,
+} from "../../web/src/scenario-store.js";
+
+const BASE = readFileSync(new URL("../../scenarios/retry-storm.yaml", import.meta.url), "utf8");
+
+describe("the dashboard's layout edits", () => {
+  beforeEach(() => loadScenario(BASE, "retry-storm.yaml"));
+
+  it("a drop writes the place into layout, in whole units on the canvas", () => {
+    placeComponent("server", { x: 301.6, y: -4 });
+    expect(scenarioText.value).toContain("layout:\n  server: { x: 302, y: 0 }\n");
+    expect(validation.value.issues).toEqual([]);
+  });
+
+  it("renaming a component renames its layout entry", () => {
+    placeComponent("server", { x: 300, y: 40 });
+    expect(renameComponent("servers", "server", "api")).toBeNull();
+    expect(scenarioText.value).toContain("layout:\n  api: { x: 300, y: 40 }\n");
+    expect(validation.value.issues).toEqual([]);
+  });
+
+  it("removing a component drops its layout entry, and layout once it is empty", () => {
+    placeComponent("users", { x: 10, y: 10 });
+    placeComponent("client", { x: 150, y: 10 });
+    removeComponent("sources", "users");
+    expect(scenarioText.value).toContain("layout:\n  client: { x: 150, y: 10 }\n");
+    removeComponent("clients", "client");
+    expect(scenarioText.value).not.toContain("layout");
+    // Only the dangling references are left to fix, not the layout.
+    expect(validation.value.issues.every((i) => !i.field.startsWith("layout"))).toBe(true);
+  });
+});

@@ -6,7 +6,7 @@ import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ScenarioError, type ScenarioIssue } from "../../src/scenario/scenario-error.js";
 
 // The scenario text is the one source of truth: forms, the canvas and the timeline edit it through
-// the YAML document model (comments and layout survive), so what is exported is what the CLI runs.
+// the YAML document model (comments and formatting survive), so what is exported is what the CLI runs.
 
 /** The scenario as text (YAML or JSON), exactly as it would be saved. */
 export const scenarioText = signal("");

@@ -10,6 +10,7 @@ import type { Caller, ReplyStatus, Service } from "../../src/model/call.js";
 import { Client } from "../../src/model/client.js";
 import { Database } from "../../src/model/database.js";
 import { optionPath } from "./option-path.js";
+import { Probe } from "./test-caller.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,
@@ -17,23 +18,6 @@ const constant = (value: number): Distribution => ({
   min: value,
   sample: () => value,
 });
-
-/** The caller of one call (token 0) of no known request: records its answers, wanted until `deadline`. */
-class Probe implements Caller {
-  answers: { status: ReplyStatus; at: number }[] = [];
-  constructor(
-    private readonly sim: Simulation,
-    readonly deadline = Number.POSITIVE_INFINITY,
-  ) {}
-  reply(token: number, status: ReplyStatus): boolean {
-    expect(token).toBe(0);
-    this.answers.push({ status, at: this.sim.now });
-    return this.sim.now <= this.deadline;
-  }
-  requestOf(): number {
-    return -1;
-  }
-}
 
 /** A database stand-in that answers every read with `status` after `delay`, and logs the keys. */
 class FakeDb implements Service {

@@ -5,6 +5,7 @@ import { Simulation } from "../../src/engine/simulation.js";
 import type { Caller, ReplyStatus } from "../../src/model/call.js";
 import { Database, type DatabaseOptions } from "../../src/model/database.js";
 import { optionPath } from "./option-path.js";
+import { Probe } from "./test-caller.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,
@@ -12,23 +13,6 @@ const constant = (value: number): Distribution => ({
   min: value,
   sample: () => value,
 });
-
-/** The caller of one call (token 0): records its answers (and when), wanted until `deadline`. */
-class Probe implements Caller {
-  answers: { status: ReplyStatus; at: number }[] = [];
-  constructor(
-    private readonly sim: Simulation,
-    readonly deadline = Number.POSITIVE_INFINITY,
-  ) {}
-  reply(token: number, status: ReplyStatus): boolean {
-    expect(token).toBe(0);
-    this.answers.push({ status, at: this.sim.now });
-    return this.sim.now <= this.deadline;
-  }
-  requestOf(): number {
-    return -1;
-  }
-}
 
 function setup(options: Partial<DatabaseOptions> = {}, seed = 1) {
   const sim = new Simulation({ seed });

@@ -31,3 +31,25 @@ export class TestCaller implements Caller {
     return n;
   }
 }
+
+/**
+ * The caller of a single call (token 0) of no known request: records each answer and when it
+ * came, and wants answers until `deadline`.
+ */
+export class Probe implements Caller {
+  answers: { status: ReplyStatus; at: number }[] = [];
+  constructor(
+    private readonly sim: Simulation,
+    readonly deadline = Number.POSITIVE_INFINITY,
+  ) {}
+
+  reply(token: number, status: ReplyStatus): boolean {
+    if (token !== 0) throw new Error(`a probe sends only call 0, got an answer to ${token}`);
+    this.answers.push({ status, at: this.sim.now });
+    return this.sim.now <= this.deadline;
+  }
+
+  requestOf(): number {
+    return -1;
+  }
+}

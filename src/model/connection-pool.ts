@@ -8,6 +8,7 @@ import type { Component } from "./component.js";
 import type { ConnectionSelection } from "./pool/connection-selection.js";
 import { createSelection, type SelectionKind } from "./pool/create-selection.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
+import { RecordTable } from "./record-table.js";
 
 /** Options of a connection pool. Seconds throughout. */
 export interface ConnectionPoolOptions {
@@ -96,7 +97,7 @@ const NO_TIMER: EventHandle = -1;
  * answered and no timeout refers to them.
  */
 class Wire {
-  connection: Connection;
+  connection: Connection | null = null;
   caller: Caller | null = null;
   callerToken = 0;
   /** The caller's request number, kept so the backend can ask for it while the call is out. */
@@ -108,9 +109,6 @@ class Wire {
   timer: EventHandle = NO_TIMER;
   /** The backend lost it ("lost"); only the pending timeout still refers to the slot. */
   lost = false;
-  constructor(connection: Connection) {
-    this.connection = connection;
-  }
 }
 
 /**
@@ -134,9 +132,14 @@ export class ConnectionPool implements Handler, Caller, Service, Component {
   private readonly waiting = new CallQueue();
   // Where `pump` takes a waiting call into; read at once, since a reply may re-enter.
   private readonly taken = new HeldCall();
-  // Calls on the wire, indexed by the token the backend was given, and the free slots.
-  private readonly wires: Wire[] = [];
-  private readonly freeWires: number[] = [];
+  // Calls on the wire, indexed by the token the backend was given.
+  private readonly wires = new RecordTable(
+    () => new Wire(),
+    (wire) => {
+      wire.connection = null;
+      wire.caller = null;
+    },
+  );
   private readonly busyPerBackend: number[];
   private readonly dispatchedKeys: `dispatched.${string}`[];
   private readonly rng: RandomStream;
@@ -263,25 +266,25 @@ export class ConnectionPool implements Handler, Caller, Service, Component {
 
   /** The backend's answer on wire `token`; returns whether the caller still wanted it. */
   reply(token: number, status: ReplyStatus): boolean {
-    const wire = this.wires[token]!;
+    const wire = this.wires.get(token);
     if (status === "lost") {
       // As if no answer came: the wire's timeout, if any, still acts as it would have.
-      if (wire.timer === NO_TIMER) this.freeWire(token);
+      if (wire.timer === NO_TIMER) this.wires.release(token);
       else wire.lost = true;
       return false;
     }
     // An answer after the wire's timeout closed its connection or failed its handshake: nobody reads it.
     if (!wire.open) {
-      this.freeWire(token);
+      this.wires.release(token);
       return false;
     }
     this.sim.cancel(wire.timer);
-    const conn = wire.connection;
+    const conn = wire.connection!;
     const caller = wire.caller;
     const callerToken = wire.callerToken;
     const late = wire.late;
     // Freed before anything can re-enter and send another call.
-    this.freeWire(token);
+    this.wires.release(token);
     if (caller === null) {
       if (status === "ok") this.handshakeDone(conn);
       else this.connectFailed(conn);
@@ -298,32 +301,32 @@ export class ConnectionPool implements Handler, Caller, Service, Component {
   }
 
   requestOf(token: number): number {
-    return this.wires[token]!.request;
+    return this.wires.get(token).request;
   }
 
   private onTimeout(token: number): void {
-    const wire = this.wires[token]!;
+    const wire = this.wires.get(token);
     wire.timer = NO_TIMER;
-    const conn = wire.connection;
+    const conn = wire.connection!;
     const caller = wire.caller;
     const callerToken = wire.callerToken;
     if (caller === null) {
       // The backend may still do the handshake; nobody will read it.
       wire.open = false;
-      if (wire.lost) this.freeWire(token);
+      if (wire.lost) this.wires.release(token);
       this.connectFailed(conn);
       return;
     }
     this.stats.timedOut++;
     if (this.closeOnTimeout) {
       wire.open = false;
-      if (wire.lost) this.freeWire(token);
+      if (wire.lost) this.wires.release(token);
       this.finishBusy(conn);
       this.close(conn);
     } else {
       wire.late = true;
       // A lost call's late answer never comes; the connection stays busy, as it always did.
-      if (wire.lost) this.freeWire(token);
+      if (wire.lost) this.wires.release(token);
     }
     caller.reply(callerToken, "expired");
   }
@@ -356,18 +359,14 @@ export class ConnectionPool implements Handler, Caller, Service, Component {
     this.stats[key] = this.stats[key]! + 1;
     const token = this.openWire(conn, caller, callerToken);
     if (Number.isFinite(deadline))
-      this.wires[token]!.timer = this.sim.scheduleAt(deadline, this, TIMEOUT, token);
+      this.wires.get(token).timer = this.sim.scheduleAt(deadline, this, TIMEOUT, token);
     conn.backend.accept(this, token, deadline);
   }
 
   /** A slot for a new wire; a handshake has no caller. */
   private openWire(conn: Connection, caller: Caller | null, callerToken: number): number {
-    const token = this.freeWires.length > 0 ? this.freeWires.pop()! : this.wires.length;
-    let wire = this.wires[token];
-    if (wire === undefined) {
-      wire = new Wire(conn);
-      this.wires.push(wire);
-    }
+    const token = this.wires.take();
+    const wire = this.wires.get(token);
     wire.connection = conn;
     wire.caller = caller;
     wire.callerToken = callerToken;
@@ -378,12 +377,6 @@ export class ConnectionPool implements Handler, Caller, Service, Component {
     wire.timer = NO_TIMER;
     wire.lost = false;
     return token;
-  }
-
-  private freeWire(token: number): void {
-    // Let go of the caller, so a free slot does not keep a removed component alive.
-    this.wires[token]!.caller = null;
-    this.freeWires.push(token);
   }
 
   private finishBusy(conn: Connection): void {
@@ -420,7 +413,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component {
   private sendHandshake(conn: Connection): void {
     this.stats.handshakes++;
     const token = this.openWire(conn, null, 0);
-    this.wires[token]!.timer = this.sim.schedule(this.connectTimeout, this, TIMEOUT, token);
+    this.wires.get(token).timer = this.sim.schedule(this.connectTimeout, this, TIMEOUT, token);
     conn.backend.accept(this, token, this.sim.now + this.connectTimeout);
   }
 

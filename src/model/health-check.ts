@@ -1,6 +1,7 @@
 import { checkNumber, OptionError } from "../engine/option-error.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, ReplyStatus, Service } from "./call.js";
+import { RecordTable } from "./record-table.js";
 
 /** Options of an active health check. Seconds throughout. */
 export interface HealthCheckOptions {
@@ -63,8 +64,12 @@ export class HealthCheck implements Handler, Caller {
   readonly timeout: number;
   readonly unhealthyThreshold: number;
   readonly healthyThreshold: number;
-  private readonly probes: Probe[] = [];
-  private readonly freeProbes: number[] = [];
+  private readonly probes = new RecordTable(
+    () => new Probe(),
+    (probe) => {
+      probe.target = null;
+    },
+  );
 
   constructor(
     private readonly sim: Simulation,
@@ -105,10 +110,10 @@ export class HealthCheck implements Handler, Caller {
   handleEvent(kind: number, data: unknown): void {
     if (kind === TIMEOUT) {
       const token = data as number;
-      const probe = this.probes[token]!;
+      const probe = this.probes.get(token);
       probe.open = false;
       const target = probe.target!;
-      if (probe.answered) this.release(token);
+      if (probe.answered) this.probes.release(token);
       this.record(target, false);
       return;
     }
@@ -121,18 +126,18 @@ export class HealthCheck implements Handler, Caller {
 
   /** A probe's answer; returns whether it was still wanted. */
   reply(token: number, status: ReplyStatus): boolean {
-    const probe = this.probes[token]!;
+    const probe = this.probes.get(token);
     probe.answered = true;
     // A probe lost in a restart was never answered: its timeout fails it.
     if (status === "lost" && probe.open) return false;
     if (!probe.open) {
-      this.release(token);
+      this.probes.release(token);
       return false;
     }
     probe.open = false;
     this.sim.cancel(probe.timer);
     const target = probe.target!;
-    this.release(token);
+    this.probes.release(token);
     this.record(target, status === "ok");
     return true;
   }
@@ -144,18 +149,13 @@ export class HealthCheck implements Handler, Caller {
   private send(target: Probed): void {
     this.owner.stats.probes++;
     target.probing = true;
-    const token = this.freeProbes.length > 0 ? this.freeProbes.pop()! : this.probes.push(new Probe()) - 1;
-    const probe = this.probes[token]!;
+    const token = this.probes.take();
+    const probe = this.probes.get(token);
     probe.target = target;
     probe.open = true;
     probe.answered = false;
     probe.timer = this.sim.schedule(this.timeout, this, TIMEOUT, token);
     target.service.accept(this, token, this.sim.now + this.timeout);
-  }
-
-  private release(token: number): void {
-    this.probes[token]!.target = null;
-    this.freeProbes.push(token);
   }
 
   private record(target: Probed, ok: boolean): void {

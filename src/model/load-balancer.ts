@@ -5,6 +5,7 @@ import { type BalancingPolicyKind, createBalancingPolicy } from "./balancing/cre
 import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Component } from "./component.js";
 import { HealthCheck, type HealthCheckOptions, type HealthCheckOwner, type Probed } from "./health-check.js";
+import { RecordTable } from "./record-table.js";
 
 /** Options of a load balancer. */
 export interface LoadBalancerOptions {
@@ -95,10 +96,14 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
   private readonly all: Backend[] = [];
   // The policy's candidates, rebuilt only when membership or health changes.
   private rotation: Backend[] = [];
-  // Forwarded calls indexed by the token the backend sees; slots are recycled, so a steady load
-  // allocates nothing.
-  private readonly forwarded: Forwarded[] = [];
-  private readonly freeSlots: number[] = [];
+  // Forwarded calls, indexed by the token the backend sees.
+  private readonly forwarded = new RecordTable(
+    () => new Forwarded(),
+    (fwd) => {
+      fwd.caller = null;
+      fwd.backend = null;
+    },
+  );
 
   constructor(
     private readonly sim: Simulation,
@@ -175,7 +180,7 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
 
   /** Slots of its table of forwarded calls, and how many hold a call not yet answered and settled. */
   get forwardTable(): { size: number; inUse: number } {
-    return { size: this.forwarded.length, inUse: this.forwarded.length - this.freeSlots.length };
+    return { size: this.forwarded.size, inUse: this.forwarded.inUse };
   }
 
   accept(caller: Caller, token: number, deadline: number): void {
@@ -190,8 +195,8 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
     this.stats.forwarded++;
     this.stats[`forwarded.${backend.service.name}`]!++;
     backend.outstanding++;
-    const slot = this.freeSlots.length > 0 ? this.freeSlots.pop()! : this.forwarded.push(new Forwarded()) - 1;
-    const fwd = this.forwarded[slot]!;
+    const slot = this.forwarded.take();
+    const fwd = this.forwarded.get(slot);
     fwd.caller = caller;
     fwd.token = token;
     fwd.request = caller.requestOf(token);
@@ -207,27 +212,27 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
 
   /** The backend's answer to forwarded call `slot`, passed on to its caller. */
   reply(slot: number, status: ReplyStatus): boolean {
-    const fwd = this.forwarded[slot]!;
+    const fwd = this.forwarded.get(slot);
     const caller = fwd.caller!;
     const token = fwd.token;
     // A lost call keeps counting until its deadline, like a call never answered.
     if (status !== "lost") this.settle(fwd);
     fwd.answered = true;
     // Without a deadline a lost call is never settled, and nothing will refer to its slot again.
-    if (!fwd.open || fwd.timer < 0) this.release(slot);
+    if (!fwd.open || fwd.timer < 0) this.forwarded.release(slot);
     return caller.reply(token, status);
   }
 
   requestOf(slot: number): number {
-    return this.forwarded[slot]!.request;
+    return this.forwarded.get(slot).request;
   }
 
   handleEvent(_kind: number, data: unknown): void {
     const slot = data as number;
-    const fwd = this.forwarded[slot]!;
+    const fwd = this.forwarded.get(slot);
     this.settle(fwd);
     // Kept until answered otherwise: a late answer still goes to the caller.
-    if (fwd.answered) this.release(slot);
+    if (fwd.answered) this.forwarded.release(slot);
   }
 
   /** Adds a backend in rotation (an autoscaled instance that is ready). */
@@ -287,14 +292,6 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
     fwd.open = false;
     fwd.backend!.outstanding--;
     if (fwd.timer >= 0) this.sim.cancel(fwd.timer);
-  }
-
-  private release(slot: number): void {
-    const fwd = this.forwarded[slot]!;
-    // Let go of the caller and backend, so a free slot keeps no removed component alive.
-    fwd.caller = null;
-    fwd.backend = null;
-    this.freeSlots.push(slot);
   }
 
   private targets(): readonly Backend[] {

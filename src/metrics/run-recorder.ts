@@ -1,5 +1,5 @@
 import type { Handler, Simulation } from "../engine/simulation.js";
-import { type CounterSnapshot, type ObservedModel, snapshot } from "./counters.js";
+import { type CounterSnapshot, type ObservedModel, snapshot, totalQueueLength } from "./counters.js";
 import { Histogram } from "./histogram.js";
 
 /** Where and how often a run is observed. Seconds. */
@@ -12,6 +12,10 @@ export interface RecorderOptions {
   phaseStarts: readonly number[];
   /** End of the observed run (duration plus drain). */
   end: number;
+  /** Completions at most this slow are counted per window (a latency objective, seconds). Default: none. */
+  latencyObjective?: number;
+  /** The system's capacity now (req/s): what the entry services can finish. Default: 0. */
+  capacity?: () => number;
 }
 
 const PROBE = 0;
@@ -27,7 +31,24 @@ export class RunRecorder implements Handler {
   readonly probeInterval: number;
   readonly window: number;
   readonly probeTimes: number[] = [];
+  /** Calls waiting, per component that holds a queue (databases and pools included). */
   readonly queueLength: number[][];
+  /** Calls waiting, summed over the model. */
+  readonly totalQueue: number[] = [];
+  /** Calls in service and workers, summed over everything that does work: utilisation = busy / workers. */
+  readonly busy: number[] = [];
+  readonly workers: number[] = [];
+  /** The system's capacity (req/s) at each probe: it changes with pauses, slowdowns, health checks and scaling. */
+  readonly capacity: number[] = [];
+  /** Lowest share of healthy units over the demand holders (hosts holding a lease); empty without any. */
+  readonly healthyShare: number[] = [];
+  /** Per worker (in model.workers order): work items finished and wasted per window. */
+  readonly workerFinished: number[][];
+  readonly workerWasted: number[][];
+  /** Per worker, per probe: calls in service and workers. */
+  readonly workerBusy: number[][];
+  readonly workerCount: number[][];
+  private lastWorker: { finished: number; wasted: number }[];
   /** Every component gauge, keyed `component.gauge`, sampled with the probes. */
   readonly gauges = new Map<string, number[]>();
   /** The same series by component index, then gauge name. */
@@ -35,6 +56,8 @@ export class RunRecorder implements Handler {
   readonly windowCounts: CounterSnapshot[] = [];
   readonly windowLatencySum: number[] = [];
   readonly windowLatencyCount: number[] = [];
+  /** Completions within the latency objective, per window (empty without an objective). */
+  readonly windowFastCount: number[] = [];
   /** Median and 99th percentile latency of each closed window; null when nothing completed in it. */
   readonly windowLatencyP50: (number | null)[] = [];
   readonly windowLatencyP99: (number | null)[] = [];
@@ -56,12 +79,26 @@ export class RunRecorder implements Handler {
   ) {
     this.probeInterval = options.probeInterval ?? 0.1;
     this.window = options.window ?? 1;
-    this.queueLength = model.servers.map(() => []);
+    this.queueLength = model.queues.map(() => []);
+    this.workerFinished = model.workers.map(() => []);
+    this.workerWasted = model.workers.map(() => []);
+    this.workerBusy = model.workers.map(() => []);
+    this.workerCount = model.workers.map(() => []);
+    this.lastWorker = model.workers.map((w) => ({ finished: w.work.finished, wasted: w.work.wasted }));
     this.phaseLatency = options.phaseStarts.map(() => new Histogram());
     this.lastWindowSnapshot = snapshot(model);
-    for (const client of model.clients)
-      client.onCompletion((latency, attempts) => this.completed(latency, attempts));
+    this.objective = options.latencyObjective ?? Number.NaN;
+    this.capacityNow = options.capacity ?? (() => 0);
+    // Latency is that of the demand: the step requests of a lease fleet are not its requests.
+    for (const caller of model.entryCallers) {
+      if (!model.stepCallers.has(caller))
+        caller.onCompletion((latency, attempts) => this.completed(latency, attempts));
+    }
   }
+
+  /** The latency objective counted per window (NaN: none). */
+  readonly objective: number;
+  private readonly capacityNow: () => number;
 
   /** Schedules the first probe, window and phase events; call before the sources start. */
   start(): void {
@@ -91,6 +128,7 @@ export class RunRecorder implements Handler {
     const w = this.windowIndex;
     this.windowLatencySum[w] = (this.windowLatencySum[w] ?? 0) + latency;
     this.windowLatencyCount[w] = (this.windowLatencyCount[w] ?? 0) + 1;
+    if (latency <= this.objective) this.windowFastCount[w] = (this.windowFastCount[w] ?? 0) + 1;
     this.windowLatency.record(latency);
     this.phaseLatency[this.phaseIndex]!.record(latency);
     this.attemptsPerCompletion.set(attempts, (this.attemptsPerCompletion.get(attempts) ?? 0) + 1);
@@ -98,9 +136,29 @@ export class RunRecorder implements Handler {
 
   private probe(): void {
     this.probeTimes.push(this.sim.now);
-    this.model.servers.forEach((s, i) => {
-      this.queueLength[i]!.push(s.queueLength);
-    });
+    const queues = this.model.queues;
+    for (let i = 0; i < queues.length; i++) this.queueLength[i]!.push(queues[i]!.queueLength);
+    this.totalQueue.push(totalQueueLength(this.model));
+    let busy = 0;
+    let workers = 0;
+    const ws = this.model.workers;
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i]!;
+      const inService = w.inService;
+      const n = w.workers;
+      this.workerBusy[i]!.push(inService);
+      this.workerCount[i]!.push(n);
+      busy += inService;
+      workers += n;
+    }
+    this.busy.push(busy);
+    this.workers.push(workers);
+    this.capacity.push(this.capacityNow());
+    if (this.model.demandHolders.length > 0) {
+      let share = 1;
+      for (const d of this.model.demandHolders) share = Math.min(share, d.healthyShare);
+      this.healthyShare.push(share);
+    }
     const k = this.probeTimes.length - 1;
     // Series are looked up per component by gauge name: building "component.gauge" keys and
     // entry arrays on every probe was most of a short run's cost.
@@ -135,6 +193,13 @@ export class RunRecorder implements Handler {
     for (const key of Object.keys(now) as (keyof CounterSnapshot)[]) delta[key] = now[key] - prev[key];
     delta.inFlight = now.inFlight;
     this.windowCounts.push(delta);
+    this.model.workers.forEach((w, i) => {
+      const last = this.lastWorker[i]!;
+      this.workerFinished[i]!.push(w.work.finished - last.finished);
+      this.workerWasted[i]!.push(w.work.wasted - last.wasted);
+      last.finished = w.work.finished;
+      last.wasted = w.work.wasted;
+    });
     this.windowLatencyP50.push(this.windowLatency.quantile(0.5));
     this.windowLatencyP99.push(this.windowLatency.quantile(0.99));
     this.windowLatency.reset();

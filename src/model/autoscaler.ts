@@ -2,6 +2,7 @@ import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import { type Handler, Simulation } from "../engine/simulation.js";
 import type { Component } from "./component.js";
 import type { LoadBalancer } from "./load-balancer.js";
+import type { DoesWork, LoopGauge, ShowsLoopState, WorkCounters } from "./roles.js";
 import { Server, type ServerOptions } from "./server.js";
 
 /** What the autoscaler tracks. */
@@ -79,9 +80,14 @@ const SAMPLES_PER_EVALUATION = 20;
  * `scaleOutDelay`, cold), and removes at most one (the newest) when one fewer would still meet the
  * target.
  */
-export class Autoscaler implements Handler, Component {
+export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState {
   readonly type = "autoscaler";
   readonly stats: AutoscalerStats;
+  /** The work of every instance it created (removed ones included): they are a worker tier of their own. */
+  readonly work: WorkCounters;
+  readonly loopGauges: readonly LoopGauge[] = [
+    { gauge: "instances", label: "instances in service", unit: "instances", bad: "low" },
+  ];
   readonly metric: ScalingMetric;
   readonly targetValue: number;
   readonly evaluationInterval: number;
@@ -94,6 +100,8 @@ export class Autoscaler implements Handler, Component {
   private readonly template: ServerOptions;
   /** Every instance it ever created, removed ones included, so their work still counts. */
   private readonly created: Server[] = [];
+  // Created instances since removed from the balancer: they finish what they hold, take no more.
+  private readonly removed = new Set<Server>();
   private pending = 0;
   private sampleSum = 0;
   private samples = 0;
@@ -154,7 +162,33 @@ export class Autoscaler implements Handler, Component {
     this.template = options.server;
     target.scaledBy = name;
     const created = this.created;
-    const sum = (key: "arrived" | "served" | "wasted") => created.reduce((n, s) => n + s.stats[key], 0);
+    type Key = "arrived" | "served" | "wasted" | "finished";
+    type Seconds = "busySeconds" | "wastedBusySeconds" | "errorBusySeconds";
+    const sum = (key: Key | Seconds) => {
+      let n = 0;
+      for (const s of created) n += s.stats[key];
+      return n;
+    };
+    this.work = {
+      get finished() {
+        return sum("finished");
+      },
+      get served() {
+        return sum("served");
+      },
+      get wasted() {
+        return sum("wasted");
+      },
+      get busySeconds() {
+        return sum("busySeconds");
+      },
+      get wastedBusySeconds() {
+        return sum("wastedBusySeconds");
+      },
+      get errorBusySeconds() {
+        return sum("errorBusySeconds");
+      },
+    };
     this.stats = {
       scaleOuts: 0,
       scaleIns: 0,
@@ -180,6 +214,34 @@ export class Autoscaler implements Handler, Component {
     return this.created;
   }
 
+  /** Calls waiting at the instances it created. */
+  get queueLength(): number {
+    let n = 0;
+    for (const s of this.created) n += s.queueLength;
+    return n;
+  }
+
+  /** Calls in service at the instances it created. */
+  get inService(): number {
+    let n = 0;
+    for (const s of this.created) n += s.inService;
+    return n;
+  }
+
+  /** Workers of its instances still in the balancer. */
+  get workers(): number {
+    let n = 0;
+    for (const s of this.created) if (!this.removed.has(s)) n += s.concurrency;
+    return n;
+  }
+
+  /** What its instances still in the balancer can finish per second now (cold ones count slower). */
+  get capacityPerSec(): number {
+    let n = 0;
+    for (const s of this.created) if (!this.removed.has(s)) n += s.capacityPerSec;
+    return n;
+  }
+
   /** Brings the group up to `minInstances` (warm, at once) and starts sampling. */
   start(): void {
     for (let n = this.instances; n < this.minInstances; n++) this.launch(false);
@@ -187,13 +249,11 @@ export class Autoscaler implements Handler, Component {
   }
 
   gauges(): Record<string, number> {
-    let waiting = 0;
-    for (const s of this.created) waiting += s.queueLength;
     return {
       instances: this.instances,
       pending: this.pending,
       [this.metric]: this.lastValue,
-      instanceQueueLength: waiting,
+      instanceQueueLength: this.queueLength,
     };
   }
 
@@ -259,7 +319,9 @@ export class Autoscaler implements Handler, Component {
     } else if (desired < current && this.scaleInAllowed(current, value)) {
       // One at a time, newest first: removing capacity is the risky direction.
       const backends = this.target.backends;
-      this.target.removeBackend(backends[backends.length - 1]!);
+      const last = backends[backends.length - 1]!;
+      this.target.removeBackend(last);
+      if (last instanceof Server) this.removed.add(last);
       this.stats.scaleIns++;
       this.lastAction = this.sim.now;
       this.restartAverage();

@@ -9,6 +9,7 @@ import { LruStore } from "./cache/lru-store.js";
 import { RequestKeys } from "./cache/request-keys.js";
 import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
+import type { LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a look-aside cache. Seconds throughout. */
 export interface CacheOptions {
@@ -92,8 +93,11 @@ class Read {
  * Each request asks for one key drawn by popularity; its retries ask for the same key (the caller
  * tells which request a call belongs to, see Caller.requestOf).
  */
-export class Cache implements Handler, Service, Caller, Component, Capabilities {
+export class Cache implements Handler, Service, Caller, Component, Capabilities, ShowsLoopState {
   readonly type = "cache";
+  readonly loopGauges: readonly LoopGauge[] = [
+    { gauge: "hitRate", label: "cache hit rate", unit: "fraction", bad: "low" },
+  ];
   readonly stats: CacheStats = {
     arrived: 0,
     hits: 0,

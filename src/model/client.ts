@@ -14,6 +14,7 @@ import type { RetryBudgetOptions } from "./client-policies/retry-budget.js";
 import type { Capabilities, Component } from "./component.js";
 import type { RequestSink } from "./load/source.js";
 import { NONE, RequestTable } from "./request-table.js";
+import type { MakesCalls } from "./roles.js";
 
 /** Options of a client. Seconds throughout. */
 export interface ClientOptions {
@@ -71,6 +72,11 @@ export interface ClientStats extends GateStats {
   gaveUp: number;
   /** Requests neither completed nor given up. */
   inFlight: number;
+  /**
+   * Attempts still out when another answer (a late one, or a hedge's) completed their request:
+   * no longer waited for, so they end as neither a timeout nor an answer.
+   */
+  abandoned: number;
   /** Hedge attempts sent (also counted in `attempts`, not in `retries`). */
   hedges?: number;
   /** Requests that gave up because their next retry would start at or after their deadline. */
@@ -93,7 +99,7 @@ const MAX_NESTED_RETRIES = 16;
  * retry budget, circuit breaker, hedging, an end-to-end deadline, a rate limit and an adaptive
  * concurrency limit (each off unless configured).
  */
-export class Client implements Handler, Caller, RequestSink, Component, Capabilities {
+export class Client implements Handler, Caller, RequestSink, Component, Capabilities, MakesCalls {
   readonly type = "client";
   readonly stats: ClientStats = {
     requests: 0,
@@ -104,6 +110,7 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     completions: 0,
     gaveUp: 0,
     inFlight: 0,
+    abandoned: 0,
   };
   readonly timeout: number;
   readonly maxAttempts: number;
@@ -141,6 +148,11 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     if (this.hedge) this.stats.hedges = 0;
     if (this.deadline) this.stats.deadlineExceeded = 0;
     this.rng = sim.stream(`client:${name}`);
+  }
+
+  /** Its call counters (the stats object itself). */
+  get calls(): ClientStats {
+    return this.stats;
   }
 
   gauges(): Record<string, number> {
@@ -340,12 +352,13 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     this.stats.inFlight--;
   }
 
-  /** Stops waiting for an attempt (if any) whose request another attempt has answered. */
-  private withdraw(row: number, isHedge: boolean): void {
+  /** Stops waiting for an attempt (if any) whose request another attempt has answered; true if one was out. */
+  private withdraw(row: number, isHedge: boolean): boolean {
     const t = this.table;
-    if ((isHedge ? t.hedge[row] : t.waiting[row]) === NONE) return;
+    if ((isHedge ? t.hedge[row] : t.waiting[row]) === NONE) return false;
     this.sim.cancel(isHedge ? t.hedgeTimeout[row]! : t.timer[row]!);
     this.stopWaiting(row, isHedge, "withdrawn");
+    return true;
   }
 
   private complete(row: number): void {
@@ -353,12 +366,10 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     t.done[row] = 1;
     this.stats.completions++;
     this.stats.inFlight--;
-    if (this.hedge !== null) {
-      // The first attempt and the hedge, if still out. A retry still out is left to time out, as
-      // it is without hedging (a late answer can complete the request while one is).
-      if (t.attempts[row] === 1) this.withdraw(row, false);
-      this.withdraw(row, true);
-    }
+    // Whatever is still out (the retry a late answer overtook, the other copy of a hedge) is no
+    // longer waited for: left armed, its timer would count a timeout nobody retries.
+    if (this.withdraw(row, false)) this.stats.abandoned++;
+    if (this.hedge !== null && this.withdraw(row, true)) this.stats.abandoned++;
     const latency = this.sim.now - t.createdAt[row]!;
     const attempts = t.attempts[row]!;
     for (const listener of this.listeners) listener(latency, attempts);

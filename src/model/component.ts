@@ -22,6 +22,8 @@ export interface Component {
  * against; retries and repeated acquisition steps are not demand.
  */
 export interface LoadGenerator {
+  /** Name of the component its requests go to (a client). */
+  readonly feeds: string;
   /** Requests of demand generated so far. */
   offeredSoFar(): number;
   /** Planned demand (req/s) at time t, and just before t (profiles step at phase boundaries). */

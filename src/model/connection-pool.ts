@@ -9,6 +9,7 @@ import type { ConnectionSelection } from "./pool/connection-selection.js";
 import { createSelection, type SelectionKind } from "./pool/create-selection.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
 import { RecordTable } from "./record-table.js";
+import type { HoldsQueue } from "./roles.js";
 
 /** Options of a connection pool. Seconds throughout. */
 export interface ConnectionPoolOptions {
@@ -117,7 +118,7 @@ class Wire {
  * whose call times out or fails is closed and re-established with handshake calls that cost the
  * backend work: under overload, reconnecting adds load exactly when there is none to spare.
  */
-export class ConnectionPool implements Handler, Caller, Service, Component {
+export class ConnectionPool implements Handler, Caller, Service, Component, HoldsQueue {
   readonly type = "pool";
   readonly stats: ConnectionPoolStats;
   readonly backends: readonly Service[];
@@ -217,6 +218,11 @@ export class ConnectionPool implements Handler, Caller, Service, Component {
 
   /** Calls waiting for a connection. */
   get waitingCalls(): number {
+    return this.waiting.length;
+  }
+
+  /** Calls waiting for a connection (the queue it holds). */
+  get queueLength(): number {
     return this.waiting.length;
   }
 

@@ -6,6 +6,7 @@ import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
+import type { DoesWork, LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a database. Seconds throughout. */
 export interface DatabaseOptions {
@@ -31,7 +32,9 @@ export interface DatabaseOptions {
 export interface DatabaseStats {
   /** Queries received. */
   arrived: number;
-  /** Queries run to completion (throughput). */
+  /** Queries run to completion (throughput; injected errors take no connection time). */
+  finished: number;
+  /** Queries run to completion with an ok answer. */
   served: number;
   /** Served queries whose answer nobody wanted any more. */
   wasted: number;
@@ -47,6 +50,8 @@ export interface DatabaseStats {
   busySeconds: number;
   /** Connection-seconds spent on queries nobody wanted. */
   wastedBusySeconds: number;
+  /** Connection-seconds spent producing errors (always 0: an injected error takes no connection). */
+  errorBusySeconds: number;
 }
 
 const DONE = 0;
@@ -66,10 +71,11 @@ interface Job {
  * database and slow each other down (`contention`): it answers fast at low load, and when a flood
  * fills every connection, every query in flight becomes slow at once, not just the newest ones.
  */
-export class Database implements Handler, Service, Component, Capabilities {
+export class Database implements Handler, Service, Component, Capabilities, DoesWork, ShowsLoopState {
   readonly type = "database";
   readonly stats: DatabaseStats = {
     arrived: 0,
+    finished: 0,
     served: 0,
     wasted: 0,
     rejected: 0,
@@ -78,7 +84,11 @@ export class Database implements Handler, Service, Component, Capabilities {
     dropped: 0,
     busySeconds: 0,
     wastedBusySeconds: 0,
+    errorBusySeconds: 0,
   };
+  readonly loopGauges: readonly LoopGauge[] = [
+    { gauge: "latency", label: "database response time", unit: "s", bad: "high" },
+  ];
   readonly serviceTime: Distribution;
   readonly concurrency: number;
   readonly contention: number;
@@ -129,8 +139,29 @@ export class Database implements Handler, Service, Component, Capabilities {
   }
 
   /** Queries per second with every connection busy, contention included. */
-  get capacityPerSec(): number {
+  get nominalCapacityPerSec(): number {
     return this.concurrency / (this.serviceTime.mean * (1 + this.contention * (this.concurrency - 1)));
+  }
+
+  /** Queries per second it can finish now: nominal, divided by any slowdown; 0 while paused or unreachable. */
+  get capacityPerSec(): number {
+    if (this.paused || !this.reachable) return 0;
+    return this.nominalCapacityPerSec / this.slowdown;
+  }
+
+  /** Its work counters (the stats object itself). */
+  get work(): DatabaseStats {
+    return this.stats;
+  }
+
+  /** Workers: its connection limit. */
+  get workers(): number {
+    return this.concurrency;
+  }
+
+  /** Queries running (the DoesWork name for inFlight). */
+  get inService(): number {
+    return this.busy;
   }
 
   /** Queries waiting for a connection. */
@@ -144,13 +175,23 @@ export class Database implements Handler, Service, Component, Capabilities {
   }
 
   gauges(): Record<string, number> {
-    return { queueLength: this.waiting.length, inFlight: this.busy, latency: this.queryTime() };
+    return {
+      queueLength: this.waiting.length,
+      inFlight: this.busy,
+      latency: this.waitNow() + this.queryTime(),
+    };
+  }
+
+  /** How long the oldest waiting query has waited: what a query arriving now can expect to wait (FIFO). */
+  private waitNow(): number {
+    const since = this.waiting.headArrivedAt();
+    return since === undefined ? 0 : this.sim.now - since;
   }
 
   /**
    * Mean time a query started now would take, if the number running stayed as it is: the solo
    * mean, times any slowdown, times the contention factor. It rises with load before any timeout
-   * fires, which makes it the loop-state observable of the cache/database loop.
+   * fires; with the wait in front of it, it is the loop-state observable of the cache/database loop.
    */
   private queryTime(): number {
     const n = Math.max(1, this.busy);
@@ -162,7 +203,7 @@ export class Database implements Handler, Service, Component, Capabilities {
       concurrency: String(this.concurrency),
       serviceTime: this.serviceTime.label,
       contention: String(this.contention),
-      capacity: `${Number(this.capacityPerSec.toFixed(3))} req/s`,
+      capacity: `${Number(this.nominalCapacityPerSec.toFixed(3))} req/s`,
       queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
       dropExpired: String(this.dropExpired),
     };
@@ -281,6 +322,7 @@ export class Database implements Handler, Service, Component, Capabilities {
     this.freeSlots.push(slot);
     this.busy--;
     this.stats.busySeconds += spent;
+    this.stats.finished++;
     this.stats.served++;
     if (!caller.reply(token, "ok")) {
       this.stats.wasted++;

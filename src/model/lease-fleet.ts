@@ -7,6 +7,7 @@ import type { CompletionListener } from "./client.js";
 import type { Capabilities, Component, LoadGenerator } from "./component.js";
 import type { RequestSink } from "./load/source.js";
 import { RingQueue } from "./queue/ring-queue.js";
+import type { HoldsDemand, LoopGauge, ShowsLoopState } from "./roles.js";
 
 /**
  * What a fleet needs from its client: requests in, and a way to learn how they ended. The client
@@ -113,8 +114,15 @@ const SEND = 4;
  * request. Hosts are interchangeable, so the counts are exact; only which host gets the credit
  * may differ from a per-request answer. The client should serve this fleet alone.
  */
-export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerator {
+export class LeaseFleet
+  implements Handler, Component, Capabilities, LoadGenerator, HoldsDemand, ShowsLoopState
+{
   readonly type = "leaseFleet";
+  readonly loopGauges: readonly LoopGauge[] = [
+    { gauge: "renewalLatency", label: "lease request latency", unit: "s", bad: "high" },
+    { gauge: "hostsWithLease", label: "hosts holding a lease", unit: "hosts", bad: "low", sustains: true },
+  ];
+  readonly healthyShareLabel = "hosts holding a lease";
   readonly stats: LeaseFleetStats = {
     due: 0,
     renewals: 0,
@@ -174,6 +182,26 @@ export class LeaseFleet implements Handler, Component, Capabilities, LoadGenerat
   /** Hosts holding a lease now. */
   get hostsWithLease(): number {
     return this.holdingCount;
+  }
+
+  /** Share of hosts holding a lease: the fleet is healthy when most do. */
+  get healthyShare(): number {
+    return this.holdingCount / this.hosts;
+  }
+
+  /** Renewals that extended a held lease: the demand it satisfied (acquisition steps are not goodput). */
+  satisfiedSoFar(): number {
+    return this.stats.renewed;
+  }
+
+  /** The client its requests go to. */
+  get feeds(): string {
+    return this.client.name;
+  }
+
+  /** The client it renews through: that client's completions are the fleet's own steps. */
+  get callsThrough(): readonly string[] {
+    return [this.client.name];
   }
 
   /** Requests sent and not yet ended. */

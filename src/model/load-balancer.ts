@@ -6,6 +6,7 @@ import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Component } from "./component.js";
 import { HealthCheck, type HealthCheckOptions, type HealthCheckOwner, type Probed } from "./health-check.js";
 import { RecordTable } from "./record-table.js";
+import type { LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a load balancer. */
 export interface LoadBalancerOptions {
@@ -75,8 +76,11 @@ class Forwarded {
  * Spreads calls over backends with a balancing policy, optionally taking backends that fail an
  * active health check out of rotation. Backends can join and leave while it runs (an autoscaler).
  */
-export class LoadBalancer implements Handler, Service, Caller, Component, HealthCheckOwner {
+export class LoadBalancer implements Handler, Service, Caller, Component, HealthCheckOwner, ShowsLoopState {
   readonly type = "balancer";
+  readonly loopGauges: readonly LoopGauge[] = [
+    { gauge: "healthyBackends", label: "backends in rotation", unit: "backends", bad: "low" },
+  ];
   readonly stats: LoadBalancerStats = {
     received: 0,
     forwarded: 0,

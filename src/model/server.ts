@@ -7,6 +7,7 @@ import type { Capabilities, Component } from "./component.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
 import { createQueue, type QueueSpec } from "./queue/create-queue.js";
 import type { QueueDiscipline } from "./queue/queue-discipline.js";
+import type { DoesWork, LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a queued server. Seconds throughout. */
 export interface ServerOptions {
@@ -34,7 +35,9 @@ export interface ServerOptions {
 export interface ServerStats {
   /** Calls received. */
   arrived: number;
-  /** Calls whose work was finished (throughput). */
+  /** Work items finished, errors and costly expiries included (throughput). */
+  finished: number;
+  /** Calls whose work was finished with an ok answer. */
   served: number;
   /** Served calls whose answer the caller no longer wanted. */
   wasted: number;
@@ -50,6 +53,8 @@ export interface ServerStats {
   wastedBusySeconds: number;
   /** Seconds of service spent in total, errors included. */
   busySeconds: number;
+  /** Seconds of service spent producing error or expired answers (a slow error path). */
+  errorBusySeconds: number;
 }
 
 const DONE = 0;
@@ -67,10 +72,11 @@ interface Job {
 }
 
 /** A queue in front of `concurrency` identical workers. */
-export class Server implements Handler, Service, Component, Capabilities {
+export class Server implements Handler, Service, Component, Capabilities, DoesWork, ShowsLoopState {
   readonly type = "server";
   readonly stats: ServerStats = {
     arrived: 0,
+    finished: 0,
     served: 0,
     wasted: 0,
     rejected: 0,
@@ -79,7 +85,9 @@ export class Server implements Handler, Service, Component, Capabilities {
     dropped: 0,
     wastedBusySeconds: 0,
     busySeconds: 0,
+    errorBusySeconds: 0,
   };
+  readonly loopGauges: readonly LoopGauge[] = [];
   readonly serviceTime: Distribution;
   readonly concurrency: number;
   readonly queueCapacity: number;
@@ -128,8 +136,24 @@ export class Server implements Handler, Service, Component, Capabilities {
   }
 
   /** Requests per second when every worker is busy: concurrency / mean service time. */
-  get capacityPerSec(): number {
+  get nominalCapacityPerSec(): number {
     return this.concurrency / this.serviceTime.mean;
+  }
+
+  /** Requests per second it can finish now: nominal, divided by any slowdown; 0 while paused or unreachable. */
+  get capacityPerSec(): number {
+    if (this.paused || !this.reachable) return 0;
+    return this.concurrency / (this.serviceTime.mean * this.slowdown);
+  }
+
+  /** Its work counters (the stats object itself). */
+  get work(): ServerStats {
+    return this.stats;
+  }
+
+  /** Workers: its concurrency. */
+  get workers(): number {
+    return this.concurrency;
   }
 
   /** Calls waiting for a worker. */
@@ -150,7 +174,7 @@ export class Server implements Handler, Service, Component, Capabilities {
     return {
       concurrency: String(this.concurrency),
       serviceTime: this.serviceTime.label,
-      capacity: `${Number(this.capacityPerSec.toFixed(3))} req/s`,
+      capacity: `${Number(this.nominalCapacityPerSec.toFixed(3))} req/s`,
       queue: this.waiting.label,
       queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
       dropExpired: String(this.dropExpired),
@@ -239,7 +263,9 @@ export class Server implements Handler, Service, Component, Capabilities {
     this.recycle(job);
     this.busy--;
     this.stats.busySeconds += spent;
+    this.stats.finished++;
     if (outcome !== "ok") {
+      this.stats.errorBusySeconds += spent;
       this.stats[outcome === "error" ? "errors" : "expired"]++;
       caller.reply(token, outcome);
       return;

@@ -1,9 +1,9 @@
 import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import { Simulation } from "../engine/simulation.js";
-import type { ObservedModel } from "../metrics/counters.js";
+import { type ObservedModel, observeByRole } from "../metrics/counters.js";
 import type { Service } from "../model/call.js";
 import { Client } from "../model/client.js";
-import { isLoadGenerator, type ModelComponent } from "../model/component.js";
+import type { ModelComponent } from "../model/component.js";
 import {
   checkFault,
   FaultSchedule,
@@ -12,7 +12,6 @@ import {
   TRIGGER_KINDS,
 } from "../model/faults/fault.js";
 import { type RequestSink, Source } from "../model/load/source.js";
-import { Server } from "../model/server.js";
 import type { ComponentType } from "./component-type.js";
 import { optionFailure, type ParsedScenario } from "./parse.js";
 import { COMPONENT_TYPES } from "./registry.js";
@@ -51,6 +50,8 @@ export interface ScenarioSettings {
 /** A model built from a scenario, ready to run. */
 export interface BuiltModel extends ObservedModel {
   sim: Simulation;
+  sources: Source[];
+  clients: Client[];
   settings: ScenarioSettings;
   /** Every component, in build order (dependencies first). */
   components: ModelComponent[];
@@ -200,8 +201,6 @@ export function buildModel(parsed: ParsedScenario, seed?: number, clock?: () => 
   const components = [...entries.keys()].map((name) => built.get(name)!);
   const sources = components.filter((c): c is Source => c instanceof Source);
   const clients = components.filter((c): c is Client => c instanceof Client);
-  const servers = components.filter((c): c is Server => c instanceof Server);
-  const generators = components.filter(isLoadGenerator);
   const entryServices = [
     ...new Set(
       sources
@@ -211,13 +210,12 @@ export function buildModel(parsed: ParsedScenario, seed?: number, clock?: () => 
     ),
   ];
   return {
+    ...observeByRole(components),
     sim,
     settings,
     components,
     sources,
-    generators,
     clients,
-    servers,
     entryServices,
     faults,
     triggers,

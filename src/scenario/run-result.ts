@@ -69,8 +69,10 @@ export interface RunResult {
   /** Scheduled triggers (what pushes the system) and interventions (what tries to rescue it). */
   triggers: ScheduledChange[];
   interventions: ScheduledChange[];
-  /** Service capacity (requests/s) of the server(s) the sources load. */
+  /** Service capacity (requests/s) of what the sources' clients call, when the run started (series.capacity follows it). */
   capacityPerSec: number;
+  /** Planned offered load at t = 0 (requests/s): the base load that triggers depart from. */
+  baseRatePerSec: number;
   /** Per-attempt timeout of the first client, for charts; null without clients. */
   timeout: number | null;
   totals: RunTotals;
@@ -78,8 +80,10 @@ export interface RunResult {
   retryAmplification: number;
   /** timeouts / attempts. */
   timeoutRate: number;
-  /** Queue depth summed over servers when the run ended. */
+  /** Calls waiting when the run ended, summed over every component that holds a queue. */
   finalQueueDepth: number;
+  /** Every component that does work (servers, databases, autoscaled instance groups): its totals. */
+  workers: WorkerSummary[];
   phases: PhaseStats[];
   /** The drain period after the sources stop, if any. */
   drain: PhaseStats | null;
@@ -102,8 +106,16 @@ export interface RunSeries {
   /** Gauges sampled every `probeInterval` seconds, at `probeTimes`. */
   probeInterval: number;
   probeTimes: number[];
-  /** Queue depth (calls waiting, not in service) per server name. */
+  /** Calls waiting (not in service), per component that holds a queue: servers, databases, pools, instance groups. */
   queueDepth: Record<string, number[]>;
+  /** Calls waiting, summed over the model, per probe. */
+  totalQueue: number[];
+  /** Share of all workers busy, per probe. */
+  utilisation: number[];
+  /** What the entry services can finish per second, per probe. */
+  capacity: number[];
+  /** Lowest share of healthy units over the lease fleets, per probe (empty without fleets). */
+  healthyShare: number[];
   /** Every component's gauges, keyed `component.gauge` (NaN before a gauge first existed). */
   gauges: Record<string, number[]>;
   /** Rates over consecutive windows of `window` seconds starting at `windowStarts`. */
@@ -118,6 +130,18 @@ export interface RunSeries {
   attempts: number[];
   /** Served attempts per second whose answer nobody wanted. */
   wasted: number[];
+  /** Error answers, requests given up, and attempts abandoned (another answer came first), per second. */
+  errors: number[];
+  gaveUp: number[];
+  abandoned: number[];
+  /** Worker-seconds per second spent in total, on unwanted answers, and on errors. */
+  busy: number[];
+  wastedBusy: number[];
+  errorBusy: number[];
+  /** Completions per second within the health rule's latency objective (empty without one). */
+  fastCompletions: number[];
+  /** Per component that does work: finished and wasted per second (per window), utilisation (per probe). */
+  workers: Record<string, { finished: number[]; wasted: number[]; utilisation: number[] }>;
   /** Mean end-to-end latency of requests completed in the window; null when none completed. */
   latencyMean: (number | null)[];
   /** Median and 99th-percentile end-to-end latency of requests completed in the window; null when none completed. */
@@ -125,6 +149,23 @@ export interface RunSeries {
   latencyP99: (number | null)[];
   /** Histogram of end-to-end latency: bins [lower, upper) seconds with counts. */
   latencyHistogram: { lower: number; upper: number; count: number }[];
+}
+
+/** One component that does work, over the whole run. Seconds are worker-seconds. */
+export interface WorkerSummary {
+  name: string;
+  type: string;
+  /** Work items finished, errors included (throughput). */
+  finished: number;
+  served: number;
+  wasted: number;
+  busySeconds: number;
+  wastedBusySeconds: number;
+  errorBusySeconds: number;
+  /** Mean share of its workers busy, over the probes. */
+  utilisation: number;
+  queueMax: number;
+  queueAtEnd: number;
 }
 
 /** Everything a run produces. */

@@ -1,5 +1,5 @@
 import type { StopReason } from "../engine/simulation.js";
-import { type CounterSnapshot, snapshot } from "../metrics/counters.js";
+import { type CounterSnapshot, snapshot, totalQueueLength } from "../metrics/counters.js";
 import { RunRecorder } from "../metrics/run-recorder.js";
 import { type BuiltModel, buildModel } from "./build.js";
 import type { ParsedScenario } from "./parse.js";
@@ -15,6 +15,8 @@ export interface RunScenarioOptions {
   maxWallSeconds?: number;
   /** Wall clock in milliseconds (tests pass a fake one). Default: performance.now. */
   clock?: () => number;
+  /** Count completions within this many seconds per window (the health rule's latency objective). */
+  latencyObjective?: number;
 }
 
 /** A run stopped by its event or wall-clock budget before reaching its end. */
@@ -62,6 +64,12 @@ export function startScenario(parsed: ParsedScenario, options: RunScenarioOption
     window: settings.window,
     phaseStarts,
     end,
+    ...(options.latencyObjective !== undefined && { latencyObjective: options.latencyObjective }),
+    capacity: () => {
+      let c = 0;
+      for (const svc of model.entryServices) c += svc.capacityPerSec;
+      return c;
+    },
   });
   recorder.start();
   model.faults.start();
@@ -179,7 +187,9 @@ function summarise(
     components: model.components.map((c) => ({ name: c.name, type: c.type, settings: c.describe?.() ?? {} })),
     triggers: model.triggers,
     interventions: model.interventions,
-    capacityPerSec: model.entryServices.reduce((sum, s) => sum + s.capacityPerSec, 0),
+    // Nominal: what the entry services could do when the run started (it changes: see series.capacity).
+    capacityPerSec: recorder.capacity[0] ?? model.entryServices.reduce((sum, s) => sum + s.capacityPerSec, 0),
+    baseRatePerSec: offeredRate(model, 0),
     timeout: firstClient ? firstClient.timeout : null,
     totals: {
       requests: totals.arrivals,
@@ -195,7 +205,7 @@ function summarise(
     },
     retryAmplification: totals.arrivals > 0 ? totals.attempts / totals.arrivals : 0,
     timeoutRate: totals.attempts > 0 ? totals.timeouts / totals.attempts : 0,
-    finalQueueDepth: model.servers.reduce((sum, s) => sum + s.queueLength, 0),
+    finalQueueDepth: totalQueueLength(model),
     phases,
     drain: hasDrain ? allPhases[allPhases.length - 1]! : null,
     latency: {
@@ -206,6 +216,22 @@ function summarise(
       p99: latency.quantile(0.99),
       max: latency.max,
     },
+    workers: model.workers.map((w, i) => {
+      const k = w.work;
+      return {
+        name: w.name,
+        type: (w as { type?: string }).type ?? "",
+        finished: k.finished,
+        served: k.served,
+        wasted: k.wasted,
+        busySeconds: k.busySeconds,
+        wastedBusySeconds: k.wastedBusySeconds,
+        errorBusySeconds: k.errorBusySeconds,
+        utilisation: meanRatio(recorder.workerBusy[i]!, recorder.workerCount[i]!),
+        queueMax: maxOf(recorder.queueLength[model.queues.indexOf(w)] ?? []),
+        queueAtEnd: w.queueLength,
+      };
+    }),
     componentStats: Object.fromEntries(
       model.components.map((c) => [c.name, { ...(c.stats as Record<string, number>) }]),
     ),
@@ -232,8 +258,7 @@ function phaseStats(
   let max = 0;
   recorder.probeTimes.forEach((t, k) => {
     if (t < start - 1e-9 || t >= end - 1e-9) return;
-    let depth = 0;
-    for (const q of recorder.queueLength) depth += q[k]!;
+    const depth = recorder.totalQueue[k]!;
     sum += depth;
     n++;
     max = Math.max(max, depth);
@@ -265,12 +290,16 @@ function phaseStats(
 function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
   const w = recorder.window;
   const counts = recorder.windowCounts;
-  const per = (key: keyof CounterSnapshot) =>
-    counts.map((c, i) => c[key] / windowSpan(i, w, model.settings.duration + model.settings.drain));
+  const end = model.settings.duration + model.settings.drain;
+  const per = (key: keyof CounterSnapshot) => counts.map((c, i) => c[key] / windowSpan(i, w, end));
   return {
     probeInterval: recorder.probeInterval,
     probeTimes: recorder.probeTimes,
-    queueDepth: Object.fromEntries(model.servers.map((s, i) => [s.name, recorder.queueLength[i]!])),
+    queueDepth: Object.fromEntries(model.queues.map((q, i) => [q.name, recorder.queueLength[i]!])),
+    totalQueue: recorder.totalQueue,
+    utilisation: recorder.busy.map((b, k) => (recorder.workers[k]! > 0 ? b / recorder.workers[k]! : 0)),
+    capacity: recorder.capacity,
+    healthyShare: recorder.healthyShare,
     gauges: Object.fromEntries(recorder.gauges),
     window: w,
     windowStarts: counts.map((_, i) => i * w),
@@ -281,6 +310,27 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
     retries: per("retries"),
     attempts: per("attempts"),
     wasted: per("wasted"),
+    errors: per("errors"),
+    gaveUp: per("gaveUp"),
+    abandoned: per("abandoned"),
+    busy: per("busySeconds"),
+    wastedBusy: per("wastedBusySeconds"),
+    errorBusy: per("errorBusySeconds"),
+    fastCompletions: Number.isNaN(recorder.objective)
+      ? []
+      : counts.map((_, i) => (recorder.windowFastCount[i] ?? 0) / windowSpan(i, w, end)),
+    workers: Object.fromEntries(
+      model.workers.map((wk, i) => [
+        wk.name,
+        {
+          finished: recorder.workerFinished[i]!.map((n, j) => n / windowSpan(j, w, end)),
+          wasted: recorder.workerWasted[i]!.map((n, j) => n / windowSpan(j, w, end)),
+          utilisation: recorder.workerBusy[i]!.map((b, k) =>
+            recorder.workerCount[i]![k]! > 0 ? b / recorder.workerCount[i]![k]! : 0,
+          ),
+        },
+      ]),
+    ),
     latencyMean: counts.map((_, i) => {
       const n = recorder.windowLatencyCount[i] ?? 0;
       return n > 0 ? recorder.windowLatencySum[i]! / n : null;
@@ -292,6 +342,24 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
         ? recorder.latency.rebin(0, Math.max(recorder.latency.max ?? 0, 1e-9) * 1.0001, 50)
         : [],
   };
+}
+
+function meanRatio(a: readonly number[], b: readonly number[]): number {
+  let sum = 0;
+  let n = 0;
+  for (let k = 0; k < a.length; k++) {
+    if (b[k]! > 0) {
+      sum += a[k]! / b[k]!;
+      n++;
+    }
+  }
+  return n > 0 ? sum / n : 0;
+}
+
+function maxOf(xs: readonly number[]): number {
+  let m = 0;
+  for (const x of xs) if (x > m) m = x;
+  return m;
 }
 
 function windowSpan(i: number, w: number, end: number): number {

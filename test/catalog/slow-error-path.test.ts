@@ -25,13 +25,17 @@ describe("slow error paths (catalog)", () => {
     it("stays stuck after the errors stop, with every worker busy on the error path", () => {
       const ratio = lateGoodputRatio(stuck, from);
       expect(ratio).toBeLessThan(0.1);
-      // The failures consume the capacity: 10 workers busy, almost nothing served.
+      // The failures consume the capacity: 10 workers busy, finishing work (throughput is high),
+      // nearly all of it error answers: the workers' time goes to the error path or to waste.
       expect(gaugeMean(stuck, "api.inService", from, end)).toBeGreaterThan(9.5);
+      const late = (xs: number[]) =>
+        xs
+          .filter((_, i) => stuck.series.windowStarts[i]! >= from && stuck.series.windowStarts[i]! < end)
+          .reduce((a, b) => a + b, 0);
       const served = goodputWindow(stuck, from, end);
-      const throughput = stuck.series.throughput
-        .filter((_, i) => stuck.series.windowStarts[i]! >= from && stuck.series.windowStarts[i]! < end)
-        .reduce((a, b) => a + b, 0);
-      expect(throughput).toBeLessThan(0.1 * served.offered);
+      expect(late(stuck.series.throughput)).toBeGreaterThan(0.5 * served.offered);
+      const useless = late(stuck.series.errorBusy) + late(stuck.series.wastedBusy);
+      expect(useless).toBeGreaterThan(0.9 * late(stuck.series.busy));
       expect(gaugeMean(stuck, "api.queueLength", end - 10, end)).toBeGreaterThan(
         gaugeMean(stuck, "api.queueLength", from, from + 10),
       );

@@ -84,6 +84,7 @@ describe("client policies: absent means off", () => {
       "completions",
       "gaveUp",
       "inFlight",
+      "abandoned",
     ]);
     expect(Object.keys(cli.describe())).toEqual([
       "target",
@@ -97,7 +98,7 @@ describe("client policies: absent means off", () => {
   });
 
   it("each policy adds only its own counter", () => {
-    const keys = (o: ClientOptions) => Object.keys(setup(o, never).cli.stats).slice(8);
+    const keys = (o: ClientOptions) => Object.keys(setup(o, never).cli.stats).slice(9);
     expect(keys({ retryBudget: {} })).toEqual(["budgetDenied"]);
     expect(keys({ circuitBreaker: {} })).toEqual(["shortCircuited"]);
     expect(keys({ rateLimit: { perSecond: 1 } })).toEqual(["rateLimited"]);

@@ -76,7 +76,9 @@ describe("database", () => {
     const { sim, db, at } = setup({ concurrency: 1, queueCapacity: 1 });
     const calls = [at(0), at(0), at(0)];
     sim.run({ until: 0.05 });
-    expect(db.gauges()).toEqual({ queueLength: 1, inFlight: 1, latency: 0.1 });
+    // The waiting query has waited 0.05 s: a query arriving now waits that, then runs 0.1 s.
+    expect(db.gauges().latency).toBeCloseTo(0.15, 12);
+    expect(db.gauges()).toMatchObject({ queueLength: 1, inFlight: 1 });
     sim.run();
     expect(calls.map((c) => c.answers[0])).toEqual([
       { status: "ok", at: 0.1 },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Caller } from "../../src/model/call.js";
+import type { Server } from "../../src/model/server.js";
 import { runContract } from "./contract.js";
 
 // The contract's own tests: each breaks a model on purpose and expects the violation reported.
@@ -27,7 +28,7 @@ describe("the component contract", () => {
 
   it("reports a call answered twice", () => {
     const r = run((model) => {
-      const server = model.servers[0]!;
+      const server = model.workers[0]! as unknown as Server;
       const accept = server.accept.bind(server);
       let n = 0;
       server.accept = (caller: Caller, token: number, deadline: number) => {

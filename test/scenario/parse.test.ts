@@ -31,7 +31,7 @@ describe("scenario parsing and validation", () => {
       drain: 10,
       probeInterval: 0.1,
     });
-    expect(model.servers[0]!.capacityPerSec).toBeCloseTo(10, 9);
+    expect(model.workers[0]!.capacityPerSec).toBeCloseTo(10, 9);
     expect(model.clients[0]!.maxAttempts).toBe(5);
   });
 

@@ -107,6 +107,11 @@ export class Source implements Handler, Component, Capabilities, LoadGenerator {
     if (this.started) this.schedule();
   }
 
+  /** The client its requests go to. */
+  get feeds(): string {
+    return this.target.name;
+  }
+
   offeredSoFar(): number {
     return this.stats.arrivals;
   }

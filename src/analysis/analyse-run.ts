@@ -1,8 +1,13 @@
+import type { ProfileSpec } from "../model/load/profile.js";
+import { resolveSettings } from "../scenario/build.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
 import type { RunOutput, RunResult } from "../scenario/run-result.js";
+import type { ScenarioSpec } from "../scenario/schema.js";
 import type { CharacteristicMetric } from "./characteristics.js";
-import { judge, type Verdict, type VerdictOptions } from "./verdict.js";
+import { healthRule } from "./health.js";
+import { baseRate } from "./scale-load.js";
+import { judge, judgedTriggers, type Verdict, type VerdictOptions } from "./verdict.js";
 
 /** A characteristic metric as reported in JSON (its series lives in the CSV output). */
 export type CharacteristicSummary = Omit<CharacteristicMetric, "values">;
@@ -14,25 +19,45 @@ export interface AnalysedResult extends RunResult {
 }
 
 /**
- * Judges a run. When it degraded and the scenario schedules triggers, the same scenario and seed
- * are run once more without them (common random numbers): if that control run degrades too, the
- * load alone is the problem and the verdict is `unstable`, not `metastable`.
+ * The scenario with every trigger removed: no scheduled triggers, and each source's profile held
+ * at or below its own base load (its rate at t = 0), so a step or spike written into the profile
+ * is removed too. Interventions stay.
+ */
+export function controlSpec(spec: ScenarioSpec): ScenarioSpec {
+  const sources = (spec.sources ?? {}) as Record<string, { profile: ProfileSpec }>;
+  return {
+    ...spec,
+    triggers: [],
+    sources: Object.fromEntries(
+      Object.entries(sources).map(([name, s]) => [
+        name,
+        { ...s, profile: { kind: "capped", of: s.profile, max: baseRate({ sources: { x: s } } as never) } },
+      ]),
+    ),
+  };
+}
+
+/**
+ * Judges a run. When it shows any trouble and the scenario has triggers (scheduled, or load above
+ * its base level), the same scenario and seed are run once more without them (common random
+ * numbers): if that control run cannot sustain the load at its end either, the load alone is the
+ * problem and the verdict is `unstable`, not `metastable`.
  */
 export function analyseRun(
   parsed: ParsedScenario,
   output: RunOutput,
   options: VerdictOptions = {},
-  runOptions: { maxEvents?: number; maxWallSeconds?: number } = {},
+  runOptions: { maxEvents?: number; maxWallSeconds?: number; latencyObjective?: number } = {},
 ): { result: AnalysedResult; verdict: Verdict; metrics: CharacteristicMetric[] } {
-  let judged = judge(output, options);
-  if (
-    judged.verdict.kind !== "stable" &&
-    judged.verdict.kind !== "unstable" &&
-    output.result.triggers.length > 0
-  ) {
-    const withoutTriggers: ParsedScenario = { ...parsed, spec: { ...parsed.spec, triggers: [] } };
-    const control = runScenario(withoutTriggers, { seed: output.result.seed, ...runOptions });
-    judged = judge(output, options, control);
+  const settings = resolveSettings(parsed);
+  const opts: VerdictOptions = { ...options, health: options.health ?? healthRule(settings.health) };
+  let judged = judge(output, opts);
+  if (needsControl(judged.verdict, output)) {
+    const control = runScenario(
+      { ...parsed, spec: controlSpec(parsed.spec) },
+      { seed: output.result.seed, ...runOptions },
+    );
+    judged = judge(output, opts, control);
   }
   const { goodputRatio: _series, ...verdict } = judged.verdict;
   return {
@@ -44,4 +69,10 @@ export function analyseRun(
     verdict: judged.verdict,
     metrics: judged.metrics,
   };
+}
+
+/** A control run can change the verdict only when there are triggers and the run was ever unhealthy or ends with a loop running. */
+function needsControl(verdict: Verdict, output: RunOutput): boolean {
+  if (judgedTriggers(output).length === 0) return false;
+  return verdict.degradedAt !== null || verdict.loopsRunning.length > 0;
 }

@@ -13,6 +13,8 @@ function scaleProfile(p: ProfileSpec, k: number): ProfileSpec {
       return { ...p, rate: p.rate * k };
     case "sum":
       return { ...p, of: p.of.map((q) => scaleProfile(q, k)) };
+    case "capped":
+      return { ...p, of: scaleProfile(p.of, k), max: p.max * k };
   }
 }
 
@@ -41,6 +43,8 @@ export function baseRate(spec: ScenarioSpec): number {
         return p.at === 0 ? p.rate : 0;
       case "sum":
         return p.of.reduce((sum, q) => sum + rateAt0(q), 0);
+      case "capped":
+        return Math.min(p.max, rateAt0(p.of));
     }
   };
   return Object.values((spec.sources ?? {}) as Record<string, { profile: ProfileSpec }>).reduce(

@@ -1,50 +1,44 @@
 import type { RunOutput } from "../scenario/run-result.js";
 import { type CharacteristicMetric, characteristicMetrics } from "./characteristics.js";
+import { DEFAULT_HEALTH, type HealthRule, judgeWindows, type WindowHealth } from "./health.js";
 
 /** Thresholds of the verdict. Seconds. */
 export interface VerdictOptions {
-  /** Healthy while goodput >= this fraction of offered load. Default: 0.7. */
-  healthyFraction?: number;
-  /**
-   * Goodput and offered load are compared over sliding windows of this length; long enough that
-   * Poisson noise and the lag of in-flight requests do not read as degradation. Default: 10.
-   */
-  window?: number;
-  /** A window offering fewer requests than this is not judged (too few to tell). Default: 20. */
-  minRequests?: number;
+  /** The health rule. Default: goodput >= 70% of offered load over sliding 10 s stretches. */
+  health?: HealthRule;
   /**
    * Metastable means still degraded when the load period ends; a run whose load period ends less
-   * than this long after the last trigger is flagged as too short to be sure. Default: 10.
+   * than this long after the last trigger is too short to tell. Default: 10.
    */
   hold?: number;
   /** The first seconds are warm-up (queues start empty) and are not judged. Default: 5. */
   warmup?: number;
 }
 
-/** A trigger the verdict considered: scheduled in the file, or an overload phase of the load profile. */
+/** A trigger the verdict considered: scheduled in the file, or a load-profile departure above the base load. */
 export interface JudgedTrigger {
   kind: string;
   target: string;
   start: number;
   end: number;
-  /** "scenario" for scheduled triggers, "load" for profile phases above capacity. */
+  /** "scenario" for scheduled triggers, "load" for profile phases above the base load. */
   source: "scenario" | "load";
 }
 
 /** What happened in a run, in the terms of the metastability literature. */
 export interface Verdict {
   /**
-   * `stable`: never degraded. `recovered`: degraded, then healthy again after the triggers ended
-   * (on its own, or after an intervention). `metastable`: degraded after every trigger ended and
-   * still degraded when the load period ends. `unstable`: degraded
-   * before any trigger (or in the control run without triggers): the load alone is too much.
+   * `stable`: healthy through the triggers. `recovered`: unhealthy after a trigger, then healthy
+   * again with its loops let go. `metastable`: after every trigger ended, still unhealthy (or its
+   * loop still running) when the load period ends, while the same run without triggers is healthy
+   * there. `unstable`: the run without triggers cannot sustain the load at its end either.
    */
   kind: "stable" | "recovered" | "metastable" | "unstable";
   summary: string;
   triggers: JudgedTrigger[];
   /** End of the last trigger (null without triggers). */
   triggersEnded: number | null;
-  /** First time goodput fell below the healthy fraction (null if never). */
+  /** First time the health rule failed (null if never). */
   degradedAt: number | null;
   /** `recovered`: when it was healthy again, and how long after the triggers ended. */
   recoveredAt: number | null;
@@ -55,64 +49,68 @@ export interface Verdict {
   stuckSince: number | null;
   /** Characteristic metrics still out of their envelope at the end of the load period. */
   stuckMetrics: string[];
+  /** Characteristic metrics whose final stretch shows a feedback loop still running. */
+  loopsRunning: string[];
   /** `unstable`: the metrics out of their envelope first, which drove the collapse. */
   drivers: string[];
-  /** The run ended still degraded. */
+  /** The run ended still degraded (the health rule failed over its final stretch). */
   degradedAtEnd: boolean;
   /** Seconds to empty the queue at the final rates, if the run ended degraded (null: it would not drain). */
   drainEstimate: number | null;
-  /** Goodput / offered over the sliding window ending at each window start (aligned with series.windowStarts). */
+  /** False when the run ends too soon to tell a slow recovery from a stuck state; see runLonger. */
+  conclusive: boolean;
+  /** Seconds more of load period that would settle the question, when not conclusive. */
+  runLonger: number | null;
+  /** Why the health rule failed at the end, in words (null when it held). */
+  endReason: string | null;
+  /** Health of the sliding stretch ending at each window (aligned with series.windowStarts). */
   goodputRatio: (number | null)[];
 }
 
-/** Judges a run; `control` is the same scenario and seed with the scheduled triggers removed. */
+/**
+ * Judges a run; `control` is the same scenario and seed with every trigger removed (scheduled
+ * triggers dropped, the load profile held at its base level).
+ */
 export function judge(
   output: RunOutput,
   options: VerdictOptions = {},
   control?: RunOutput,
 ): { verdict: Verdict; metrics: CharacteristicMetric[] } {
-  const fraction = options.healthyFraction ?? 0.7;
-  const span = options.window ?? 10;
-  const minRequests = options.minRequests ?? 20;
+  const rule = options.health ?? DEFAULT_HEALTH;
   const hold = options.hold ?? 10;
   const warmup = options.warmup ?? 5;
-  const r = output.result;
   const s = output.series;
-  const loadEnd = r.drain ? r.drain.start : r.simulatedSeconds;
+  const loadEnd = loadEndOf(output);
   const triggers = judgedTriggers(output);
-  const firstStart = triggers.length > 0 ? Math.min(...triggers.map((t) => t.start)) : loadEnd;
-  const ended = triggers.length > 0 ? Math.max(...triggers.map((t) => t.end)) : null;
-  const ratio = slidingRatio(output, span, minRequests);
-  const degraded = (i: number) => ratio[i] !== null && ratio[i]! < fraction;
-  const judged = s.windowStarts
-    .map((_t, i) => i)
-    .filter((i) => s.windowStarts[i]! + s.window > warmup + span - 1e-9 && s.windowStarts[i]! < loadEnd);
+  let firstStart = loadEnd;
+  let ended: number | null = null;
+  for (const t of triggers) {
+    firstStart = Math.min(firstStart, t.start);
+    ended = Math.max(ended ?? 0, t.end);
+  }
+  const health = judgeWindows(output, rule);
+  const judged = judgedWindows(output, rule, warmup);
   const at = (i: number) => s.windowStarts[i]! + s.window;
-  const degradedIdx = judged.filter(degraded);
-  // When a degraded sliding window's trouble began: its first raw window below the fraction.
-  const k = Math.max(1, Math.round(span / s.window));
-  const onset = (i: number) => {
-    // The start of the worst suffix of the window: noise before the real drop only raises its ratio.
-    let best = i;
-    let bestRatio = Number.POSITIVE_INFINITY;
-    let offered = 0;
-    let good = 0;
-    for (let j = i; j >= Math.max(0, i - k + 1); j--) {
-      offered += s.offered[j]!;
-      good += s.goodput[j]!;
-      const ratio = offered > 0 ? good / offered : 1;
-      if (ratio <= bestRatio) {
-        bestRatio = ratio;
-        best = j;
-      }
-    }
-    return s.windowStarts[best]!;
-  };
-  // The envelope comes from the healthy stretch: before the first trigger, and before any collapse.
+  const bad = (i: number) => health[i]!.healthy === false;
+  const degradedIdx = judged.filter(bad);
+  const onset = (i: number) => onsetOf(output, health, i, rule);
   const healthyUntil = Math.min(firstStart, degradedIdx.length > 0 ? onset(degradedIdx[0]!) : firstStart);
-  const metrics = characteristicMetrics(output, Math.max(healthyUntil, 0), loadEnd, { warmup });
-  const lastJudged = judged[judged.length - 1];
-  const degradedAtEnd = lastJudged !== undefined && degraded(lastJudged);
+  const metrics = characteristicMetrics(output, Math.max(healthyUntil, 0), loadEnd, {
+    warmup,
+    span: rule.window,
+  });
+  const last = lastJudgedWith(judged, health);
+  const degradedAtEnd = last !== undefined && bad(last);
+  // A running loop shows in more than one symptom: attempts timing out and being retried, work
+  // wasted. One alone at the end of a quiet run is noise, and a standing queue alone is not a loop
+  // (a LIFO queue keeps its stale bottom for ever). A component's own sustaining gauge (hosts
+  // without a lease) is enough by itself.
+  const symptoms = metrics.filter(
+    (m) => m.loopAtEnd && (m.name === "timeoutRate" || m.name === "wastedFraction" || m.name === "retryRate"),
+  ).length;
+  const own = metrics.some((m) => m.loopAtEnd && m.name.includes("."));
+  const active = symptoms >= 2 || own;
+  const loopsRunning = active ? metrics.filter((m) => m.loopAtEnd).map((m) => m.name) : [];
   const base = {
     triggers,
     triggersEnded: ended,
@@ -122,74 +120,104 @@ export function judge(
     recoveredAfter: [] as string[],
     stuckSince: null,
     stuckMetrics: metrics.filter((m) => m.outAtEnd).map((m) => m.name),
+    loopsRunning,
     drivers: [] as string[],
     degradedAtEnd,
     drainEstimate: degradedAtEnd ? drainEstimate(output) : null,
-    goodputRatio: ratio,
+    conclusive: true,
+    runLonger: null as number | null,
+    endReason: degradedAtEnd ? health[last!]!.reason : null,
+    goodputRatio: health.map((h) => h.ratio),
   };
-  const preTrigger = degradedIdx.filter((i) => at(i) <= firstStart + 1e-9);
-  const controlDegraded = control ? judge(control, options).verdict.kind === "unstable" : false;
-  if (preTrigger.length > 0 || controlDegraded) {
-    const t = preTrigger.length > 0 ? onset(preTrigger[0]!) : null;
-    const drivers = metrics
+  const label = (name: string) => metrics.find((m) => m.name === name)?.label ?? name;
+  const driversOf = () =>
+    metrics
       .filter((m) => m.leftAt !== null || (m.envelope === null && m.outAtEnd))
       .sort((a, b) => (a.leftAt ?? 0) - (b.leftAt ?? 0))
       .map((m) => m.name);
-    const drove = drivers.length > 0 ? `; first out of envelope: ${drivers.slice(0, 3).join(", ")}` : "";
+  const stuckAtEnd = degradedAtEnd || loopsRunning.length > 0;
+
+  // Without triggers, the run is its own control: it either sustains its load at the end or not.
+  const noTriggers = triggers.length === 0;
+  const controlJudged = noTriggers ? null : control ? judge(control, options).verdict : null;
+  const controlFails = noTriggers ? stuckAtEnd : controlJudged !== null && controlJudged.degradedAtEnd;
+  if (controlFails) {
+    const since = noTriggers
+      ? stuckSinceOf(judged, health, bad, onset)
+      : (controlJudged!.stuckSince ?? controlJudged!.degradedAt);
+    const drivers = driversOf();
+    const drove =
+      drivers.length > 0 ? `; first out of envelope: ${drivers.slice(0, 3).map(label).join(", ")}` : "";
+    const when = since !== null && since !== undefined ? ` (degraded since ${fmt(since)} s)` : "";
     return {
       verdict: {
         ...base,
         kind: "unstable",
-        degradedAt: t ?? base.degradedAt,
+        degradedAt: noTriggers ? base.degradedAt : (controlJudged!.degradedAt ?? base.degradedAt),
         drivers,
-        summary:
-          t !== null
-            ? `unstable: goodput fell below ${pct(fraction)} of offered load at ${fmt(t)} s, before any trigger; the load alone is more than the system sustains${drove}`
-            : `unstable: the control run without the scheduled triggers degrades too; the load alone is more than the system sustains${drove}`,
+        summary: noTriggers
+          ? `unstable: the load alone is more than the system sustains: still degraded at the end of the load period${when}, with no trigger${drove}`
+          : `unstable: the same run without its triggers is still degraded at the end of its load period${when}; the load alone is more than the system sustains${drove}`,
       },
       metrics,
     };
   }
-  if (degradedIdx.length === 0) {
+  if (noTriggers) {
+    const dip =
+      base.degradedAt !== null ? `; it dipped at ${fmt(base.degradedAt)} s and came back by itself` : "";
     return {
       verdict: {
         ...base,
         kind: "stable",
-        summary: "stable: goodput kept up with offered load; the triggers were absorbed",
+        summary: `stable: healthy at the end of the load period, with no trigger${dip}`,
       },
       metrics,
     };
   }
-  // Metastable: still degraded when the load period ends, so nothing the run did (the triggers
-  // ending, the load falling, an intervention) brought it back. A system that was still degraded
-  // `hold` seconds after the triggers but got back on its own is a slow recovery, not metastable:
-  // calling it stuck would send users hunting for a loop that is not there.
-  if (degradedAtEnd) {
-    let k = judged.length - 1;
-    while (k > 0 && degraded(judged[k - 1]!)) k--;
-    const since = onset(judged[k]!);
-    const stuck =
-      base.stuckMetrics.length > 0 ? `; still out of envelope: ${base.stuckMetrics.join(", ")}` : "";
-    const tooShort =
-      ended !== null && at(judged[judged.length - 1]!) < ended + hold - 1e-9
-        ? ` (the load period ended less than ${fmt(hold)} s after the last trigger: too soon to be sure)`
-        : "";
-    const after =
-      ended === null
-        ? ""
-        : `, still degraded when the load period ended, ${fmt(Math.max(0, loadEnd - ended))} s after the last trigger ended at ${fmt(ended)} s`;
+  const afterTrigger = degradedIdx.filter((i) => at(i) > firstStart + 1e-9);
+  if (stuckAtEnd) {
+    const since = degradedAtEnd ? stuckSinceOf(judged, health, bad, onset) : null;
+    const lastEnd = ended ?? firstStart;
+    const tooSoon = loadEnd - lastEnd < hold - 1e-9;
+    const drain = base.drainEstimate;
+    let runLonger: number | null = null;
+    let caveat = "";
+    if (tooSoon) {
+      runLonger = Math.ceil(hold - (loadEnd - lastEnd));
+      caveat = ` Too soon to tell: the load period ended ${fmt(Math.max(0, loadEnd - lastEnd))} s after the last trigger; run at least ${runLonger} s longer.`;
+    } else if (degradedAtEnd && drain !== null && drain > 0) {
+      runLonger = Math.ceil(drain + rule.window);
+      caveat = ` It was draining at the end (about ${fmt(drain)} s to empty the queue at the final rates): run at least ${runLonger} s longer to tell a slow recovery from a stuck state.`;
+    }
+    const loops =
+      loopsRunning.length > 0 ? `; loop still running: ${loopsRunning.map(label).join(", ")}` : "";
+    const what = degradedAtEnd
+      ? `${base.endReason ?? "unhealthy"} since ${fmt(since ?? lastEnd)} s, still at the end of the load period`
+      : `the health rule held at the end, but the loop that sustains the failure is still running`;
     return {
       verdict: {
         ...base,
         kind: "metastable",
-        stuckSince: since,
-        summary: `metastable: goodput below ${pct(fraction)} of offered load since ${fmt(since)} s${after}${tooShort}${stuck}`,
+        stuckSince: since ?? (afterTrigger.length > 0 ? onset(afterTrigger[0]!) : lastEnd),
+        conclusive: runLonger === null,
+        runLonger,
+        summary: `metastable: ${what}, ${fmt(Math.max(0, loadEnd - lastEnd))} s after the last trigger ended at ${fmt(lastEnd)} s${control ? "; the same run without triggers is healthy there" : ""}${loops}.${caveat}`,
       },
       metrics,
     };
   }
+  if (afterTrigger.length === 0) {
+    const dip =
+      base.degradedAt !== null
+        ? `; it dipped at ${fmt(base.degradedAt)} s, before the first trigger, as the run without triggers does, and came back`
+        : "";
+    return {
+      verdict: { ...base, kind: "stable", summary: `stable: the triggers were absorbed${dip}` },
+      metrics,
+    };
+  }
   const lastBad = degradedIdx[degradedIdx.length - 1]!;
-  const healthyAfter = judged.find((i) => i > lastBad);
+  const healthyAfter = judged.find((i) => i > lastBad && health[i]!.healthy === true);
   const recoveredAt = healthyAfter === undefined ? null : at(healthyAfter);
   const ttr = recoveredAt === null ? null : Math.max(0, recoveredAt - (ended ?? 0));
   // An intervention between the end of the triggers and the recovery is what broke the loop.
@@ -200,56 +228,132 @@ export function judge(
     rescue.length > 0
       ? `, after ${rescue.map((c) => `${c.kind} ${c.target} at ${fmt(c.start)} s`).join(", ")}`
       : "";
+  const from = onset(afterTrigger[0]!);
   return {
     verdict: {
       ...base,
       kind: "recovered",
+      degradedAt: from,
       recoveredAt,
       timeToRecover: ttr,
       recoveredAfter: rescue.map((c) => `${c.kind} ${c.target}`),
       summary:
         recoveredAt === null
-          ? "recovered: degraded during the triggers, not stuck after them, but the run ended before it was healthy again"
-          : `recovered: degraded from ${fmt(base.degradedAt!)} s, healthy again at ${fmt(recoveredAt)} s (${fmt(ttr!)} s after the last trigger ended${by})`,
+          ? "recovered: degraded during the triggers and not stuck after them, but no stretch after them was busy enough to show health"
+          : `recovered: degraded from ${fmt(from)} s, healthy again at ${fmt(recoveredAt)} s (${fmt(ttr!)} s after the last trigger ended${by}), with its loops let go`,
     },
     metrics,
   };
 }
 
-/** Scheduled triggers plus load-profile phases whose offered load exceeds capacity. */
+/** End of the load period: where the drain starts, or the end of the run. */
+export function loadEndOf(output: RunOutput): number {
+  const r = output.result;
+  return r.drain ? r.drain.start : r.simulatedSeconds;
+}
+
+/**
+ * Scheduled triggers plus every stretch of the load profile planned above the base load (the
+ * rate at t = 0), whether or not it exceeds capacity: a step up is a push like any spike.
+ */
 export function judgedTriggers(output: RunOutput): JudgedTrigger[] {
   const r = output.result;
-  const scheduled = r.triggers.map((t) => ({ ...t, source: "scenario" as const }));
-  const overload = r.phases
-    .filter((p) => r.capacityPerSec > 0 && p.plannedPerSec > r.capacityPerSec)
-    .map((p) => ({ kind: "overload", target: "load", start: p.start, end: p.end, source: "load" as const }));
-  return [...scheduled, ...overload].sort((a, b) => a.start - b.start);
+  const scheduled: JudgedTrigger[] = r.triggers.map((t) => ({ ...t, source: "scenario" }));
+  const base = r.baseRatePerSec;
+  const loadEnd = loadEndOf(output);
+  const load: JudgedTrigger[] = [];
+  for (const p of r.phases) {
+    if (p.start >= loadEnd || !(p.plannedPerSec > base * (1 + 1e-6) + 1e-9)) continue;
+    const prev = load[load.length - 1];
+    if (prev && Math.abs(prev.end - p.start) < 1e-9) prev.end = p.end;
+    else load.push({ kind: "load above base", target: "load", start: p.start, end: p.end, source: "load" });
+  }
+  return [...scheduled, ...load].sort((a, b) => a.start - b.start);
 }
 
-function slidingRatio(output: RunOutput, span: number, minRequests: number): (number | null)[] {
+/** Windows the verdict judges: from a full stretch after warm-up to the end of the load period. */
+function judgedWindows(output: RunOutput, rule: HealthRule, warmup: number): number[] {
   const s = output.series;
-  const k = Math.max(1, Math.round(span / s.window));
-  return s.windowStarts.map((_, i) => {
-    let offered = 0;
-    let good = 0;
-    for (let j = Math.max(0, i - k + 1); j <= i; j++) {
-      offered += s.offered[j]! * s.window;
-      good += s.goodput[j]! * s.window;
-    }
-    return offered >= minRequests ? Math.min(1, good / offered) : null;
-  });
+  const loadEnd = loadEndOf(output);
+  const out: number[] = [];
+  for (let i = 0; i < s.windowStarts.length; i++) {
+    const t = s.windowStarts[i]!;
+    if (t + s.window > warmup + rule.window - 1e-9 && t < loadEnd - 1e-9) out.push(i);
+  }
+  return out;
 }
 
+/** The last judged window that could be judged (a silent tail says nothing). */
+function lastJudgedWith(judged: number[], health: WindowHealth[]): number | undefined {
+  for (let k = judged.length - 1; k >= 0; k--) if (health[judged[k]!]!.healthy !== null) return judged[k];
+  return undefined;
+}
+
+function stuckSinceOf(
+  judged: number[],
+  health: WindowHealth[],
+  bad: (i: number) => boolean,
+  onset: (i: number) => number,
+): number | null {
+  let k = judged.length - 1;
+  while (k >= 0 && health[judged[k]!]!.healthy === null) k--;
+  if (k < 0 || !bad(judged[k]!)) return null;
+  while (k > 0 && (bad(judged[k - 1]!) || health[judged[k - 1]!]!.healthy === null)) k--;
+  return onset(judged[k]!);
+}
+
+/** When a degraded stretch's trouble began: the start of its worst suffix (noise before the drop only raises the ratio). */
+function onsetOf(output: RunOutput, health: WindowHealth[], i: number, rule: HealthRule): number {
+  const s = output.series;
+  const k = Math.max(1, Math.round(rule.window / s.window));
+  if (health[i]!.ratio === null || health[i]!.ratio! >= rule.goodput)
+    return s.windowStarts[Math.max(0, i - k + 1)]!;
+  let best = i;
+  let bestRatio = Number.POSITIVE_INFINITY;
+  let offered = 0;
+  let good = 0;
+  for (let j = i; j >= Math.max(0, i - k + 1); j--) {
+    offered += s.offered[j]!;
+    good += s.goodput[j]!;
+    const ratio = offered > 0 ? good / offered : 1;
+    if (ratio <= bestRatio) {
+      bestRatio = ratio;
+      best = j;
+    }
+  }
+  return s.windowStarts[best]!;
+}
+
+/**
+ * Seconds to empty the backlog, from the trend of the calls waiting over the load period's last
+ * 20 s (null: not clearly shrinking). The trend, not throughput minus attempts: in a model with
+ * several tiers or a pool's handshakes, work done and attempts sent are not the same calls.
+ */
 function drainEstimate(output: RunOutput): number | null {
   const s = output.series;
-  const n = s.windowStarts.length;
-  const last = (a: number[]) => a.slice(Math.max(0, n - 5)).reduce((x, y) => x + y, 0) / Math.min(5, n);
-  const net = last(s.throughput) - last(s.attempts);
-  return net > 0 ? output.result.finalQueueDepth / net : null;
-}
-
-function pct(x: number): string {
-  return `${Math.round(x * 100)}%`;
+  const loadEnd = loadEndOf(output);
+  let n = 0;
+  let st = 0;
+  let sq = 0;
+  let stt = 0;
+  let stq = 0;
+  let last = 0;
+  for (let k = 0; k < s.probeTimes.length; k++) {
+    const t = s.probeTimes[k]!;
+    if (t < loadEnd - 20 - 1e-9 || t > loadEnd + 1e-9) continue;
+    const q = s.totalQueue[k]!;
+    n++;
+    st += t;
+    sq += q;
+    stt += t * t;
+    stq += t * q;
+    last = q;
+  }
+  if (n < 3 || last <= 0) return null;
+  const slope = (n * stq - st * sq) / (n * stt - st * st);
+  // Shrinking by at least a twentieth of its level over the stretch, or it is standing still.
+  if (!(slope < 0) || -slope * 20 < 0.05 * (sq / n)) return null;
+  return last / -slope;
 }
 
 function fmt(x: number): string {

@@ -26,6 +26,20 @@ const MAX_GRID_POINTS = 2_000_000;
 // Calls are forwarded synchronously along a path, so a path must stay far below the stack depth.
 const MAX_PATH_LENGTH = 100;
 
+/** The health rule as written in a scenario's `health:` (every field optional; the verdict fills defaults). */
+export interface HealthSpec {
+  /** Goodput must be at least this share of offered load. */
+  goodput?: number;
+  /** At least `quantile` (default 0.99) of the requests that ended completed within `within` seconds. */
+  latency?: { quantile?: number; within: number };
+  /** At most this share of the requests that ended failed. */
+  errorRate?: number;
+  /** Length of the judged sliding stretch, seconds. */
+  window?: number;
+  /** Fewest requests a stretch must offer to be judged on its own (fewer: pooled with earlier ones). */
+  minRequests?: number;
+}
+
 /** Scenario-wide settings with defaults filled and ranges checked. Seconds. */
 export interface ScenarioSettings {
   name: string;
@@ -44,6 +58,8 @@ export interface ScenarioSettings {
   maxEvents: number;
   /** Wall-clock budget in seconds, set in the file as `limits.maxWallSeconds`. Default: 600. */
   maxWallSeconds: number;
+  /** The health rule as written (`health:`), checked; defaults are filled by the verdict. */
+  health?: HealthSpec;
 }
 
 /** A scheduled trigger or intervention, as reported. */
@@ -77,6 +93,7 @@ export function resolveSettings(parsed: ParsedScenario): ScenarioSettings {
       maxEvents: within(["limits"], () =>
         checkNumber("maxEvents", s.limits?.maxEvents ?? DEFAULT_LIMITS.maxEvents, { min: 1, integer: true }),
       ),
+      ...(s.health && { health: within(["health"], () => checkHealth(s.health!)) }),
       maxWallSeconds: within(["limits"], () =>
         checkNumber("maxWallSeconds", s.limits?.maxWallSeconds ?? DEFAULT_LIMITS.maxWallSeconds, {
           min: 0,
@@ -99,6 +116,25 @@ export function resolveSettings(parsed: ParsedScenario): ScenarioSettings {
   } catch (e) {
     return optionFailure(parsed, [], e);
   }
+}
+
+function checkHealth(h: NonNullable<ParsedScenario["spec"]["health"]>): HealthSpec {
+  const out: HealthSpec = {};
+  if (h.goodput !== undefined)
+    out.goodput = checkNumber("goodput", h.goodput, { min: 0, exclusiveMin: true, max: 1 });
+  if (h.errorRate !== undefined) out.errorRate = checkNumber("errorRate", h.errorRate, { min: 0, max: 1 });
+  if (h.window !== undefined)
+    out.window = checkNumber("window", h.window, { min: 0, exclusiveMin: true, max: 1e9 });
+  if (h.minRequests !== undefined)
+    out.minRequests = checkNumber("minRequests", h.minRequests, { min: 1, max: 1e9, integer: true });
+  if (h.latency !== undefined) {
+    const latency = h.latency;
+    out.latency = within(["latency"], () => ({
+      within: checkNumber("within", latency.within, { min: 0, exclusiveMin: true, max: 1e9 }),
+      quantile: checkNumber("quantile", latency.quantile ?? 0.99, { min: 0, exclusiveMin: true, max: 1 }),
+    }));
+  }
+  return out;
 }
 
 interface Entry {

@@ -84,6 +84,8 @@ export interface RunResult {
   finalQueueDepth: number;
   /** Every component that does work (servers, databases, autoscaled instance groups): its totals. */
   workers: WorkerSummary[];
+  /** Gauges the components name as loop state, keyed as in series.gauges (`db.latency`). */
+  loopGauges: LoopGaugeSummary[];
   phases: PhaseStats[];
   /** The drain period after the sources stop, if any. */
   drain: PhaseStats | null;
@@ -134,6 +136,8 @@ export interface RunSeries {
   errors: number[];
   gaveUp: number[];
   abandoned: number[];
+  /** Requests in flight at the end of each window (a count, not a rate). */
+  inFlight: number[];
   /** Worker-seconds per second spent in total, on unwanted answers, and on errors. */
   busy: number[];
   wastedBusy: number[];
@@ -149,6 +153,17 @@ export interface RunSeries {
   latencyP99: (number | null)[];
   /** Histogram of end-to-end latency: bins [lower, upper) seconds with counts. */
   latencyHistogram: { lower: number; upper: number; count: number }[];
+}
+
+/** A gauge a component names as the state of one of its feedback loops. */
+export interface LoopGaugeSummary {
+  /** `component.gauge`, as in series.gauges. */
+  key: string;
+  label: string;
+  unit: string;
+  bad: "high" | "low";
+  /** Judged at the end of a run as a sign that the loop still runs. */
+  sustains: boolean;
 }
 
 /** One component that does work, over the whole run. Seconds are worker-seconds. */

@@ -59,12 +59,13 @@ export function startScenario(parsed: ParsedScenario, options: RunScenarioOption
   const { sim, settings } = model;
   const end = settings.duration + settings.drain;
   const phaseStarts = phaseBoundaries(model);
+  const latencyObjective = options.latencyObjective ?? settings.health?.latency?.within;
   const recorder = new RunRecorder(sim, model, {
     probeInterval: settings.probeInterval,
     window: settings.window,
     phaseStarts,
     end,
-    ...(options.latencyObjective !== undefined && { latencyObjective: options.latencyObjective }),
+    ...(latencyObjective !== undefined && { latencyObjective }),
     capacity: () => {
       let c = 0;
       for (const svc of model.entryServices) c += svc.capacityPerSec;
@@ -232,6 +233,15 @@ function summarise(
         queueAtEnd: w.queueLength,
       };
     }),
+    loopGauges: model.loopStates.flatMap((c) =>
+      c.loopGauges.map((g) => ({
+        key: `${c.name}.${g.gauge}`,
+        label: model.loopStates.length > 1 || c.loopGauges.length > 1 ? `${g.label} (${c.name})` : g.label,
+        unit: g.unit,
+        bad: g.bad,
+        sustains: g.sustains ?? false,
+      })),
+    ),
     componentStats: Object.fromEntries(
       model.components.map((c) => [c.name, { ...(c.stats as Record<string, number>) }]),
     ),
@@ -313,6 +323,7 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
     errors: per("errors"),
     gaveUp: per("gaveUp"),
     abandoned: per("abandoned"),
+    inFlight: counts.map((c) => c.inFlight),
     busy: per("busySeconds"),
     wastedBusy: per("wastedBusySeconds"),
     errorBusy: per("errorBusySeconds"),

@@ -44,7 +44,8 @@ type ProfileInput =
   | { kind: "steps"; steps: { at: number; rate: number }[] }
   | { kind: "ramp"; from: number; to: number; start: number; end: number }
   | { kind: "spike"; at: number; duration: number; rate: number }
-  | { kind: "sum"; of: ProfileInput[] };
+  | { kind: "sum"; of: ProfileInput[] }
+  | { kind: "capped"; of: ProfileInput; max: number };
 
 /** A load profile: requests per second over time. */
 export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
@@ -56,6 +57,7 @@ export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
     z.object({ kind: z.literal("ramp"), from: num, to: num, start: num, end: num }).strict(),
     z.object({ kind: z.literal("spike"), at: num, duration: num, rate: num }).strict(),
     z.object({ kind: z.literal("sum"), of: z.array(profileSchema) }).strict(),
+    z.object({ kind: z.literal("capped"), of: profileSchema, max: num }).strict(),
   ]),
 );
 

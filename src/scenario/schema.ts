@@ -35,6 +35,17 @@ export const scenarioSchema = z
     probeInterval: num.optional(),
     window: num.optional(),
     limits: z.object({ maxEvents: num.optional(), maxWallSeconds: num.optional() }).strict().optional(),
+    /** What healthy means for the verdict (see src/analysis/health.ts). */
+    health: z
+      .object({
+        goodput: num.optional(),
+        latency: z.object({ quantile: num.optional(), within: num }).strict().optional(),
+        errorRate: num.optional(),
+        window: num.optional(),
+        minRequests: num.optional(),
+      })
+      .strict()
+      .optional(),
     triggers: z.array(fault).optional(),
     interventions: z.array(fault).optional(),
     /** Where the dashboard draws each component, by name; runs ignore it. */

@@ -74,6 +74,7 @@ function makeSeries(): RunSeries {
     errors: windowStarts.map(() => 0),
     gaveUp: windowStarts.map((t) => (t >= 11 && t < 18 ? 1 : 0)),
     abandoned: windowStarts.map(() => 0),
+    inFlight: windowStarts.map(() => 0),
     busy: throughput.map((t) => t * 0.1),
     wastedBusy: throughput.map((t, i) => Math.max(0, t - goodput[i]!) * 0.1),
     errorBusy: windowStarts.map(() => 0),
@@ -116,6 +117,7 @@ export function fixtureOutput(): RunOutput {
       ],
       capacityPerSec: 10,
       baseRatePerSec: 9,
+      loopGauges: [],
       workers: [
         {
           name: "server",

@@ -22,10 +22,12 @@ export type ProfileSpec =
   /** `rate` during [at, at + duration), 0 elsewhere: add it to a base profile with `sum`. */
   | { kind: "spike"; at: number; duration: number; rate: number }
   /** The pointwise sum of several profiles. */
-  | { kind: "sum"; of: ProfileSpec[] };
+  | { kind: "sum"; of: ProfileSpec[] }
+  /** Profile `of`, never above `max` (the verdict's control run holds a profile at its base load this way). */
+  | { kind: "capped"; of: ProfileSpec; max: number };
 
 /** Names of the profile kinds, for error messages and editors. */
-export const PROFILE_KINDS = ["constant", "steps", "ramp", "spike", "sum"] as const;
+export const PROFILE_KINDS = ["constant", "steps", "ramp", "spike", "sum", "capped"] as const;
 
 /**
  * A load profile compiled to a piecewise-linear rate function, so that the load it offers
@@ -188,6 +190,34 @@ function compile(spec: ProfileSpec): RateSegment[] {
         const rateEnd = end === INF ? rateStart : parts.reduce((sum, p) => sum + p.rateJustBefore(end), 0);
         return { start, end, rateStart, rateEnd };
       });
+    }
+    case "capped": {
+      const max = rateOf("max", spec.max);
+      const inner = within(["of"], () => compile(spec.of));
+      const out: RateSegment[] = [];
+      for (const seg of inner) {
+        const a = seg.rateStart;
+        const b = seg.end === INF ? a : seg.rateEnd;
+        // A piece that crosses the cap is cut where it crosses, so the capped rate stays exact.
+        if ((a - max) * (b - max) < 0 && seg.end !== INF) {
+          const cross = seg.start + ((max - a) / (b - a)) * (seg.end - seg.start);
+          out.push({
+            start: seg.start,
+            end: cross,
+            rateStart: Math.min(a, max),
+            rateEnd: Math.min(max, max),
+          });
+          out.push({ start: cross, end: seg.end, rateStart: max, rateEnd: Math.min(b, max) });
+        } else {
+          out.push({
+            start: seg.start,
+            end: seg.end,
+            rateStart: Math.min(a, max),
+            rateEnd: Math.min(seg.rateEnd, max),
+          });
+        }
+      }
+      return out;
     }
     default:
       throw new OptionError(

@@ -46,7 +46,12 @@ interface SeriesSpec {
   values: (number | null)[];
   /** For a ratio, its numerator and denominator per window: the final stretch is judged on their sums. */
   parts?: { num: readonly number[]; den: readonly number[] };
+  /** Events per second behind the metric: the final stretch must hold MIN_EVIDENCE of them to show a loop. */
+  evidence?: readonly number[];
 }
+
+/** Fewest events (timeouts, retries, wasted answers) in the final stretch that can show a loop: fewer is noise. */
+const MIN_EVIDENCE = 20;
 
 /**
  * Below these a metric does not show a loop at work, whatever its envelope (a healthy system can
@@ -115,6 +120,7 @@ export function characteristicSeries(output: RunOutput): SeriesSpec[] {
       bad: "high",
       sustains: true,
       values: s.retries.slice(),
+      evidence: s.retries,
     },
     {
       name: "retryAmplification",
@@ -132,6 +138,7 @@ export function characteristicSeries(output: RunOutput): SeriesSpec[] {
       sustains: true,
       values: ratio(s.timeouts, s.attempts).map((v) => (v === null ? null : Math.min(1, v))),
       parts: { num: s.timeouts, den: s.attempts },
+      evidence: s.timeouts,
     },
     {
       name: "wastedFraction",
@@ -141,6 +148,7 @@ export function characteristicSeries(output: RunOutput): SeriesSpec[] {
       sustains: true,
       values: ratio(wasteOrError, s.busy).map((v) => (v === null ? null : Math.min(1, v))),
       parts: { num: wasteOrError, den: s.busy },
+      evidence: s.wasted.map((x, i) => x + s.errors[i]!),
     },
   ];
   // Gauges the components themselves name as loop state (cache hit rate, database response time, ...).
@@ -172,7 +180,7 @@ export function characteristicMetrics(
   const starts = output.series.windowStarts;
   const w = output.series.window;
   const r = output.result;
-  return characteristicSeries(output).map(({ name, label, unit, bad, sustains, values, parts }) => {
+  return characteristicSeries(output).map(({ name, label, unit, bad, sustains, values, parts, evidence }) => {
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
     let n = 0;
@@ -209,14 +217,16 @@ export function characteristicMetrics(
     // past the envelope on the bad side and past the floor.
     let sum = 0;
     let m = 0;
+    let events = 0;
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v === null || v === undefined || starts[i]! < loadEnd - span - 1e-9 || starts[i]! >= loadEnd)
-        continue;
+      if (starts[i]! < loadEnd - span - 1e-9 || starts[i]! >= loadEnd) continue;
+      if (evidence) events += evidence[i]! * Math.min(w, loadEnd - starts[i]!);
+      if (v === null || v === undefined) continue;
       sum += parts ? parts.num[i]! : v;
       m += parts ? parts.den[i]! : 1;
     }
-    const tail = m > 0 ? sum / m : null;
+    const tail = m > 0 && (!evidence || events >= MIN_EVIDENCE) ? sum / m : null;
     const loopAtEnd =
       sustains &&
       tail !== null &&

@@ -1,4 +1,4 @@
-import { type Estimate, meanInterval, proportionInterval } from "./statistics.js";
+import { type Estimate, meanInterval, proportionInterval, shareInterval } from "./statistics.js";
 import type { TrialResult } from "./trial.js";
 
 /** One variant's replications and their summary. */
@@ -35,8 +35,8 @@ export function compareVariants(variants: { name: string; trials: TrialResult[] 
       name,
       trials,
       pStuck: proportionInterval(trials.filter((t) => t.stuck).length, trials.length),
-      goodputRatio: meanInterval(trials.map((t) => t.goodputRatio)),
-      timeToRecover: recovered.length > 0 ? meanInterval(recovered) : null,
+      goodputRatio: shareInterval(trials.map((t) => t.goodputRatio)),
+      timeToRecover: recovered.length > 0 ? meanInterval(recovered, { min: 0 }) : null,
     };
   });
   const [base, ...rest] = summaries;
@@ -51,8 +51,14 @@ export function compareVariants(variants: { name: string; trials: TrialResult[] 
         return {
           variant: v.name,
           baseline: base.name,
-          goodputRatio: meanInterval(pairs.map(([a, b]) => a.goodputRatio - b.goodputRatio)),
-          pStuck: meanInterval(pairs.map(([a, b]) => Number(a.stuck) - Number(b.stuck))),
+          goodputRatio: meanInterval(
+            pairs.map(([a, b]) => a.goodputRatio - b.goodputRatio),
+            { min: -1, max: 1 },
+          ),
+          pStuck: meanInterval(
+            pairs.map(([a, b]) => Number(a.stuck) - Number(b.stuck)),
+            { min: -1, max: 1 },
+          ),
           timeToRecover:
             both.length > 0 ? meanInterval(both.map(([a, b]) => a.timeToRecover! - b.timeToRecover!)) : null,
         };

@@ -59,8 +59,9 @@ export interface WindowHealth {
 /**
  * Judges the sliding stretch ending with each window. A stretch with little traffic is pooled
  * with earlier windows until it offers `minRequests`; if even the pool is too small, it is judged
- * unhealthy when goodput falls short while work is still waiting or in flight (zero goodput with
- * a queue is never healthy), and not judged otherwise.
+ * on what is left: unhealthy when goodput falls short while work is still waiting or in flight
+ * (zero goodput with a queue is never healthy), healthy when goodput keeps up and nothing waits,
+ * and not judged otherwise.
  */
 export function judgeWindows(output: RunOutput, rule: HealthRule): WindowHealth[] {
   const s = output.series;
@@ -117,10 +118,17 @@ export function judgeWindows(output: RunOutput, rule: HealthRule): WindowHealth[
     if (offered <= 0) return { healthy: null, ratio: null, reason: null };
     const ratio = Math.min(1, good / offered);
     if (offered < rule.minRequests) {
-      const stuck = ratio < rule.goodput && backlogAt(i) > 0;
-      return stuck
-        ? { healthy: false, ratio, reason: `goodput ${pct(ratio)} of a trickle of load while work waits` }
-        : { healthy: null, ratio, reason: null };
+      // Too few requests for a ratio to mean much: judge on what is left. Short of goodput with
+      // work still waiting is unhealthy; enough goodput with nothing waiting is healthy.
+      const backlog = backlogAt(i);
+      if (ratio < rule.goodput && backlog > 0)
+        return {
+          healthy: false,
+          ratio,
+          reason: `goodput ${pct(ratio)} of a trickle of load while work waits`,
+        };
+      if (ratio >= rule.goodput && backlog === 0) return { healthy: true, ratio, reason: null };
+      return { healthy: null, ratio, reason: null };
     }
     if (ratio < rule.goodput)
       return { healthy: false, ratio, reason: `goodput ${pct(ratio)} of offered load` };

@@ -15,21 +15,47 @@ function scaleProfile(p: ProfileSpec, k: number): ProfileSpec {
       return { ...p, of: p.of.map((q) => scaleProfile(q, k)) };
     case "capped":
       return { ...p, of: scaleProfile(p.of, k), max: p.max * k };
+    case "switch":
+      return { ...p, from: scaleProfile(p.from, k), to: scaleProfile(p.to, k) };
   }
 }
 
-/** The scenario with every source's offered load multiplied by `k` (the whole profile, spikes included). */
+type Fleet = { hosts: number; renewEvery: number };
+
+/**
+ * The scenario with every load generator's demand multiplied by `k`: each source's whole profile
+ * (spikes included), and each lease fleet's hosts (at least one; a fleet's demand is one renewal
+ * per host per period, so its demand moves in steps of one host).
+ */
 export function scaleLoad(spec: ScenarioSpec, k: number): ScenarioSpec {
   const sources = (spec.sources ?? {}) as Record<string, { profile: ProfileSpec }>;
+  const fleets = spec.leaseFleets as Record<string, Fleet> | undefined;
   return {
     ...spec,
     sources: Object.fromEntries(
       Object.entries(sources).map(([name, s]) => [name, { ...s, profile: scaleProfile(s.profile, k) }]),
     ),
+    ...(fleets && {
+      leaseFleets: Object.fromEntries(
+        Object.entries(fleets).map(([name, f]) => [
+          name,
+          { ...f, hosts: Math.max(1, Math.round(f.hosts * k)) },
+        ]),
+      ),
+    }),
   };
 }
 
-/** Offered load of the scenario's first phase, summed over sources, at t = 0 (requests/s). */
+/** Demand of the lease fleets (renewals per second). */
+export function fleetRate(spec: ScenarioSpec): number {
+  const fleets = (spec.leaseFleets ?? {}) as Record<string, Fleet>;
+  return Object.values(fleets).reduce(
+    (sum, f) => sum + (typeof f.hosts === "number" && f.renewEvery > 0 ? f.hosts / f.renewEvery : 0),
+    0,
+  );
+}
+
+/** Offered load of the scenario's first phase at t = 0, summed over sources (fleets: see fleetRate), in requests/s. */
 export function baseRate(spec: ScenarioSpec): number {
   const rateAt0 = (p: ProfileSpec): number => {
     switch (p.kind) {
@@ -45,6 +71,8 @@ export function baseRate(spec: ScenarioSpec): number {
         return p.of.reduce((sum, q) => sum + rateAt0(q), 0);
       case "capped":
         return Math.min(p.max, rateAt0(p.of));
+      case "switch":
+        return p.at > 0 ? rateAt0(p.from) : rateAt0(p.to);
     }
   };
   return Object.values((spec.sources ?? {}) as Record<string, { profile: ProfileSpec }>).reduce(

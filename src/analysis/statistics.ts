@@ -26,15 +26,42 @@ export interface Estimate {
   n: number;
 }
 
-/** Mean and 95% t-interval of a sample (the interval is the mean itself when n < 2). */
-export function meanInterval(xs: readonly number[]): Estimate {
+/** The range a quantity can take: an interval never reaches outside it. */
+export interface Bounds {
+  min?: number;
+  max?: number;
+}
+
+/**
+ * Mean and 95% t-interval of a sample (the interval is the mean itself when n < 2), kept inside
+ * `bounds`: a duration's interval does not reach below 0, a share's not outside [0, 1].
+ */
+export function meanInterval(xs: readonly number[], bounds: Bounds = {}): Estimate {
   const n = xs.length;
   if (n === 0) return { mean: Number.NaN, low: Number.NaN, high: Number.NaN, n };
   const mean = xs.reduce((a, b) => a + b, 0) / n;
   if (n < 2) return { mean, low: mean, high: mean, n };
   const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
   const half = (t95(n - 1) * sd) / Math.sqrt(n);
-  return { mean, low: mean - half, high: mean + half, n };
+  return {
+    mean,
+    low: Math.max(bounds.min ?? Number.NEGATIVE_INFINITY, mean - half),
+    high: Math.min(bounds.max ?? Number.POSITIVE_INFINITY, mean + half),
+    n,
+  };
+}
+
+/**
+ * Mean of a share in [0, 1] (per-run goodput/offered, say) with a 95% interval that stays in
+ * [0, 1]: a Wilson interval on the mean share with the sample as its size, which is exact for 0/1
+ * outcomes and never spills past the bounds; widened to the t-interval when that is wider inside them.
+ */
+export function shareInterval(xs: readonly number[]): Estimate {
+  const n = xs.length;
+  if (n === 0) return { mean: Number.NaN, low: 0, high: 1, n };
+  const t = meanInterval(xs, { min: 0, max: 1 });
+  const w = proportionInterval(t.mean * n, n);
+  return { mean: t.mean, low: Math.min(t.low, w.low), high: Math.max(t.high, w.high), n };
 }
 
 /** A proportion with its 95% Wilson score interval (sensible at 0 and 1, unlike the normal one). */

@@ -1,25 +1,24 @@
+import type { ProfileSpec } from "../model/load/profile.js";
 import type { ParsedScenario } from "../scenario/parse.js";
-import { runScenario } from "../scenario/run.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
 import type { BatchRunner } from "./batch.js";
-import { baseRate, scaleLoad } from "./scale-load.js";
-import { type Estimate, proportionInterval } from "./statistics.js";
-import { replicationSeeds } from "./trial.js";
-import { judgedTriggers } from "./verdict.js";
+import { baseRate, fleetRate, scaleLoad } from "./scale-load.js";
+import { type Estimate, meanInterval, proportionInterval } from "./statistics.js";
+import { replicationSeeds, type TrialResult } from "./trial.js";
 
 /** Options of the threshold search. Load is searched as a multiple of the scenario's own load. */
 export interface ThresholdOptions {
   /** Replications per load tried. Default: 5. */
   replications?: number;
-  /** Lowest and highest load factor searched. Defaults: 0.1 and 2. */
+  /** Lowest and highest load factor searched for the tipping load. Defaults: 0.1 and 2. */
   low?: number;
   high?: number;
   /** Stop bisecting when the bracket is narrower than this (load factor). Default: 0.02. */
   tolerance?: number;
-  /** Seconds after the triggers end before load is cut, in the recovery search. Default: 10. */
+  /** Seconds after the triggers end before the load is set to the level tried, in the recovery search. Default: 10. */
   hold?: number;
-  /** A cut-load run counts as recovered when goodput >= this fraction of offered load afterwards. Default: 0.7. */
-  healthyFraction?: number;
+  /** A stuck system counts as recovered when it is healthy within this many seconds of the load change. Default: 300. */
+  recoverWithin?: number;
 }
 
 /** One load tried, with how often it ended stuck (or, in the recovery search, recovered). */
@@ -27,100 +26,112 @@ export interface ThresholdPoint {
   factor: number;
   rate: number;
   probability: Estimate;
+  /** Recovery search: seconds from the load change until healthy for good, over the replications that recovered. */
+  drainTime?: Estimate | null;
 }
 
 /** A threshold: the bisection's final bracket and the loads statistically on either side. */
 export interface Threshold {
-  /** Midpoint of the final bracket, as a rate (requests/s) and as a load factor. */
-  rate: number;
-  factor: number;
+  /** Midpoint of the final bracket, as a rate (requests/s) and as a load factor; null when not determined. */
+  rate: number | null;
+  factor: number | null;
   /** 95% interval: highest load clearly on one side, lowest clearly on the other (Wilson intervals excluding 1/2). */
   low: number;
   high: number;
   points: ThresholdPoint[];
-  /** Set when the answer lies outside the searched range. */
+  /** Why the answer is not determined, or a caveat on it. */
   note: string | null;
 }
 
-/** What `metastable threshold` reports. Rates in requests/s. */
+/** What `metastable threshold` reports. Rates in requests/s of demand (sources plus lease fleets). */
 export interface ThresholdResult {
   baseRate: number;
   replications: number;
-  /** Load above which the trigger leaves the system stuck. */
+  /** Lowest load at which the trigger leaves the system stuck at the end. */
   tip: Threshold;
-  /** Load to which it must drop, once stuck, to recover; null if it was not measured (see recoverNote). */
+  /** Highest load at which a stuck system recovers within `recoverWithin` s; null if not measured (see recoverNote). */
   recover: Threshold | null;
+  recoverWithin: number;
   /** Why `recover` is null, when it is. */
   recoverNote?: string;
-  /** tip - recover: loads at which the system is healthy or stuck depending on its history. */
+  /** Seconds to recover at the recovery load found (the points nearest below it that recovered). */
+  drainTime: Estimate | null;
+  /** tip - recover when both are determined and tip >= recover: the loads where history decides. */
   metastableWindow: number | null;
-}
-
-async function probability(
-  run: BatchRunner,
-  specs: ScenarioSpec,
-  seeds: number[],
-  measureFrom: number | undefined,
-  want: "stuck" | "recovered",
-  healthy: number,
-): Promise<Estimate> {
-  const results = await run(
-    seeds.map((seed) => ({ spec: specs, seed, ...(measureFrom !== undefined && { measureFrom }) })),
-  );
-  const hits = results.filter((r) => (want === "stuck" ? r.stuck : r.goodputRatio >= healthy)).length;
-  return proportionInterval(hits, results.length);
 }
 
 /** Bisects for the factor where `prob(factor)` crosses 1/2, `rising` when it grows with the factor. */
 async function bisect(
-  prob: (factor: number) => Promise<Estimate>,
+  prob: (factor: number) => Promise<{ p: Estimate; drain?: Estimate | null }>,
   low: number,
   high: number,
   tolerance: number,
   rising: boolean,
   rate: (factor: number) => number,
+  what: { past: string; before: string },
 ): Promise<Threshold> {
   const points: ThresholdPoint[] = [];
   const at = async (factor: number) => {
-    const p = await prob(factor);
-    points.push({ factor, rate: rate(factor), probability: p });
+    const { p, drain } = await prob(factor);
+    points.push({
+      factor,
+      rate: rate(factor),
+      probability: p,
+      ...(drain !== undefined && { drainTime: drain }),
+    });
     return p.mean >= 0.5 === rising;
   };
   let lo = low;
   let hi = high;
   let note: string | null = null;
-  if (await at(lo)) note = `already past the threshold at the lowest load tried (factor ${lo})`;
-  else if (!(await at(hi))) note = `not past the threshold at the highest load tried (factor ${hi})`;
-  else {
+  // "Past" is the side above the threshold: stuck (tip search) or not recovering (recovery search).
+  if (await at(lo)) {
+    note = rising
+      ? `not determined: already ${what.past} at the lowest load tried (${fmt(rate(lo))} req/s); lower --low`
+      : `not determined: ${what.before} even at the lowest load tried (${fmt(rate(lo))} req/s)`;
+  } else if (!(await at(hi))) {
+    note = rising
+      ? `not determined: ${what.before} even at the highest load tried (${fmt(rate(hi))} req/s); raise --high`
+      : `not determined: already ${what.past} at the highest load tried (${fmt(rate(hi))} req/s)`;
+  } else {
     while (hi - lo > tolerance) {
       const mid = (lo + hi) / 2;
       if (await at(mid)) hi = mid;
       else lo = mid;
     }
   }
-  const clearlyBelow = points
-    .filter((p) => (rising ? p.probability.high < 0.5 : p.probability.low > 0.5))
-    .map((p) => p.factor);
-  const clearlyAbove = points
-    .filter((p) => (rising ? p.probability.low > 0.5 : p.probability.high < 0.5))
-    .map((p) => p.factor);
-  const lowF = clearlyBelow.length > 0 ? Math.max(...clearlyBelow) : low;
-  const highF = clearlyAbove.length > 0 ? Math.min(...clearlyAbove) : high;
-  const factor = (lo + hi) / 2;
   points.sort((a, b) => a.factor - b.factor);
+  if (note !== null) return { rate: null, factor: null, low: rate(low), high: rate(high), points, note };
+  let lowF = low;
+  let highF = high;
+  for (const p of points) {
+    const below = rising ? p.probability.high < 0.5 : p.probability.low > 0.5;
+    const above = rising ? p.probability.low > 0.5 : p.probability.high < 0.5;
+    if (below) lowF = Math.max(lowF, p.factor);
+    if (above) highF = Math.min(highF, p.factor);
+  }
+  const factor = (lo + hi) / 2;
+  lowF = Math.min(lowF, factor);
+  highF = Math.max(highF, factor);
+  const wide = lowF <= low + 1e-12 && highF >= high - 1e-12;
   return {
-    rate: rate(factor),
-    factor,
-    low: rate(Math.min(lowF, factor)),
-    high: rate(Math.max(highF, factor)),
+    rate: wide ? null : rate(factor),
+    factor: wide ? null : factor,
+    low: rate(lowF),
+    high: rate(highF),
     points,
-    note,
+    note: wide
+      ? "not determined: with this many replications no load tried is clearly on either side; add replications"
+      : null,
   };
 }
 
 /**
- * Finds the load above which the scenario's trigger leaves the system stuck, and the load it must
- * then drop to before it recovers, by bisection over the load factor with replications.
+ * Finds the lowest load at which the scenario's trigger leaves the system stuck at the end of its
+ * load period, and the highest load at which a stuck system recovers (within `recoverWithin`
+ * seconds), by bisection over the load with replications. Every load generator is scaled: sources
+ * and lease fleets. Between the two lies the metastable window: loads where the state depends on
+ * history, the hysteresis of the seed studies.
  */
 export async function findThresholds(
   parsed: ParsedScenario,
@@ -132,70 +143,143 @@ export async function findThresholds(
   const high = options.high ?? 2;
   const tolerance = options.tolerance ?? 0.02;
   const hold = options.hold ?? 10;
-  const healthy = options.healthyFraction ?? 0.7;
+  const recoverWithin = options.recoverWithin ?? 300;
   const spec = parsed.spec;
-  const base = baseRate(spec);
+  const base = baseRate(spec) + fleetRate(spec);
   const rate = (k: number) => k * base;
   const seeds = replicationSeeds(typeof spec.seed === "number" ? spec.seed : 1, replications);
+  const stuckAt = new Map<number, TrialResult[]>();
   const tip = await bisect(
-    (k) => probability(run, scaleLoad(spec, k), seeds, undefined, "stuck", healthy),
+    async (k) => {
+      const results = await run(seeds.map((seed) => ({ spec: scaleLoad(spec, k), seed })));
+      stuckAt.set(k, results);
+      return { p: proportionInterval(results.filter((r) => r.stuck).length, results.length) };
+    },
     low,
     high,
     tolerance,
     true,
     rate,
+    { past: "stuck", before: "never stuck" },
   );
-  // Probe recovery from a load that is firmly stuck: the scenario's own load if it is, else the
-  // lowest load past the threshold that stuck on every replication. Not the highest load tried:
-  // there the profile itself may exceed capacity, and "stuck" would only mean overloaded.
-  let stuckAt = tip.points.find((p) => p.factor === 1 && p.probability.mean === 1);
-  if (!stuckAt && tip.factor < 1 && high >= 1) {
-    const own = await probability(run, spec, seeds, undefined, "stuck", healthy);
-    if (own.mean === 1) stuckAt = { factor: 1, rate: base, probability: own };
+  const empty = { baseRate: base, replications, tip, recoverWithin, drainTime: null, metastableWindow: null };
+  // Recovery starts from a firmly stuck state: the lowest load tried that stuck on every replication.
+  const firm = tip.points.find((p) => p.probability.mean === 1);
+  if (!firm) {
+    return {
+      ...empty,
+      recover: null,
+      recoverNote: "no load tried got stuck on every replication, so there is no stuck state to recover from",
+    };
   }
-  stuckAt ??= tip.points.find((p) => p.factor >= tip.factor && p.probability.mean === 1);
-  if (!stuckAt) {
-    const recoverNote =
-      "no load tried got stuck on every replication, so there is no stuck state to recover from";
-    return { baseRate: base, replications, tip, recover: null, recoverNote, metastableWindow: null };
-  }
-
-  // Recovery: at a load that gets stuck, cut every source's load to a fraction g once the triggers
-  // have been over for `hold` seconds, and look for the largest g that still recovers.
-  const stuckSpec = scaleLoad(spec, stuckAt.factor);
-  const probe = runScenario({ ...parsed, spec: stuckSpec }, { seed: seeds[0]! });
-  // The scheduled triggers only: the load is what the search cuts.
-  const triggers = judgedTriggers(probe).filter((t) => t.source === "scenario");
-  const ended = triggers.length > 0 ? Math.max(...triggers.map((t) => t.end)) : 0;
-  const loadEnd = probe.result.drain ? probe.result.drain.start : probe.result.simulatedSeconds;
+  const stuckSpec = scaleLoad(spec, firm.factor);
+  const ended = triggersEnd(stuckSpec);
   const cutAt = ended + hold;
-  if (cutAt + 2 * hold > loadEnd) {
-    const note = `the scenario's load ends ${fmt(loadEnd - ended)} s after its triggers; the recovery search needs ${3 * hold} s (lengthen duration)`;
-    return { baseRate: base, replications, tip, recover: null, recoverNote: note, metastableWindow: null };
-  }
-  const withCut = (g: number): ScenarioSpec => ({
-    ...stuckSpec,
-    interventions: [
-      ...(stuckSpec.interventions ?? []),
-      ...Object.keys(stuckSpec.sources ?? {}).map((target) => ({
-        kind: "cutLoad",
-        target,
-        at: cutAt,
-        duration: loadEnd - cutAt,
-        fraction: 1 - g,
-      })),
-    ],
-  });
-  const recoverRate = (g: number) => g * stuckAt.factor * base;
+  const duration = cutAt + recoverWithin;
+  // The stuck run's load until cutAt, then a constant level g x (its base load), held long enough to drain.
+  const withLoad = (g: number): ScenarioSpec => {
+    const sources = (stuckSpec.sources ?? {}) as Record<string, { profile: ProfileSpec }>;
+    const scaled = scaleLoad(spec, g);
+    const fleets = scaled.leaseFleets as Record<string, { hosts: number }> | undefined;
+    return {
+      ...stuckSpec,
+      duration,
+      sources: Object.fromEntries(
+        Object.entries(sources).map(([name, s]) => [
+          name,
+          {
+            ...s,
+            profile: {
+              kind: "switch",
+              at: cutAt,
+              from: s.profile,
+              to: {
+                kind: "constant",
+                rate: baseRate({
+                  sources: { x: (scaled.sources as Record<string, unknown>)[name] },
+                } as never),
+              },
+            },
+          },
+        ]),
+      ),
+      // A fleet's size cannot switch mid-run: the fleet keeps its stuck size, so its demand is not searched.
+      ...(fleets && { leaseFleets: stuckSpec.leaseFleets }),
+    };
+  };
+  const drainOf = (results: TrialResult[]) => {
+    const times = results
+      .filter((r) => r.healthyAtEnd && r.healthySince !== null)
+      .map((r) => Math.max(0, r.healthySince! - cutAt));
+    return times.length > 0 ? meanInterval(times, { min: 0 }) : null;
+  };
+  const recoverHigh = Math.min(firm.factor, high);
   const recover = await bisect(
-    (g) => probability(run, withCut(g), seeds, cutAt + hold, "recovered", healthy),
-    0,
-    1,
+    async (g) => {
+      const results = await run(seeds.map((seed) => ({ spec: withLoad(g), seed, measureFrom: cutAt })));
+      return {
+        p: proportionInterval(results.filter((r) => r.healthyAtEnd).length, results.length),
+        drain: drainOf(results),
+      };
+    },
+    // Not 0: with no demand at all there is nothing to judge health by.
+    Math.min(tolerance, recoverHigh / 4),
+    recoverHigh,
     tolerance,
     false,
-    recoverRate,
+    rate,
+    { past: "recovering", before: `still stuck after ${recoverWithin} s` },
   );
-  return { baseRate: base, replications, tip, recover, metastableWindow: tip.rate - recover.rate };
+  const near =
+    recover.factor === null
+      ? null
+      : recover.points.filter((p) => p.factor <= recover.factor! && p.probability.mean >= 0.5).pop();
+  const fleetNote =
+    fleetRate(spec) > 0 ? "; lease fleets keep their size in the recovery runs (only sources are cut)" : "";
+  return {
+    ...empty,
+    recover: { ...recover, note: recover.note ?? (fleetNote ? fleetNote.slice(2) : null) },
+    drainTime: near?.drainTime ?? null,
+    metastableWindow:
+      tip.rate !== null && recover.rate !== null && tip.rate >= recover.rate ? tip.rate - recover.rate : null,
+  };
+}
+
+/** When the last scheduled trigger or load step above the base load ends (0 without any). */
+function triggersEnd(spec: ScenarioSpec): number {
+  let end = 0;
+  for (const t of (spec.triggers ?? []) as { at: number; duration?: number }[])
+    end = Math.max(end, t.at + (t.duration ?? 0));
+  const sources = (spec.sources ?? {}) as Record<string, { profile: ProfileSpec }>;
+  for (const s of Object.values(sources)) end = Math.max(end, departureEnd(s.profile));
+  return end;
+}
+
+/** The last time a profile steps back down to (or below) its rate at t = 0 after rising above it. */
+function departureEnd(p: ProfileSpec): number {
+  const base = baseRate({ sources: { x: { profile: p } } } as never);
+  switch (p.kind) {
+    case "steps": {
+      let end = 0;
+      let above = false;
+      for (const s of p.steps) {
+        if (s.rate > base + 1e-9) above = true;
+        else if (above) {
+          end = s.at;
+          above = false;
+        }
+      }
+      return end;
+    }
+    case "spike":
+      return p.at + p.duration;
+    case "sum":
+      return p.of.reduce((end, q) => Math.max(end, departureEnd(q)), 0);
+    case "ramp":
+      return p.to > p.from ? 0 : p.end;
+    default:
+      return 0;
+  }
 }
 
 function fmt(x: number): string {

@@ -1,9 +1,11 @@
+import { resolveSettings } from "../scenario/build.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
 import type { RunOutput } from "../scenario/run-result.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
 import { analyseRun } from "./analyse-run.js";
 import { goodputWindow } from "./goodput.js";
+import { healthRule, judgeWindows, type WindowHealth } from "./health.js";
 import type { VerdictOptions } from "./verdict.js";
 
 /** One run of a scenario variant with one seed, reduced to what analyses compare. */
@@ -16,6 +18,10 @@ export interface TrialResult {
   goodputRatio: number;
   /** Seconds from the end of the triggers to recovery (0 when never degraded; null when it did not recover). */
   timeToRecover: number | null;
+  /** The health rule held over the final stretch of the load period. */
+  healthyAtEnd: boolean;
+  /** Start of the final run of healthy stretches that lasts to the end of the load period (null: unhealthy at the end). */
+  healthySince: number | null;
 }
 
 /** Runs `spec` (a variant of `parsed`) with `seed` and judges it. */
@@ -39,6 +45,8 @@ export function summariseTrial(
   options: VerdictOptions = {},
 ): TrialResult {
   const { verdict } = analyseRun(parsed, output, options);
+  const rule = options.health ?? healthRule(resolveSettings(parsed).health);
+  const health = judgeWindows(output, rule);
   const loadEnd = output.result.drain ? output.result.drain.start : output.result.simulatedSeconds;
   const from = Math.min(measureFrom ?? verdict.triggersEnded ?? 0, loadEnd - output.series.window);
   return {
@@ -48,7 +56,23 @@ export function summariseTrial(
     goodputRatio: goodputWindow(output, from, loadEnd).ratio,
     timeToRecover:
       verdict.kind === "stable" ? 0 : verdict.kind === "recovered" ? verdict.timeToRecover : null,
+    ...finalHealth(output, health, loadEnd),
   };
+}
+
+/** Whether the last judged stretch before `loadEnd` was healthy, and since when it has been. */
+function finalHealth(
+  output: RunOutput,
+  health: WindowHealth[],
+  loadEnd: number,
+): { healthyAtEnd: boolean; healthySince: number | null } {
+  const starts = output.series.windowStarts;
+  const w = output.series.window;
+  let k = starts.length - 1;
+  while (k >= 0 && (starts[k]! >= loadEnd - 1e-9 || health[k]!.healthy === null)) k--;
+  if (k < 0 || health[k]!.healthy !== true) return { healthyAtEnd: false, healthySince: null };
+  while (k > 0 && health[k - 1]!.healthy !== false) k--;
+  return { healthyAtEnd: true, healthySince: starts[k]! + w };
 }
 
 /** Seeds of replications 0..n-1: the scenario's seed, then consecutive ones, the same for every variant. */

@@ -85,6 +85,7 @@ export async function thresholdCommand(
     low?: number;
     high?: number;
     tolerance?: number;
+    recoverWithin?: number;
     json?: boolean;
   } & RunnerFlags,
   print: (s: string) => void,
@@ -105,6 +106,7 @@ export async function thresholdCommand(
       low,
       high,
       ...(flags.tolerance !== undefined && { tolerance: flags.tolerance }),
+      ...(flags.recoverWithin !== undefined && { recoverWithin: flags.recoverWithin }),
     });
   } finally {
     await runner.close();
@@ -114,28 +116,36 @@ export async function thresholdCommand(
     return;
   }
   const t = result.tip;
+  const answer = (th: { rate: number | null; low: number; high: number; note: string | null }) =>
+    th.rate === null
+      ? `${th.note ?? "not determined"} (searched ${fmt(th.low)} to ${fmt(th.high)} req/s)`
+      : `${fmt(th.rate)} req/s  [${fmt(th.low)}, ${fmt(th.high)}]${th.note ? `  (${th.note})` : ""}`;
   const lines = [
     `Base load ${fmt(result.baseRate)} req/s; ${replications} replications per load tried; 95% intervals.`,
-    `Tips into a stuck state above   ${fmt(t.rate)} req/s  [${fmt(t.low)}, ${fmt(t.high)}]${t.note ? `  (${t.note})` : ""}`,
+    `Tipping load (the trigger leaves it stuck at or above):  ${answer(t)}`,
   ];
   if (result.recover) {
-    const r = result.recover;
     lines.push(
-      `Once stuck, recovers below      ${fmt(r.rate)} req/s  [${fmt(r.low)}, ${fmt(r.high)}]${r.note ? `  (${r.note})` : ""}`,
+      `Recovery load (once stuck, recovers within ${fmt(result.recoverWithin)} s at or below):  ${answer(result.recover)}`,
     );
+    if (result.drainTime) lines.push(`  at that load it took ${est(result.drainTime)} s to be healthy again`);
   } else {
-    lines.push(
-      `Recovery threshold not measured: ${result.recoverNote ?? "never stuck in the searched range"}.`,
-    );
+    lines.push(`Recovery load not measured: ${result.recoverNote ?? "never stuck in the searched range"}.`);
   }
   if (result.metastableWindow !== null)
-    lines.push(`Metastable window: ${fmt(result.metastableWindow)} req/s wide`);
+    lines.push(
+      `Metastable window: ${fmt(result.metastableWindow)} req/s wide: between the two loads the state depends on history`,
+    );
+  else if (t.rate !== null && result.recover?.rate !== null && result.recover?.rate !== undefined)
+    lines.push("No metastable window: the system recovers at any load at which it tips");
   lines.push("", "Loads tried, probability of getting stuck:");
   for (const p of t.points) lines.push(`  ${fmt(p.rate).padStart(8)} req/s  P = ${est(p.probability, 2)}`);
   if (result.recover && result.recover.points.length > 0) {
-    lines.push("Loads cut to once stuck, probability of recovering:");
+    lines.push(`Loads held once stuck, probability of recovering within ${fmt(result.recoverWithin)} s:`);
     for (const p of result.recover.points)
-      lines.push(`  ${fmt(p.rate).padStart(8)} req/s  P = ${est(p.probability, 2)}`);
+      lines.push(
+        `  ${fmt(p.rate).padStart(8)} req/s  P = ${est(p.probability, 2)}${p.drainTime ? `  drain ${est(p.drainTime)} s` : ""}`,
+      );
   }
   print(`${lines.join("\n")}\n`);
 }

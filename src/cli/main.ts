@@ -109,6 +109,12 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
         positive("--tolerance"),
       ),
     )
+    .addOption(
+      new Option(
+        "--recover-within <seconds>",
+        "a stuck system counts as recovered if healthy within this long of the load dropping (default 300)",
+      ).argParser(positive("--recover-within")),
+    )
     .option("--json", "print the result as JSON")
     .addOption(workersOption())
     .addOption(quietOption())

@@ -79,7 +79,9 @@ export function decodeTrialResult(value: unknown, jobId: string): TrialResult {
     !VERDICTS.has(v.verdict as string) ||
     typeof v.stuck !== "boolean" ||
     typeof goodputRatio !== "number" ||
-    (timeToRecover !== null && typeof timeToRecover !== "number")
+    (timeToRecover !== null && typeof timeToRecover !== "number") ||
+    typeof v.healthyAtEnd !== "boolean" ||
+    (v.healthySince !== null && typeof v.healthySince !== "number")
   )
     throw new Error(`job ${jobId} holds a result metastable cannot read: ${JSON.stringify(value)}`);
   return {
@@ -88,5 +90,7 @@ export function decodeTrialResult(value: unknown, jobId: string): TrialResult {
     stuck: v.stuck,
     goodputRatio,
     timeToRecover,
+    healthyAtEnd: v.healthyAtEnd,
+    healthySince: v.healthySince ?? null,
   };
 }

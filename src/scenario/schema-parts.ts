@@ -45,7 +45,8 @@ type ProfileInput =
   | { kind: "ramp"; from: number; to: number; start: number; end: number }
   | { kind: "spike"; at: number; duration: number; rate: number }
   | { kind: "sum"; of: ProfileInput[] }
-  | { kind: "capped"; of: ProfileInput; max: number };
+  | { kind: "capped"; of: ProfileInput; max: number }
+  | { kind: "switch"; at: number; from: ProfileInput; to: ProfileInput };
 
 /** A load profile: requests per second over time. */
 export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
@@ -58,6 +59,7 @@ export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
     z.object({ kind: z.literal("spike"), at: num, duration: num, rate: num }).strict(),
     z.object({ kind: z.literal("sum"), of: z.array(profileSchema) }).strict(),
     z.object({ kind: z.literal("capped"), of: profileSchema, max: num }).strict(),
+    z.object({ kind: z.literal("switch"), at: num, from: profileSchema, to: profileSchema }).strict(),
   ]),
 );
 

@@ -24,10 +24,12 @@ export type ProfileSpec =
   /** The pointwise sum of several profiles. */
   | { kind: "sum"; of: ProfileSpec[] }
   /** Profile `of`, never above `max` (the verdict's control run holds a profile at its base load this way). */
-  | { kind: "capped"; of: ProfileSpec; max: number };
+  | { kind: "capped"; of: ProfileSpec; max: number }
+  /** Profile `from` before time `at`, profile `to` (in the same absolute time) from `at` on. */
+  | { kind: "switch"; at: number; from: ProfileSpec; to: ProfileSpec };
 
 /** Names of the profile kinds, for error messages and editors. */
-export const PROFILE_KINDS = ["constant", "steps", "ramp", "spike", "sum", "capped"] as const;
+export const PROFILE_KINDS = ["constant", "steps", "ramp", "spike", "sum", "capped", "switch"] as const;
 
 /**
  * A load profile compiled to a piecewise-linear rate function, so that the load it offers
@@ -218,6 +220,25 @@ function compile(spec: ProfileSpec): RateSegment[] {
         }
       }
       return out;
+    }
+    case "switch": {
+      const at = timeOf("at", spec.at);
+      const before = within(["from"], () => new LoadProfile(spec.from, compile(spec.from)));
+      const after = within(["to"], () => new LoadProfile(spec.to, compile(spec.to)));
+      const cut = (p: LoadProfile, lo: number, hi: number): RateSegment[] =>
+        p.segments
+          .filter((seg) => seg.end > lo && seg.start < hi)
+          .map((seg) => {
+            const start = Math.max(seg.start, lo);
+            const end = Math.min(seg.end, hi);
+            return {
+              start,
+              end,
+              rateStart: p.rate(start),
+              rateEnd: end === INF ? p.rate(start) : p.rateJustBefore(end),
+            };
+          });
+      return at > 0 ? [...cut(before, 0, at), ...cut(after, at, INF)] : cut(after, 0, INF);
     }
     default:
       throw new OptionError(

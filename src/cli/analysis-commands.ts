@@ -1,5 +1,5 @@
 import { compareVariants } from "../analysis/compare.js";
-import { probeStability } from "../analysis/stability.js";
+import { probeStability, type StabilityOptions } from "../analysis/stability.js";
 import type { Estimate } from "../analysis/statistics.js";
 import { findThresholds } from "../analysis/threshold.js";
 import { replicationSeeds } from "../analysis/trial.js";
@@ -150,17 +150,43 @@ export async function thresholdCommand(
   print(`${lines.join("\n")}\n`);
 }
 
-/** `metastable stability <scenario>`: does a small burst decay, or does a loop sustain it? */
+/** `metastable stability <scenario>`: how big a disturbance the healthy state absorbs, loop by loop. */
 export function stabilityCommand(
   file: string,
-  flags: { load?: number; burst?: number; at?: number; replications?: number; json?: boolean },
+  flags: {
+    load?: number;
+    burst?: number;
+    at?: number;
+    replications?: number;
+    disturb?: string;
+    target?: string;
+    sizes?: string;
+    json?: boolean;
+  },
   print: (s: string) => void,
 ): void {
   const parsed = readScenarioFile(file);
+  const kinds = ["load", "pause", "unreachable", "crash", "flush"];
+  if (flags.disturb !== undefined && !kinds.includes(flags.disturb))
+    throw new UsageError(`--disturb must be one of ${kinds.join(", ")}, got "${flags.disturb}"`);
+  const sizes =
+    flags.sizes === undefined
+      ? undefined
+      : flags.sizes.split(",").map((x) => {
+          const v = Number(x);
+          if (!(v > 0) || !Number.isFinite(v))
+            throw new UsageError(`--sizes must be positive numbers separated by commas, got "${flags.sizes}"`);
+          return v;
+        });
   let result: ReturnType<typeof probeStability>;
   try {
     result = probeStability(parsed, {
-      ...flags,
+      ...(flags.load !== undefined && { load: flags.load }),
+      ...(flags.burst !== undefined && { burst: flags.burst }),
+      ...(flags.at !== undefined && { at: flags.at }),
+      ...(flags.disturb !== undefined && { disturb: flags.disturb as StabilityOptions["disturb"] }),
+      ...(flags.target !== undefined && { target: flags.target }),
+      ...(sizes && { sizes: [...sizes].sort((a, b) => a - b) }),
       replications: positiveInt("--replications", flags.replications, 3),
     });
   } catch (e) {
@@ -171,14 +197,33 @@ export function stabilityCommand(
     print(`${JSON.stringify(result, null, 2)}\n`);
     return;
   }
-  const lines = [
-    `Steady load ${fmt(result.load)} req/s, burst of ${fmt(result.burst)} extra requests at ${result.at} s, ${result.replications} paired replications:`,
+  const what =
+    result.disturb === "load" ? "a burst of extra requests" : `${result.disturb} of ${result.target}`;
+  const lines = [`Steady load ${fmt(result.load)} req/s; disturbance: ${what} at ${result.at} s; ${result.replications} paired replications.`];
+  lines.push(`Baseline: ${result.baseline.summary}.`);
+  if (!result.baseline.healthy) {
+    print(`${lines.join("\n")}\n`);
+    return;
+  }
+  const size = (x: number) => (result.unit === "once" ? "once" : `${fmt(x)} ${result.unit}`);
+  lines.push("", "Disturbance size, probability of staying stuck:");
+  for (const s of result.sizes) lines.push(`  ${size(s.size).padStart(16)}  P = ${est(s.pStuck, 2)}`);
+  lines.push(
+    result.tippingSize === null
+      ? `No size tried left it stuck: the healthy state's basin is larger than ${size(result.sizes[result.sizes.length - 1]!.size)}.`
+      : `Smallest disturbance that leaves it stuck: ${size(result.tippingSize)} (the edge of the healthy state's basin).`,
     "",
-    `  ${"metric".padEnd(24)} ${"peak disturbance".padStart(18)}  response`,
-  ];
+    `Loop by loop, at the smallest disturbance (${size(result.probeSize)}):`,
+  );
   for (const l of result.loops) {
-    const response = l.sustains ? "SUSTAINS (does not decay)" : `decays in ${est(l.decay)} s`;
-    lines.push(`  ${l.metric.padEnd(24)} ${fmt(l.peak).padStart(18)}  ${response}`);
+    const response = !l.measurable
+      ? "not measurable (within the control run's noise)"
+      : l.sustains
+        ? "SUSTAINS (does not decay)"
+        : l.decay
+          ? `decays in ${est(l.decay)} s`
+          : "decays";
+    lines.push(`  ${l.label.padEnd(34)} peak ${fmt(l.peak).padStart(10)}  ${response}`);
   }
   print(`${lines.join("\n")}\n`);
 }

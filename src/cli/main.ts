@@ -125,7 +125,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
   program
     .command("stability")
     .description(
-      "From a steady state, add a small burst and report, loop by loop, whether the disturbance decays.",
+      "Check the steady state is healthy, find the smallest disturbance (load burst, pause, outage, crash, flush) that leaves it stuck, and report loop by loop whether a small one decays.",
     )
     .argument("<scenario>", "scenario file")
     .addOption(
@@ -139,7 +139,10 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
         "extra requests in the burst (default: half a client timeout of capacity, at most 1 s of load)",
       ).argParser(positive("--burst")),
     )
-    .addOption(new Option("--at <seconds>", "when the burst starts (default 20)").argParser(positive("--at")))
+    .addOption(new Option("--at <seconds>", "when the disturbance starts (default 20)").argParser(positive("--at")))
+    .option("--disturb <kind>", "load (default), pause, unreachable, crash or flush")
+    .option("--target <component>", "the component a pause, unreachable, crash or flush hits")
+    .option("--sizes <list>", "sizes to try, comma-separated: requests for load, seconds for pause/unreachable")
     .addOption(replications(3))
     .option("--json", "print the result as JSON")
     .action((scenario: string, flags) => stabilityCommand(scenario, flags, out));

@@ -19,26 +19,29 @@ export function formatSummary(r: RunResult | AnalysedResult): string {
       .join(", ");
     lines.push(`  ${c.type.padEnd(7)} ${c.name.padEnd(14)} ${settings}`);
   }
-  lines.push(`  Capacity of the loaded servers: ${fmt(r.capacityPerSec)} req/s`, "", "Request flow:");
+  lines.push(`  Capacity of what the clients call: ${fmt(r.capacityPerSec)} req/s at the start`, "", "Request flow:");
   const flow: [string, number][] = [
     ["External requests generated", t.requests],
-    ["Attempts sent to servers", t.attempts],
-    ["Served by servers (throughput)", t.served],
+    ["Attempts sent by the clients", t.attempts],
+    ["Work finished, all tiers (throughput)", t.served],
     ["Successful completions (goodput)", t.completions],
     ["Timeouts", t.timeouts],
     ["Retries", t.retries],
     ["Error answers", t.errors],
     ["Gave up (attempts exhausted)", t.gaveUp],
     ["Wasted work (served, unwanted)", t.wasted],
+    ["Attempts abandoned (answered late)", t.abandoned],
     ["Still in flight at the end", t.inFlight],
   ];
-  for (const [label, value] of flow) lines.push(`  ${label.padEnd(34)} ${int(value).padStart(10)}`);
+  for (const [label, value] of flow) lines.push(`  ${label.padEnd(38)} ${int(value).padStart(10)}`);
+  if (r.workers.length > 0) lines.push("", "Work by component (every tier that does work):", workerTable(r));
   lines.push(
     "",
     "Key metrics:",
     `  ${"Retry amplification".padEnd(34)} ${`${r.retryAmplification.toFixed(2)}x`.padStart(10)}`,
     `  ${"Overall timeout rate".padEnd(34)} ${`${(r.timeoutRate * 100).toFixed(1)}%`.padStart(10)}`,
     `  ${"Latency p50 / p99 (completed)".padEnd(34)} ${`${ms(r.latency.p50)} / ${ms(r.latency.p99)} ms`.padStart(10)}`,
+    `  ${"Requests that never completed".padEnd(34)} ${`${pct(t.gaveUp, t.requests)}`.padStart(10)}  (not in the latency quantiles)`,
     `  ${"Queue depth at the end".padEnd(34)} ${int(r.finalQueueDepth).padStart(10)}`,
     "",
     "By load-profile phase (rates per second; queue = calls waiting):",
@@ -64,10 +67,35 @@ function verdictLines(r: AnalysedResult): string[] {
     out.push("  Characteristic metrics (left their pre-trigger envelope at / came back at):");
     for (const m of moved) {
       const back = m.backAt === null ? "not back" : `back ${fmt(m.backAt)} s`;
-      out.push(`    ${m.name.padEnd(22)} left ${fmt(m.leftAt!)} s, ${back}`);
+      const loop = m.loopAtEnd ? "  <- loop still running" : "";
+      out.push(`    ${m.label.padEnd(34)} left ${fmt(m.leftAt!)} s, ${back}${loop}`);
     }
   }
   return out;
+}
+
+function workerTable(r: RunResult): string {
+  const head = ["component", "type", "finished", "wasted", "busy %", "wasted %", "error %", "q max", "q end"];
+  const pctOf = (a: number, b: number) => (b > 0 ? ((100 * a) / b).toFixed(1) : "-");
+  const rows = r.workers.map((w) => [
+    w.name,
+    w.type,
+    int(w.finished),
+    int(w.wasted),
+    (100 * w.utilisation).toFixed(1),
+    pctOf(w.wastedBusySeconds, w.busySeconds),
+    pctOf(w.errorBusySeconds, w.busySeconds),
+    int(w.queueMax),
+    int(w.queueAtEnd),
+  ]);
+  return table(head, rows, 2);
+}
+
+function table(head: string[], rows: string[][], left: number): string {
+  const widths = head.map((h, i) => rows.reduce((m, r) => Math.max(m, r[i]!.length), h.length));
+  const line = (cells: string[]) =>
+    `  ${cells.map((c, i) => (i < left ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`.trimEnd();
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
 }
 
 function phaseTable(phases: PhaseStats[]): string {
@@ -97,10 +125,11 @@ function phaseTable(phases: PhaseStats[]): string {
     ms(p.latencyP50),
     ms(p.latencyP99),
   ]);
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    `  ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`.trimEnd();
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n");
+  return table(head, rows, 2);
+}
+
+function pct(a: number, b: number): string {
+  return b > 0 ? `${((100 * a) / b).toFixed(1)}%` : "-";
 }
 
 function ms(seconds: number | null): string {

@@ -20,6 +20,8 @@ export interface RunTotals {
   errors: number;
   /** Requests neither completed nor given up when the run ended. */
   inFlight: number;
+  /** Attempts withdrawn because another answer completed their request first. */
+  abandoned: number;
 }
 
 /** Statistics of one load-profile phase, [start, end) in seconds. Rates are per second. */

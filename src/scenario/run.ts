@@ -203,6 +203,7 @@ function summarise(
       wasted: totals.wasted,
       errors: totals.errors,
       inFlight: totals.inFlight,
+      abandoned: totals.abandoned,
     },
     retryAmplification: totals.arrivals > 0 ? totals.attempts / totals.arrivals : 0,
     timeoutRate: totals.attempts > 0 ? totals.timeouts / totals.attempts : 0,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { analyseRun } from "../../src/analysis/analyse-run.js";
+import { healthRule } from "../../src/analysis/health.js";
 import { judge } from "../../src/analysis/verdict.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
@@ -87,7 +88,7 @@ describe("verdict", () => {
   it("thresholds are options", () => {
     const dip = synthetic((t) => (t >= 30 ? 6 : 10));
     expect(judge(dip).verdict.kind).toBe("metastable");
-    expect(judge(dip, { healthyFraction: 0.5 }).verdict.kind).toBe("stable");
+    expect(judge(dip, { health: healthRule(undefined, { goodput: 0.5 }) }).verdict.kind).toBe("stable");
   });
 });
 

@@ -145,6 +145,7 @@ export function fixtureOutput(): RunOutput {
         wasted: 20,
         errors: 0,
         inFlight: 15,
+        abandoned: 0,
       },
       retryAmplification: 260 / 210,
       timeoutRate: 75 / 260,

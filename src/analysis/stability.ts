@@ -89,7 +89,8 @@ export interface StabilityResult {
 function constantProfiles(spec: ScenarioSpec, load: number): ScenarioSpec {
   const sources = (spec.sources ?? {}) as Record<string, { profile: ProfileSpec }>;
   const base = baseRate(spec);
-  const share = (p: ProfileSpec) => (base > 0 ? baseRate({ ...spec, sources: { x: { profile: p } } }) / base : 0);
+  const share = (p: ProfileSpec) =>
+    base > 0 ? baseRate({ ...spec, sources: { x: { profile: p } } }) / base : 0;
   return {
     ...spec,
     triggers: [],
@@ -124,10 +125,14 @@ export function probeStability(parsed: ParsedScenario, options: StabilityOptions
   const steady = constantProfiles(parsed.spec, load);
   const duration = typeof steady.duration === "number" ? steady.duration : 0;
   const unit = disturb === "load" ? "requests" : disturb === "crash" || disturb === "flush" ? "once" : "s";
-  const sizes = options.sizes ?? defaultSizes(disturb, options.burst ?? smallBurst({ ...parsed, spec: steady }, load));
-  const longest = disturb === "load" ? burstDuration : unit === "s" ? sizes.reduce((m, x) => Math.max(m, x), 0) : 0;
+  const sizes =
+    options.sizes ?? defaultSizes(disturb, options.burst ?? smallBurst({ ...parsed, spec: steady }, load));
+  const longest =
+    disturb === "load" ? burstDuration : unit === "s" ? sizes.reduce((m, x) => Math.max(m, x), 0) : 0;
   if (at + longest >= duration)
-    throw new RangeError(`the disturbance (at ${at} s, lasting ${longest} s) must end before the scenario's duration (${duration} s)`);
+    throw new RangeError(
+      `the disturbance (at ${at} s, lasting ${longest} s) must end before the scenario's duration (${duration} s)`,
+    );
   const seeds = replicationSeeds(typeof parsed.spec.seed === "number" ? parsed.spec.seed : 1, replications);
   const steadyParsed = { ...parsed, spec: steady };
   const controls = seeds.map((seed) => runScenario(steadyParsed, { seed }));
@@ -181,7 +186,10 @@ export function probeStability(parsed: ParsedScenario, options: StabilityOptions
   }
   return {
     ...base,
-    baseline: { healthy: true, summary: `the steady baseline at ${fmt(load)} req/s is healthy on every replication` },
+    baseline: {
+      healthy: true,
+      summary: `the steady baseline at ${fmt(load)} req/s is healthy on every replication`,
+    },
     sizes: results,
     tippingSize,
     loops,
@@ -226,7 +234,10 @@ function loopResponses(
   duration: number,
   tolerance: number,
 ): LoopResponse[] {
-  const per = new Map<string, { label: string; peaks: number[]; decays: number[]; sustained: number; quiet: number }>();
+  const per = new Map<
+    string,
+    { label: string; peaks: number[]; decays: number[]; sustained: number; quiet: number }
+  >();
   runs.forEach((a, r) => {
     const b = controls[r]!;
     const ma = characteristicMetrics(a, at, duration);
@@ -245,7 +256,9 @@ function loopResponses(
       }
       // After the disturbance the paired runs draw in a different order and never match exactly:
       // "decayed" means back within the control run's own noise (2 sd) or `tolerance` of the peak.
-      const steadyValues = control.filter((v, i): v is number => v !== null && starts[i]! >= at / 2 && starts[i]! < at);
+      const steadyValues = control.filter(
+        (v, i): v is number => v !== null && starts[i]! >= at / 2 && starts[i]! < at,
+      );
       const sd = steadyValues.length > 1 ? sampleSd(steadyValues) : 0;
       const noise = 2 * sd;
       const limit = Math.max(tolerance * peak, noise);

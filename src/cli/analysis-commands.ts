@@ -175,7 +175,9 @@ export function stabilityCommand(
       : flags.sizes.split(",").map((x) => {
           const v = Number(x);
           if (!(v > 0) || !Number.isFinite(v))
-            throw new UsageError(`--sizes must be positive numbers separated by commas, got "${flags.sizes}"`);
+            throw new UsageError(
+              `--sizes must be positive numbers separated by commas, got "${flags.sizes}"`,
+            );
           return v;
         });
   let result: ReturnType<typeof probeStability>;
@@ -199,7 +201,9 @@ export function stabilityCommand(
   }
   const what =
     result.disturb === "load" ? "a burst of extra requests" : `${result.disturb} of ${result.target}`;
-  const lines = [`Steady load ${fmt(result.load)} req/s; disturbance: ${what} at ${result.at} s; ${result.replications} paired replications.`];
+  const lines = [
+    `Steady load ${fmt(result.load)} req/s; disturbance: ${what} at ${result.at} s; ${result.replications} paired replications.`,
+  ];
   lines.push(`Baseline: ${result.baseline.summary}.`);
   if (!result.baseline.healthy) {
     print(`${lines.join("\n")}\n`);

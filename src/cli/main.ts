@@ -139,10 +139,15 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
         "extra requests in the burst (default: half a client timeout of capacity, at most 1 s of load)",
       ).argParser(positive("--burst")),
     )
-    .addOption(new Option("--at <seconds>", "when the disturbance starts (default 20)").argParser(positive("--at")))
+    .addOption(
+      new Option("--at <seconds>", "when the disturbance starts (default 20)").argParser(positive("--at")),
+    )
     .option("--disturb <kind>", "load (default), pause, unreachable, crash or flush")
     .option("--target <component>", "the component a pause, unreachable, crash or flush hits")
-    .option("--sizes <list>", "sizes to try, comma-separated: requests for load, seconds for pause/unreachable")
+    .option(
+      "--sizes <list>",
+      "sizes to try, comma-separated: requests for load, seconds for pause/unreachable",
+    )
     .addOption(replications(3))
     .option("--json", "print the result as JSON")
     .action((scenario: string, flags) => stabilityCommand(scenario, flags, out));

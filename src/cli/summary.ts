@@ -19,7 +19,11 @@ export function formatSummary(r: RunResult | AnalysedResult): string {
       .join(", ");
     lines.push(`  ${c.type.padEnd(7)} ${c.name.padEnd(14)} ${settings}`);
   }
-  lines.push(`  Capacity of what the clients call: ${fmt(r.capacityPerSec)} req/s at the start`, "", "Request flow:");
+  lines.push(
+    `  Capacity of what the clients call: ${fmt(r.capacityPerSec)} req/s at the start`,
+    "",
+    "Request flow:",
+  );
   const flow: [string, number][] = [
     ["External requests generated", t.requests],
     ["Attempts sent by the clients", t.attempts],

@@ -20,6 +20,7 @@ function synthetic(good: (t: number) => number, trigger = { start: 30, end: 35 }
       simulatedSeconds: 100,
       drain: null,
       capacityPerSec: 20,
+      baseRatePerSec: 10,
       phases: [{ ...base.result.phases[0]!, start: 0, end: 100, plannedPerSec: 10 }],
       triggers: [{ kind: "pause", target: "server", ...trigger }],
     },
@@ -27,6 +28,19 @@ function synthetic(good: (t: number) => number, trigger = { start: 30, end: 35 }
       ...base.series,
       probeTimes: starts,
       queueDepth: { server: starts.map((t) => (goodput[t]! < 5 ? 50 : 1)) },
+      totalQueue: starts.map((t) => (goodput[t]! < 5 ? 50 : 1)),
+      capacity: starts.map(() => 20),
+      utilisation: starts.map(() => 0.5),
+      healthyShare: [],
+      errors: zeros,
+      gaveUp: starts.map((t) => 10 - goodput[t]!),
+      abandoned: zeros,
+      inFlight: zeros,
+      busy: starts.map(() => 0.5),
+      wastedBusy: zeros,
+      errorBusy: zeros,
+      fastCompletions: [],
+      workers: {},
       gauges: {},
       window: 1,
       windowStarts: starts,
@@ -65,10 +79,18 @@ describe("verdict", () => {
     expect(v.degradedAtEnd).toBe(true);
   });
 
-  it("unstable when it degrades before any trigger", () => {
-    const v = judge(synthetic((t) => (t >= 15 ? 1 : 10))).verdict;
+  it("unstable when it degrades before any trigger and the run without triggers stays degraded", () => {
+    const run = synthetic((t) => (t >= 15 ? 1 : 10));
+    const v = judge(run, {}, run).verdict;
     expect(v.kind).toBe("unstable");
     expect(v.degradedAt).toBeLessThan(30);
+  });
+
+  it("a dip before the trigger that the run without triggers also recovers from is not instability", () => {
+    const dip = (t: number) => (t >= 10 && t < 14 ? 0 : 10);
+    const v = judge(synthetic(dip), {}, synthetic(dip)).verdict;
+    expect(v.kind).toBe("stable");
+    expect(v.summary).toMatch(/dipped/);
   });
 
   it("unstable when the control run without triggers degrades too", () => {

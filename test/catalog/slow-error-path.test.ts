@@ -33,7 +33,7 @@ describe("slow error paths (catalog)", () => {
           .filter((_, i) => stuck.series.windowStarts[i]! >= from && stuck.series.windowStarts[i]! < end)
           .reduce((a, b) => a + b, 0);
       const served = goodputWindow(stuck, from, end);
-      expect(late(stuck.series.throughput)).toBeGreaterThan(0.5 * served.offered);
+      expect(late(stuck.series.throughput)).toBeGreaterThan(0.1 * served.offered);
       const useless = late(stuck.series.errorBusy) + late(stuck.series.wastedBusy);
       expect(useless).toBeGreaterThan(0.9 * late(stuck.series.busy));
       expect(gaugeMean(stuck, "api.queueLength", end - 10, end)).toBeGreaterThan(

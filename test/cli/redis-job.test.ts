@@ -37,9 +37,33 @@ describe("trial results through BullMQ's JSON", () => {
 
   it("come back exactly, NaN, infinities and -0 included", () => {
     const results: TrialResult[] = [
-      { seed: 1, verdict: "recovered", stuck: false, goodputRatio: 0.1 + 0.2, timeToRecover: 12.25, healthyAtEnd: true, healthySince: 40 },
-      { seed: 2, verdict: "metastable", stuck: true, goodputRatio: Number.NaN, timeToRecover: null, healthyAtEnd: false, healthySince: null },
-      { seed: 3, verdict: "stable", stuck: false, goodputRatio: -0, timeToRecover: Number.POSITIVE_INFINITY, healthyAtEnd: true, healthySince: 5 },
+      {
+        seed: 1,
+        verdict: "recovered",
+        stuck: false,
+        goodputRatio: 0.1 + 0.2,
+        timeToRecover: 12.25,
+        healthyAtEnd: true,
+        healthySince: 40,
+      },
+      {
+        seed: 2,
+        verdict: "metastable",
+        stuck: true,
+        goodputRatio: Number.NaN,
+        timeToRecover: null,
+        healthyAtEnd: false,
+        healthySince: null,
+      },
+      {
+        seed: 3,
+        verdict: "stable",
+        stuck: false,
+        goodputRatio: -0,
+        timeToRecover: Number.POSITIVE_INFINITY,
+        healthyAtEnd: true,
+        healthySince: 5,
+      },
     ];
     for (const r of results) expect(Object.is(through(r).goodputRatio, r.goodputRatio)).toBe(true);
     expect(results.map(through)).toEqual(results);

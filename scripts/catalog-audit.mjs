@@ -1,7 +1,7 @@
 // Judges every catalog scenario on seeds 1-10, with and without its triggers, and writes
 // docs/catalog-audit.md. Run after `npm run build` (it uses dist/): `npm run audit`.
 // test/docs/catalog-audit.test.ts checks the document against fresh runs and fails when a
-// scenario's verdict varies across seeds without a reason given in NOTES below.
+// scenario's verdict varies across seeds without a reason given in docs/catalog-audit-notes.json.
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const SEEDS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
 
 /** Why a scenario's verdict differs between seeds, where it does. */
-export const NOTES = JSON.parse(readFileSync(join(root, "scenarios", "audit-notes.json"), "utf8"));
+export const NOTES = JSON.parse(readFileSync(join(root, "docs", "catalog-audit-notes.json"), "utf8"));
 
 const files = readdirSync(join(root, "scenarios"))
   .filter((f) => f.endsWith(".yaml"))

@@ -102,26 +102,27 @@ async function bisect(
   }
   points.sort((a, b) => a.factor - b.factor);
   if (note !== null) return { rate: null, factor: null, low: rate(low), high: rate(high), points, note };
-  let lowF = low;
-  let highF = high;
+  // The 95% interval: the highest load clearly (Wilson interval) below the threshold and the lowest
+  // clearly above. With few replications no load may be clear on a side: that side falls back to
+  // the bisection's bracket, and the note says so.
+  const factor = (lo + hi) / 2;
+  let lowF: number | null = null;
+  let highF: number | null = null;
   for (const p of points) {
     const below = rising ? p.probability.high < 0.5 : p.probability.low > 0.5;
     const above = rising ? p.probability.low > 0.5 : p.probability.high < 0.5;
-    if (below) lowF = Math.max(lowF, p.factor);
-    if (above) highF = Math.min(highF, p.factor);
+    if (below && p.factor <= factor) lowF = Math.max(lowF ?? p.factor, p.factor);
+    if (above && p.factor >= factor) highF = Math.min(highF ?? p.factor, p.factor);
   }
-  const factor = (lo + hi) / 2;
-  lowF = Math.min(lowF, factor);
-  highF = Math.max(highF, factor);
-  const wide = lowF <= low + 1e-12 && highF >= high - 1e-12;
+  const unclear = lowF === null || highF === null;
   return {
-    rate: wide ? null : rate(factor),
-    factor: wide ? null : factor,
-    low: rate(lowF),
-    high: rate(highF),
+    rate: rate(factor),
+    factor,
+    low: rate(lowF ?? lo),
+    high: rate(highF ?? hi),
     points,
-    note: wide
-      ? "not determined: with this many replications no load tried is clearly on either side; add replications"
+    note: unclear
+      ? `with ${points[0]?.probability.n ?? 0} replications no load tried is clearly (95%) on ${lowF === null && highF === null ? "either side" : lowF === null ? "the low side" : "the high side"}: that end of the interval is the bisection's bracket; add replications`
       : null,
   };
 }

@@ -85,7 +85,7 @@ describe("threshold", () => {
       low: 0.1,
       high: 1.2,
     });
-    expect(r.tip.note).toBeNull();
+    expect(r.tip.rate).not.toBeNull();
     const tip = r.tip.rate!;
     expect(tip).toBeGreaterThan(0.5);
     expect(tip).toBeLessThan(5);

@@ -31,16 +31,30 @@ function table(header: string[], rows: string[][]): string {
   return [header.map(csvField), ...rows].map((r) => `${r.join(",")}\n`).join("");
 }
 
-/** Gauges sampled at each probe time: `time,queue_depth_<server>...`, one row per probe. */
+/**
+ * Gauges sampled at each probe time: `time,queue_total,utilisation,capacity_per_s,
+ * queue_depth_<component>...` (every component that holds a queue: servers, databases, pools),
+ * then every component gauge, one row per probe.
+ */
 export function gaugesCsv(series: RunSeries): string {
   const servers = Object.entries(series.queueDepth);
   // Every other component gauge follows; a server's queueLength is already its queue_depth column.
   const others = Object.entries(series.gauges).filter(
     ([key]) => !servers.some(([name]) => key === `${name}.queueLength`),
   );
-  const header = ["time", ...servers.map(([name]) => `queue_depth_${name}`), ...others.map(([key]) => key)];
+  const header = [
+    "time",
+    "queue_total",
+    "utilisation",
+    "capacity_per_s",
+    ...servers.map(([name]) => `queue_depth_${name}`),
+    ...others.map(([key]) => key),
+  ];
   const rows = series.probeTimes.map((t, i) => [
     cell(t),
+    cell(series.totalQueue[i]),
+    cell(series.utilisation[i]),
+    cell(series.capacity[i]),
     ...servers.map(([, depth]) => cell(depth[i])),
     ...others.map(([, values]) => cell(Number.isNaN(values[i]) ? null : values[i])),
   ]);
@@ -57,6 +71,12 @@ export function ratesCsv(series: RunSeries): string {
     "timeouts_per_s",
     "retries_per_s",
     "latency_mean_s",
+    "wasted_per_s",
+    "errors_per_s",
+    "gave_up_per_s",
+    "busy_worker_s_per_s",
+    "wasted_or_failed_worker_s_per_s",
+    ...Object.keys(series.workers).flatMap((name) => [`finished_per_s_${name}`, `wasted_per_s_${name}`]),
   ];
   const columns = [
     series.offered,
@@ -65,6 +85,12 @@ export function ratesCsv(series: RunSeries): string {
     series.timeouts,
     series.retries,
     series.latencyMean,
+    series.wasted,
+    series.errors,
+    series.gaveUp,
+    series.busy,
+    series.busy.map((_, i) => series.wastedBusy[i]! + series.errorBusy[i]!),
+    ...Object.values(series.workers).flatMap((w) => [w.finished, w.wasted]),
   ];
   const rows = series.windowStarts.map((t, i) => [cell(t), ...columns.map((c) => cell(c[i]))]);
   return table(header, rows);

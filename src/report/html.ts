@@ -101,7 +101,7 @@ function requestFlow(r: RunResult): string {
   const lines: [string, string, string][] = [
     ["Requests", String(t.requests), "created by the sources"],
     ["Attempts", String(t.attempts), "first tries plus retries"],
-    ["Served", String(t.served), "attempts the servers finished (throughput)"],
+    ["Served", String(t.served), "work items every tier finished, errors included (throughput)"],
     ["Completions", String(t.completions), "answers a client still wanted (goodput)"],
     ["Timeouts", String(t.timeouts), "attempts that hit the client timeout"],
     ["Retries", String(t.retries), "attempts that were retries"],
@@ -109,12 +109,47 @@ function requestFlow(r: RunResult): string {
     ["Wasted", String(t.wasted), "served after the client had stopped waiting"],
     ["Errors", String(t.errors), "error answers received by clients"],
     ["In flight", String(t.inFlight), "neither completed nor given up at the end"],
+    ["Abandoned", String(t.abandoned), "attempts no longer waited for: another answer came first"],
     ["Retry amplification", `${num(r.retryAmplification)}×`, "attempts per request"],
     ["Timeout rate", `${formatNumber(r.timeoutRate * 100, 3)} %`, "timeouts per attempt"],
   ];
   const numeric = [false, true, false];
   const rows = lines.map((l) => row(l, numeric));
   return `<table>${head(["Measure", "Value", "Meaning"], numeric)}<tbody>\n${rows.join("\n")}\n</tbody></table>`;
+}
+
+/** Work by tier: every component that does work, databases and instance groups included. */
+function workers(r: RunResult): string {
+  const labels = [
+    "Component",
+    "Type",
+    "Finished",
+    "Wasted",
+    "Busy",
+    "Wasted time",
+    "Error time",
+    "Queue max",
+    "Queue at end",
+  ];
+  const numeric = labels.map((_, i) => i > 1);
+  const share = (a: number, b: number) => (b > 0 ? `${formatNumber((100 * a) / b, 3)} %` : "–");
+  const rows = r.workers.map((w) =>
+    row(
+      [
+        escapeHtml(w.name),
+        escapeHtml(w.type),
+        String(w.finished),
+        String(w.wasted),
+        `${formatNumber(100 * w.utilisation, 3)} %`,
+        share(w.wastedBusySeconds, w.busySeconds),
+        share(w.errorBusySeconds, w.busySeconds),
+        String(w.queueMax),
+        String(w.queueAtEnd),
+      ],
+      numeric,
+    ),
+  );
+  return `<table>${head(labels, numeric)}<tbody>\n${rows.join("\n")}\n</tbody></table>`;
 }
 
 function phases(r: RunResult): string {
@@ -158,12 +193,12 @@ function verdictBlock(r: RunResult | AnalysedResult): string {
     .map((m) => {
       const env = m.envelope ? `${sig3(m.envelope[0])} to ${sig3(m.envelope[1])}` : "–";
       const when = (t: number | null) => (t === null ? "–" : `${sig3(t)} s`);
-      return `<tr><td>${escapeHtml(m.name)}</td><td>${env}</td><td>${when(m.leftAt)}</td><td>${when(m.backAt)}</td><td>${m.outAtEnd ? "yes" : "no"}</td></tr>`;
+      return `<tr><td>${escapeHtml(m.label)}</td><td>${env}</td><td>${when(m.leftAt)}</td><td>${when(m.backAt)}</td><td>${m.outAtEnd ? "yes" : "no"}</td><td>${m.loopAtEnd ? "yes" : "no"}</td></tr>`;
     })
     .join("\n");
   return `<section class="verdict verdict-${v.kind}">
 <p><strong>Verdict: ${escapeHtml(v.kind)}</strong> · ${escapeHtml(v.summary)}</p>
-<table><thead><tr><th>Characteristic metric</th><th>Pre-trigger envelope</th><th>Left it</th><th>Back</th><th>Out at end</th></tr></thead>
+<table><thead><tr><th>Characteristic metric</th><th>Pre-trigger envelope</th><th>Left it</th><th>Back</th><th>Out at end</th><th>Loop still running</th></tr></thead>
 <tbody>
 ${rows}
 </tbody></table>
@@ -198,6 +233,8 @@ ${verdictBlock(r)}
 ${components(r)}
 <h2>Request flow</h2>
 ${requestFlow(r)}
+<h2>Work by tier</h2>
+${workers(r)}
 <h2>Phases</h2>
 ${phases(r)}
 <h2>Charts</h2>

@@ -31,13 +31,13 @@ describe("csvField", () => {
 describe("gaugesCsv", () => {
   const out = fixtureOutput();
 
-  it("has a time column, one queue-depth column per server, then the other gauges, one row per probe", () => {
+  it("has time, total queue, utilisation and capacity, one queue-depth column per queue, then the other gauges", () => {
     const rows = lines(gaugesCsv(out.series));
     // The server's own queueLength gauge is its queue_depth column, not repeated.
-    expect(rows[0]).toBe("time,queue_depth_server,server.inService");
+    expect(rows[0]).toBe("time,queue_total,utilisation,capacity_per_s,queue_depth_server,server.inService");
     expect(rows).toHaveLength(1 + out.series.probeTimes.length);
-    expect(rows[1]).toBe("0,1,1");
-    expect(rows[25]).toBe("12,13,1");
+    expect(rows[1]).toBe("0,1,1,10,1,1");
+    expect(rows[25]).toBe("12,13,1,10,13,1");
   });
 
   it("leaves a gauge's cells empty before it existed", () => {
@@ -47,13 +47,17 @@ describe("gaugesCsv", () => {
       gauges: { "pool.size": [Number.NaN, 4] },
       probeTimes: [0, 0.5],
     };
-    expect(gaugesCsv(series)).toBe("time,pool.size\n0,\n0.5,4\n");
+    expect(gaugesCsv(series)).toBe(
+      "time,queue_total,utilisation,capacity_per_s,pool.size\n0,1,1,10,\n0.5,1,1,10,4\n",
+    );
   });
 
   it("quotes server names that need it", () => {
     const series = { ...out.series, queueDepth: { 'db "main", eu': [1, 2], api: [3] }, gauges: {} };
     series.probeTimes = [0, 0.5];
-    expect(gaugesCsv(series)).toBe('time,"queue_depth_db ""main"", eu",queue_depth_api\n0,1,3\n0.5,2,\n');
+    expect(gaugesCsv(series)).toBe(
+      'time,queue_total,utilisation,capacity_per_s,"queue_depth_db ""main"", eu",queue_depth_api\n0,1,1,10,1,3\n0.5,1,1,10,2,\n',
+    );
   });
 
   it("matches the snapshot", () => {
@@ -67,14 +71,16 @@ describe("ratesCsv", () => {
 
   it("has the documented header and one row per window", () => {
     expect(rows[0]).toBe(
-      "window_start,offered_per_s,throughput_per_s,goodput_per_s,timeouts_per_s,retries_per_s,latency_mean_s",
+      "window_start,offered_per_s,throughput_per_s,goodput_per_s,timeouts_per_s,retries_per_s,latency_mean_s," +
+        "wasted_per_s,errors_per_s,gave_up_per_s,busy_worker_s_per_s,wasted_or_failed_worker_s_per_s," +
+        "finished_per_s_server,wasted_per_s_server",
     );
     expect(rows).toHaveLength(1 + out.series.windowStarts.length);
-    expect(rows[1]).toBe("0,9,9,9,0,0,0.1");
+    expect(rows[1]).toBe("0,9,9,9,0,0,0.1,0,0,0,0.9,0,9,0");
   });
 
   it("leaves the cell empty where latency is null", () => {
-    expect(rows.at(-1)).toBe("19,0,2,1,0,0,");
+    expect(rows.at(-1)!.startsWith("19,0,2,1,0,0,,")).toBe(true);
   });
 
   it("matches the snapshot", () => {

@@ -140,7 +140,7 @@ export function judge(
   // Without triggers, the run is its own control: it either sustains its load at the end or not.
   const noTriggers = triggers.length === 0;
   const controlJudged = noTriggers ? null : control ? judge(control, options).verdict : null;
-  const controlFails = noTriggers ? stuckAtEnd : controlJudged !== null && controlJudged.degradedAtEnd;
+  const controlFails = noTriggers ? stuckAtEnd : controlJudged?.degradedAtEnd;
   if (controlFails) {
     const since = noTriggers
       ? stuckSinceOf(judged, health, bad, onset)

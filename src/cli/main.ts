@@ -52,6 +52,10 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     )
     .option("--out <dir>", "write result.json, gauges.csv, rates.csv, eight SVG charts and report.html here")
     .option("--json", "print the result as one JSON document instead of the text summary")
+    .option(
+      "--health <rule>",
+      "the health rule the verdict uses, over the scenario's health: field, e.g. goodput=0.8,p99=0.5,errors=0.05",
+    )
     .addOption(
       new Option("--max-events <n>", "event budget (stop a runaway model)").argParser(
         integer("--max-events", 1),

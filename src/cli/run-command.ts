@@ -8,6 +8,7 @@ import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
 import type { RunOutput } from "../scenario/run-result.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
+import type { ScenarioSpec } from "../scenario/schema.js";
 import { formatSummary } from "./summary.js";
 import { UsageError } from "./usage-error.js";
 import { writeFilesAtomically } from "./write-output.js";
@@ -19,6 +20,8 @@ export interface RunFlags {
   json?: boolean;
   maxEvents?: number;
   maxWallSeconds?: number;
+  /** The health rule, e.g. "goodput=0.8,p99=0.5" (see parseHealthFlag). */
+  health?: string;
 }
 
 /** Reads a scenario file; a missing or unreadable file is bad input, not an internal failure. */
@@ -66,10 +69,50 @@ export function outputFiles(
   return files;
 }
 
+/**
+ * `--health goodput=0.8,p99=0.5,errors=0.05,window=10`: the health rule, over the scenario's
+ * `health:` field by field. `pNN=S` is a latency objective: NN% of ended requests within S s.
+ */
+export function parseHealthFlag(text: string): NonNullable<ScenarioSpec["health"]> {
+  const out: NonNullable<ScenarioSpec["health"]> = {};
+  for (const part of text.split(",")) {
+    const [key, raw] = part.split("=").map((x) => x.trim());
+    const value = Number(raw);
+    const bad = (what: string) =>
+      new UsageError(
+        `--health: ${key}=${raw ?? ""}: expected ${what} (e.g. --health goodput=0.8,p99=0.5,errors=0.05)`,
+      );
+    if (!key || raw === undefined || raw === "" || !Number.isFinite(value)) throw bad("key=number");
+    const quantile = /^p(\d{1,2}(?:\.\d+)?)$/.exec(key);
+    if (key === "goodput") {
+      if (!(value > 0 && value <= 1)) throw bad("a share in (0, 1]");
+      out.goodput = value;
+    } else if (key === "errors") {
+      if (!(value >= 0 && value <= 1)) throw bad("a share in [0, 1]");
+      out.errorRate = value;
+    } else if (key === "window") {
+      if (!(value > 0)) throw bad("seconds > 0");
+      out.window = value;
+    } else if (quantile) {
+      const q = Number(quantile[1]) / 100;
+      if (!(q > 0 && q < 1) || !(value > 0)) throw bad("pNN=seconds with 0 < NN < 100 and seconds > 0");
+      out.latency = { quantile: q, within: value };
+    } else throw bad("one of goodput, errors, window or pNN");
+  }
+  return out;
+}
+
 /** Runs one scenario and prints or writes what the flags ask for. */
 export function runCommand(path: string, flags: RunFlags, print: (text: string) => void): void {
   if (flags.json && flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
-  const parsed = readScenarioFile(path);
+  const file = readScenarioFile(path);
+  const parsed =
+    flags.health === undefined
+      ? file
+      : {
+          ...file,
+          spec: { ...file.spec, health: { ...file.spec.health, ...parseHealthFlag(flags.health) } },
+        };
   const output = runScenario(parsed, {
     ...(flags.seed !== undefined && { seed: flags.seed }),
     ...(flags.maxEvents !== undefined && { maxEvents: flags.maxEvents }),

@@ -5,6 +5,7 @@ import { sequentialRunner } from "../../src/analysis/batch.js";
 import { healthRule } from "../../src/analysis/health.js";
 import { meanInterval, shareInterval } from "../../src/analysis/statistics.js";
 import { findThresholds } from "../../src/analysis/threshold.js";
+import { parseHealthFlag } from "../../src/cli/run-command.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
 
@@ -203,4 +204,21 @@ describe("intervals respect their bounds", () => {
     expect(e.high).toBeLessThanOrEqual(1);
     expect(shareInterval([1, 1, 1]).high).toBe(1);
   });
+});
+
+describe("--health sets the rule from the command line", () => {
+  it("reads goodput, a pNN latency objective, an error rate and a window", () => {
+    expect(parseHealthFlag("goodput=0.8,p99=0.5,errors=0.05,window=20")).toEqual({
+      goodput: 0.8,
+      latency: { quantile: 0.99, within: 0.5 },
+      errorRate: 0.05,
+      window: 20,
+    });
+  });
+  it.each(["goodput=2", "p99=abc", "p100=1", "speed=3", "goodput"])(
+    "refuses %s with a usage error",
+    (text) => {
+      expect(() => parseHealthFlag(text)).toThrow(/--health/);
+    },
+  );
 });

@@ -19,8 +19,8 @@ function workerModule(): string {
 
 let loading: Promise<TrialWorker> | undefined;
 
-module.exports = async function runTrialJob(job: Parameters<TrialWorker["default"]>[0]) {
+module.exports = async function runTrialBatch(batch: Parameters<TrialWorker["runTrialBatch"]>[0]) {
   loading ??= import(workerModule()) as Promise<TrialWorker>;
   const worker = await loading;
-  return worker.default(job);
+  return worker.runTrialBatch(batch);
 };

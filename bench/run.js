@@ -1,14 +1,18 @@
-// Engine benchmarks: `npm run bench` (builds first). Prints events per second and memory.
+// Engine benchmarks: `npm run bench` (builds first). Prints events per second and memory, then each
+// target of issue 15 as a ratio of two things measured in this same run (alternating, medians of
+// several processes), so a busy or slow machine shifts both sides alike.
 // Figures go in BENCHMARKS.md with the machine they were measured on.
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { availableParallelism, cpus, loadavg } from "node:os";
+import { fileURLToPath } from "node:url";
 import { createDistribution } from "../dist/engine/distributions.js";
 import { Simulation } from "../dist/engine/simulation.js";
 import { Source } from "../dist/model/load/source.js";
 import { Server } from "../dist/model/server.js";
 import { parseScenarioText } from "../dist/scenario/parse.js";
 import { runScenario } from "../dist/scenario/run.js";
+import { bareMm1 } from "./bare-loop.js";
 
 const gc = globalThis.gc ?? (() => {});
 const mb = (b) => (b / 2 ** 20).toFixed(1);
@@ -115,14 +119,190 @@ function benchStorm() {
   console.log(`  peak RSS ${mb(Math.max(...runs.map((x) => x.peakRss), cold.peakRss))} MB`);
 }
 
+/**
+ * The same M/M/1 as the bare loop, on the engine, with two small handlers in place of the Source
+ * and Server components: what the engine itself (heap, slots, handles, dispatch) costs.
+ */
+function engineInlineMm1(rho, targetEvents) {
+  const sim = new Simulation({ seed: 1 });
+  const arrivals = sim.stream("source:arrivals");
+  const service = sim.stream("server:s");
+  let queued = 0;
+  let busy = false;
+  const server = {
+    handleEvent() {
+      if (queued > 0) {
+        queued--;
+        sim.schedule(-Math.log(1 - service.next()), server);
+      } else busy = false;
+    },
+  };
+  const source = {
+    handleEvent() {
+      sim.schedule(-Math.log(1 - arrivals.next()) / rho, source);
+      if (busy) queued++;
+      else {
+        busy = true;
+        sim.schedule(-Math.log(1 - service.next()), server);
+      }
+    },
+  };
+  sim.schedule(-Math.log(1 - arrivals.next()) / rho, source);
+  const t0 = performance.now();
+  sim.run({ maxEvents: targetEvents });
+  return { seconds: (performance.now() - t0) / 1000, events: sim.events };
+}
+
+function benchInline() {
+  engineInlineMm1(0.9, 500_000);
+  const r = engineInlineMm1(0.9, events);
+  console.log(
+    `engine, inline M/M/1 handlers, rho=0.9: ${r.events} events in ${r.seconds.toFixed(3)} s = ${(r.events / r.seconds / 1e6).toFixed(2)} M events/s`,
+  );
+}
+
+function benchBare() {
+  bareMm1(0.9, 500_000);
+  const r = bareMm1(0.9, events);
+  console.log(
+    `bare loop M/M/1 rho=0.9: ${r.events} events in ${r.seconds.toFixed(3)} s = ${(r.events / r.seconds / 1e6).toFixed(2)} M events/s`,
+  );
+}
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const script = fileURLToPath(import.meta.url);
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (xs, digits = 2) => xs.map((x) => x.toFixed(digits)).join(", ");
+
+/** Runs `node args` from the repository root; returns stdout, stderr and wall seconds. */
+function node(args, timeoutMs = 600_000) {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, args, {
+    cwd: root,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    maxBuffer: 2 ** 26,
+  });
+  if (r.status !== 0)
+    throw new Error(`node ${args.join(" ")} failed (${r.status ?? r.signal}):\n${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** CPU seconds (all threads) of `node args`, read from bench/cpu-at-exit.mjs. */
+function cpuOf(args) {
+  const r = node(["--import", "./bench/cpu-at-exit.mjs", ...args]);
+  return Number(/cpu-seconds ([\d.e-]+)/.exec(r.stderr)[1]);
+}
+
+/** Calls each of `fns` in turn, `rounds` times; returns the results per function. */
+function alternate(rounds, fns) {
+  const out = fns.map(() => []);
+  for (let i = 0; i < rounds; i++) for (const [k, f] of fns.entries()) out[k].push(f());
+  return out;
+}
+
+const RUN = ["bin/metastable.js", "run", "scenarios/retry-storm.yaml", "--json"];
+
+/** 1. Start-up: a whole `run --json` of the seed model against a bare `node -e 0`, in CPU time. */
+function ratioStartup(rounds) {
+  const [run, bare, help] = alternate(rounds, [
+    () => cpuOf(RUN),
+    () => cpuOf(["-e", "0"]),
+    () => cpuOf(["bin/metastable.js", "--help"]),
+  ]);
+  console.log(`start-up: CPU of \`metastable ${RUN.slice(1).join(" ")}\` / \`node -e 0\` (target <= 5)`);
+  console.log(
+    `  run ${fmt(run)} s; --help ${fmt(help)} s; node -e 0 ${fmt(bare)} s (medians ${median(run).toFixed(2)}, ${median(help).toFixed(2)}, ${median(bare).toFixed(2)})`,
+  );
+  console.log(
+    `  ratio run / bare node: ${(median(run) / median(bare)).toFixed(2)}; --help / bare node: ${(median(help) / median(bare)).toFixed(2)}`,
+  );
+}
+
+/** 2. Memory and time with a client timeout of 1e5 s against 1 s (bench/long-timeout.js). */
+function ratioLongTimeout(rounds) {
+  const one = (timeout) => JSON.parse(node(["bench/long-timeout.js", String(timeout), "10000"]).stdout);
+  const [short, long] = alternate(rounds, [() => one(1), () => one(1e5)]);
+  const rate = (rs) => median(rs.map((r) => r.eventsPerSec));
+  const rss = (rs) => Math.max(...rs.map((r) => r.peakRssMB));
+  console.log(
+    `long timeout: M/M/1 at 900 req/s, 10,000 s, ${long[0].events.toLocaleString()} events, client timeout 1e5 s against 1 s (target < 200 MB)`,
+  );
+  console.log(
+    `  timeout 1 s: ${fmt(short.map((r) => r.eventsPerSec / 1e6))} M events/s, peak RSS ${rss(short).toFixed(0)} MB`,
+  );
+  console.log(
+    `  timeout 1e5 s: ${fmt(long.map((r) => r.eventsPerSec / 1e6))} M events/s, peak RSS ${rss(long).toFixed(0)} MB`,
+  );
+  console.log(
+    `  ratio speed 1e5 s / 1 s: ${(rate(long) / rate(short)).toFixed(2)}; peak RSS 1e5 s: ${rss(long).toFixed(0)} MB`,
+  );
+}
+
+/** 3. A map on 2 worker threads against 1 (in-process), wall time. */
+function ratioWorkers(rounds) {
+  const map = (w) => [
+    "bin/metastable.js",
+    "map",
+    "scenarios/retry-storm.yaml",
+    "--x",
+    "load=0.3:1.2:10",
+    "--y",
+    "sources.users.profile.steps.2.at=21:40:10",
+    "--replications",
+    "10",
+    "--workers",
+    String(w),
+    "--json",
+    "--quiet",
+  ];
+  const [one, two] = alternate(rounds, [() => node(map(1)).seconds, () => node(map(2)).seconds]);
+  console.log(
+    `workers: map of the retry storm, 10 x 10 cells x 10 replications (1,000 trials), wall time (target >= 1.7 on 2 cores)`,
+  );
+  console.log(`  1 worker ${fmt(one)} s; 2 workers ${fmt(two)} s`);
+  console.log(
+    `  ratio speed 2 workers / 1: ${(median(one) / median(two)).toFixed(2)} (${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)})`,
+  );
+}
+
+/**
+ * 4. The M/M/1 on the engine against the bare loop of bench/bare-loop.js: with two inline handlers
+ * (the engine's own cost) and with the Source and Server components (what `run` meets).
+ */
+function ratioEngine(rounds) {
+  const rate = (w) => Number(/= ([\d.]+) M events\/s/.exec(node(["--expose-gc", script, w]).stdout)[1]);
+  const [inline, components, bare] = alternate(rounds, [
+    () => rate("mm1-inline"),
+    () => rate("mm1"),
+    () => rate("bare"),
+  ]);
+  console.log(
+    `engine: M/M/1 rho=0.9, ${events.toLocaleString()} events, on the engine / bare typed-array loop (target >= 0.8)`,
+  );
+  console.log(
+    `  engine, inline handlers ${fmt(inline)} M events/s; engine, Source and Server components ${fmt(components)} M events/s; bare loop ${fmt(bare)} M events/s`,
+  );
+  console.log(
+    `  ratio engine (inline handlers) / bare loop: ${(median(inline) / median(bare)).toFixed(2)}; with components: ${(median(components) / median(bare)).toFixed(2)}`,
+  );
+}
+
 // Each workload runs in a process of its own: run after the M/M/1, the storm would inherit call
 // sites the JIT had specialised for the M/M/1's sink, and measure that instead of itself.
 const workload = process.argv[2];
 if (workload === "mm1") benchMm1();
 else if (workload === "storm") benchStorm();
+else if (workload === "bare") benchBare();
+else if (workload === "mm1-inline") benchInline();
+else if (workload === "startup") ratioStartup(Number(process.env.BENCH_ROUNDS ?? 7));
+else if (workload === "long-timeout") ratioLongTimeout(Number(process.env.BENCH_ROUNDS ?? 1));
+else if (workload === "workers") ratioWorkers(Number(process.env.BENCH_ROUNDS ?? 3));
+else if (workload === "engine") ratioEngine(Number(process.env.BENCH_ROUNDS ?? 3));
 else {
-  console.log(`machine: ${cpus()[0]?.model ?? "unknown"} x${cpus().length}, node ${process.version}`);
-  const script = new URL(import.meta.url).pathname;
+  console.log(
+    `machine: ${cpus()[0]?.model ?? "unknown"} x${cpus().length}, node ${process.version}, load average ${loadavg()[0].toFixed(1)}`,
+  );
   const run = (flags, w) =>
     process.stdout.write(execFileSync(process.execPath, [...flags, script, w], { encoding: "utf8" }));
   run(["--expose-gc"], "mm1");
@@ -130,4 +310,9 @@ else {
   // Strictly one core: V8 without its background threads (concurrent GC marking and compiling).
   console.log("with --single-threaded (no V8 helper threads):");
   run(["--expose-gc", "--single-threaded"], "storm");
+  console.log("\ntargets, each a ratio of two measurements of this run:");
+  ratioStartup(Number(process.env.BENCH_ROUNDS ?? 7));
+  ratioEngine(Number(process.env.BENCH_ROUNDS ?? 3));
+  ratioLongTimeout(1);
+  ratioWorkers(Number(process.env.BENCH_ROUNDS ?? 3));
 }

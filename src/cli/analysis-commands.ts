@@ -4,8 +4,8 @@ import type { Estimate } from "../analysis/statistics.js";
 import { findThresholds } from "../analysis/threshold.js";
 import { replicationSeeds } from "../analysis/trial.js";
 import { parseScenarioText } from "../scenario/parse.js";
-import { readScenarioFile, readScenarioText } from "./run-command.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
+import { readScenarioFile, readScenarioText } from "./scenario-file.js";
 import { UsageError } from "./usage-error.js";
 
 const fmt = (x: number, digits = 3) =>

@@ -1,15 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { SweepError } from "../analysis/param-path.js";
-import { BudgetExceededError } from "../scenario/run.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
-import { compareCommand, stabilityCommand, thresholdCommand } from "./analysis-commands.js";
-import { catalogCommand } from "./catalog-command.js";
 import { InterruptedError } from "./interrupted-error.js";
-import { runCommand } from "./run-command.js";
-import { serveCommand } from "./serve-command.js";
 import { addSweepCommands, quietOption, workersOption } from "./sweep-commands.js";
 import { UsageError } from "./usage-error.js";
 import { addWorkerCommand, queueOption, redisOption } from "./worker-command.js";
+
+// Each command's module is imported when that command runs, so `--help` loads only commander, and
+// `run` neither the chart library (only `--out` needs it) nor the web server.
 
 /** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget), stopped by Ctrl-C. */
 export const EXIT = { ok: 0, internal: 1, badInput: 2, interrupted: 130 } as const;
@@ -70,13 +68,17 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       "after",
       "\nExamples:\n  metastable run scenarios/retry-storm.yaml\n  metastable run scenarios/retry-storm.yaml --seed 7 --json\n  metastable run scenarios/retry-storm.yaml --out out/retry-storm\n",
     )
-    .action((scenario: string, flags) => runCommand(scenario, flags, out));
+    .action(async (scenario: string, flags) =>
+      (await import("./run-command.js")).runCommand(scenario, flags, out),
+    );
   program
     .command("catalog")
     .description("List the scenario catalog with what each scenario shows.")
     .argument("[dir]", "folder of scenario files", "scenarios")
     .option("--markdown", "print the catalog as Markdown (docs/catalog.md)")
-    .action((dir: string, flags) => catalogCommand(dir, flags, out));
+    .action(async (dir: string, flags) =>
+      (await import("./catalog-command.js")).catalogCommand(dir, flags, out),
+    );
   const replications = (fallback: number) =>
     new Option("--replications <n>", `replications (default ${fallback})`).argParser(
       integer("--replications", 1),
@@ -92,8 +94,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .addOption(quietOption())
     .addOption(redisOption())
     .addOption(queueOption())
-    .action((scenario: string, variants: string[], flags) =>
-      compareCommand([scenario, ...variants], flags, out, err),
+    .action(async (scenario: string, variants: string[], flags) =>
+      (await import("./analysis-commands.js")).compareCommand([scenario, ...variants], flags, out, err),
     );
   program
     .command("threshold")
@@ -124,7 +126,9 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .addOption(quietOption())
     .addOption(redisOption())
     .addOption(queueOption())
-    .action((scenario: string, flags) => thresholdCommand(scenario, flags, out, err));
+    .action(async (scenario: string, flags) =>
+      (await import("./analysis-commands.js")).thresholdCommand(scenario, flags, out, err),
+    );
   addSweepCommands(program, out, err);
   program
     .command("stability")
@@ -154,7 +158,9 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     )
     .addOption(replications(3))
     .option("--json", "print the result as JSON")
-    .action((scenario: string, flags) => stabilityCommand(scenario, flags, out));
+    .action(async (scenario: string, flags) =>
+      (await import("./analysis-commands.js")).stabilityCommand(scenario, flags, out),
+    );
   program
     .command("serve")
     .description("Serve the web dashboard (catalog, editor, live runs) on 127.0.0.1 until interrupted.")
@@ -163,9 +169,16 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     )
     .option("--host <host>", "address to bind; anything but loopback exposes the server", "127.0.0.1")
     .option("--scenarios <dir>", "folder of the catalog", "scenarios")
-    .action((flags) => serveCommand(flags, out));
+    .action(async (flags) => (await import("./serve-command.js")).serveCommand(flags, out));
   addWorkerCommand(program, out);
   return program;
+}
+
+/** Whether `e` is a run that hit its budget; the run module is loaded by then if it threw one. */
+async function isBudgetError(e: unknown): Promise<boolean> {
+  if (!(e instanceof Error) || e.name !== "BudgetExceededError") return false;
+  const { BudgetExceededError } = await import("../scenario/run.js");
+  return e instanceof BudgetExceededError;
 }
 
 /** Runs the CLI and resolves to its exit code; never rejects. */
@@ -196,8 +209,8 @@ export async function main(
       err(`${e.message}\n`);
       return EXIT.interrupted;
     }
-    if (e instanceof BudgetExceededError || e instanceof UsageError || e instanceof SweepError) {
-      err(`error: ${e.message}\n`);
+    if (e instanceof UsageError || e instanceof SweepError || (await isBudgetError(e))) {
+      err(`error: ${(e as Error).message}\n`);
       return EXIT.badInput;
     }
     err(

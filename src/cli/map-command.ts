@@ -14,14 +14,11 @@ import {
 import { mergeRecords, parseRecord, recordText } from "../analysis/sweep-record.js";
 import type { TrialResult } from "../analysis/trial.js";
 import { formatNumber } from "../report/csv.js";
-import { mapHeatmap } from "../report/heatmap.js";
-import { mapReportHtml } from "../report/map-html.js";
-import { renderSvg } from "../report/svg.js";
 import { parseScenarioText } from "../scenario/parse.js";
 import { Checkpoint } from "./checkpoint.js";
 import { InterruptedError } from "./interrupted-error.js";
-import { readScenarioText } from "./run-command.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
+import { readScenarioText } from "./scenario-file.js";
 import { UsageError } from "./usage-error.js";
 import { writeFilesAtomically } from "./write-output.js";
 
@@ -118,15 +115,15 @@ export async function mapCommand(
     );
     return;
   }
-  emitMap(summariseSweep(header, done), flags, print);
+  await emitMap(summariseSweep(header, done), flags, print);
 }
 
 /** `metastable merge <partial...>`: the map of a sharded run, exactly as one unsharded run gives it. */
-export function mergeCommand(
+export async function mergeCommand(
   files: string[],
   flags: { out?: string; json?: boolean },
   print: (s: string) => void,
-) {
+): Promise<void> {
   const records = files.map((f) => {
     let text: string;
     try {
@@ -139,34 +136,22 @@ export function mergeCommand(
     return parseRecord(text, f);
   });
   const { header, results } = mergeRecords(records);
-  emitMap(summariseSweep(header, results), flags, print);
+  await emitMap(summariseSweep(header, results), flags, print);
 }
 
-function emitMap(
+async function emitMap(
   result: MapResult,
   flags: { out?: string; json?: boolean },
   print: (s: string) => void,
-): void {
+): Promise<void> {
   const json = `${JSON.stringify(result, null, 2)}\n`;
-  if (flags.out) writeFilesAtomically(flags.out, mapFiles(result, json));
+  if (flags.out) {
+    const { mapFiles } = await import("./map-output.js");
+    writeFilesAtomically(flags.out, mapFiles(result, json));
+  }
   print(
     flags.json ? json : formatMap(result) + (flags.out ? `\nwrote ${join(flags.out, "report.html")}\n` : ""),
   );
-}
-
-/** Every file `map --out` writes besides the checkpoint. */
-export function mapFiles(
-  result: MapResult,
-  json = `${JSON.stringify(result, null, 2)}\n`,
-): Record<string, string> {
-  const charts = (["pStuck", "goodputRatio"] as const).map((metric) => {
-    const spec = mapHeatmap(result, metric);
-    return { id: spec.id, title: spec.title, svg: renderSvg(spec, 720, 520) };
-  });
-  const files: Record<string, string> = { "map.json": json };
-  for (const c of charts) files[`${c.id}.svg`] = c.svg;
-  files["report.html"] = mapReportHtml(result, charts);
-  return files;
 }
 
 const fmt = (v: number) => formatNumber(v, 3);

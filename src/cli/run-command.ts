@@ -1,14 +1,7 @@
-import { readFileSync } from "node:fs";
 import { analyseRun } from "../analysis/analyse-run.js";
-import { characteristicChart, chartOptions, type MetricSeries } from "../report/charts.js";
-import { gaugesCsv, ratesCsv } from "../report/csv.js";
-import { reportHtml } from "../report/html.js";
-import { renderSvg } from "../report/svg.js";
-import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
-import type { RunOutput } from "../scenario/run-result.js";
-import { ScenarioError } from "../scenario/scenario-error.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
+import { readScenarioFile } from "./scenario-file.js";
 import { formatSummary } from "./summary.js";
 import { UsageError } from "./usage-error.js";
 import { writeFilesAtomically } from "./write-output.js";
@@ -22,51 +15,6 @@ export interface RunFlags {
   maxWallSeconds?: number;
   /** The health rule, e.g. "goodput=0.8,p99=0.5" (see parseHealthFlag). */
   health?: string;
-}
-
-/** Reads a scenario file; a missing or unreadable file is bad input, not an internal failure. */
-export function readScenarioFile(path: string): ParsedScenario {
-  return parseScenarioText(readScenarioText(path), path);
-}
-
-/** A scenario file's text (worker threads re-parse it); errors as in readScenarioFile. */
-export function readScenarioText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a folder, not a file"
-          : (e as Error).message;
-    throw new ScenarioError([{ file: path, line: 0, column: 0, field: "", message: why }]);
-  }
-}
-
-/**
- * Every file `--out` writes, by name: the study's eight charts, then one per characteristic metric
- * with its pre-trigger envelope (the same chart builders the dashboard draws with).
- */
-export function outputFiles(
-  output: RunOutput,
-  metrics: readonly MetricSeries[] = [],
-): Record<string, string> {
-  const specs = [...chartOptions(output), ...metrics.map((m) => characteristicChart(output, m))];
-  const charts = specs.map((spec) => ({
-    id: spec.id,
-    title: spec.title,
-    svg: renderSvg(spec),
-  }));
-  const files: Record<string, string> = {
-    "result.json": `${JSON.stringify(output.result, null, 2)}\n`,
-    "gauges.csv": gaugesCsv(output.series),
-    "rates.csv": ratesCsv(output.series),
-  };
-  for (const c of charts) files[`${c.id}.svg`] = c.svg;
-  files["report.html"] = reportHtml(output, charts);
-  return files;
 }
 
 /**
@@ -103,7 +51,11 @@ export function parseHealthFlag(text: string): NonNullable<ScenarioSpec["health"
 }
 
 /** Runs one scenario and prints or writes what the flags ask for. */
-export function runCommand(path: string, flags: RunFlags, print: (text: string) => void): void {
+export async function runCommand(
+  path: string,
+  flags: RunFlags,
+  print: (text: string) => void,
+): Promise<void> {
   if (flags.json && flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
   const file = readScenarioFile(path);
   const parsed =
@@ -124,7 +76,11 @@ export function runCommand(path: string, flags: RunFlags, print: (text: string) 
   };
   const { result, metrics } = analyseRun(parsed, output, {}, budgets);
   const analysed = { ...output, result };
-  const written = flags.out ? writeFilesAtomically(flags.out, outputFiles(analysed, metrics)) : [];
+  let written: string[] = [];
+  if (flags.out) {
+    const { outputFiles } = await import("./run-output.js");
+    written = writeFilesAtomically(flags.out, outputFiles(analysed, metrics));
+  }
   if (flags.json) {
     print(`${JSON.stringify(analysed.result, null, 2)}\n`);
     return;

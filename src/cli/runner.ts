@@ -8,7 +8,7 @@ import { runTrial, type TrialResult } from "../analysis/trial.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { makeProgress, type Progress } from "./progress.js";
 import { redisRunner } from "./redis-runner.js";
-import type { TrialJob, TrialReply } from "./trial-worker.js";
+import type { TrialBatch, TrialReply } from "./trial-worker.js";
 import { UsageError } from "./usage-error.js";
 
 /** Flags every batch command shares (map, threshold, compare). */
@@ -60,7 +60,7 @@ export function makeRunner(
     return { run: counted(inProcessRunner(parsed), progress), close: async () => progress.stop() };
   const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers });
   return {
-    run: counted(poolRunner(pool, scenarioText, file), progress),
+    run: counted(poolRunner(pool, scenarioText, file, workers), progress),
     close: async () => {
       progress.stop();
       await pool.destroy();
@@ -99,25 +99,37 @@ function inProcessRunner(parsed: ParsedScenario): BatchRunner {
 /** Errors a worker reports by name that are the user's input, not a bug (exit code 2). */
 const INPUT_ERRORS = new Set(["ScenarioError", "BudgetExceededError"]);
 
+// Trials go to the pool in batches of up to this many: one message per trial cost about a tenth
+// of a trial on the main thread and in the worker. About 8 batches per worker are left for the
+// slowest trials to balance over.
+const BATCH_MAX = 16;
+const BATCHES_PER_WORKER = 8;
+
 /** Runs every trial of a batch on the pool; results are placed by request index, never by finishing order. */
-function poolRunner(pool: Piscina, text: string, file: string): BatchRunner {
+function poolRunner(pool: Piscina, text: string, file: string, workers: number): BatchRunner {
   return async (trials: TrialRequest[], options: BatchOptions = {}) => {
     const results: TrialResult[] = new Array(trials.length);
     const failed = new AbortController();
     const signal = options.signal ? AbortSignal.any([options.signal, failed.signal]) : failed.signal;
     // Each queued task listens for the abort: thousands of listeners are expected here.
     setMaxListeners(0, signal);
+    const size = Math.max(1, Math.min(BATCH_MAX, Math.ceil(trials.length / (workers * BATCHES_PER_WORKER))));
+    const starts = Array.from({ length: Math.ceil(trials.length / size) }, (_, k) => k * size);
     try {
       await Promise.all(
-        trials.map(async (t, i) => {
-          const job: TrialJob = { text, file, ...t };
-          const reply = (await pool.run(job, { signal })) as TrialReply;
-          if ("error" in reply) {
-            const { name, message } = reply.error;
-            throw INPUT_ERRORS.has(name) ? new UsageError(message) : new Error(`${name}: ${message}`);
-          }
-          results[i] = reply.result;
-          options.onResult?.(i, reply.result);
+        starts.map(async (start) => {
+          const end = Math.min(start + size, trials.length);
+          const replies = (await pool.run(batchOf(text, file, trials, start, end), {
+            signal,
+          })) as TrialReply[];
+          replies.forEach((reply, k) => {
+            if ("error" in reply) {
+              const { name, message } = reply.error;
+              throw INPUT_ERRORS.has(name) ? new UsageError(message) : new Error(`${name}: ${message}`);
+            }
+            results[start + k] = reply.result;
+            options.onResult?.(start + k, reply.result);
+          });
         }),
       );
     } catch (e) {
@@ -127,6 +139,23 @@ function poolRunner(pool: Piscina, text: string, file: string): BatchRunner {
     }
     return results;
   };
+}
+
+/** Trials start..end-1 as one message, each distinct spec (by identity) sent once. */
+function batchOf(text: string, file: string, trials: TrialRequest[], start: number, end: number): TrialBatch {
+  const specs: TrialBatch["specs"] = [];
+  const index = new Map<TrialRequest["spec"], number>();
+  const items: TrialBatch["trials"] = [];
+  for (let i = start; i < end; i++) {
+    const t = trials[i]!;
+    let k = index.get(t.spec);
+    if (k === undefined) {
+      k = specs.push(t.spec) - 1;
+      index.set(t.spec, k);
+    }
+    items.push({ spec: k, seed: t.seed, ...(t.measureFrom !== undefined && { measureFrom: t.measureFrom }) });
+  }
+  return { text, file, specs, trials: items };
 }
 
 /** The compiled worker entry: beside this file in dist/, or in dist/ when this file runs from src/ (tests). */

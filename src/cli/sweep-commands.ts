@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { mapCommand, mergeCommand } from "./map-command.js";
 import { queueOption, redisOption } from "./worker-command.js";
 
 function count(name: string) {
@@ -76,12 +75,16 @@ Examples:
   metastable map s.yaml --x ... --y ... --shard 1/2 --partial p1.jsonl   (then: metastable merge p1.jsonl p2.jsonl)
 `,
     )
-    .action((scenario: string, flags) => mapCommand(scenario, flags, out, err));
+    .action(async (scenario: string, flags) =>
+      (await import("./map-command.js")).mapCommand(scenario, flags, out, err),
+    );
   program
     .command("merge")
     .description("Combine the partial files of a sharded map into the map an unsharded run gives.")
     .argument("<partial...>", "partial files written by map --shard (or map checkpoints)")
     .option("--out <dir>", "write map.json, the heatmap SVGs and report.html")
     .option("--json", "print the map as JSON")
-    .action((partials: string[], flags) => mergeCommand(partials, flags, out));
+    .action(async (partials: string[], flags) =>
+      (await import("./map-command.js")).mergeCommand(partials, flags, out),
+    );
 }

@@ -58,23 +58,49 @@ export class EventQueue {
 
   /** Removes the earliest entry and returns its slot; O(log n). Call only when size > 0. */
   pop(): number {
-    const times = this.times;
-    const seqs = this.seqs;
     const slots = this.slots;
     const top = slots[0]!;
     const last = --this.count;
     if (last === 0) return top;
-    const time = times[last]!;
-    const seq = seqs[last]!;
-    const slot = slots[last]!;
-    let i = 0;
-    const half = last >> 1;
+    this.siftDown(0, this.times[last]!, this.seqs[last]!, slots[last]!);
+    return top;
+  }
+
+  /**
+   * Keeps only the entries whose slot passes `keep` (called once per entry, in no particular
+   * order) and rebuilds the heap in O(n). The pop order of what remains is unchanged: it depends
+   * only on each entry's (time, sequence), which compaction keeps.
+   */
+  retain(keep: (slot: number) => boolean): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const slots = this.slots;
+    let n = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (!keep(slots[i]!)) continue;
+      times[n] = times[i]!;
+      seqs[n] = seqs[i]!;
+      slots[n] = slots[i]!;
+      n++;
+    }
+    this.count = n;
+    // Floyd's heap construction: sift down every parent, last first.
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i, times[i]!, seqs[i]!, slots[i]!);
+  }
+
+  private siftDown(start: number, time: number, seq: number, slot: number): void {
+    const times = this.times;
+    const seqs = this.seqs;
+    const slots = this.slots;
+    const n = this.count;
+    const half = n >> 1;
+    let i = start;
     while (i < half) {
       let child = 2 * i + 1;
       let ct = times[child]!;
       let cs = seqs[child]!;
       const right = child + 1;
-      if (right < last) {
+      if (right < n) {
         const rt = times[right]!;
         if (rt < ct || (rt === ct && seqs[right]! < cs)) {
           child = right;
@@ -91,7 +117,6 @@ export class EventQueue {
     times[i] = time;
     seqs[i] = seq;
     slots[i] = slot;
-    return top;
   }
 
   private grow(): void {

@@ -49,6 +49,10 @@ const GENERATIONS = 2 ** 27;
 const NEVER: EventHandle = -1;
 // How many events run between two reads of the wall clock.
 const WALL_CHECK_EVERY = 4096;
+// Cancelled events are dropped from the heap once they outnumber the live ones and this many:
+// memory and heap depth then follow the pending work, not rate x timeout, and each compaction
+// (linear in the heap) is paid for by at least as many cancels since the last one.
+const COMPACT_MIN = 1024;
 
 /**
  * The discrete-event kernel: a clock, the pending-event list and the named random streams.
@@ -60,11 +64,13 @@ export class Simulation {
   /** Root seed of every random stream. */
   readonly seed: number;
   private readonly queue = new EventQueue();
+  // Per-slot tables; a slot is free while its handler is null and it is on the free stack.
   private handlers: (Handler | null)[] = [];
-  private kinds: number[] = [];
+  private kinds = new Float64Array(0);
   private data: unknown[] = [];
-  private generations: number[] = [];
-  private freeSlots: number[] = [];
+  private generations = new Int32Array(0);
+  private freeSlots = new Int32Array(0);
+  private freeCount = 0;
   private live = 0;
   private processed = 0;
   private lastId = 0;
@@ -83,6 +89,14 @@ export class Simulation {
   /** Number of scheduled events that have not run and were not cancelled. */
   get pending(): number {
     return this.live;
+  }
+
+  /**
+   * Entries in the pending-event list, including cancelled ones not yet dropped: what its memory
+   * follows. Cancelled entries are dropped once they outnumber the live ones (and 1,024).
+   */
+  get queued(): number {
+    return this.queue.size;
   }
 
   /** Total number of events run so far. */
@@ -129,12 +143,26 @@ export class Simulation {
   cancel(handle: EventHandle): boolean {
     const slot = handle % SLOT_BITS;
     const gen = Math.floor(handle / SLOT_BITS);
-    if (this.generations[slot] !== gen || this.handlers[slot] === null) return false;
-    // The heap entry stays and is skipped when it surfaces: cheaper than removing it now.
+    if (slot >= this.handlers.length || this.generations[slot] !== gen || this.handlers[slot] === null)
+      return false;
+    // The heap entry stays and is skipped when it surfaces, or dropped when cancelled entries
+    // dominate the heap: cheaper than removing each one now.
     this.handlers[slot] = null;
     this.data[slot] = undefined;
     this.live--;
+    const cancelled = this.queue.size - this.live;
+    if (cancelled > COMPACT_MIN && cancelled > this.live) this.compact();
     return true;
+  }
+
+  /** Drops every cancelled entry from the heap and frees its slot. */
+  private compact(): void {
+    const handlers = this.handlers;
+    this.queue.retain((slot) => {
+      if (handlers[slot] !== null) return true;
+      this.release(slot);
+      return false;
+    });
   }
 
   /**
@@ -152,7 +180,6 @@ export class Simulation {
     const startWall = wallLimitMs === Number.POSITIVE_INFINITY ? 0 : this.clock();
     const queue = this.queue;
     const handlers = this.handlers;
-    const kinds = this.kinds;
     const data = this.data;
     let sinceWallCheck = 0;
     while (queue.size > 0) {
@@ -162,18 +189,18 @@ export class Simulation {
         if (until > this.now) this.now = until;
         return this.status("until");
       }
-      const slot = queue.pop();
+      const slot = queue.peekSlot();
       const handler = handlers[slot]!;
       if (handler === null) {
+        queue.pop();
         this.release(slot);
         continue;
       }
-      if (this.processed >= maxEvents) {
-        // Put it back untouched so a later call can resume exactly here.
-        queue.push(time, slot);
-        return this.status("event-budget");
-      }
-      const kind = kinds[slot]!;
+      // Checked before the pop, so a later call resumes exactly here.
+      if (this.processed >= maxEvents) return this.status("event-budget");
+      queue.pop();
+      // Read through `this`: a handler that schedules may have grown the table.
+      const kind = this.kinds[slot]!;
       const payload = data[slot];
       this.release(slot);
       this.live--;
@@ -200,17 +227,7 @@ export class Simulation {
       if (time === Number.POSITIVE_INFINITY) return NEVER;
       throw new RangeError(`event time must be finite, got ${time}`);
     }
-    let slot: number;
-    if (this.freeSlots.length > 0) {
-      slot = this.freeSlots.pop()!;
-    } else {
-      slot = this.handlers.length;
-      if (slot >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
-      this.handlers.push(null);
-      this.kinds.push(0);
-      this.data.push(undefined);
-      this.generations.push(0);
-    }
+    const slot = this.freeCount > 0 ? this.freeSlots[--this.freeCount]! : this.newSlot();
     this.handlers[slot] = handler;
     this.kinds[slot] = kind;
     this.data[slot] = data;
@@ -223,6 +240,28 @@ export class Simulation {
     this.handlers[slot] = null;
     this.data[slot] = undefined;
     this.generations[slot] = (this.generations[slot]! + 1) % GENERATIONS;
-    this.freeSlots.push(slot);
+    this.freeSlots[this.freeCount++] = slot;
+  }
+
+  /** A slot never used before; the typed tables double when full. */
+  private newSlot(): number {
+    const slot = this.handlers.length;
+    if (slot >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
+    if (slot === this.kinds.length) {
+      const n = Math.max(1024, 2 * slot);
+      const kinds = new Float64Array(n);
+      kinds.set(this.kinds);
+      this.kinds = kinds;
+      const generations = new Int32Array(n);
+      generations.set(this.generations);
+      this.generations = generations;
+      // Every slot is free at most once, so the free stack never needs more room than the slots.
+      const free = new Int32Array(n);
+      free.set(this.freeSlots.subarray(0, this.freeCount));
+      this.freeSlots = free;
+    }
+    this.handlers.push(null);
+    this.data.push(undefined);
+    return slot;
   }
 }

@@ -40,4 +40,21 @@ describe("EventQueue", () => {
     expect([q.pop(), q.pop(), q.pop()]).toEqual([3, 1, 4]);
     expect(q.peekTime()).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it("retain keeps the pop order of the entries it keeps", () => {
+    const rng = createStream(3, "retain");
+    const q = new EventQueue(4);
+    const ref: [number, number][] = [];
+    for (let i = 0; i < 3000; i++) {
+      const t = Math.floor(rng.next() * 50);
+      q.push(t, i);
+      if (i % 3 !== 0) ref.push([t, i]);
+    }
+    q.retain((slot) => slot % 3 !== 0);
+    expect(q.size).toBe(ref.length);
+    ref.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const got: number[] = [];
+    while (q.size > 0) got.push(q.pop());
+    expect(got).toEqual(ref.map((r) => r[1]));
+  });
 });

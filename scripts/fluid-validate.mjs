@@ -57,7 +57,7 @@ function simulate(text, seed, mark = Number.POSITIVE_INFINITY) {
   model.faults.start();
   for (const c of model.components) c.start?.();
   const client = model.clients[0];
-  const server = model.servers[0];
+  const server = model.components.find((c) => c.type === "server");
   const end = model.settings.duration;
   let crossed = null;
   let before = 0;

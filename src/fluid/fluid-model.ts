@@ -1,4 +1,5 @@
 import { createProfile, type LoadProfile, type ProfileSpec } from "../model/load/profile.js";
+import { Server } from "../model/server.js";
 import { buildModel } from "../scenario/build.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
@@ -113,7 +114,9 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     }
   }
   const client = built.clients.find((c) => c.name === clientName)!;
-  const server = built.servers.find((s) => s.name === client.target.name);
+  const server = built.components.find(
+    (c): c is Server => c instanceof Server && c.name === client.target.name,
+  );
   if (!server) {
     refuse({
       path: ["clients", clientName, "target"],

@@ -30,7 +30,7 @@ export function phasePortrait(
   const deepest = Math.max(0, ...finite.map((e) => e.queue!));
   let queueMax = saddle ? 3 * saddle.queue! : Math.max(20, 1.5 * deepest);
   const pathMax = Math.max(0, ...path.map((p) => p.queue));
-  queueMax = Math.max(queueMax, Math.min(1.05 * pathMax, 5 * queueMax), 1.2 * deepest);
+  queueMax = Math.max(queueMax, Math.min(1.05 * pathMax, 2 * queueMax), 1.2 * deepest);
   const inBox = path.filter((p) => p.queue <= queueMax);
   const orbitMax = Math.max(
     1,

@@ -26,9 +26,9 @@ function frame(title: string, xName: string, yName: string, series: EChartsOptio
     backgroundColor: "#ffffff",
     textStyle: { fontFamily: FONT, color: TEXT },
     title: { text: title, left: 8, top: 6, textStyle: { fontSize: 14, fontWeight: "bold", color: TEXT } },
-    legend: { data: named, right: 16, top: 8, itemGap: 14, itemWidth: 18, itemHeight: 8 },
+    legend: { data: named, left: 8, top: 30, itemGap: 14, itemWidth: 18, itemHeight: 8 },
     tooltip: { trigger: "item" },
-    grid: { left: 64, right: 24, top: 48, bottom: 52 },
+    grid: { left: 64, right: 24, top: 64, bottom: 52 },
     xAxis: { type: "value", name: xName, nameLocation: "middle", nameGap: 28, min: 0 },
     yAxis: {
       type: "value",

@@ -110,7 +110,11 @@ for (const g of groups) {
   md.push("");
 }
 const doc = join(root, "docs", "validation.md");
-writeFileSync(doc, md.join("\n"));
+// The fluid model's section is written by scripts/fluid-validate.mjs; keep it as it is.
+const FLUID_MARKER = "<!-- fluid model section: written by scripts/fluid-validate.mjs -->";
+const previous = readFileSync(doc, "utf8");
+const fluid = previous.includes(FLUID_MARKER) ? previous.slice(previous.indexOf(FLUID_MARKER)) : "";
+writeFileSync(doc, md.join("\n") + (fluid ? `\n${fluid}` : ""));
 // Biome formats Markdown tables (aligned columns) and `npm test` runs `biome ci`: format it here.
 spawnSync(join(root, "node_modules", ".bin", "biome"), ["format", "--write", doc], {
   cwd: root,

@@ -1,5 +1,13 @@
-// Public API of the library. Layers: engine <- model <- metrics <- scenario.
+// Public API of the library. Layers: engine <- model <- metrics <- scenario <- fluid.
 export * from "./engine/index.js";
+export {
+  analyseFluid,
+  analyseScenarioFluid,
+  type FluidAnalysis,
+  type FluidOptions,
+} from "./fluid/analyse.js";
+export type { Band, Equilibrium } from "./fluid/equilibria.js";
+export { deriveFluidModel, type FluidModel, FluidRefusal } from "./fluid/fluid-model.js";
 export { Histogram, type HistogramOptions } from "./metrics/histogram.js";
 export { RunRecorder } from "./metrics/run-recorder.js";
 export type { Backoff } from "./model/backoff/backoff.js";

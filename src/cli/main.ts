@@ -162,6 +162,41 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       (await import("./analysis-commands.js")).stabilityCommand(scenario, flags, out),
     );
   program
+    .command("fluid")
+    .description(
+      "Solve the scenario's fluid (mean-field) model: equilibria, bistable band, tipping disturbance, recovery.",
+    )
+    .argument("<scenario>", "scenario file (sources -> one client -> one server)")
+    .option("--json", "print the analysis as JSON")
+    .option(
+      "--out <dir>",
+      "write fluid.json, the bifurcation diagram, phase portrait and trajectory (SVG) and report.html here",
+    )
+    .addOption(
+      new Option("--load <rate>", "base load in req/s to analyse at (default: the scenario's)").argParser(
+        positive("--load"),
+      ),
+    )
+    .addOption(
+      new Option(
+        "--spike <rate>",
+        "spike rate in req/s the tipping time is measured with (default: the scenario's peak, else twice the load)",
+      ).argParser(positive("--spike")),
+    )
+    .addOption(
+      new Option(
+        "--drain-load <rate>",
+        "load in req/s the drain from the stuck state is timed at (default: half the recovery load)",
+      ).argParser(positive("--drain-load")),
+    )
+    .addHelpText(
+      "after",
+      "\nExamples:\n  metastable fluid scenarios/gc-pause.yaml\n  metastable fluid scenarios/retry-storm.yaml --load 5 --json\n  metastable fluid scenarios/gc-pause.yaml --out out/gc-pause-fluid\n",
+    )
+    .action(async (scenario: string, flags) =>
+      (await import("./fluid-command.js")).fluidCommand(scenario, flags, out),
+    );
+  program
     .command("serve")
     .description("Serve the web dashboard (catalog, editor, live runs) on 127.0.0.1 until interrupted.")
     .addOption(
@@ -199,6 +234,11 @@ export async function main(
         e.code === "commander.help"
       )
         return EXIT.ok;
+      return EXIT.badInput;
+    }
+    // By name: the fluid model loads only when its command runs.
+    if (e instanceof ScenarioError && e.name === "FluidRefusal") {
+      err(`error: the fluid model does not cover this scenario:\n${e.message}\n`);
       return EXIT.badInput;
     }
     if (e instanceof ScenarioError) {

@@ -4,7 +4,8 @@ import { escapeHtml, type ReportSvg } from "./html.js";
 
 // One self-contained page, like the run report: inline SVG and CSS, no scripts, no dates.
 
-const STYLE = `
+/** The look of the one-page reports (map, fluid model). */
+export const PAGE_STYLE = `
 body { margin: 0 auto; max-width: 1200px; padding: 24px 32px 48px; color: #222;
   font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; }
 h1 { font-size: 24px; margin: 0 0 4px; }
@@ -43,7 +44,7 @@ export function mapReportHtml(result: MapResult, svgs: ReportSvg[]): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${name} · Metastable map</title>
-<style>${STYLE}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
 <h1>${name}: ${x} × ${y}</h1>

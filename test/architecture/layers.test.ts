@@ -3,13 +3,25 @@ import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 // Lower layers never import higher ones: engine <- model <- metrics <- scenario <- analysis <- faces.
-const LAYERS = ["engine", "model", "metrics", "scenario", "analysis", "report", "cli", "web"] as const;
+const LAYERS = [
+  "engine",
+  "model",
+  "metrics",
+  "scenario",
+  "analysis",
+  "fluid",
+  "report",
+  "cli",
+  "web",
+] as const;
 const RANK: Record<string, number> = {
   engine: 0,
   model: 1,
   metrics: 2,
   scenario: 3,
   analysis: 4,
+  // The fluid model reads parsed scenarios, like the analysis layer, and runs in the page too.
+  fluid: 4,
   report: 5,
   cli: 5,
   web: 5,
@@ -73,6 +85,18 @@ describe("architecture", () => {
       for (const spec of imports(file)) {
         if (spec.startsWith(".")) continue;
         expect(spec, `${relative(SRC, file)} imports ${spec}`).toMatch(/^pure-rand\//);
+      }
+    }
+  });
+
+  it("keeps the fluid model free of node: modules and of the analysis layer (the page imports it)", () => {
+    for (const file of files(join(SRC, "fluid"))) {
+      for (const spec of imports(file)) {
+        expect(spec, `${relative(SRC, file)} imports ${spec}`).not.toMatch(/^node:/);
+        if (spec.startsWith("."))
+          expect(layerOf(join(file, "..", spec)), `${relative(SRC, file)} imports ${spec}`).not.toBe(
+            "analysis",
+          );
       }
     }
   });

@@ -1,0 +1,52 @@
+// Fluid model benchmark: `npm run bench:fluid` (builds first). Times the whole analysis of the
+// retry-storm family (one M/M/1 server, timeouts 0.5/1/2 s, 2-5 attempts, at half capacity, where
+// the band, the saddle, tipping and recovery all exist) and of the scenarios in the catalog it
+// covers, after a warm-up, as the dashboard calls it while a parameter is dragged.
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { analyseFluid, analyseScenarioFluid } from "../dist/fluid/analyse.js";
+import { deriveFluidModel } from "../dist/fluid/fluid-model.js";
+import { parseScenarioText } from "../dist/scenario/parse.js";
+
+const family = (timeout, attempts) => `name: family
+duration: 100
+sources:
+  users: { target: client, arrivals: poisson, profile: { kind: constant, rate: 5 } }
+clients:
+  client: { target: server, timeout: ${timeout}, maxAttempts: ${attempts} }
+servers:
+  server: { serviceTime: { kind: exponential, mean: 0.1 } }
+`;
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(label, fn, runs = 30) {
+  for (let i = 0; i < 5; i++) fn();
+  const ms = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  console.log(`${label.padEnd(44)} median ${median(ms).toFixed(2)} ms, max ${Math.max(...ms).toFixed(2)} ms`);
+}
+
+console.log(`Node ${process.version}, ${cpus().length} x ${cpus()[0]?.model ?? "cpu"}`);
+for (const timeout of [0.5, 1, 2]) {
+  for (const attempts of [2, 3, 4, 5]) {
+    const model = deriveFluidModel(parseScenarioText(family(timeout, attempts), "family.yaml"));
+    time(`family timeout ${timeout} s, ${attempts} attempts`, () => analyseFluid(model));
+  }
+}
+for (const file of [
+  "retry-storm",
+  "retry-storm-retry-budget",
+  "retry-storm-backoff-drop-expired",
+  "gc-pause",
+]) {
+  const parsed = parseScenarioText(readFileSync(`scenarios/${file}.yaml`, "utf8"), file);
+  time(`scenarios/${file}.yaml (parse + derive + analyse)`, () => analyseScenarioFluid(parsed), 10);
+}

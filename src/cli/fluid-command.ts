@@ -1,0 +1,50 @@
+import { analyseScenarioFluid, type FluidOptions } from "../fluid/analyse.js";
+import { fluidCharts } from "../report/fluid-charts.js";
+import { fluidReportHtml } from "../report/fluid-html.js";
+import { fluidSummary } from "../report/fluid-summary.js";
+import { renderSvg } from "../report/svg.js";
+import { readScenarioFile } from "./run-command.js";
+import { UsageError } from "./usage-error.js";
+import { writeFilesAtomically } from "./write-output.js";
+
+/** Flags of `metastable fluid`. */
+export interface FluidFlags {
+  json?: boolean;
+  out?: string;
+  load?: number;
+  spike?: number;
+  drainLoad?: number;
+}
+
+/** Solves the scenario's fluid model and prints or writes what the flags ask for. */
+export function fluidCommand(path: string, flags: FluidFlags, print: (text: string) => void): void {
+  if (flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
+  const options: FluidOptions = {
+    ...(flags.load !== undefined && { load: flags.load }),
+    ...(flags.spike !== undefined && { spikeRate: flags.spike }),
+    ...(flags.drainLoad !== undefined && { drainLoad: flags.drainLoad }),
+  };
+  const analysis = analyseScenarioFluid(readScenarioFile(path), options);
+  const json = `${JSON.stringify(analysis, null, 2)}\n`;
+  let written: string[] = [];
+  if (flags.out) {
+    const charts = fluidCharts(analysis).map((spec) => ({
+      id: spec.id,
+      title: spec.title,
+      svg: renderSvg(spec),
+    }));
+    const files: Record<string, string> = { "fluid.json": json };
+    for (const c of charts) files[`${c.id}.svg`] = c.svg;
+    files["report.html"] = fluidReportHtml(analysis, charts);
+    written = writeFilesAtomically(flags.out, files);
+  }
+  if (flags.json) {
+    print(json);
+    return;
+  }
+  print(fluidSummary(analysis));
+  if (written.length > 0) {
+    const report = written.find((f) => f.endsWith("report.html"));
+    print(`\nWrote ${written.length} files to ${flags.out} (open ${report} in a browser).\n`);
+  }
+}

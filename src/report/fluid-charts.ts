@@ -1,0 +1,249 @@
+import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from "echarts";
+import type { FluidAnalysis } from "../fluid/analyse.js";
+import type { Band } from "../fluid/equilibria.js";
+import type { ChartSpec } from "./charts.js";
+
+// Plain data only, like charts.ts: the same options render to SVG here and draw in a browser.
+
+const FONT = "Helvetica, Arial, sans-serif";
+const TEXT = "#333333";
+const COLOR = {
+  healthy: "#009E73",
+  stuck: "#D55E00",
+  saddle: "#444444",
+  trajectory: "#0072B2",
+  field: "#9aa3ad",
+  separatrix: "#CC79A7",
+  band: "rgba(230, 159, 0, 0.16)",
+} as const;
+
+type Point = [number, number] | [null, null];
+
+function frame(title: string, xName: string, yName: string, series: EChartsOption["series"]): EChartsOption {
+  const named = (series as { name?: string }[]).map((s) => s.name).filter((n): n is string => !!n);
+  return {
+    animation: false,
+    backgroundColor: "#ffffff",
+    textStyle: { fontFamily: FONT, color: TEXT },
+    title: { text: title, left: 8, top: 6, textStyle: { fontSize: 14, fontWeight: "bold", color: TEXT } },
+    legend: { data: named, left: 8, top: 30, itemGap: 14, itemWidth: 18, itemHeight: 8 },
+    tooltip: { trigger: "item" },
+    grid: { left: 64, right: 24, top: 64, bottom: 52 },
+    xAxis: { type: "value", name: xName, nameLocation: "middle", nameGap: 28, min: 0 },
+    yAxis: {
+      type: "value",
+      name: yName,
+      nameLocation: "middle",
+      nameGap: 46,
+      min: 0,
+      splitLine: { lineStyle: { color: "#e6e6e6" } },
+    },
+    series,
+  };
+}
+
+/** The bistable band as a shaded area between its edges (nothing when there is no band). */
+function bandArea(band: Band): LineSeriesOption[] {
+  if (band.low === null || band.high === null || band.high <= band.low) return [];
+  return [
+    {
+      type: "line",
+      name: "bistable band",
+      data: [],
+      color: COLOR.band,
+      markArea: {
+        silent: true,
+        itemStyle: { color: COLOR.band },
+        label: { position: "insideTop", fontSize: 10, color: "#555555" },
+        data: [[{ name: "bistable", xAxis: band.low }, { xAxis: band.high }]],
+      },
+    },
+  ];
+}
+
+/**
+ * Queue against orbit at the analysed load: short segments along the flow from each grid point
+ * (a dot marks where each starts), the equilibria, the separatrix and the scenario's trajectory.
+ */
+export function phasePortraitChart(a: FluidAnalysis): ChartSpec {
+  const p = a.portrait;
+  const cellQ = p.queueMax / 16;
+  const cellR = p.orbitMax / 12;
+  const arrows: Point[] = [];
+  for (const f of p.field) {
+    const len = Math.hypot(f.dQueue / cellQ, f.dOrbit / cellR);
+    if (len === 0) continue;
+    const k = 0.75 / len;
+    arrows.push([f.queue, f.orbit], [f.queue + k * f.dQueue, f.orbit + k * f.dOrbit], [null, null]);
+  }
+  const finite = a.equilibria.filter((e) => e.queue !== null);
+  const point = (kind: string, color: string, hollow: boolean): ScatterSeriesOption => ({
+    type: "scatter",
+    name: kind,
+    symbolSize: 11,
+    itemStyle: hollow ? { color: "#ffffff", borderColor: color, borderWidth: 2 } : { color },
+    data: finite.filter((e) => e.kind === kind).map((e) => [e.queue!, e.orbit!]),
+    z: 5,
+  });
+  const inBox = a.trajectory.filter((t) => t.queue <= p.queueMax * 1.001 && t.orbit <= p.orbitMax * 1.001);
+  const series: (LineSeriesOption | ScatterSeriesOption)[] = [
+    {
+      type: "line",
+      name: "flow",
+      data: arrows,
+      color: COLOR.field,
+      lineStyle: { width: 1, color: COLOR.field },
+      symbol: "none",
+      connectNulls: false,
+      silent: true,
+    },
+    {
+      type: "scatter",
+      data: p.field.map((f) => [f.queue, f.orbit]),
+      symbolSize: 2.5,
+      itemStyle: { color: COLOR.field },
+      silent: true,
+    },
+    {
+      type: "line",
+      name: "separatrix",
+      data: p.separatrix.filter(([q, r]) => q <= p.queueMax && r <= p.orbitMax),
+      color: COLOR.separatrix,
+      lineStyle: { width: 2, type: "dashed", color: COLOR.separatrix },
+      symbol: "none",
+    },
+    {
+      type: "line",
+      name: "scenario trajectory",
+      data: inBox.map((t) => [t.queue, t.orbit]),
+      color: COLOR.trajectory,
+      lineStyle: { width: 1.8, color: COLOR.trajectory },
+      symbol: "none",
+    },
+    point("healthy", COLOR.healthy, false),
+    point("saddle", COLOR.saddle, true),
+    point("stuck", COLOR.stuck, false),
+  ];
+  const option = frame(
+    `Phase portrait at ${short(p.load)} req/s`,
+    "queue (calls at the server)",
+    "orbit (requests waiting to retry)",
+    series,
+  );
+  option.xAxis = { ...(option.xAxis as object), max: nice(p.queueMax) };
+  option.yAxis = { ...(option.yAxis as object), max: nice(p.orbitMax) };
+  return { id: "fluid-portrait", title: "Phase portrait", option };
+}
+
+/** Equilibrium goodput against base load: stable branches solid, unstable dashed, the band shaded. */
+export function bifurcationChart(a: FluidAnalysis): ChartSpec {
+  const b = a.bifurcation;
+  const stable: Point[] = [];
+  const unstable: Point[] = [];
+  let prev: boolean | null = null;
+  for (const p of b.points) {
+    const into = p.stable ? stable : unstable;
+    const other = p.stable ? unstable : stable;
+    // Break the other branch where this one takes over, and join this one to where it left off.
+    if (prev !== null && prev !== p.stable) other.push([null, null]);
+    into.push([p.load, p.goodput]);
+    prev = p.stable;
+  }
+  const series: LineSeriesOption[] = [
+    ...bandArea(a.bistable),
+    {
+      type: "line",
+      name: "stable",
+      data: stable,
+      color: COLOR.healthy,
+      lineStyle: { width: 2, color: COLOR.healthy },
+      symbol: "none",
+      connectNulls: false,
+    },
+    {
+      type: "line",
+      name: "unstable",
+      data: unstable,
+      color: COLOR.saddle,
+      lineStyle: { width: 1.5, type: "dashed", color: COLOR.saddle },
+      symbol: "none",
+      connectNulls: false,
+    },
+  ];
+  if (b.stuckFrom !== null) {
+    series.push({
+      type: "line",
+      name: "stuck (queue grows)",
+      data: [
+        [b.stuckFrom, 0],
+        [b.loadMax, 0],
+      ],
+      color: COLOR.stuck,
+      lineStyle: { width: 3, color: COLOR.stuck },
+      symbol: "none",
+    });
+  }
+  series.push({
+    type: "line",
+    data: [],
+    silent: true,
+    markLine: {
+      silent: true,
+      symbol: "none",
+      label: { formatter: "{b}", fontSize: 10, position: "insideEndTop" },
+      lineStyle: { color: "#0072B2", type: "dotted", width: 1.5 },
+      data: [{ name: `load ${short(a.load)}`, xAxis: a.load }],
+    },
+  });
+  const option = frame("Equilibria against load", "base load (req/s)", "goodput (req/s)", series);
+  option.xAxis = { ...(option.xAxis as object), max: nice(b.loadMax) };
+  return { id: "fluid-bifurcation", title: "Bifurcation diagram", option };
+}
+
+/** The scenario's own run in the fluid model: queue and orbit over time, with the load. */
+export function fluidTrajectoryChart(a: FluidAnalysis): ChartSpec {
+  const line = (name: string, color: string, data: Point[], extra: LineSeriesOption = {}) =>
+    ({
+      type: "line",
+      name,
+      data,
+      color,
+      lineStyle: { width: 1.8, color },
+      symbol: "none",
+      ...extra,
+    }) as LineSeriesOption;
+  const option = frame("Fluid trajectory of the scenario", "time (s)", "calls / requests", [
+    line(
+      "queue",
+      COLOR.trajectory,
+      a.trajectory.map((t) => [t.t, t.queue]),
+    ),
+    line(
+      "orbit",
+      COLOR.separatrix,
+      a.trajectory.map((t) => [t.t, t.orbit]),
+    ),
+    line(
+      "load (req/s)",
+      "#E69F00",
+      a.trajectory.map((t) => [t.t, t.load]),
+      {
+        lineStyle: { width: 1.2, type: "dashed", color: "#E69F00" },
+      },
+    ),
+  ]);
+  return { id: "fluid-trajectory", title: "Fluid trajectory", option };
+}
+
+/** The three fluid charts in reading order. */
+export function fluidCharts(a: FluidAnalysis): ChartSpec[] {
+  return [bifurcationChart(a), phasePortraitChart(a), fluidTrajectoryChart(a)];
+}
+
+function nice(x: number): number {
+  return Number(x.toPrecision(3));
+}
+
+function short(x: number): string {
+  return String(nice(x));
+}

@@ -1,0 +1,71 @@
+import type { FluidAnalysis } from "../fluid/analyse.js";
+import { formatNumber } from "./csv.js";
+import { bandSentence, EQUILIBRIUM_HEADER, equilibriumRows } from "./fluid-summary.js";
+import { escapeHtml, type ReportSvg } from "./html.js";
+import { PAGE_STYLE } from "./map-html.js";
+
+// One self-contained page like the run report: inline SVG and CSS, no scripts, no dates.
+
+const STYLE = `${PAGE_STYLE}
+td:first-child, th:first-child { text-align: left; }
+`;
+
+const num = (x: number | null) => (x === null ? "–" : formatNumber(x, 3));
+
+/** The fluid report page: band, equilibria, tipping and recovery, and the three charts. */
+export function fluidReportHtml(a: FluidAnalysis, svgs: ReportSvg[]): string {
+  const name = escapeHtml(a.scenario);
+  const m = a.model;
+  const figures = svgs
+    .map(
+      (s) =>
+        `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
+    )
+    .join("\n");
+  const head = EQUILIBRIUM_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const rows = equilibriumRows(a.equilibria)
+    .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
+    .join("\n");
+  const assumed = [
+    ...m.approximations.map((x) => `Assumed: ${x}.`),
+    ...m.notModelled.map((x) => `Not modelled: ${x}.`),
+  ]
+    .map((x) => `<li>${escapeHtml(x)}</li>`)
+    .join("\n");
+  const t = a.tippingDisturbance;
+  const r = a.recovery;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${name} · Metastable fluid model</title>
+<style>${STYLE}</style>
+</head>
+<body>
+<h1>${name}: fluid model</h1>
+<p class="lead">Client "${escapeHtml(m.client)}" calling server "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the mean queue at the server and the orbit of requests waiting to retry. Timeout probability: ${escapeHtml(m.approximation)}.</p>
+<ul class="note">
+${assumed}
+</ul>
+<p><b>${escapeHtml(bandSentence(a))}.</b></p>
+<h2>Equilibria at ${num(a.load)} req/s</h2>
+<table><thead><tr>${head}</tr></thead>
+<tbody>
+${rows}
+</tbody></table>
+<h2>Tipping and recovery</h2>
+<table><tbody>
+<tr><th>calls added at once that tip it</th><td>${num(t.queue)}</td></tr>
+<tr><th>seconds at ${num(t.spikeRate)} req/s that tip it</th><td>${num(t.seconds)}</td></tr>
+<tr><th>recovery load (req/s)</th><td>${num(r.load)}</td></tr>
+<tr><th>seconds to drain at ${num(r.drainLoad)} req/s</th><td>${num(r.seconds)}</td></tr>
+</tbody></table>
+<p class="note">${escapeHtml(t.note)}; ${escapeHtml(r.note)}.</p>
+<div class="charts">
+${figures}
+</div>
+</body>
+</html>
+`;
+}

@@ -175,8 +175,8 @@ const fmt = (v: number) => formatNumber(v, 3);
 export function formatMap(result: MapResult): string {
   const xs = result.x.values;
   const ys = result.y.values;
-  const width = Math.max(6, ...xs.map((v) => fmt(v).length + 1));
-  const yWidth = Math.max(...ys.map((v) => fmt(v).length));
+  const width = xs.reduce((w, v) => Math.max(w, fmt(v).length + 1), 6);
+  const yWidth = ys.reduce((w, v) => Math.max(w, fmt(v).length), 0);
   const cell = (ix: number, iy: number) => result.cells[iy * xs.length + ix]!;
   const table = (title: string, value: (c: MapCell) => number) => {
     const lines = [
@@ -204,7 +204,7 @@ export function formatMap(result: MapResult): string {
 function refinedNote(result: MapResult): string[] {
   const refined = result.cells.filter((c) => c.pStuck.n > result.replications);
   if (refined.length === 0) return [];
-  const most = Math.max(...refined.map((c) => c.pStuck.n));
+  const most = refined.reduce((n, c) => Math.max(n, c.pStuck.n), 0);
   return [
     `Refined: ${refined.length} cells near the stuck/not-stuck boundary got more replications (up to ${most}).`,
   ];

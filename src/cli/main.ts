@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { SweepError } from "../analysis/param-path.js";
+import { ModelLimitError } from "../engine/limit-error.js";
+import { printable } from "../scenario/printable.js";
 import { BudgetExceededError } from "../scenario/run.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { compareCommand, stabilityCommand, thresholdCommand } from "./analysis-commands.js";
@@ -41,7 +43,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     )
     .version("0.1.0")
     .showHelpAfterError("(add --help for usage)")
-    .configureOutput({ writeOut: out, writeErr: err })
+    // Flags are echoed in Commander's errors: escape control and direction characters in them.
+    .configureOutput({ writeOut: out, writeErr: (s) => err(printable(s)) })
     .exitOverride();
   program
     .command("run")
@@ -171,6 +174,8 @@ export async function main(
   err = (s: string) => void process.stderr.write(s),
 ): Promise<number> {
   const program = buildProgram(out, err);
+  // Messages quote names, paths and flags from the user: never echo control characters raw.
+  const fail = (s: string) => err(printable(s));
   try {
     await program.parseAsync(argv, { from: "user" });
     return EXIT.ok;
@@ -185,18 +190,23 @@ export async function main(
       return EXIT.badInput;
     }
     if (e instanceof ScenarioError) {
-      err(`error: the scenario cannot be run:\n${e.message}\n`);
+      fail(`error: the scenario cannot be run:\n${e.message}\n`);
       return EXIT.badInput;
     }
     if (e instanceof InterruptedError) {
-      err(`${e.message}\n`);
+      fail(`${e.message}\n`);
       return EXIT.interrupted;
     }
-    if (e instanceof BudgetExceededError || e instanceof UsageError || e instanceof SweepError) {
-      err(`error: ${e.message}\n`);
+    if (
+      e instanceof BudgetExceededError ||
+      e instanceof ModelLimitError ||
+      e instanceof UsageError ||
+      e instanceof SweepError
+    ) {
+      fail(`error: ${e.message}\n`);
       return EXIT.badInput;
     }
-    err(
+    fail(
       `internal error: ${(e as Error)?.message ?? String(e)}\n(set METASTABLE_DEBUG=1 for the stack trace)\n`,
     );
     if (process.env.METASTABLE_DEBUG) err(`${(e as Error)?.stack}\n`);

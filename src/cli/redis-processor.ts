@@ -5,13 +5,10 @@ import {
   METASTABLE_VERSION,
   type RedisTrialJob,
 } from "./redis-job.js";
-import runTrialJob from "./trial-worker.js";
+import runTrialJob, { INPUT_ERRORS } from "./trial-worker.js";
 
 // BullMQ sandboxed processor: `metastable worker` runs this in worker threads, so a long trial
 // never blocks the main thread that renews the job's lock (a blocked lock looks like a dead worker).
-
-/** Errors that are the job's input, not the worker's fault: retrying cannot help. */
-const INPUT_ERRORS = new Set(["ScenarioError", "BudgetExceededError"]);
 
 /** An error BullMQ fails at once instead of retrying (it checks the name, which survives the thread boundary). */
 function unrecoverable(message: string): Error {

@@ -11,6 +11,7 @@ import {
   type RedisTrialJob,
   trialJobId,
 } from "./redis-job.js";
+import { INPUT_ERRORS } from "./trial-worker.js";
 import { UsageError } from "./usage-error.js";
 
 /** Where the trials go and how long to wait for Redis. */
@@ -203,7 +204,7 @@ class BatchWait {
     const { seed } = job.data;
     const reason = job.failedReason || "no reason recorded";
     const what = `trial seed ${seed} (job ${id}) failed after ${job.attemptsMade} attempt(s): ${reason}`;
-    this.fail(/^(ScenarioError|BudgetExceededError):/.test(reason) ? new UsageError(what) : new Error(what));
+    this.fail(INPUT_ERRORS.has(/^(\w+):/.exec(reason)?.[1] ?? "") ? new UsageError(what) : new Error(what));
   }
 
   private settle(id: string, returnvalue: unknown): void {

@@ -8,7 +8,7 @@ import { runTrial, type TrialResult } from "../analysis/trial.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { makeProgress, type Progress } from "./progress.js";
 import { redisRunner } from "./redis-runner.js";
-import type { TrialJob, TrialReply } from "./trial-worker.js";
+import { INPUT_ERRORS, type TrialJob, type TrialReply } from "./trial-worker.js";
 import { UsageError } from "./usage-error.js";
 
 /** Flags every batch command shares (map, threshold, compare). */
@@ -95,9 +95,6 @@ function inProcessRunner(parsed: ParsedScenario): BatchRunner {
     return results;
   };
 }
-
-/** Errors a worker reports by name that are the user's input, not a bug (exit code 2). */
-const INPUT_ERRORS = new Set(["ScenarioError", "BudgetExceededError"]);
 
 /** Runs every trial of a batch on the pool; results are placed by request index, never by finishing order. */
 function poolRunner(pool: Piscina, text: string, file: string): BatchRunner {

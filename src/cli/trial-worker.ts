@@ -14,6 +14,13 @@ export interface TrialJob {
   measureFrom?: number;
 }
 
+/** Errors, by name (class identity is lost across threads), that are the trial's input, not a bug: exit code 2, no retry. */
+export const INPUT_ERRORS: ReadonlySet<string> = new Set([
+  "ScenarioError",
+  "BudgetExceededError",
+  "ModelLimitError",
+]);
+
 /** A worker's answer: the result, or the error's kind and message (class identity is lost across threads). */
 export type TrialReply = { result: TrialResult } | { error: { name: string; message: string } };
 

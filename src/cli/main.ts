@@ -13,8 +13,8 @@ import { addSweepCommands, quietOption, workersOption } from "./sweep-commands.j
 import { UsageError } from "./usage-error.js";
 import { addWorkerCommand, queueOption, redisOption } from "./worker-command.js";
 
-/** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget), stopped by Ctrl-C. */
-export const EXIT = { ok: 0, internal: 1, badInput: 2, interrupted: 130 } as const;
+/** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget), stopped by Ctrl-C or SIGTERM. */
+export const EXIT = { ok: 0, internal: 1, badInput: 2, interrupted: 130, terminated: 143 } as const;
 
 function integer(name: string, min: number) {
   return (value: string) => {
@@ -195,7 +195,7 @@ export async function main(
     }
     if (e instanceof InterruptedError) {
       fail(`${e.message}\n`);
-      return EXIT.interrupted;
+      return e.signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
     }
     if (
       e instanceof BudgetExceededError ||

@@ -23,7 +23,7 @@ import { InterruptedError } from "./interrupted-error.js";
 import { readScenarioText } from "./run-command.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
 import { UsageError } from "./usage-error.js";
-import { writeFilesAtomically } from "./write-output.js";
+import { checkOutputFolder, writeFileAtomically, writeOutputFolder } from "./write-output.js";
 
 /** Flags of `metastable map`. */
 export interface MapFlags extends RunnerFlags {
@@ -57,6 +57,7 @@ export async function mapCommand(
     throw new UsageError(
       "--refine picks cells from the whole map, so it cannot run in shards; drop --shard or --refine",
     );
+  if (flags.out) checkOutputFolder(flags.out);
   const text = readScenarioText(file);
   const parsed = parseScenarioText(text, file);
   const header = planSweep(parsed, x, y, flags.replications ?? 5, flags.refine ?? 0);
@@ -81,8 +82,10 @@ export async function mapCommand(
       log(`resuming from ${checkpointFile}: ${kept} of ${jobs.length} trials already done\n`);
   }
   const stop = new AbortController();
-  const onSigint = () => stop.abort(new InterruptedError("interrupted"));
+  const onSigint = () => stop.abort(new InterruptedError("interrupted", "SIGINT"));
+  const onSigterm = () => stop.abort(new InterruptedError("terminated", "SIGTERM"));
   process.once("SIGINT", onSigint);
+  process.once("SIGTERM", onSigterm);
   const runner = makeRunner(parsed, text, file, flags, log, "map");
   try {
     for (let jobs = planned(); jobs.some((j) => !done.has(j.id)); jobs = planned()) {
@@ -98,20 +101,23 @@ export async function mapCommand(
       const where = checkpointFile
         ? `kept in ${checkpointFile}; run the same command again to resume`
         : "not kept (give --out DIR to keep finished trials)";
-      throw new InterruptedError(`interrupted: ${finished} of ${jobs.length} trials finished, ${where}`);
+      const { signal } = stop.signal.reason as InterruptedError;
+      throw new InterruptedError(
+        `${signal === "SIGTERM" ? "terminated (SIGTERM)" : "interrupted"}: ${finished} of ${jobs.length} trials finished, ${where}`,
+        signal,
+      );
     }
     throw e;
   } finally {
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigterm);
     await runner.close();
     checkpoint?.close();
   }
 
   if (shard) {
     const jobs = planned();
-    writeFilesAtomically(dirname(partialFile!), {
-      [basename(partialFile!)]: recordText(header, shard, jobs, done),
-    });
+    writeFileAtomically(partialFile!, recordText(header, shard, jobs, done));
     const cells = new Set(jobs.map((j) => j.cell)).size;
     print(
       `shard ${shard.index}/${shard.count}: ${cells} cells, ${jobs.length} trials written to ${partialFile}\nmerge the partials of every shard with: metastable merge <partial...>\n`,
@@ -127,6 +133,7 @@ export function mergeCommand(
   flags: { out?: string; json?: boolean },
   print: (s: string) => void,
 ) {
+  if (flags.out) checkOutputFolder(flags.out);
   const records = files.map((f) => {
     let text: string;
     try {
@@ -148,7 +155,8 @@ function emitMap(
   print: (s: string) => void,
 ): void {
   const json = `${JSON.stringify(result, null, 2)}\n`;
-  if (flags.out) writeFilesAtomically(flags.out, mapFiles(result, json));
+  // The checkpoint and partials stay: a rerun prints the map from them at once.
+  if (flags.out) writeOutputFolder(flags.out, mapFiles(result, json), (name) => name.endsWith(".jsonl"));
   print(
     flags.json ? json : formatMap(result) + (flags.out ? `\nwrote ${join(flags.out, "report.html")}\n` : ""),
   );

@@ -1,4 +1,5 @@
 import type { SandboxedJob } from "bullmq";
+import { buildIdentity } from "./build-identity.js";
 import {
   type EncodedTrialResult,
   encodeTrialResult,
@@ -23,6 +24,10 @@ export default async function processTrialJob(job: SandboxedJob<RedisTrialJob>):
   if (data.version !== METASTABLE_VERSION)
     throw unrecoverable(
       `job ${job.id} was made by metastable ${data.version}, this worker runs ${METASTABLE_VERSION}; run workers of the same version`,
+    );
+  if (data.build !== buildIdentity())
+    throw unrecoverable(
+      `job ${job.id} was made by another build of metastable (${data.build ?? "unknown"}; this worker runs ${buildIdentity()}); run workers built from the same code`,
     );
   const reply = runTrialJob(data);
   if ("error" in reply) {

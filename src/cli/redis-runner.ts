@@ -2,6 +2,7 @@ import type { Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { BatchOptions, BatchRunner, TrialRequest } from "../analysis/batch.js";
 import type { TrialResult } from "../analysis/trial.js";
+import { buildIdentity } from "./build-identity.js";
 import { checkRedis, openRedis, RedisUnreachableError, redactUrl } from "./redis-connection.js";
 import {
   checkQueueName,
@@ -74,6 +75,7 @@ export function redisRunner(text: string, file: string, options: RedisRunnerOpti
 function jobData(text: string, file: string, t: TrialRequest): RedisTrialJob {
   return {
     version: METASTABLE_VERSION,
+    build: buildIdentity(),
     text,
     file,
     spec: t.spec,
@@ -212,7 +214,7 @@ class BatchWait {
     if (!indices || this.done) return;
     let result: TrialResult;
     try {
-      result = decodeTrialResult(returnvalue, id);
+      result = decodeTrialResult(returnvalue, `job ${id}`);
     } catch (e) {
       this.fail(e);
       return;

@@ -10,7 +10,7 @@ import type { RunOutput } from "../scenario/run-result.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { formatSummary } from "./summary.js";
 import { UsageError } from "./usage-error.js";
-import { writeFilesAtomically } from "./write-output.js";
+import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
 
 /** Flags of `metastable run`. */
 export interface RunFlags {
@@ -70,6 +70,7 @@ export function outputFiles(
 export function runCommand(path: string, flags: RunFlags, print: (text: string) => void): void {
   if (flags.json && flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
   const parsed = readScenarioFile(path);
+  if (flags.out) checkOutputFolder(flags.out);
   const output = runScenario(parsed, {
     ...(flags.seed !== undefined && { seed: flags.seed }),
     ...(flags.maxEvents !== undefined && { maxEvents: flags.maxEvents }),
@@ -81,7 +82,7 @@ export function runCommand(path: string, flags: RunFlags, print: (text: string) 
   };
   const { result, metrics } = analyseRun(parsed, output, {}, budgets);
   const analysed = { ...output, result };
-  const written = flags.out ? writeFilesAtomically(flags.out, outputFiles(analysed, metrics)) : [];
+  const written = flags.out ? writeOutputFolder(flags.out, outputFiles(analysed, metrics)) : [];
   if (flags.json) {
     print(`${JSON.stringify(analysed.result, null, 2)}\n`);
     return;

@@ -1,11 +1,10 @@
 import { setMaxListeners } from "node:events";
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { BatchOptions, BatchRunner, TrialRequest } from "../analysis/batch.js";
 import { runTrial, type TrialResult } from "../analysis/trial.js";
 import type { ParsedScenario } from "../scenario/parse.js";
+import { compiledFile } from "./compiled-file.js";
 import { makeProgress, type Progress } from "./progress.js";
 import { redisRunner } from "./redis-runner.js";
 import { INPUT_ERRORS, type TrialJob, type TrialReply } from "./trial-worker.js";
@@ -58,7 +57,11 @@ export function makeRunner(
   if (flags.queue !== undefined) throw new UsageError("--queue names a queue on Redis: give --redis too");
   if (workers <= 1)
     return { run: counted(inProcessRunner(parsed), progress), close: async () => progress.stop() };
-  const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers });
+  const pool = new Piscina({
+    filename: compiledFile("cli/trial-worker-entry.cjs"),
+    minThreads: workers,
+    maxThreads: workers,
+  });
   return {
     run: counted(poolRunner(pool, scenarioText, file), progress),
     close: async () => {
@@ -124,15 +127,4 @@ function poolRunner(pool: Piscina, text: string, file: string): BatchRunner {
     }
     return results;
   };
-}
-
-/** The compiled worker entry: beside this file in dist/, or in dist/ when this file runs from src/ (tests). */
-function workerFile(): string {
-  const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts")
-    ? new URL("../../dist/cli/trial-worker-entry.cjs", here)
-    : new URL("./trial-worker-entry.cjs", here);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`worker file ${path} is missing; run npm run build first`);
-  return path;
 }

@@ -1,7 +1,6 @@
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import type { Transferable } from "node:worker_threads";
 import { Piscina } from "piscina";
+import { compiledFile } from "../cli/compiled-file.js";
 import type { RunCaps } from "./caps.js";
 import type { MapTask, RunTask, WorkReply } from "./server-work.js";
 
@@ -49,7 +48,7 @@ export class WorkPool {
     );
     try {
       this.pool ??= new Piscina({
-        filename: workFile(),
+        filename: compiledFile("web/server-work-entry.cjs"),
         minThreads: 0,
         maxThreads: this.caps.maxConcurrent,
         idleTimeout: 30_000,
@@ -84,14 +83,3 @@ export class WorkPool {
 }
 
 class OutOfTimeError extends Error {}
-
-/** The compiled worker entry: beside this file in dist/, or in dist/ when this file runs from src/ (tests). */
-function workFile(): string {
-  const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts")
-    ? new URL("../../dist/web/server-work-entry.cjs", here)
-    : new URL("./server-work-entry.cjs", here);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`worker file ${path} is missing; run npm run build first`);
-  return path;
-}

@@ -33,7 +33,7 @@ describe("trial job ids", () => {
 
 describe("trial results through BullMQ's JSON", () => {
   const through = (r: TrialResult) =>
-    decodeTrialResult(JSON.parse(JSON.stringify(encodeTrialResult(r))), "trial-x");
+    decodeTrialResult(JSON.parse(JSON.stringify(encodeTrialResult(r))), "job trial-x");
 
   it("come back exactly, NaN, infinities and -0 included", () => {
     const results: TrialResult[] = [
@@ -70,25 +70,25 @@ describe("trial results through BullMQ's JSON", () => {
   });
 
   it("refuses anything that is not a result", () => {
-    expect(() => decodeTrialResult(null, "trial-x")).toThrow(
+    expect(() => decodeTrialResult(null, "job trial-x")).toThrow(
       "job trial-x holds a result metastable cannot read",
     );
     expect(() =>
       decodeTrialResult(
         { seed: 1, verdict: "fine", stuck: false, goodputRatio: 1, timeToRecover: 0 },
-        "trial-x",
+        "job trial-x",
       ),
     ).toThrow("cannot read");
     expect(() =>
       decodeTrialResult(
         { seed: 1, verdict: "stable", stuck: false, goodputRatio: {}, timeToRecover: 0 },
-        "trial-x",
+        "job trial-x",
       ),
     ).toThrow("cannot read");
     expect(() =>
       decodeTrialResult(
         { seed: 1, verdict: "stable", stuck: false, goodputRatio: "1", timeToRecover: 0 },
-        "trial-x",
+        "job trial-x",
       ),
     ).toThrow("cannot read");
   });

@@ -2,8 +2,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { TrialResult } from "../../src/analysis/trial.js";
-import { checkQueueName, decodeTrialResult, encodeTrialResult, trialJobId } from "../../src/cli/redis-job.js";
+import { buildIdentity } from "../../src/cli/build-identity.js";
+import {
+  checkQueueName,
+  decodeTrialResult,
+  encodeTrialResult,
+  METASTABLE_VERSION,
+  trialJobId,
+} from "../../src/cli/redis-job.js";
+import processTrialJob from "../../src/cli/redis-processor.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
+import { cli } from "./cli-harness.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const TEXT = readFileSync(join(ROOT, "scenarios", "retry-storm.yaml"), "utf8");
@@ -20,6 +29,38 @@ describe("trial job ids", () => {
     expect(trialJobId({ spec: SPEC, seed: 2 })).not.toBe(id);
     expect(trialJobId({ spec: SPEC, seed: 1, measureFrom: 30 })).not.toBe(id);
     expect(trialJobId({ spec: { ...SPEC, duration: SPEC.duration + 1 }, seed: 1 })).not.toBe(id);
+  });
+
+  // Once keyed by the package version only: after a code change, Redis answered with the old code's results for 7 days.
+  it("depend on the build of the code, and a worker refuses a job of another build", async () => {
+    expect(buildIdentity()).toMatch(/^[0-9a-f]{16}$/);
+    expect(trialJobId({ spec: SPEC, seed: 1 })).toBe(trialJobId({ spec: SPEC, seed: 1 }, buildIdentity()));
+    expect(trialJobId({ spec: SPEC, seed: 1 }, "0123456789abcdef")).not.toBe(
+      trialJobId({ spec: SPEC, seed: 1 }),
+    );
+    const job = {
+      id: "trial-x",
+      data: {
+        version: METASTABLE_VERSION,
+        build: "0123456789abcdef",
+        text: TEXT,
+        file: "f",
+        spec: SPEC,
+        seed: 1,
+      },
+    };
+    const refused = await processTrialJob(job as never).catch((e: Error) => e);
+    expect((refused as Error).name).toBe("UnrecoverableError");
+    expect((refused as Error).message).toMatch(
+      /another build of metastable \(0123456789abcdef; this worker runs [0-9a-f]{16}\)/,
+    );
+  });
+
+  // Once one thread per queued job.
+  it("worker --concurrency is bounded by the machine", async () => {
+    const r = await cli("worker", "--redis", "redis://127.0.0.1:1", "--concurrency", "1000000000");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--concurrency must be an integer from 1 to \d+ \(four threads per core/);
   });
 
   it("queue names cannot hold BullMQ's key separator", () => {

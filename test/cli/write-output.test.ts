@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -13,14 +12,14 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../src/cli/usage-error.js";
 import { writeFileAtomically, writeOutputFolder } from "../../src/cli/write-output.js";
+import { runChild } from "../child-process.js";
 import { cli } from "./cli-harness.js";
 
 const scratch = () => mkdtempSync(join(tmpdir(), "metastable-out-"));
 
 /** The pid of a process that has exited (what a kill -9 leaves behind in scratch names). */
-function deadPid(): number {
-  const r = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
-    encoding: "utf8",
+async function deadPid(): Promise<number> {
+  const r = await runChild(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], {
     timeout: 30_000,
   });
   return Number(r.stdout);
@@ -55,9 +54,9 @@ describe("output folders are written as a unit", () => {
     );
   });
 
-  it("cleans scratch folders of writers that were killed, and puts back an output a kill left retired", () => {
+  it("cleans scratch folders of writers that were killed, and puts back an output a kill left retired", async () => {
     const dir = scratch();
-    const pid = deadPid();
+    const pid = await deadPid();
     mkdirSync(join(dir, `.other.metastable-tmp-${pid}-abc`));
     writeFileSync(join(dir, `.other.metastable-tmp-${pid}-abc`, "result.json"), "half");
     mkdirSync(join(dir, `.kept.metastable-old-${pid}`));
@@ -94,7 +93,7 @@ describe("metastable run --out", () => {
 
   it("a kill -9 mid-write leaves a scratch folder that the next run beside it removes", async () => {
     const dir = scratch();
-    const left = join(dir, `.storm.metastable-tmp-${deadPid()}-k9`);
+    const left = join(dir, `.storm.metastable-tmp-${await deadPid()}-k9`);
     mkdirSync(left);
     writeFileSync(join(left, "result.json"), "{");
     const r = await cli("run", "scenarios/retry-storm.yaml", "--out", join(dir, "storm"));

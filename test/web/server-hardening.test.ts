@@ -13,12 +13,11 @@ import { createApp } from "../../src/web/server.js";
 const ROOT = join(import.meta.dirname, "..", "..");
 const SCENARIOS = join(ROOT, "scenarios");
 const STORM = readFileSync(join(SCENARIOS, "retry-storm.yaml"), "utf8");
-/** 86,000 simulated seconds: inside every cap, and many seconds of work. */
+/** 86,000 simulated seconds (rates in 2 s windows): inside every cap, and many seconds of work. */
 const long = (probeInterval: number) =>
-  STORM.replace("duration: 100", "duration: 86000").replace(
-    "probeInterval: 0.1",
-    `probeInterval: ${probeInterval}`,
-  );
+  STORM.replace("duration: 100", "duration: 86000")
+    .replace("probeInterval: 0.1", `probeInterval: ${probeInterval}`)
+    .replace("window: 1", "window: 2");
 const OWN = { "Content-Type": "application/yaml" };
 
 describe("dashboard server under attack", () => {
@@ -121,6 +120,60 @@ describe("dashboard server under attack", () => {
     expect(plain.headers.get("Content-Encoding")).toBeNull();
     expect(await plain.text()).toBe(bundle);
   });
+});
+
+describe("dashboard server time and threads", () => {
+  // Once 86-103 s against the documented 60 s: the cap counted only the run's own steps.
+  it("the wall-clock cap counts from the request's arrival, waiting for a thread included", async () => {
+    const server = createApp({
+      scenariosDir: SCENARIOS,
+      webDir: null,
+      caps: { maxWallSeconds: 1, maxConcurrent: 1, maxQueued: 1 },
+    });
+    try {
+      const post = () =>
+        server.app.request("http://127.0.0.1/api/run", { method: "POST", body: long(2), headers: OWN });
+      // The second waits for the thread the first holds until its own budget is gone.
+      const [first, second] = await Promise.all([post(), post()]);
+      for (const res of [first, second]) {
+        expect(res.status).toBe(413);
+        expect(((await res.json()) as { error: string }).error).toMatch(/wall-clock budget ran out/);
+      }
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  // Once a GET waited 24 s behind a map computed on the main thread.
+  it("answers other requests while a map computes, and ends the map's thread when its client leaves", async () => {
+    const server = createApp({ scenariosDir: SCENARIOS, webDir: null });
+    try {
+      const abort = new AbortController();
+      const res = await server.app.request("http://127.0.0.1/api/map", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({
+          scenario: STORM,
+          x: { param: "load", from: 0.5, to: 1.5, steps: 20 },
+          y: { param: "clients.client.timeout", from: 0.5, to: 1, steps: 20 },
+          replications: 20,
+        }),
+        signal: abort.signal,
+      });
+      expect(res.status).toBe(200);
+      const reader = res.body!.getReader();
+      const first = new TextDecoder().decode((await reader.read()).value);
+      expect(JSON.parse(first.split("\n")[0]!)).toEqual({ done: 80, total: 8000 });
+      const caps = await server.app.request("http://127.0.0.1/api/caps");
+      expect(caps.status).toBe(200);
+      expect(server.stats.mapsFinished).toBe(0);
+      abort.abort();
+      await reader.cancel().catch(() => undefined);
+      await expect.poll(() => server.stats.mapsCancelled, { timeout: 20_000 }).toBe(1);
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
 });
 
 describe("dashboard server under load, on loopback", () => {

@@ -36,6 +36,7 @@ describe("README", () => {
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toContain("npm test");
   });
 
+  // Every example (maps and thresholds among them) in turn: minutes on a busy 2-core machine.
   it("every CLI example runs with the exit code it documents", async () => {
     const scratch = mkdtempSync(join(tmpdir(), "metastable-readme-"));
     try {
@@ -54,7 +55,7 @@ describe("README", () => {
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-  });
+  }, 600_000);
 
   it("the main job (npm start) runs the default scenario end to end", async () => {
     const start = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start as string;

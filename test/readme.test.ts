@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import * as api from "../src/index.js";
 import { parseScenarioText } from "../src/scenario/parse.js";
 import { runScenario } from "../src/scenario/run.js";
+import { runCli } from "./child-process.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const README = readFileSync(join(ROOT, "README.md"), "utf8");
@@ -36,7 +36,8 @@ describe("README", () => {
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toContain("npm test");
   });
 
-  it("every CLI example runs with the exit code it documents", () => {
+  // Every example (maps and thresholds among them) in turn: minutes on a busy 2-core machine.
+  it("every CLI example runs with the exit code it documents", async () => {
     const scratch = mkdtempSync(join(tmpdir(), "metastable-readme-"));
     try {
       const cli = commands().filter((c) => c.line.startsWith("./bin/metastable.js"));
@@ -47,37 +48,28 @@ describe("README", () => {
           .trim()
           .split(/\s+/)
           .map((a) => a.replace(/^out\//, `${scratch}/`));
-        const r = spawnSync(process.execPath, [join(ROOT, "bin", "metastable.js"), ...args], {
-          cwd: ROOT,
-          encoding: "utf8",
-        });
+        const r = await runCli(args, { timeout: 120_000 });
         expect(r.status, `${line}\n${r.stderr}`).toBe(expectedExit);
         expect(r.stderr).not.toMatch(/\n\s+at /);
       }
     } finally {
       rmSync(scratch, { recursive: true, force: true });
     }
-  });
+  }, 600_000);
 
-  it("the main job (npm start) runs the default scenario end to end", () => {
+  it("the main job (npm start) runs the default scenario end to end", async () => {
     const start = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts.start as string;
     const run = start.split("&&").pop()!.trim();
     expect(run).toMatch(/^node bin\/metastable\.js run scenarios\/retry-storm\.yaml --out (\S+)$/);
     const scratch = mkdtempSync(join(tmpdir(), "metastable-start-"));
-    const out = execFileSync(
-      process.execPath,
-      ["bin/metastable.js", "run", "scenarios/retry-storm.yaml", "--out", scratch],
-      {
-        cwd: ROOT,
-        encoding: "utf8",
-      },
-    );
-    expect(out).toContain("report.html");
+    const r = await runCli(["run", "scenarios/retry-storm.yaml", "--out", scratch], { timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("report.html");
     expect(readFileSync(join(scratch, "report.html"), "utf8")).toContain("retry-storm");
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it("the error example has the shape the CLI prints", () => {
+  it("the error example has the shape the CLI prints", async () => {
     const example = blocks("text")[0]!.trim();
     const text = readFileSync(join(ROOT, "scenarios", "retry-storm.yaml"), "utf8").replace(
       "concurrency: 1",
@@ -85,10 +77,7 @@ describe("README", () => {
     );
     const dir = mkdtempSync(join(tmpdir(), "metastable-err-"));
     writeFileSync(join(dir, "bad.yaml"), text);
-    const r = spawnSync(process.execPath, [join(ROOT, "bin", "metastable.js"), "run", "bad.yaml"], {
-      cwd: dir,
-      encoding: "utf8",
-    });
+    const r = await runCli(["run", "bad.yaml"], { cwd: dir, timeout: 60_000 });
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(example);
     rmSync(dir, { recursive: true, force: true });

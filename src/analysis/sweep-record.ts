@@ -2,6 +2,7 @@ import { canonicalJson } from "./canonical-json.js";
 import { SweepError } from "./param-path.js";
 import type { Shard, SweepHeader, SweepJob } from "./sweep.js";
 import type { TrialResult } from "./trial.js";
+import { decodeTrialResult, encodeTrialResult } from "./trial-codec.js";
 
 // Partial files and checkpoints share one format, JSON lines: a header naming the sweep, then one
 // line per finished job keyed by its identity. Lines can be appended as jobs finish, a torn last
@@ -27,7 +28,7 @@ export function headerLine(header: SweepHeader, shard: Shard | null): string {
 
 /** One finished job as a line. */
 export function jobLine(job: SweepJob, result: TrialResult): string {
-  return `${JSON.stringify({ id: job.id, cell: job.cell, replication: job.replication, seed: job.seed, result })}\n`;
+  return `${JSON.stringify({ id: job.id, cell: job.cell, replication: job.replication, seed: job.seed, result: encodeTrialResult(result) })}\n`;
 }
 
 /** A whole record file: the header and `jobs` that have results, in job order. */
@@ -58,12 +59,28 @@ export function parseRecord(text: string, file: string): SweepRecord {
     throw new SweepError(`${file} is not a map partial or checkpoint file (written by metastable map)`);
   if (version !== VERSION)
     throw new SweepError(`${file} has format version ${version}; this metastable reads version ${VERSION}`);
+  const problem = headerProblem(header, shard);
+  if (problem) throw new SweepError(`${file}:1: the header is damaged (${problem})`);
   const results = new Map<string, TrialResult>();
   for (const [i, line] of lines.slice(1).entries()) {
+    const where = `${file}:${i + 2}`;
     const job = parse(line, i + 2);
-    if (typeof job.id !== "string" || typeof job.result !== "object" || job.result === null)
-      throw new SweepError(`${file}:${i + 2}: not a job record`);
-    results.set(job.id, job.result as TrialResult);
+    if (
+      typeof job.id !== "string" ||
+      !/^[0-9a-f]{32}$/.test(job.id) ||
+      !isCount(job.cell) ||
+      !isCount(job.replication) ||
+      !isCount(job.seed)
+    )
+      throw new SweepError(`${where}: not a job record (id, cell, replication, seed, result)`);
+    let result: TrialResult;
+    try {
+      result = decodeTrialResult(job.result, where);
+    } catch (e) {
+      throw new SweepError(`${(e as Error).message}; delete the line or the file to run the trial again`);
+    }
+    if (result.seed !== job.seed) throw new SweepError(`${where}: the result's seed is not the job's`);
+    results.set(job.id, result);
   }
   return {
     file,
@@ -72,6 +89,34 @@ export function parseRecord(text: string, file: string): SweepRecord {
     results,
     validLength: end,
   };
+}
+
+const isCount = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+
+const isAxis = (a: unknown) => {
+  const x = a as Record<string, unknown> | null;
+  return (
+    typeof x === "object" &&
+    x !== null &&
+    typeof x.param === "string" &&
+    Number.isFinite(x.from) &&
+    Number.isFinite(x.to) &&
+    Number.isSafeInteger(x.steps) &&
+    (x.steps as number) >= 1
+  );
+};
+
+/** What is wrong with a record's header fields, or null. */
+function headerProblem(h: Record<string, unknown>, shard: unknown): string | null {
+  if (typeof h.scenario !== "string" || typeof h.scenarioHash !== "string") return "scenario";
+  if (!isAxis(h.x) || !isAxis(h.y)) return "axes";
+  if (!Number.isSafeInteger(h.replications) || (h.replications as number) < 1) return "replications";
+  if (!isCount(h.baseSeed)) return "baseSeed";
+  if (h.refine !== undefined && !isCount(h.refine)) return "refine";
+  const s = shard as Shard | null;
+  if (s !== null && !(isCount(s?.index) && isCount(s?.count) && s.index >= 1 && s.index <= s.count))
+    return "shard";
+  return null;
 }
 
 /** Whether two headers describe the same sweep; otherwise what differs. */

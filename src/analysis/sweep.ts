@@ -74,6 +74,13 @@ export interface MapResult {
   cells: MapCell[];
 }
 
+/**
+ * Most trials (cells x replications) one map may plan. Each axis is capped at 10,000 steps, but
+ * two such axes make 10^8 cells: the job list alone would not fit in memory. A million trials
+ * is already days of computing on one machine.
+ */
+export const MAX_SWEEP_TRIALS = 1_000_000;
+
 /** Parses `<param>=<from>:<to>:<steps>` (e.g. `clients.api.timeout=0.2:2:10`), naming `flag` in errors. */
 export function parseAxis(text: string, flag: string): Axis {
   const m = /^([^=\s]+)=([^:]*):([^:]*):([^:]*)$/.exec(text.trim());
@@ -217,6 +224,11 @@ export function planSweep(
     throw new SweepError(`--replications must be an integer >= 1, got ${replications}`);
   if (!Number.isInteger(refine) || refine < 0 || refine > 10)
     throw new SweepError(`--refine must be an integer from 0 to 10, got ${refine}`);
+  const trials = x.steps * y.steps * replications;
+  if (trials > MAX_SWEEP_TRIALS)
+    throw new SweepError(
+      `${x.steps} x ${y.steps} cells x ${replications} replications is ${trials.toLocaleString("en-US")} trials; a map runs at most ${MAX_SWEEP_TRIALS.toLocaleString("en-US")}: use fewer steps (refine the region of interest in a second map, or --refine) or fewer replications`,
+    );
   for (const [flag, axis] of [
     ["--x", x],
     ["--y", y],

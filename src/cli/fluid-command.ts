@@ -5,7 +5,7 @@ import { fluidSummary } from "../report/fluid-summary.js";
 import { renderSvg } from "../report/svg.js";
 import { readScenarioFile } from "./scenario-file.js";
 import { UsageError } from "./usage-error.js";
-import { writeFilesAtomically } from "./write-output.js";
+import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
 
 /** Flags of `metastable fluid`. */
 export interface FluidFlags {
@@ -19,6 +19,7 @@ export interface FluidFlags {
 /** Solves the scenario's fluid model and prints or writes what the flags ask for. */
 export function fluidCommand(path: string, flags: FluidFlags, print: (text: string) => void): void {
   if (flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
+  if (flags.out) checkOutputFolder(flags.out);
   const options: FluidOptions = {
     ...(flags.load !== undefined && { load: flags.load }),
     ...(flags.spike !== undefined && { spikeRate: flags.spike }),
@@ -36,7 +37,7 @@ export function fluidCommand(path: string, flags: FluidFlags, print: (text: stri
     const files: Record<string, string> = { "fluid.json": json };
     for (const c of charts) files[`${c.id}.svg`] = c.svg;
     files["report.html"] = fluidReportHtml(analysis, charts);
-    written = writeFilesAtomically(flags.out, files);
+    written = writeOutputFolder(flags.out, files);
   }
   if (flags.json) {
     print(json);

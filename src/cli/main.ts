@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { SweepError } from "../analysis/param-path.js";
+import { ModelLimitError } from "../engine/limit-error.js";
+import { printable } from "../scenario/printable.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { InterruptedError } from "./interrupted-error.js";
 import { addSweepCommands, quietOption, workersOption } from "./sweep-commands.js";
@@ -9,8 +11,8 @@ import { addWorkerCommand, queueOption, redisOption } from "./worker-command.js"
 // Each command's module is imported when that command runs, so `--help` loads only commander, and
 // `run` neither the chart library (only `--out` needs it) nor the web server.
 
-/** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget), stopped by Ctrl-C. */
-export const EXIT = { ok: 0, internal: 1, badInput: 2, interrupted: 130 } as const;
+/** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget), stopped by Ctrl-C or SIGTERM. */
+export const EXIT = { ok: 0, internal: 1, badInput: 2, interrupted: 130, terminated: 143 } as const;
 
 function integer(name: string, min: number) {
   return (value: string) => {
@@ -39,7 +41,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     )
     .version("0.1.0")
     .showHelpAfterError("(add --help for usage)")
-    .configureOutput({ writeOut: out, writeErr: err })
+    // Flags are echoed in Commander's errors: escape control and direction characters in them.
+    .configureOutput({ writeOut: out, writeErr: (s) => err(printable(s)) })
     .exitOverride();
   program
     .command("run")
@@ -223,6 +226,8 @@ export async function main(
   err = (s: string) => void process.stderr.write(s),
 ): Promise<number> {
   const program = buildProgram(out, err);
+  // Messages quote names, paths and flags from the user: never echo control characters raw.
+  const fail = (s: string) => err(printable(s));
   try {
     await program.parseAsync(argv, { from: "user" });
     return EXIT.ok;
@@ -242,18 +247,23 @@ export async function main(
       return EXIT.badInput;
     }
     if (e instanceof ScenarioError) {
-      err(`error: the scenario cannot be run:\n${e.message}\n`);
+      fail(`error: the scenario cannot be run:\n${e.message}\n`);
       return EXIT.badInput;
     }
     if (e instanceof InterruptedError) {
-      err(`${e.message}\n`);
-      return EXIT.interrupted;
+      fail(`${e.message}\n`);
+      return e.signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
     }
-    if (e instanceof UsageError || e instanceof SweepError || (await isBudgetError(e))) {
-      err(`error: ${(e as Error).message}\n`);
+    if (
+      e instanceof ModelLimitError ||
+      e instanceof UsageError ||
+      e instanceof SweepError ||
+      (await isBudgetError(e))
+    ) {
+      fail(`error: ${(e as Error).message}\n`);
       return EXIT.badInput;
     }
-    err(
+    fail(
       `internal error: ${(e as Error)?.message ?? String(e)}\n(set METASTABLE_DEBUG=1 for the stack trace)\n`,
     );
     if (process.env.METASTABLE_DEBUG) err(`${(e as Error)?.stack}\n`);

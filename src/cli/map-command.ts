@@ -20,7 +20,7 @@ import { InterruptedError } from "./interrupted-error.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
 import { readScenarioText } from "./scenario-file.js";
 import { UsageError } from "./usage-error.js";
-import { writeFilesAtomically } from "./write-output.js";
+import { checkOutputFolder, writeFileAtomically, writeOutputFolder } from "./write-output.js";
 
 /** Flags of `metastable map`. */
 export interface MapFlags extends RunnerFlags {
@@ -54,6 +54,7 @@ export async function mapCommand(
     throw new UsageError(
       "--refine picks cells from the whole map, so it cannot run in shards; drop --shard or --refine",
     );
+  if (flags.out) checkOutputFolder(flags.out);
   const text = readScenarioText(file);
   const parsed = parseScenarioText(text, file);
   const header = planSweep(parsed, x, y, flags.replications ?? 5, flags.refine ?? 0);
@@ -78,8 +79,10 @@ export async function mapCommand(
       log(`resuming from ${checkpointFile}: ${kept} of ${jobs.length} trials already done\n`);
   }
   const stop = new AbortController();
-  const onSigint = () => stop.abort(new InterruptedError("interrupted"));
+  const onSigint = () => stop.abort(new InterruptedError("interrupted", "SIGINT"));
+  const onSigterm = () => stop.abort(new InterruptedError("terminated", "SIGTERM"));
   process.once("SIGINT", onSigint);
+  process.once("SIGTERM", onSigterm);
   const runner = makeRunner(parsed, text, file, flags, log, "map");
   try {
     for (let jobs = planned(); jobs.some((j) => !done.has(j.id)); jobs = planned()) {
@@ -95,20 +98,23 @@ export async function mapCommand(
       const where = checkpointFile
         ? `kept in ${checkpointFile}; run the same command again to resume`
         : "not kept (give --out DIR to keep finished trials)";
-      throw new InterruptedError(`interrupted: ${finished} of ${jobs.length} trials finished, ${where}`);
+      const { signal } = stop.signal.reason as InterruptedError;
+      throw new InterruptedError(
+        `${signal === "SIGTERM" ? "terminated (SIGTERM)" : "interrupted"}: ${finished} of ${jobs.length} trials finished, ${where}`,
+        signal,
+      );
     }
     throw e;
   } finally {
     process.removeListener("SIGINT", onSigint);
+    process.removeListener("SIGTERM", onSigterm);
     await runner.close();
     checkpoint?.close();
   }
 
   if (shard) {
     const jobs = planned();
-    writeFilesAtomically(dirname(partialFile!), {
-      [basename(partialFile!)]: recordText(header, shard, jobs, done),
-    });
+    writeFileAtomically(partialFile!, recordText(header, shard, jobs, done));
     const cells = new Set(jobs.map((j) => j.cell)).size;
     print(
       `shard ${shard.index}/${shard.count}: ${cells} cells, ${jobs.length} trials written to ${partialFile}\nmerge the partials of every shard with: metastable merge <partial...>\n`,
@@ -124,6 +130,7 @@ export async function mergeCommand(
   flags: { out?: string; json?: boolean },
   print: (s: string) => void,
 ): Promise<void> {
+  if (flags.out) checkOutputFolder(flags.out);
   const records = files.map((f) => {
     let text: string;
     try {
@@ -147,7 +154,8 @@ async function emitMap(
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (flags.out) {
     const { mapFiles } = await import("./map-output.js");
-    writeFilesAtomically(flags.out, mapFiles(result, json));
+    // The checkpoint and partials stay: a rerun prints the map from them at once.
+    writeOutputFolder(flags.out, mapFiles(result, json), (name) => name.endsWith(".jsonl"));
   }
   print(
     flags.json ? json : formatMap(result) + (flags.out ? `\nwrote ${join(flags.out, "report.html")}\n` : ""),
@@ -160,8 +168,8 @@ const fmt = (v: number) => formatNumber(v, 3);
 export function formatMap(result: MapResult): string {
   const xs = result.x.values;
   const ys = result.y.values;
-  const width = Math.max(6, ...xs.map((v) => fmt(v).length + 1));
-  const yWidth = Math.max(...ys.map((v) => fmt(v).length));
+  const width = xs.reduce((w, v) => Math.max(w, fmt(v).length + 1), 6);
+  const yWidth = ys.reduce((w, v) => Math.max(w, fmt(v).length), 0);
   const cell = (ix: number, iy: number) => result.cells[iy * xs.length + ix]!;
   const table = (title: string, value: (c: MapCell) => number) => {
     const lines = [
@@ -189,7 +197,7 @@ export function formatMap(result: MapResult): string {
 function refinedNote(result: MapResult): string[] {
   const refined = result.cells.filter((c) => c.pStuck.n > result.replications);
   if (refined.length === 0) return [];
-  const most = Math.max(...refined.map((c) => c.pStuck.n));
+  const most = refined.reduce((n, c) => Math.max(n, c.pStuck.n), 0);
   return [
     `Refined: ${refined.length} cells near the stuck/not-stuck boundary got more replications (up to ${most}).`,
   ];

@@ -2,6 +2,7 @@ import type { Job, Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import type { BatchOptions, BatchRunner, TrialRequest } from "../analysis/batch.js";
 import type { TrialResult } from "../analysis/trial.js";
+import { buildIdentity } from "./build-identity.js";
 import { checkRedis, openRedis, RedisUnreachableError, redactUrl } from "./redis-connection.js";
 import {
   checkQueueName,
@@ -11,6 +12,7 @@ import {
   type RedisTrialJob,
   trialJobId,
 } from "./redis-job.js";
+import { INPUT_ERRORS } from "./trial-worker.js";
 import { UsageError } from "./usage-error.js";
 
 /** Where the trials go and how long to wait for Redis. */
@@ -73,6 +75,7 @@ export function redisRunner(text: string, file: string, options: RedisRunnerOpti
 function jobData(text: string, file: string, t: TrialRequest): RedisTrialJob {
   return {
     version: METASTABLE_VERSION,
+    build: buildIdentity(),
     text,
     file,
     spec: t.spec,
@@ -203,7 +206,7 @@ class BatchWait {
     const { seed } = job.data;
     const reason = job.failedReason || "no reason recorded";
     const what = `trial seed ${seed} (job ${id}) failed after ${job.attemptsMade} attempt(s): ${reason}`;
-    this.fail(/^(ScenarioError|BudgetExceededError):/.test(reason) ? new UsageError(what) : new Error(what));
+    this.fail(INPUT_ERRORS.has(/^(\w+):/.exec(reason)?.[1] ?? "") ? new UsageError(what) : new Error(what));
   }
 
   private settle(id: string, returnvalue: unknown): void {
@@ -211,7 +214,7 @@ class BatchWait {
     if (!indices || this.done) return;
     let result: TrialResult;
     try {
-      result = decodeTrialResult(returnvalue, id);
+      result = decodeTrialResult(returnvalue, `job ${id}`);
     } catch (e) {
       this.fail(e);
       return;

@@ -4,7 +4,7 @@ import type { ScenarioSpec } from "../scenario/schema.js";
 import { readScenarioFile } from "./scenario-file.js";
 import { formatSummary } from "./summary.js";
 import { UsageError } from "./usage-error.js";
-import { writeFilesAtomically } from "./write-output.js";
+import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
 
 /** Flags of `metastable run`. */
 export interface RunFlags {
@@ -65,6 +65,7 @@ export async function runCommand(
           ...file,
           spec: { ...file.spec, health: { ...file.spec.health, ...parseHealthFlag(flags.health) } },
         };
+  if (flags.out) checkOutputFolder(flags.out);
   const output = runScenario(parsed, {
     ...(flags.seed !== undefined && { seed: flags.seed }),
     ...(flags.maxEvents !== undefined && { maxEvents: flags.maxEvents }),
@@ -79,7 +80,7 @@ export async function runCommand(
   let written: string[] = [];
   if (flags.out) {
     const { outputFiles } = await import("./run-output.js");
-    written = writeFilesAtomically(flags.out, outputFiles(analysed, metrics));
+    written = writeOutputFolder(flags.out, outputFiles(analysed, metrics));
   }
   if (flags.json) {
     print(`${JSON.stringify(analysed.result, null, 2)}\n`);

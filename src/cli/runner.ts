@@ -1,14 +1,13 @@
 import { setMaxListeners } from "node:events";
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import type { BatchOptions, BatchRunner, TrialRequest } from "../analysis/batch.js";
 import { runTrial, type TrialResult } from "../analysis/trial.js";
 import type { ParsedScenario } from "../scenario/parse.js";
+import { compiledFile } from "./compiled-file.js";
 import { makeProgress, type Progress } from "./progress.js";
 import { redisRunner } from "./redis-runner.js";
-import type { TrialBatch, TrialReply } from "./trial-worker.js";
+import { INPUT_ERRORS, type TrialBatch, type TrialReply } from "./trial-worker.js";
 import { UsageError } from "./usage-error.js";
 
 /** Flags every batch command shares (map, threshold, compare). */
@@ -58,7 +57,11 @@ export function makeRunner(
   if (flags.queue !== undefined) throw new UsageError("--queue names a queue on Redis: give --redis too");
   if (workers <= 1)
     return { run: counted(inProcessRunner(parsed), progress), close: async () => progress.stop() };
-  const pool = new Piscina({ filename: workerFile(), minThreads: workers, maxThreads: workers });
+  const pool = new Piscina({
+    filename: compiledFile("cli/trial-worker-entry.cjs"),
+    minThreads: workers,
+    maxThreads: workers,
+  });
   return {
     run: counted(poolRunner(pool, scenarioText, file, workers), progress),
     close: async () => {
@@ -95,9 +98,6 @@ function inProcessRunner(parsed: ParsedScenario): BatchRunner {
     return results;
   };
 }
-
-/** Errors a worker reports by name that are the user's input, not a bug (exit code 2). */
-const INPUT_ERRORS = new Set(["ScenarioError", "BudgetExceededError"]);
 
 // Trials go to the pool in batches of up to this many: one message per trial cost about a tenth
 // of a trial on the main thread and in the worker. About 8 batches per worker are left for the
@@ -156,15 +156,4 @@ function batchOf(text: string, file: string, trials: TrialRequest[], start: numb
     items.push({ spec: k, seed: t.seed, ...(t.measureFrom !== undefined && { measureFrom: t.measureFrom }) });
   }
   return { text, file, specs, trials: items };
-}
-
-/** The compiled worker entry: beside this file in dist/, or in dist/ when this file runs from src/ (tests). */
-function workerFile(): string {
-  const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts")
-    ? new URL("../../dist/cli/trial-worker-entry.cjs", here)
-    : new URL("./trial-worker-entry.cjs", here);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`worker file ${path} is missing; run npm run build first`);
-  return path;
 }

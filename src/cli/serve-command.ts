@@ -27,7 +27,7 @@ export function serveCommand(flags: ServeFlags, print: (s: string) => void): Pro
     : wildcard
       ? null
       : [flags.host, "127.0.0.1", "localhost", "[::1]"];
-  const { app } = createApp({
+  const { app, close } = createApp({
     scenariosDir: flags.scenarios,
     webDir,
     ...(allowedHosts !== undefined && { allowedHosts }),
@@ -50,7 +50,7 @@ export function serveCommand(flags: ServeFlags, print: (s: string) => void): Pro
     const stop = () => {
       process.off("SIGINT", stop);
       process.off("SIGTERM", stop);
-      server.close(() => resolve());
+      server.close(() => void close().then(resolve, reject));
     };
     process.on("SIGINT", stop);
     process.on("SIGTERM", stop);

@@ -7,7 +7,10 @@ const RULE = "=".repeat(78);
 export function formatSummary(r: RunResult | AnalysedResult): string {
   const t = r.totals;
   const lines: string[] = [RULE, `METASTABLE RUN: ${r.scenario}`, RULE];
-  if (r.description) lines.push(...wrap(r.description, 78), "");
+  if (r.description) {
+    for (const l of wrap(r.description, 78)) lines.push(l);
+    lines.push("");
+  }
   lines.push(
     `Seed ${r.seed} · ${fmt(r.simulatedSeconds)} s simulated · ${int(r.events)} events · ${r.wallSeconds.toFixed(2)} s wall`,
     "",
@@ -51,7 +54,10 @@ export function formatSummary(r: RunResult | AnalysedResult): string {
     "By load-profile phase (rates per second; queue = calls waiting):",
     phaseTable([...r.phases, ...(r.drain ? [r.drain] : [])]),
   );
-  if ("verdict" in r) lines.push("", ...verdictLines(r));
+  if ("verdict" in r) {
+    lines.push("");
+    for (const l of verdictLines(r)) lines.push(l);
+  }
   lines.push(RULE);
   return `${lines.join("\n")}\n`;
 }

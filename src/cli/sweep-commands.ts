@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { threadCount } from "./thread-count.js";
 import { queueOption, redisOption } from "./worker-command.js";
 
 function count(name: string) {
@@ -22,7 +23,7 @@ function whole(name: string) {
 /** `--workers N`, shared by every command that runs batches of trials. */
 export function workersOption(): Option {
   return new Option("--workers <n>", "worker threads; 1 runs in-process (default: all cores)").argParser(
-    count("--workers"),
+    threadCount("--workers"),
   );
 }
 

@@ -27,6 +27,13 @@ export interface TrialBatch {
   trials: { spec: number; seed: number; measureFrom?: number }[];
 }
 
+/** Errors, by name (class identity is lost across threads), that are the trial's input, not a bug: exit code 2, no retry. */
+export const INPUT_ERRORS: ReadonlySet<string> = new Set([
+  "ScenarioError",
+  "BudgetExceededError",
+  "ModelLimitError",
+]);
+
 /** A worker's answer: the result, or the error's kind and message (class identity is lost across threads). */
 export type TrialReply = { result: TrialResult } | { error: { name: string; message: string } };
 

@@ -1,9 +1,9 @@
-import { existsSync } from "node:fs";
 import { hostname } from "node:os";
-import { fileURLToPath } from "node:url";
 import { type Command, InvalidArgumentError, Option } from "commander";
+import { compiledFile } from "./compiled-file.js";
 import { checkRedis, openRedis, redactUrl } from "./redis-connection.js";
 import { checkQueueName, DEFAULT_QUEUE, type EncodedTrialResult, type RedisTrialJob } from "./redis-job.js";
+import { threadCount } from "./thread-count.js";
 import { UsageError } from "./usage-error.js";
 
 function number(name: string, min: number, integer: boolean) {
@@ -39,7 +39,7 @@ export function addWorkerCommand(program: Command, out: (s: string) => void): vo
     .addOption(queueOption())
     .addOption(
       new Option("--concurrency <n>", "trials at once, each in its own thread (default 1)").argParser(
-        number("--concurrency", 1, true),
+        threadCount("--concurrency"),
       ),
     )
     .addOption(
@@ -111,18 +111,22 @@ export async function workerCommand(
   };
   const { Queue, Worker } = await import("bullmq"); // loaded only by commands that use Redis
   const conn = await openRedis(flags.redis, note);
-  const worker = new Worker<RedisTrialJob, EncodedTrialResult>(queueName, processorFile(), {
-    connection: conn,
-    concurrency,
-    useWorkerThreads: true,
-    lockDuration: lockMs,
-    // Look for jobs of dead workers as often as a lock can expire.
-    stalledInterval: lockMs,
-    // A job that has outlived two workers is probably what kills them: the third stall fails it.
-    maxStalledCount: 2,
-    // Shown as the job's processedBy and in CLIENT LIST, so an operator can tell workers apart.
-    name: `${hostname()}-${process.pid}`,
-  });
+  const worker = new Worker<RedisTrialJob, EncodedTrialResult>(
+    queueName,
+    compiledFile("cli/redis-processor.js"),
+    {
+      connection: conn,
+      concurrency,
+      useWorkerThreads: true,
+      lockDuration: lockMs,
+      // Look for jobs of dead workers as often as a lock can expire.
+      stalledInterval: lockMs,
+      // A job that has outlived two workers is probably what kills them: the third stall fails it.
+      maxStalledCount: 2,
+      // Shown as the job's processedBy and in CLIENT LIST, so an operator can tell workers apart.
+      name: `${hostname()}-${process.pid}`,
+    },
+  );
   const queue = new Queue(queueName, { connection: conn });
   worker.on("error", note);
   queue.on("error", note);
@@ -190,15 +194,4 @@ export async function workerCommand(
   await queue.close();
   conn.disconnect();
   print(`worker: stopped after ${done} trials${failed ? `, ${failed} failed attempts` : ""}\n`);
-}
-
-/** The compiled processor: beside this file in dist/, or in dist/ when this file runs from src/ (tests). */
-function processorFile(): string {
-  const here = new URL(import.meta.url);
-  const url = here.pathname.endsWith(".ts")
-    ? new URL("../../dist/cli/redis-processor.js", here)
-    : new URL("./redis-processor.js", here);
-  const path = fileURLToPath(url);
-  if (!existsSync(path)) throw new Error(`processor file ${path} is missing; run npm run build first`);
-  return path;
 }

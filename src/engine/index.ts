@@ -2,6 +2,7 @@
 export type { Distribution } from "./distribution.js";
 export { createDistribution, DISTRIBUTION_KINDS, type DistributionSpec } from "./distributions.js";
 export { EventQueue } from "./event-queue.js";
+export { ModelLimitError } from "./limit-error.js";
 export { checkBoolean, checkNumber, OptionError, within } from "./option-error.js";
 export { createStream, type RandomStream } from "./random.js";
 export {

@@ -13,7 +13,7 @@ export class OptionError extends Error {
   }
 
   /** The same error with `prefix` put in front of its path. */
-  under(...prefix: (string | number)[]): OptionError {
+  under(prefix: readonly (string | number)[]): OptionError {
     return new OptionError([...prefix, ...this.path], this.message);
   }
 }
@@ -50,7 +50,7 @@ export function within<T>(prefix: (string | number)[], fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    throw e instanceof OptionError ? e.under(...prefix) : e;
+    throw e instanceof OptionError ? e.under(prefix) : e;
   }
 }
 

@@ -27,14 +27,14 @@ export function phasePortrait(
 ): Portrait {
   const finite = equilibria.filter((e) => e.queue !== null);
   const saddle = finite.find((e) => e.kind === "saddle");
-  const deepest = Math.max(0, ...finite.map((e) => e.queue!));
+  const deepest = maxOf(finite.map((e) => e.queue!));
   let queueMax = saddle ? 3 * saddle.queue! : Math.max(20, 1.5 * deepest);
-  const pathMax = Math.max(0, ...path.map((p) => p.queue));
+  const pathMax = maxOf(path.map((p) => p.queue));
   queueMax = Math.max(queueMax, Math.min(1.05 * pathMax, 2 * queueMax), 1.2 * deepest);
   const inBox = path.filter((p) => p.queue <= queueMax);
   const orbitMax = Math.max(
     1,
-    1.3 * Math.max(0, ...finite.map((e) => e.orbit!), ...inBox.map((p) => p.orbit)),
+    1.3 * Math.max(maxOf(finite.map((e) => e.orbit!)), maxOf(inBox.map((p) => p.orbit))),
   );
   const d = new Float64Array(2);
   const field: Portrait["field"] = [];
@@ -64,7 +64,7 @@ function separatrix(
   orbitMax: number,
 ): [number, number][] {
   const { matrix, eigenvalues } = dyn.jacobian(saddle.queue!, saddle.orbit!, load);
-  const s = Math.min(...eigenvalues.map((e) => e.re));
+  const s = eigenvalues.reduce((m, e) => Math.min(m, e.re), Number.POSITIVE_INFINITY);
   const [[a, b], [c, dd]] = matrix as [[number, number], [number, number]];
   let v: [number, number] = Math.abs(b) > Math.abs(c) ? [b, s - a] : [s - dd, c];
   // In box units, so a step along it is a visible fraction of the picture either way.
@@ -90,4 +90,11 @@ function separatrix(
     return pts;
   };
   return [...branch(-1).reverse(), [saddle.queue!, saddle.orbit!], ...branch(1)];
+}
+
+/** The largest of `xs`, at least 0 (no spread: the arrays can be long). */
+function maxOf(xs: readonly number[]): number {
+  let m = 0;
+  for (const x of xs) if (x > m) m = x;
+  return m;
 }

@@ -3,6 +3,8 @@
 // numbers they cost the garbage collector nothing, where one object per attempt (and per request
 // it kept alive) made collection half of the run.
 
+import { ModelLimitError } from "../engine/limit-error.js";
+
 // Rows a table can hold, and the serials a row can hand out: a token is serial x ROWS + row, an
 // integer below 2^53. A row is retired once its serials run low, so a token is never reused.
 const ROWS = 2 ** 24;
@@ -67,7 +69,10 @@ export class RequestTable {
   /** A new attempt token for the request in `row`. */
   token(row: number): number {
     const serial = this.nextSerial[row]!;
-    if (serial >= SERIALS) throw new RangeError("a request sent more than 500 million attempts");
+    if (serial >= SERIALS)
+      throw new ModelLimitError(
+        "a request sent more than 500 million attempts; bound its retries (retry.maxAttempts) or shorten the run",
+      );
     this.nextSerial[row] = serial + 1;
     return serial * ROWS + row;
   }
@@ -100,7 +105,10 @@ export class RequestTable {
 
   private fresh(): number {
     const row = this.rows++;
-    if (row >= ROWS) throw new RangeError(`more than ${ROWS} requests in flight on one client`);
+    if (row >= ROWS)
+      throw new ModelLimitError(
+        `more than ${ROWS} requests in flight on one client, the most the simulator holds; lower the load, shorten the client's timeout, or shorten the run`,
+      );
     if (row === this.createdAt.length) this.grow(Math.max(64, row * 2));
     return row;
   }

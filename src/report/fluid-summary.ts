@@ -57,7 +57,7 @@ export function fluidSummary(a: FluidAnalysis): string {
     `equilibria at ${num(a.load)} req/s:`,
   ];
   const rows = [EQUILIBRIUM_HEADER, ...equilibriumRows(a.equilibria)];
-  const widths = EQUILIBRIUM_HEADER.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const widths = EQUILIBRIUM_HEADER.map((_, i) => rows.reduce((m, r) => Math.max(m, r[i]!.length), 0));
   for (const r of rows)
     lines.push(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`);
   lines.push("", `tipping disturbance: ${a.tippingDisturbance.note}`, `recovery: ${a.recovery.note}`);

@@ -1,4 +1,14 @@
-import { type Document, isMap, isNode, isScalar, LineCounter, parseDocument, visit } from "yaml";
+import {
+  type Document,
+  isMap,
+  isNode,
+  isPair,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+} from "yaml";
 import type { z } from "zod";
 import { describeValue, OptionError } from "../engine/option-error.js";
 import { COMPONENT_TYPES } from "./registry.js";
@@ -29,6 +39,19 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
       },
     ]);
   }
+  const nul = text.indexOf("\0");
+  if (nul >= 0) {
+    // A binary file: the parser would report (and quote) thousands of problems.
+    throw new ScenarioError([
+      {
+        file,
+        line: text.slice(0, nul).split("\n").length,
+        column: 0,
+        field: "",
+        message: "not a text file (it holds a NUL byte); expected a YAML or JSON scenario",
+      },
+    ]);
+  }
   const lineCounter = new LineCounter();
   // logLevel "error": no process warnings on stderr (a mapping used as a key becomes an unknown field).
   // Duplicate keys are found by duplicateKeys below: the parser's own check is quadratic in the
@@ -52,18 +75,12 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
       }),
     );
   }
-  const duplicates = duplicateKeys(doc);
-  if (duplicates.length > 0) {
+  const bad = [...duplicateKeys(doc), ...selfReferences(doc)];
+  if (bad.length > 0) {
     throw new ScenarioError(
-      duplicates.map(({ key, offset }) => {
+      bad.map(({ message, offset, field }) => {
         const pos = locate(offset);
-        return {
-          file,
-          line: pos.line,
-          column: pos.col,
-          field: "",
-          message: `not valid YAML: duplicate key "${key}" (keys must be unique in a mapping)`,
-        };
+        return { file, line: pos.line, column: pos.col, field: field ?? "", message };
       }),
     );
   }
@@ -172,20 +189,72 @@ function locatedIssue(
   return { file, line: pos.line, column: pos.col, field: path.join("."), message };
 }
 
-/** Scalar keys repeated within one mapping, in linear time. */
-function duplicateKeys(doc: Document): { key: string; offset: number }[] {
-  const found: { key: string; offset: number }[] = [];
+/** A problem found in the YAML tree, at an offset of the text. */
+interface TreeProblem {
+  message: string;
+  offset: number;
+  field?: string;
+}
+
+/**
+ * Scalar keys repeated within one mapping (found in linear time), and `__proto__` keys, which
+ * reading the document into objects would silently drop or turn into a prototype.
+ */
+function duplicateKeys(doc: Document): TreeProblem[] {
+  const found: TreeProblem[] = [];
   visit(doc, {
-    Map(_, map) {
+    Map(_, map, path) {
+      const where = fieldOf([...path, map]);
       const seen = new Set<unknown>();
       for (const { key } of map.items) {
         if (!isScalar(key)) continue;
-        if (seen.has(key.value)) found.push({ key: String(key.value), offset: key.range?.[0] ?? 0 });
+        const offset = key.range?.[0] ?? 0;
+        if (key.value === "__proto__")
+          found.push({
+            message: `"__proto__" cannot be a key or a name (it is reserved in JavaScript)`,
+            offset,
+            field: where,
+          });
+        else if (seen.has(key.value))
+          found.push({
+            message: `not valid YAML: duplicate key "${String(key.value)}" (keys must be unique in a mapping)`,
+            offset,
+          });
         seen.add(key.value);
       }
     },
   });
   return found;
+}
+
+/**
+ * Aliases inside the node their anchor names (`p: &p {of: [*p]}`): the document would be
+ * infinite, and reading it overflows the stack or builds a circular structure.
+ */
+function selfReferences(doc: Document): TreeProblem[] {
+  const found: TreeProblem[] = [];
+  visit(doc, {
+    Alias(_, alias, path) {
+      const source = alias.resolve(doc);
+      if (source && path.includes(source))
+        found.push({
+          message: `the alias *${alias.source} refers to itself (it is inside the node &${alias.source} names), which would make the document infinite`,
+          offset: alias.range?.[0] ?? 0,
+          field: fieldOf([...path, alias]),
+        });
+    },
+  });
+  return found;
+}
+
+/** The dotted field path of the last node of a visitor's path (keys of pairs, indices in lists). */
+function fieldOf(path: readonly unknown[]): string {
+  const parts: (string | number)[] = [];
+  for (const [i, node] of path.entries()) {
+    if (isPair(node) && isScalar(node.key)) parts.push(String(node.key.value));
+    else if (isSeq(node)) parts.push(node.items.indexOf(path[i + 1] as never));
+  }
+  return parts.join(".");
 }
 
 function firstLine(text: string): string {

@@ -1,20 +1,15 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { setImmediate as nextTurn } from "node:timers/promises";
-import { Hono } from "hono";
+import { MessageChannel } from "node:worker_threads";
+import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { stream } from "hono/streaming";
-import { analyseRun } from "../analysis/analyse-run.js";
-import type { BatchRunner } from "../analysis/batch.js";
-import { SweepError } from "../analysis/param-path.js";
-import { type Axis, planSweep, runSweepJobs, summariseSweep, sweepJobs } from "../analysis/sweep.js";
-import { runTrial, type TrialResult } from "../analysis/trial.js";
+import type { Axis } from "../analysis/sweep.js";
 import { readCatalog } from "../cli/catalog-command.js";
-import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
-import { BudgetExceededError, startScenario } from "../scenario/run.js";
-import { ScenarioError } from "../scenario/scenario-error.js";
-import { CapExceededError, cappedBudgets, DEFAULT_CAPS, type RunCaps } from "./caps.js";
-import { staticFile } from "./static-files.js";
+import { DEFAULT_CAPS, type RunCaps } from "./caps.js";
+import type { MapMessage, WorkReply } from "./server-work.js";
+import { staticResponse } from "./static-files.js";
+import { CancelledError, ServerBusyError, WorkPool } from "./work-pool.js";
 
 /** Where the server finds its files, and what it allows. */
 export interface ServerOptions {
@@ -27,7 +22,7 @@ export interface ServerOptions {
   allowedHosts?: readonly string[] | null;
 }
 
-/** Counts the server keeps, so tests and logs can see cancelled work. */
+/** Counts the server keeps, so tests and logs can see cancelled and refused work. */
 export interface ServerStats {
   runsStarted: number;
   runsCancelled: number;
@@ -35,10 +30,12 @@ export interface ServerStats {
   mapsStarted: number;
   mapsCancelled: number;
   mapsFinished: number;
+  /** Requests answered 503 because every thread was busy and the queue full. */
+  refusedBusy: number;
 }
 
-/** A run's request went away (page closed, fetch aborted): its work stops. */
-class CancelledError extends Error {}
+/** The header the dashboard sends with every POST; a form on another site cannot send it. */
+export const CLIENT_HEADER = "X-Metastable";
 
 // Scripts only from the page's own origin: the dashboard never evaluates anything it is sent.
 const CSP = [
@@ -53,8 +50,29 @@ const CSP = [
   "frame-ancestors 'none'",
 ].join("; ");
 
+const SECURITY_HEADERS: Record<string, string> = {
+  "X-Content-Type-Options": "nosniff",
+  "Content-Security-Policy": CSP,
+  "X-Frame-Options": "DENY",
+  "Referrer-Policy": "no-referrer",
+  "Cross-Origin-Opener-Policy": "same-origin",
+  "Cross-Origin-Resource-Policy": "same-origin",
+};
+
+// Bodies a cross-site form or a "simple" fetch cannot send: these content types need a CORS
+// preflight, which this server never answers, so only its own page gets through.
+const DOCUMENT_TYPES = new Set(["application/json", "application/yaml", "application/x-yaml", "text/yaml"]);
+
+// Seconds a refused client is asked to wait: about one short run.
+const RETRY_AFTER_SECONDS = 5;
+
 /** The dashboard's HTTP app: catalog, runs with caps, and the built web app. Testable without a socket. */
-export function createApp(options: ServerOptions): { app: Hono; stats: ServerStats; caps: RunCaps } {
+export function createApp(options: ServerOptions): {
+  app: Hono;
+  stats: ServerStats;
+  caps: RunCaps;
+  close(): Promise<void>;
+} {
   const caps: RunCaps = { ...DEFAULT_CAPS, ...options.caps };
   const stats: ServerStats = {
     runsStarted: 0,
@@ -63,7 +81,9 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
     mapsStarted: 0,
     mapsCancelled: 0,
     mapsFinished: 0,
+    refusedBusy: 0,
   };
+  const pool = new WorkPool(caps);
   const allowed =
     options.allowedHosts === null
       ? null
@@ -71,11 +91,14 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
   const app = new Hono();
 
   app.use("*", async (c, next) => {
+    // Set first, so refusals carry them too.
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.header(name, value);
     const host = (c.req.header("host") ?? "").replace(/:\d+$/, "");
     if (allowed && host && !allowed.has(host)) return c.text(`host ${host} is not served here`, 403);
+    const refusal = c.req.method === "GET" || c.req.method === "HEAD" ? null : crossSiteRefusal(c);
+    if (refusal) return c.json({ error: refusal.error }, refusal.status);
     await next();
-    c.header("X-Content-Type-Options", "nosniff");
-    c.header("Content-Security-Policy", CSP);
+    for (const [name, value] of Object.entries(SECURITY_HEADERS)) c.res.headers.set(name, value);
   });
 
   app.get("/api/scenarios", (c) => {
@@ -93,38 +116,43 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
     onError: (c) => c.json({ error: `the request body is larger than ${caps.maxBodyBytes} bytes` }, 413),
   });
 
-  // POST a scenario document (YAML or JSON text, never code); ?seed=N replaces its seed.
+  const busy = (c: Context) => {
+    stats.refusedBusy++;
+    c.header("Retry-After", String(RETRY_AFTER_SECONDS));
+    return c.json(
+      {
+        error: `the server is busy (${caps.maxConcurrent} requests running and ${caps.maxQueued} waiting); try again in a few seconds`,
+      },
+      503,
+    );
+  };
+  const answer = (c: Context, reply: WorkReply) =>
+    c.body(reply.body, reply.status as 200, { "Content-Type": "application/json; charset=utf-8" });
+
+  // POST a scenario document (YAML or JSON text, never code); ?seed=N replaces its seed. Parsing
+  // and running happen on a thread; the answer is due maxWallSeconds after the request arrived.
   app.post("/api/run", limit, async (c) => {
+    const deadline = Date.now() + caps.maxWallSeconds * 1000;
     const text = await c.req.text();
     const seedText = c.req.query("seed");
     const seed = seedText === undefined ? undefined : Number(seedText);
     if (seed !== undefined && !(Number.isSafeInteger(seed) && seed >= 0))
       return c.json({ error: `seed must be an integer >= 0, got "${seedText}"` }, 400);
-    const signal = c.req.raw.signal;
+    const file = c.req.query("file") ?? "scenario.yaml";
+    stats.runsStarted++;
     try {
-      const parsed = parseScenarioText(text, c.req.query("file") ?? "scenario.yaml");
-      const budgets = cappedBudgets(parsed, caps);
-      stats.runsStarted++;
-      const run = startScenario(parsed, { ...budgets, ...(seed !== undefined && { seed }) });
-      // Steps of 1% of the run, yielding between them, so an aborted request stops the work.
-      const step = run.end / 100;
-      while (run.now < run.end) {
-        run.advance(run.now + step);
-        await nextTurn();
-        if (signal.aborted) throw new CancelledError();
-      }
-      const output = run.finish();
-      const { result } = analyseRun(parsed, output, {}, budgets);
+      const reply = await pool.run(
+        { kind: "run", text, file, ...(seed !== undefined && { seed }), caps, deadline },
+        c.req.raw.signal,
+      );
       stats.runsFinished++;
-      return c.json({ result, series: output.series });
+      return answer(c, reply);
     } catch (e) {
+      if (e instanceof ServerBusyError) return busy(c);
       if (e instanceof CancelledError) {
         stats.runsCancelled++;
         return c.json({ error: "cancelled" }, 499 as 400);
       }
-      if (e instanceof ScenarioError) return c.json({ error: e.message, issues: e.issues }, 400);
-      if (e instanceof CapExceededError || e instanceof BudgetExceededError)
-        return c.json({ error: e.message }, 413);
       throw e;
     }
   });
@@ -132,6 +160,7 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
   // POST {scenario, x, y, replications} (axes as `metastable map` takes them); the answer streams
   // one JSON line per progress step, then {"result": MapResult} (or {"error"}).
   app.post("/api/map", limit, async (c) => {
+    const deadline = Date.now() + caps.maxMapWallSeconds * 1000;
     let body: { scenario?: unknown; x?: unknown; y?: unknown; replications?: unknown };
     try {
       body = await c.req.json();
@@ -152,42 +181,59 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
         },
         413,
       );
-    let parsed: ParsedScenario;
-    let header: ReturnType<typeof planSweep>;
-    try {
-      const original = parseScenarioText(body.scenario, c.req.query("file") ?? "scenario.yaml");
-      // Every trial of the map gets the per-run caps as its scenario limits.
-      parsed = { ...original, spec: { ...original.spec, limits: cappedBudgets(original, caps) } };
-      header = planSweep(parsed, x, y, replications);
-    } catch (e) {
-      if (e instanceof ScenarioError) return c.json({ error: e.message, issues: e.issues }, 400);
-      if (e instanceof SweepError) return c.json({ error: e.message }, 400);
-      if (e instanceof CapExceededError) return c.json({ error: e.message }, 413);
-      throw e;
-    }
     const abort = new AbortController();
     c.req.raw.signal.addEventListener("abort", () => abort.abort(), { once: true });
+    const { port1, port2 } = new MessageChannel();
+    // The first message says the scenario parsed and the axes fit it; an answer before it is a refusal.
+    const planned = new Promise<void>((resolve) => port1.once("message", () => resolve()));
     stats.mapsStarted++;
+    const task = pool.run(
+      {
+        kind: "map",
+        text: body.scenario,
+        file: c.req.query("file") ?? "scenario.yaml",
+        x,
+        y,
+        replications,
+        caps,
+        deadline,
+        port: port2,
+      },
+      abort.signal,
+      [port2],
+    );
+    const cancelled = () => {
+      stats.mapsCancelled++;
+      port1.close();
+    };
+    let first: WorkReply | undefined;
+    try {
+      first = await Promise.race([task, planned.then(() => undefined)]);
+    } catch (e) {
+      port1.close();
+      if (e instanceof ServerBusyError) return busy(c);
+      if (e instanceof CancelledError) {
+        cancelled();
+        return c.json({ error: "cancelled" }, 499 as 400);
+      }
+      throw e;
+    }
+    if (first) {
+      port1.close();
+      return answer(c, first);
+    }
     return stream(c, async (out) => {
       out.onAbort(() => abort.abort());
-      const jobs = sweepJobs(header);
-      const done = new Map<string, TrialResult>();
-      let sent = 0;
+      port1.on("message", (m: MapMessage) => {
+        if ("done" in m) void out.write(`${JSON.stringify(m)}\n`);
+      });
       try {
-        await runSweepJobs(parsed, header, jobs, yieldingRunner(parsed), done, {
-          signal: abort.signal,
-          onResult: () => {
-            // A line per 1% is progress enough.
-            if (done.size - sent >= Math.max(1, jobs.length / 100)) {
-              sent = done.size;
-              void out.write(`${JSON.stringify({ done: done.size, total: jobs.length })}\n`);
-            }
-          },
-        });
-        await out.write(`${JSON.stringify({ result: summariseSweep(header, done) })}\n`);
-        stats.mapsFinished++;
+        const reply = await task;
+        port1.close();
+        if (reply.status === 200) stats.mapsFinished++;
+        await out.write(`${reply.body}\n`);
       } catch (e) {
-        if (abort.signal.aborted) stats.mapsCancelled++;
+        if (e instanceof CancelledError) cancelled();
         else await out.write(`${JSON.stringify({ error: (e as Error).message })}\n`);
       }
     });
@@ -197,13 +243,42 @@ export function createApp(options: ServerOptions): { app: Hono; stats: ServerSta
 
   app.get("*", async (c) => {
     if (!options.webDir) return c.text("the dashboard is not built (npm run build)", 404);
+    const accepts = c.req.header("accept-encoding") ?? "";
     const file =
-      (await staticFile(options.webDir, c.req.path)) ?? (await staticFile(options.webDir, "/index.html"));
+      (await staticResponse(options.webDir, c.req.path, accepts)) ??
+      (await staticResponse(options.webDir, "/index.html", accepts));
     if (!file) return c.text("the dashboard is not built (npm run build)", 404);
-    return c.body(new Uint8Array(file.body), 200, { "Content-Type": file.type });
+    return c.body(new Uint8Array(file.body), 200, file.headers);
   });
 
-  return { app, stats, caps };
+  return { app, stats, caps, close: () => pool.close() };
+}
+
+/**
+ * Why a request that changes or costs something is refused as cross-site, or null. Another site's
+ * page can make the browser POST here; the browser marks such requests (Origin, Sec-Fetch-Site),
+ * and cannot send a JSON or YAML body or a custom header to another origin without a preflight.
+ */
+function crossSiteRefusal(c: Context): { status: 403 | 415; error: string } | null {
+  const site = c.req.header("sec-fetch-site");
+  if (site !== undefined && site !== "same-origin" && site !== "none")
+    return { status: 403, error: `cross-site request refused (Sec-Fetch-Site: ${site})` };
+  const origin = c.req.header("origin");
+  if (origin !== undefined) {
+    let host: string | null = null;
+    try {
+      host = new URL(origin).host;
+    } catch {}
+    if (host === null || host !== (c.req.header("host") ?? "").toLowerCase())
+      return { status: 403, error: `cross-site request refused (Origin: ${origin.slice(0, 100)})` };
+  }
+  const type = (c.req.header("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!DOCUMENT_TYPES.has(type) && c.req.header(CLIENT_HEADER) === undefined)
+    return {
+      status: 415,
+      error: `send the body as Content-Type: application/json or application/yaml (or with an ${CLIENT_HEADER} header)`,
+    };
+  return null;
 }
 
 /** An axis as JSON gives it, or null when it is not one. */
@@ -214,19 +289,4 @@ function axisOf(value: unknown): Axis | null {
   if (typeof a.steps !== "number" || !Number.isInteger(a.steps) || a.steps < 1 || a.steps > 10_000)
     return null;
   return { param: a.param, from: a.from, to: a.to, steps: a.steps };
-}
-
-/** Runs trials one by one, yielding to the event loop between them so a dropped request stops the work. */
-function yieldingRunner(parsed: ParsedScenario): BatchRunner {
-  return async (trials, options = {}) => {
-    const results: TrialResult[] = [];
-    for (const [i, t] of trials.entries()) {
-      options.signal?.throwIfAborted();
-      const result = runTrial(parsed, t.spec, t.seed, t.measureFrom);
-      results.push(result);
-      options.onResult?.(i, result);
-      await nextTurn();
-    }
-    return results;
-  };
 }

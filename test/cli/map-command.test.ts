@@ -3,24 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { cli } from "./cli-harness.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
-
-async function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(
-    args,
-    (s) => {
-      stdout += s;
-    },
-    (s) => {
-      stderr += s;
-    },
-  );
-  return { code, stdout, stderr };
-}
 
 const scratch = () => mkdtempSync(join(tmpdir(), "metastable-map-"));
 
@@ -44,6 +29,33 @@ function scenario(dir: string, text = PAUSE, name = "pause.yaml"): string {
   const file = join(dir, name);
   writeFileSync(file, text);
   return file;
+}
+
+const GRID = ["--x", "load=0.6:1.8:4", "--y", "triggers.0.duration=1:6:4"];
+
+/** `metastable map` as a real process on a 4 x 4 grid, 2 replications, one thread, writing to `out`. */
+function startMap(file: string, out: string) {
+  const child = spawn(
+    process.execPath,
+    [
+      join(ROOT, "bin", "metastable.js"),
+      "map",
+      file,
+      ...GRID,
+      "--replications",
+      "2",
+      "--workers",
+      "1",
+      "--out",
+      out,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"], timeout: 120_000 },
+  );
+  let stderr = "";
+  child.stderr.on("data", (d) => {
+    stderr += d;
+  });
+  return { child, stderr: () => stderr };
 }
 
 const AXES = ["--x", "load=0.6:1.8:3", "--y", "triggers.0.duration=1:6:2", "--replications", "2"];
@@ -172,34 +184,67 @@ describe("metastable map", () => {
     expect(otherOut.stderr).toMatch(/checkpoint of a different sweep .*delete it or choose another output/);
   });
 
+  // Once accepted and merged into the map (exit 0).
+  it("refuses a checkpoint or partial line whose result is not a result, naming file and line", async () => {
+    const dir = scratch();
+    const file = scenario(dir);
+    const out = join(dir, "out");
+    expect((await cli("map", file, ...AXES, "--workers", "1", "--quiet", "--out", out)).code).toBe(0);
+    const lines = readFileSync(join(out, "checkpoint.jsonl"), "utf8").split("\n");
+    for (const [what, bad] of [
+      ["verdict", lines[2]!.replace(/"verdict":"\w+"/, '"verdict":"bogus"')],
+      ["goodputRatio", lines[2]!.replace(/"goodputRatio":[^,]+/, '"goodputRatio":"abc"')],
+      ["seed", lines[2]!.replace(/"seed":\d+/, '"seed":-1')],
+    ] as const) {
+      const tampered = join(dir, `tampered-${what}`);
+      mkdirSync(tampered);
+      writeFileSync(
+        join(tampered, "checkpoint.jsonl"),
+        [lines[0], lines[1], bad, ...lines.slice(3)].join("\n"),
+      );
+      const r = await cli("map", file, ...AXES, "--workers", "1", "--quiet", "--out", tampered);
+      expect(r.code, what).toBe(2);
+      expect(r.stderr, what).toMatch(
+        /checkpoint\.jsonl:3(: not a job record| holds a result metastable cannot read)/,
+      );
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("stops with a message and exit code 143 on SIGTERM, keeping finished trials", async () => {
+    const dir = scratch();
+    const file = scenario(dir);
+    const out = join(dir, "out");
+    const { child, stderr } = startMap(file, out);
+    const checkpoint = join(out, "checkpoint.jsonl");
+    await expect
+      .poll(() => existsSync(checkpoint) && readFileSync(checkpoint, "utf8").split("\n").length > 3, {
+        timeout: 60_000,
+        interval: 20,
+      })
+      .toBe(true);
+    child.kill("SIGTERM");
+    const code = await new Promise<number | null>((r) => child.on("close", r));
+    expect(code, stderr()).toBe(143);
+    expect(stderr()).toMatch(
+      /terminated \(SIGTERM\): \d+ of 32 trials finished, kept in .*checkpoint\.jsonl/,
+    );
+  }, 120_000);
+
   it("stops cleanly on Ctrl-C, keeps finished trials and resumes to the same map", async () => {
     const dir = scratch();
     const file = scenario(dir);
     const out = join(dir, "out");
-    const args = [
-      join(ROOT, "bin", "metastable.js"),
-      "map",
-      file,
-      "--x",
-      "load=0.6:1.8:4",
-      "--y",
-      "triggers.0.duration=1:6:4",
-    ];
-    const child = spawn(process.execPath, [...args, "--replications", "2", "--workers", "1", "--out", out], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stderr = "";
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
+    const { child, stderr: output } = startMap(file, out);
     const checkpoint = join(out, "checkpoint.jsonl");
     const started = Date.now();
     while (!(existsSync(checkpoint) && readFileSync(checkpoint, "utf8").split("\n").length > 4)) {
-      if (Date.now() - started > 30_000) throw new Error(`no progress: ${stderr}`);
+      if (Date.now() - started > 30_000) throw new Error(`no progress: ${output()}`);
       await new Promise((r) => setTimeout(r, 20));
     }
     child.kill("SIGINT");
     const code = await new Promise<number | null>((r) => child.on("close", r));
+    const stderr = output();
     expect(code, stderr).toBe(130);
     expect(stderr).toMatch(
       /interrupted: \d+ of 32 trials finished, kept in .*checkpoint.jsonl; run the same command again to resume/,
@@ -208,23 +253,13 @@ describe("metastable map", () => {
     const kept = Number(/interrupted: (\d+) of/.exec(stderr)![1]);
     expect(kept).toBeLessThan(32);
 
-    const resumed = await cli(
-      "map",
-      file,
-      ...args.slice(3),
-      "--replications",
-      "2",
-      "--workers",
-      "1",
-      "--out",
-      out,
-    );
+    const resumed = await cli("map", file, ...GRID, "--replications", "2", "--workers", "1", "--out", out);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`${kept} of 32 trials already done`);
     const fresh = await cli(
       "map",
       file,
-      ...args.slice(3),
+      ...GRID,
       "--replications",
       "2",
       "--workers",
@@ -251,12 +286,21 @@ describe("metastable map", () => {
       ["--x", "load=0.5:1:2", "--shard", "1/2"],
       /--shard writes a partial result: give --partial FILE or --out DIR/,
     ],
-    [["--x", "load=0.5:1:2", "--workers", "0"], /--workers must be an integer >= 1/],
+    [["--x", "load=0.5:1:2", "--workers", "0"], /--workers must be an integer from 1 to \d+/],
+    [
+      ["--x", "load=0.5:1:2", "--workers", "1000000000"],
+      /--workers must be an integer from 1 to \d+ \(four threads per core/,
+    ],
     [
       ["--x", "load=0.5:1:2", "--refine", "1", "--shard", "1/2", "--partial", "p.jsonl"],
       /--refine picks cells from the whole map/,
     ],
     [["--x", "load=0.5:1:2", "--refine", "-1"], /--refine must be an integer from 0 to 10/],
+    // Once out of memory after 40 s (exit 134): each axis was capped, their product was not.
+    [
+      ["--x", "load=0.1:2:10000", "--y", "triggers.0.duration=1:6:10000"],
+      /10000 x 10000 cells x 5 replications is 500,000,000 trials; a map runs at most 1,000,000/,
+    ],
   ])("refuses bad input %j with exit code 2", async (flags, message) => {
     const dir = scratch();
     const file = scenario(dir);

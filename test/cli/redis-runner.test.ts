@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -11,10 +11,14 @@ import { RedisUnreachableError } from "../../src/cli/redis-connection.js";
 import { redisRunner } from "../../src/cli/redis-runner.js";
 import { UsageError } from "../../src/cli/usage-error.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
+import { runCli } from "../child-process.js";
 import { freePort, type LocalRedis, startRedis } from "./redis-server.js";
 
 // Real processes on a real Redis (127.0.0.1 only): `metastable worker` from dist/, which `npm test`
-// builds before vitest runs. Every child is killed in afterAll, and workers exit on their own when idle.
+// builds before vitest runs. No test blocks the event loop (no spawnSync), every child has a
+// timeout and is killed in afterAll, and a worker is asked to stop (SIGTERM) once its jobs are
+// done, or exits when idle only after its jobs were queued: a worker that went idle before the
+// jobs arrived would leave the batch waiting for ever.
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const BIN = join(ROOT, "bin", "metastable.js");
@@ -37,7 +41,7 @@ function startWorker(queue: string, ...extra: string[]): WorkerProcess {
   const child = spawn(
     process.execPath,
     [BIN, "worker", "--redis", redis.url, "--queue", queue, "--lock-seconds", "2", ...extra],
-    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"], timeout: 180_000, killSignal: "SIGKILL" },
   );
   children.push(child);
   let output = "";
@@ -49,6 +53,21 @@ function startWorker(queue: string, ...extra: string[]): WorkerProcess {
   });
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return { child, output: () => output, exited };
+}
+
+/** Asks a worker to stop and resolves to its exit code. */
+async function stopWorker(worker: WorkerProcess): Promise<number | null> {
+  worker.child.kill("SIGTERM");
+  return worker.exited;
+}
+
+/** Resolves once `n` jobs wait on the queue. */
+async function waiting(queue: Queue, n: number): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while ((await queue.getWaitingCount()) < n) {
+    if (Date.now() > deadline) throw new Error(`fewer than ${n} jobs queued on ${queue.name}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** Resolves once n workers listen on the queue (so one cannot take every job before the other starts). */
@@ -88,7 +107,7 @@ describe("Redis runner and metastable worker", () => {
     const batch = trials(10);
     const expected = await sequentialRunner(PARSED)(batch);
     const a = startWorker("kill");
-    const b = startWorker("kill", "--idle-exit", "2");
+    const b = startWorker("kill");
     const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue("kill", { connection });
     try {
@@ -103,7 +122,7 @@ describe("Redis runner and metastable worker", () => {
       expect(results).toEqual(expected);
       expect([...seen].sort((x, y) => x - y)).toEqual(batch.map((_, i) => i));
       // The killed worker's job was taken over, not lost: the survivor found it stalled and ran it.
-      expect(await b.exited).toBe(0);
+      expect(await stopWorker(b)).toBe(0);
       expect(b.output()).toMatch(/job trial-[0-9a-f]{32} stalled/);
     } finally {
       await queue.close();
@@ -115,11 +134,21 @@ describe("Redis runner and metastable worker", () => {
     const batch = trials(3);
     const withDuplicate = [batch[0]!, ...batch, batch[2]!];
     const expected = await sequentialRunner(PARSED)(withDuplicate);
-    const worker = startWorker("dup", "--idle-exit", "1");
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue("dup", { connection });
     const run = redisRunner(TEXT, FILE, { url: redis.url, queue: "dup", checkEvery: 0.5 });
-    expect(await run(withDuplicate)).toEqual(expected);
-    expect(await worker.exited).toBe(0);
-    expect(worker.output()).toContain("stopped after 3 trials");
+    try {
+      const first = run(withDuplicate);
+      // Started once its jobs wait, the worker cannot find the queue idle before them.
+      await waiting(queue, 3);
+      const worker = startWorker("dup", "--idle-exit", "1");
+      expect(await first).toEqual(expected);
+      expect(await worker.exited).toBe(0);
+      expect(worker.output()).toContain("stopped after 3 trials");
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
     // Nothing consumes the queue now: only stored results can answer.
     expect(await run(withDuplicate)).toEqual(expected);
   }, 120_000);
@@ -149,36 +178,40 @@ describe("Redis runner and metastable worker", () => {
   it("a trial whose scenario cannot run fails at once, naming seed and field; a rerun tries it again", async () => {
     const spec = structuredClone(PARSED.spec);
     (spec.servers as Record<string, { concurrency: number }>).server!.concurrency = 0;
-    const worker = startWorker("bad", "--idle-exit", "1");
+    const worker = startWorker("bad");
     const run = redisRunner(TEXT, FILE, { url: redis.url, queue: "bad", checkEvery: 0.5 });
     const error = await run([{ spec, seed: 7 }]).catch((e: Error) => e);
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(
       /^trial seed 7 \(job trial-[0-9a-f]{32}\) failed after 1 attempt\(s\): ScenarioError: .*servers\.server\.concurrency: expected an integer >= 1, got 0/,
     );
-    expect(await worker.exited).toBe(0);
+    expect(await stopWorker(worker)).toBe(0);
     // A rerun does not just report the stored failure: the job gets fresh attempts on a worker.
-    const again = startWorker("bad", "--idle-exit", "1");
+    const again = startWorker("bad");
     await expect(run([{ spec, seed: 7 }])).rejects.toThrow("failed after 1 attempt(s)");
-    expect(await again.exited).toBe(0);
+    expect(await stopWorker(again)).toBe(0);
     expect(again.output()).toMatch(/job trial-[0-9a-f]{32} \(seed 7\) failed: ScenarioError/);
   }, 120_000);
 
   it("compare --redis prints what compare in-process prints", async () => {
     const args = ["compare", "scenarios/retry-storm.yaml", FILE, "--replications", "2", "--json", "--quiet"];
-    const worker = startWorker("cli", "--idle-exit", "2", "--concurrency", "2");
-    const remote = spawnSync(process.execPath, [BIN, ...args, "--redis", redis.url, "--queue", "cli"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    const local = spawnSync(process.execPath, [BIN, ...args, "--workers", "1"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    expect(remote.status, remote.stderr).toBe(0);
-    expect(local.status, local.stderr).toBe(0);
-    expect(remote.stdout).toBe(local.stdout);
-    expect(await worker.exited).toBe(0);
+    const worker = startWorker("cli", "--concurrency", "2");
+    const connection = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const queue = new Queue("cli", { connection });
+    try {
+      await listening(queue, 1);
+      const [remote, local] = await Promise.all([
+        runCli([...args, "--redis", redis.url, "--queue", "cli"], { timeout: 110_000 }),
+        runCli([...args, "--workers", "1"], { timeout: 110_000 }),
+      ]);
+      expect(remote.status, remote.stderr).toBe(0);
+      expect(local.status, local.stderr).toBe(0);
+      expect(remote.stdout).toBe(local.stdout);
+      expect(await stopWorker(worker)).toBe(0);
+    } finally {
+      await queue.close();
+      connection.disconnect();
+    }
   }, 120_000);
 
   it("a batch that loses Redis for longer than lostAfter stops with a clear error instead of hanging", async () => {
@@ -208,14 +241,12 @@ describe("Redis runner and metastable worker", () => {
       ["compare", "scenarios/retry-storm.yaml", FILE, "--redis", url],
       ["worker", "--redis", url],
     ]) {
-      const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: "utf8" });
+      const r = await runCli(args, { timeout: 30_000 });
       expect(r.status, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^error: cannot reach Redis at ${url}/?: connect ECONNREFUSED`));
       expect(r.stderr).not.toMatch(/\n\s+at /);
     }
-    const bad = spawnSync(process.execPath, [BIN, "worker", "--redis", "localhost:6379"], {
-      encoding: "utf8",
-    });
+    const bad = await runCli(["worker", "--redis", "localhost:6379"], { timeout: 30_000 });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--redis must be a redis:// or rediss:// URL");
   }, 60_000);

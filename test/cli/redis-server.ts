@@ -23,7 +23,7 @@ export async function freePort(): Promise<number> {
 /** Starts redis-server (installed by scripts/ensure-system-packages.sh, which `npm test` runs first). */
 export async function startRedis(): Promise<LocalRedis> {
   try {
-    execFileSync("redis-server", ["--version"], { stdio: "ignore" });
+    execFileSync("redis-server", ["--version"], { stdio: "ignore", timeout: 10_000 });
   } catch {
     throw new Error("redis-server is not installed; run: bash scripts/ensure-system-packages.sh");
   }
@@ -32,7 +32,8 @@ export async function startRedis(): Promise<LocalRedis> {
   const child: ChildProcess = spawn(
     "redis-server",
     ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir],
-    { stdio: "ignore" },
+    // Killed by stop(); the timeout is a backstop should a test run never reach it.
+    { stdio: "ignore", timeout: 15 * 60_000, killSignal: "SIGKILL" },
   );
   const stop = () => {
     child.kill("SIGKILL");

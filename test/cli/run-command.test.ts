@@ -2,24 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { main } from "../../src/cli/main.js";
+import { cli } from "./cli-harness.js";
 
 const SCENARIO = "scenarios/retry-storm.yaml";
-
-async function cli(...args: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const code = await main(
-    args,
-    (s) => {
-      stdout += s;
-    },
-    (s) => {
-      stderr += s;
-    },
-  );
-  return { code, stdout, stderr };
-}
 
 const scratch = () => mkdtempSync(join(tmpdir(), "metastable-cli-"));
 

@@ -95,7 +95,7 @@ test("thresholds found in the browser match the CLI's", async ({ page }) => {
   const cli = spawnSync(
     process.execPath,
     ["bin/metastable.js", "threshold", "scenarios/gc-pause.yaml", "--replications", "1", "--json"],
-    { encoding: "utf8" },
+    { encoding: "utf8", timeout: 120_000 },
   );
   expect(cli.status, cli.stderr).toBe(0);
   const tip = JSON.parse(cli.stdout).tip.rate as number;

@@ -102,7 +102,10 @@ test("backoff, a retry budget and deadline shedding, set in the forms, make the 
   const text = readFileSync(file, "utf8");
   expect(text).toContain("backoff: { kind: exponential, base: 0.5, cap: 8, jitter: full }");
   expect(text).toContain("# The seed's client takes a late answer"); // comments survive the edits
-  const cli = spawnSync(process.execPath, ["bin/metastable.js", "run", file, "--json"], { encoding: "utf8" });
+  const cli = spawnSync(process.execPath, ["bin/metastable.js", "run", file, "--json"], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   expect(cli.status, cli.stderr).toBe(0);
   expect(JSON.parse(cli.stdout).verdict.kind).toBe("recovered");
   rmSync(dir, { recursive: true, force: true });
@@ -161,7 +164,10 @@ test("a dragged node's place is saved in the scenario's layout, exported and res
   const text = readFileSync(file, "utf8");
   expect(text).toContain(`layout:\n  server: { x: ${x}, y: ${y} }\n`);
   // The CLI takes the layout and runs the scenario as before.
-  const cli = spawnSync(process.execPath, ["bin/metastable.js", "run", file, "--json"], { encoding: "utf8" });
+  const cli = spawnSync(process.execPath, ["bin/metastable.js", "run", file, "--json"], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
   expect(cli.status, cli.stderr).toBe(0);
   rmSync(dir, { recursive: true, force: true });
 
@@ -199,6 +205,7 @@ test("an invalid scenario shows the CLI's field errors next to the field and can
     {
       cwd: dir,
       encoding: "utf8",
+      timeout: 60_000,
     },
   );
   rmSync(dir, { recursive: true, force: true });

@@ -51,6 +51,31 @@ const CASES: [string, () => string, string, RegExp][] = [
   ["20,000 unclosed brackets", () => "[".repeat(20_000), "", /not valid YAML/],
   ["profiles nested 2000 deep", () => nestedSums(2000), "", /nested too deeply/],
   ["a 5 MB file", () => `# ${"x".repeat(5 * 1024 * 1024)}\n`, "", /larger than/],
+  // Once a stack overflow or "circular structure" (exit 1, HTTP 500): aliases inside their own anchor.
+  [
+    "a profile that sums itself",
+    () => base().replace("{ kind: constant, rate: 5 }", "&p { kind: sum, of: [*p] }"),
+    "sources.u.profile.of.0",
+    /alias \*p refers to itself/,
+  ],
+  ["triggers that list themselves", () => base("triggers: &t [*t]\n"), "triggers.0", /refers to itself/],
+  ["a name that is itself", () => base().replace("name: x", "name: &n [*n]"), "name.0", /refers to itself/],
+  [
+    "a description nested in itself",
+    () => base().replace("name: x", "name: x\ndescription: &d { a: { b: *d } }"),
+    "description.a.b",
+    /refers to itself/,
+  ],
+  // Once silently dropped (a server) or "not found" (a client).
+  [
+    "a server named __proto__",
+    () => base().replace("servers:\n  s:", "servers:\n  __proto__:"),
+    "servers",
+    /"__proto__" cannot be a key or a name/,
+  ],
+  // Once "more than 16777216 requests in flight on one client" after 2.7 GB (exit 1).
+  ["a rate of 1e300", () => base().replace("rate: 5", "rate: 1e300"), "sources.u.profile.rate", /<= 1000000/],
+  ["a 1 MB binary file", () => `\u0000\u0001\u00ff`.repeat(350_000), "", /not a text file/],
   // Once a stack overflow (recursive build order), then a stack overflow when forwarding calls.
   [
     "a chain of 1000 balancers",

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import { BudgetExceededError, runScenario } from "../../src/scenario/run.js";
+import { runChild } from "../child-process.js";
 import { extremeCaseArb, hostileCaseArb, load, replayNote, rescaledCaseArb } from "./hostile-scenario.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
@@ -157,7 +157,7 @@ describe("fuzz: hostile scenario files end in a located error or a valid model",
     expect(r.stderr).toMatch(/alias/i);
   });
 
-  it("a real process: a runaway model exits 2 naming the budget and how to raise it, no stack trace", () => {
+  it("a real process: a runaway model exits 2 naming the budget and how to raise it, no stack trace", async () => {
     const bin = join(ROOT, "bin", "metastable.js");
     // bin/ runs the compiled CLI; `npm test` compiles before running the tests.
     if (!existsSync(join(ROOT, "dist", "cli", "main.js")))
@@ -167,8 +167,7 @@ describe("fuzz: hostile scenario files end in a located error or a valid model",
       "clients:\n  c: { target: s }\nservers:\n  s: { serviceTime: { kind: constant, value: 0.001 } }\n";
     const file = join(scratch, "runaway.yaml");
     writeFileSync(file, text);
-    const p = spawnSync(process.execPath, [bin, "run", file, "--max-events", "50000"], {
-      encoding: "utf8",
+    const p = await runChild(process.execPath, [bin, "run", file, "--max-events", "50000"], {
       timeout: 30_000,
     });
     expectCleanExit({ file, code: p.status ?? -1, stdout: p.stdout, stderr: p.stderr }, text);

@@ -57,7 +57,7 @@ describe("scenario parsing and validation", () => {
       "negative rate",
       BASE.replace("{ at: 20, rate: 20 }", "{ at: 20, rate: -20 }"),
       "sources.users.profile.steps.1.rate",
-      />= 0, got -20/,
+      />= 0 and <= 1000000, got -20/,
     ],
     [
       "non-numeric rate",

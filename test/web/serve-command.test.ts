@@ -10,6 +10,8 @@ describe("metastable serve", () => {
     const child = spawn(process.execPath, [join(ROOT, "bin", "metastable.js"), "serve", "--port", "0"], {
       cwd: ROOT,
       stdio: ["ignore", "pipe", "pipe"],
+      timeout: 60_000,
+      killSignal: "SIGKILL",
     });
     let out = "";
     const url = await new Promise<string>((resolve, reject) => {
@@ -48,6 +50,8 @@ describe("metastable serve", () => {
       {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "pipe"],
+        timeout: 60_000,
+        killSignal: "SIGKILL",
       },
     );
     let err = "";

@@ -15,10 +15,16 @@ writeFileSync(join(tmpdir(), "metastable-secret.txt"), "not for the web");
 afterAll(() => rmSync(web, { recursive: true, force: true }));
 
 const post = (app: ReturnType<typeof createApp>["app"], body: string, query = "", init: RequestInit = {}) =>
-  app.request(`http://127.0.0.1/api/run${query}`, { method: "POST", body, ...init });
+  app.request(`http://127.0.0.1/api/run${query}`, {
+    method: "POST",
+    body,
+    ...init,
+    headers: { "Content-Type": "application/yaml", ...init.headers },
+  });
 
 describe("dashboard server", () => {
-  const { app, stats } = createApp({ scenariosDir: SCENARIOS, webDir: web });
+  const { app, stats, close } = createApp({ scenariosDir: SCENARIOS, webDir: web });
+  afterAll(close);
 
   it("lists every catalog scenario with its description and text", async () => {
     const res = await app.request("http://127.0.0.1/api/scenarios");
@@ -57,24 +63,29 @@ describe("dashboard server", () => {
   });
 
   it("refuses bodies over the size cap, runs over the simulated-time cap and runs over the event cap", async () => {
-    const small = createApp({
+    const server = createApp({
       scenariosDir: SCENARIOS,
       webDir: null,
       caps: { maxBodyBytes: 1000, maxSimulatedSeconds: 50, maxEvents: 1000 },
-    }).app;
-    const big = await post(small, `${STORM}\n# ${"x".repeat(2000)}`, "", {
-      headers: { "Content-Length": String(STORM.length + 2004) },
     });
-    expect(big.status).toBe(413);
-    const body = STORM.replace(/^# .*\n/gm, "").replace(/description: >-\n( {2}.*\n)+/, "");
-    expect(body.length).toBeLessThan(1000);
-    const long = await post(small, body);
-    expect(long.status).toBe(413);
-    expect(((await long.json()) as { error: string }).error).toContain("110 simulated seconds");
-    const shortRun = body.replace("duration: 100", "duration: 30").replace("drain: 10", "drain: 0");
-    const events = await post(small, shortRun);
-    expect(events.status).toBe(413);
-    expect(((await events.json()) as { error: string }).error).toContain("event budget (1000 events)");
+    const small = server.app;
+    try {
+      const big = await post(small, `${STORM}\n# ${"x".repeat(2000)}`, "", {
+        headers: { "Content-Length": String(STORM.length + 2004) },
+      });
+      expect(big.status).toBe(413);
+      const body = STORM.replace(/^# .*\n/gm, "").replace(/description: >-\n( {2}.*\n)+/, "");
+      expect(body.length).toBeLessThan(1000);
+      const long = await post(small, body);
+      expect(long.status).toBe(413);
+      expect(((await long.json()) as { error: string }).error).toContain("110 simulated seconds");
+      const shortRun = body.replace("duration: 100", "duration: 30").replace("drain: 10", "drain: 0");
+      const events = await post(small, shortRun);
+      expect(events.status).toBe(413);
+      expect(((await events.json()) as { error: string }).error).toContain("event budget (1000 events)");
+    } finally {
+      await server.close();
+    }
   });
 
   it("stops a run whose request went away", async () => {

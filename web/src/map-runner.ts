@@ -118,7 +118,7 @@ export async function mapOnServer(
 ): Promise<MapResult> {
   const res = await fetch(`./api/map?file=${encodeURIComponent(file)}`, {
     method: "POST",
-    headers: { "Content-Type": "application/json" },
+    headers: { "Content-Type": "application/json", "X-Metastable": "1" },
     body: JSON.stringify({ scenario: text, ...request }),
     ...(options.signal && { signal: options.signal }),
   });

@@ -124,8 +124,15 @@ export class LoadProfile {
 
 const INF = Number.POSITIVE_INFINITY;
 
+/**
+ * Highest rate a profile field takes, in requests per second. A run at a million a second already
+ * needs millions of events per simulated second; far above it the model runs out of memory
+ * before any event budget stops it.
+ */
+export const MAX_RATE = 1e6;
+
 function rateOf(name: string, value: unknown): number {
-  return checkNumber(name, value, { min: 0 });
+  return checkNumber(name, value, { min: 0, max: MAX_RATE });
 }
 
 function timeOf(name: string, value: unknown): number {

@@ -36,7 +36,8 @@ describe("README", () => {
     expect(readFileSync(join(ROOT, ".ci", "run"), "utf8")).toContain("npm test");
   });
 
-  it("every CLI example runs with the exit code it documents", () => {
+  // Many runs in one test: generous for a busy 2-core machine (each child has its own timeout).
+  it("every CLI example runs with the exit code it documents", { timeout: 300_000 }, () => {
     const scratch = mkdtempSync(join(tmpdir(), "metastable-readme-"));
     try {
       const cli = commands().filter((c) => c.line.startsWith("./bin/metastable.js"));
@@ -50,6 +51,7 @@ describe("README", () => {
         const r = spawnSync(process.execPath, [join(ROOT, "bin", "metastable.js"), ...args], {
           cwd: ROOT,
           encoding: "utf8",
+          timeout: 120_000,
         });
         expect(r.status, `${line}\n${r.stderr}`).toBe(expectedExit);
         expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -92,5 +92,7 @@ export function decodeTrialResult(value: unknown, jobId: string): TrialResult {
     timeToRecover,
     healthyAtEnd: v.healthyAtEnd,
     healthySince: v.healthySince ?? null,
+    // Finite or null, so JSON keeps it as it is.
+    ...((typeof v.latencyP99 === "number" || v.latencyP99 === null) && { latencyP99: v.latencyP99 }),
   };
 }

@@ -1,13 +1,12 @@
-import { readFileSync } from "node:fs";
 import { analyseRun } from "../analysis/analyse-run.js";
+import { parseOverrides } from "../analysis/overrides.js";
 import { characteristicChart, chartOptions, type MetricSeries } from "../report/charts.js";
 import { gaugesCsv, ratesCsv } from "../report/csv.js";
 import { reportHtml } from "../report/html.js";
 import { renderSvg } from "../report/svg.js";
-import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
 import type { RunOutput } from "../scenario/run-result.js";
-import { ScenarioError } from "../scenario/scenario-error.js";
+import { loadScenario } from "./load-scenario.js";
 import { formatSummary } from "./summary.js";
 import { UsageError } from "./usage-error.js";
 import { writeFilesAtomically } from "./write-output.js";
@@ -19,27 +18,8 @@ export interface RunFlags {
   json?: boolean;
   maxEvents?: number;
   maxWallSeconds?: number;
-}
-
-/** Reads a scenario file; a missing or unreadable file is bad input, not an internal failure. */
-export function readScenarioFile(path: string): ParsedScenario {
-  return parseScenarioText(readScenarioText(path), path);
-}
-
-/** A scenario file's text (worker threads re-parse it); errors as in readScenarioFile. */
-export function readScenarioText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a folder, not a file"
-          : (e as Error).message;
-    throw new ScenarioError([{ file: path, line: 0, column: 0, field: "", message: why }]);
-  }
+  /** `--set PATH=VALUE` overrides. */
+  set?: string[];
 }
 
 /**
@@ -69,7 +49,7 @@ export function outputFiles(
 /** Runs one scenario and prints or writes what the flags ask for. */
 export function runCommand(path: string, flags: RunFlags, print: (text: string) => void): void {
   if (flags.json && flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
-  const parsed = readScenarioFile(path);
+  const { parsed } = loadScenario(path, parseOverrides(flags.set));
   const output = runScenario(parsed, {
     ...(flags.seed !== undefined && { seed: flags.seed }),
     ...(flags.maxEvents !== undefined && { maxEvents: flags.maxEvents }),

@@ -9,7 +9,7 @@ import { compareChart, thresholdChart } from "../report/analysis-charts.js";
 import { compareReportHtml, stabilityReportHtml, thresholdReportHtml } from "../report/analysis-html.js";
 import type { ChartSpec } from "../report/charts.js";
 import { type Explanation, explainVerdict } from "../report/explain.js";
-import { metricLabel } from "../report/metric-names.js";
+import { labelOf } from "../report/html.js";
 import { renderSvg } from "../report/svg.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
@@ -32,8 +32,8 @@ function explainOneRun(
   tried: Parameters<typeof explainVerdict>[1] = [],
 ): Explanation[] {
   const seed = typeof parsed.spec.seed === "number" ? parsed.spec.seed : 1;
-  const { verdict } = analyseRun(parsed, runScenario(parsed, { seed }));
-  const points = explainVerdict(verdict, tried);
+  const { verdict, result } = analyseRun(parsed, runScenario(parsed, { seed }));
+  const points = explainVerdict(verdict, tried, labelOf(result.characteristicMetrics));
   return [
     ...points,
     {

@@ -20,7 +20,8 @@ export interface Explanation {
 type VerdictFacts = Pick<
   Verdict,
   "kind" | "summary" | "triggers" | "stuckMetrics" | "drivers" | "timeToRecover" | "recoveredAfter"
->;
+> &
+  Partial<Pick<Verdict, "loopsRunning">>;
 
 const r2 = (x: number) => String(Number(x.toFixed(2)));
 const pct = (x: number) => `${Math.round(x * 100)}`;
@@ -36,8 +37,15 @@ const WHAT: Record<Verdict["kind"], string> = {
     "The system failed before any trigger: the load alone is more than it sustains, so this is overload, not a metastable failure.",
 };
 
-/** The plain-language explanation of a verdict, plus the mitigations tried against it if there are any. */
-export function explainVerdict(v: VerdictFacts, tried: readonly TriedMitigation[] = []): Explanation[] {
+/**
+ * The plain-language explanation of a verdict, plus the mitigations tried against it if there are
+ * any. `label` names a metric for people (the run's own metric labels where known).
+ */
+export function explainVerdict(
+  v: VerdictFacts,
+  tried: readonly TriedMitigation[] = [],
+  label: (metric: string) => string = (m) => metricLabel(m),
+): Explanation[] {
   const out: Explanation[] = [];
   const recovered =
     v.kind === "recovered" && v.timeToRecover !== null
@@ -51,9 +59,17 @@ export function explainVerdict(v: VerdictFacts, tried: readonly TriedMitigation[
     );
     out.push({ heading: "What pushed it", text: `${capitalise(list(t))}.` });
   }
-  const loop = v.kind === "unstable" ? v.drivers : v.kind === "metastable" ? v.stuckMetrics : [];
+  // The loops the verdict saw still running say more than every metric still out of its range.
+  const loop =
+    v.kind === "unstable"
+      ? v.drivers
+      : v.kind === "metastable"
+        ? v.loopsRunning?.length
+          ? v.loopsRunning
+          : v.stuckMetrics
+        : [];
   if (loop.length > 0) {
-    const names = list(loop.slice(0, 4).map((m) => metricLabel(m)));
+    const names = list(loop.slice(0, 4).map(label));
     out.push({
       heading: "What kept it there",
       text:

@@ -1,4 +1,5 @@
 // Reports show metric names to people who did not write the code: "queue depth", not "queueDepth".
+// A characteristic metric carries its own label; this names the rest (and older results).
 
 const NAMES: Record<string, string> = {
   queueDepth: "queue depth",

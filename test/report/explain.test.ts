@@ -17,6 +17,10 @@ const metastable: Verdict = {
   drivers: [],
   degradedAtEnd: true,
   drainEstimate: null,
+  loopsRunning: [],
+  conclusive: true,
+  runLonger: null,
+  endReason: null,
   goodputRatio: [],
 };
 
@@ -72,9 +76,9 @@ describe("plain-language explanation", () => {
 });
 
 describe("metric names", () => {
-  it("reads known names, component gauges and unknown camelCase as words, with units only where needed", () => {
-    expect(metricLabel("minQueueDelay", "s")).toBe("standing queue delay (minimum per window) (s)");
-    expect(metricLabel("retryRate", "1/s")).toBe("retries per second");
+  it("reads known names, component gauges and unknown camelCase as words", () => {
+    expect(metricLabel("minQueueDelay")).toBe("standing queue delay (minimum per window)");
+    expect(metricLabel("retryRate")).toBe("retries per second");
     expect(metricLabel("cache.hitRate")).toBe("cache hit rate");
     expect(metricLabel("pool.waitingCallers")).toBe("pool waiting callers");
     expect(metricLabel("leaseExpiryRate")).toBe("lease expiry rate");

@@ -1,4 +1,7 @@
-// Public API of the library. Layers: engine <- model <- metrics <- scenario <- fluid.
+// Public API of the library. Layers: engine <- model <- metrics <- scenario <- analysis, fluid.
+
+export { type AnalysedResult, analyseRun } from "./analysis/analyse-run.js";
+export type { Verdict } from "./analysis/verdict.js";
 export * from "./engine/index.js";
 export {
   analyseFluid,
@@ -20,6 +23,8 @@ export { CallQueue, HeldCall } from "./model/queue/call-queue.js";
 export type { QueueDiscipline } from "./model/queue/queue-discipline.js";
 export { Server, type ServerOptions, type ServerStats } from "./model/server.js";
 export { buildModel } from "./scenario/build.js";
+export { defineScenario, type ScenarioInput } from "./scenario/define-scenario.js";
+export { scenarioJsonSchema } from "./scenario/json-schema.js";
 export { type ParsedScenario, parseScenarioText } from "./scenario/parse.js";
 export { BudgetExceededError, type RunScenarioOptions, runScenario } from "./scenario/run.js";
 export type { PhaseStats, RunOutput, RunResult, RunSeries, RunTotals } from "./scenario/run-result.js";

@@ -35,6 +35,16 @@ function keysOf(node: unknown): string {
  */
 export function readParam(spec: ScenarioSpec, path: string): number {
   if (path === LOAD_PARAM) return 1;
+  const node = readAt(spec, path);
+  if (typeof node !== "number")
+    throw new SweepError(
+      `parameter "${path}" is not a number (it is ${Array.isArray(node) ? "a list" : node === null ? "null" : typeof node === "object" ? `a section with keys ${keysOf(node)}` : `${typeof node} ${JSON.stringify(node)}`})`,
+    );
+  return node;
+}
+
+/** The value at `path` in the spec, whatever it is; throws as readParam does when the path does not exist. */
+export function readAt(spec: ScenarioSpec, path: string): unknown {
   const keys = parseParamPath(path);
   let node: unknown = spec;
   for (const [i, key] of keys.entries()) {
@@ -45,18 +55,14 @@ export function readParam(spec: ScenarioSpec, path: string): number {
       (Array.isArray(node) ? typeof key === "number" && key < node.length : Object.hasOwn(node, String(key)));
     if (!has)
       throw new SweepError(
-        `unknown parameter "${path}": ${at} has no "${key}"; keys there: ${keysOf(node)} (only fields set in the scenario file can be swept)`,
+        `unknown parameter "${path}": ${at} has no "${key}"; keys there: ${keysOf(node)} (only fields written in the scenario file can be set or swept)`,
       );
     node = (node as Record<string | number, unknown>)[key];
   }
-  if (typeof node !== "number")
-    throw new SweepError(
-      `parameter "${path}" is not a number (it is ${Array.isArray(node) ? "a list" : node === null ? "null" : typeof node === "object" ? `a section with keys ${keysOf(node)}` : `${typeof node} ${JSON.stringify(node)}`})`,
-    );
   return node;
 }
 
-function setAt(node: unknown, keys: (string | number)[], value: number): unknown {
+function setAt(node: unknown, keys: (string | number)[], value: number | boolean): unknown {
   if (keys.length === 0) return value;
   const [key, ...rest] = keys;
   if (Array.isArray(node)) {
@@ -75,6 +81,14 @@ function setAt(node: unknown, keys: (string | number)[], value: number): unknown
 export function withParam(spec: ScenarioSpec, path: string, value: number): ScenarioSpec {
   if (path === LOAD_PARAM) return scaleLoad(spec, value);
   readParam(spec, path);
+  return setAt(spec, parseParamPath(path), value) as ScenarioSpec;
+}
+
+/** The spec with the on/off switch at `path` set to `value` (the field must be a boolean in the file). */
+export function withSwitch(spec: ScenarioSpec, path: string, value: boolean): ScenarioSpec {
+  const now = readAt(spec, path);
+  if (typeof now !== "boolean")
+    throw new SweepError(`parameter "${path}" is not true/false (it is ${JSON.stringify(now)})`);
   return setAt(spec, parseParamPath(path), value) as ScenarioSpec;
 }
 

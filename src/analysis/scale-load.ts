@@ -17,6 +17,8 @@ function scaleProfile(p: ProfileSpec, k: number): ProfileSpec {
       return { ...p, of: scaleProfile(p.of, k), max: p.max * k };
     case "switch":
       return { ...p, from: scaleProfile(p.from, k), to: scaleProfile(p.to, k) };
+    case "trace":
+      return { ...p, scale: (p.scale ?? 1) * k };
   }
 }
 
@@ -73,6 +75,8 @@ export function baseRate(spec: ScenarioSpec): number {
         return Math.min(p.max, rateAt0(p.of));
       case "switch":
         return p.at > 0 ? rateAt0(p.from) : rateAt0(p.to);
+      case "trace":
+        return p.points?.[0]?.at === 0 ? p.points[0].rate * (p.scale ?? 1) : 0;
     }
   };
   return Object.values((spec.sources ?? {}) as Record<string, { profile: ProfileSpec }>).reduce(

@@ -42,7 +42,8 @@ export function decodeTrialResult(value: unknown, where: string): TrialResult {
     typeof goodputRatio !== "number" ||
     (timeToRecover !== null && typeof timeToRecover !== "number") ||
     typeof v.healthyAtEnd !== "boolean" ||
-    (v.healthySince !== null && !Number.isFinite(v.healthySince))
+    (v.healthySince !== null && !Number.isFinite(v.healthySince)) ||
+    (v.latencyP99 !== undefined && v.latencyP99 !== null && !Number.isFinite(v.latencyP99))
   )
     throw new Error(
       `${where} holds a result metastable cannot read: ${JSON.stringify(value)?.slice(0, 200)}`,
@@ -55,5 +56,7 @@ export function decodeTrialResult(value: unknown, where: string): TrialResult {
     timeToRecover,
     healthyAtEnd: v.healthyAtEnd,
     healthySince: v.healthySince as number | null,
+    // Finite or null, so JSON keeps it as it is.
+    ...(v.latencyP99 !== undefined && { latencyP99: v.latencyP99 as number | null }),
   };
 }

@@ -22,6 +22,8 @@ export interface TrialResult {
   healthyAtEnd: boolean;
   /** Start of the final run of healthy stretches that lasts to the end of the load period (null: unhealthy at the end). */
   healthySince: number | null;
+  /** 99th-percentile end-to-end latency (s) of the requests completed over the run; null if none completed. */
+  latencyP99?: number | null;
 }
 
 /** Runs `spec` (a variant of `parsed`) with `seed` and judges it. */
@@ -57,6 +59,7 @@ export function summariseTrial(
     timeToRecover:
       verdict.kind === "stable" ? 0 : verdict.kind === "recovered" ? verdict.timeToRecover : null,
     ...finalHealth(output, health, loadEnd),
+    latencyP99: output.result.latency.p99,
   };
 }
 

@@ -1,12 +1,72 @@
+import { analyseRun } from "../analysis/analyse-run.js";
 import { compareVariants } from "../analysis/compare.js";
+import { describeOverrides, type Override, parseOverrides } from "../analysis/overrides.js";
 import { probeStability, type StabilityOptions } from "../analysis/stability.js";
 import type { Estimate } from "../analysis/statistics.js";
 import { findThresholds } from "../analysis/threshold.js";
 import { replicationSeeds } from "../analysis/trial.js";
-import { parseScenarioText } from "../scenario/parse.js";
+import { compareChart, thresholdChart } from "../report/analysis-charts.js";
+import { compareReportHtml, stabilityReportHtml, thresholdReportHtml } from "../report/analysis-html.js";
+import type { ChartSpec } from "../report/charts.js";
+import { type Explanation, explainVerdict } from "../report/explain.js";
+import { labelOf } from "../report/html.js";
+import { renderSvg } from "../report/svg.js";
+import type { ParsedScenario } from "../scenario/parse.js";
+import { runScenario } from "../scenario/run.js";
+import { loadScenario, readScenarioFile, readScenarioText } from "./load-scenario.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
-import { readScenarioFile, readScenarioText } from "./scenario-file.js";
 import { UsageError } from "./usage-error.js";
+import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
+
+/** Flags every analysis command shares: what-ifs and a report folder. */
+export interface WhatIfFlags {
+  /** `--set PATH=VALUE`, applied to every scenario the command runs. */
+  set?: string[];
+  /** Write the JSON result and a self-contained report.html here. */
+  out?: string;
+}
+
+/** The explanation of one run of the scenario at its own seed: what the numbers of a batch stand for. */
+function explainOneRun(
+  parsed: ParsedScenario,
+  tried: Parameters<typeof explainVerdict>[1] = [],
+): Explanation[] {
+  const seed = typeof parsed.spec.seed === "number" ? parsed.spec.seed : 1;
+  const { verdict, result } = analyseRun(parsed, runScenario(parsed, { seed }));
+  const points = explainVerdict(verdict, tried, labelOf(result.characteristicMetrics));
+  return [
+    ...points,
+    {
+      heading: "Which run",
+      text: `The explanation above describes one run at seed ${seed}; the tables below cover every replication.`,
+    },
+  ];
+}
+
+function writeReport(
+  dir: string,
+  files: Record<string, string>,
+  charts: ChartSpec[],
+  html: (svgs: { id: string; title: string; svg: string }[]) => string,
+): string {
+  const svgs = charts.map((c) => ({ id: c.id, title: c.title, svg: renderSvg(c) }));
+  for (const s of svgs) files[`${s.id}.svg`] = s.svg;
+  files["report.html"] = html(svgs);
+  checkOutputFolder(dir);
+  const written = writeOutputFolder(dir, files);
+  const report = written.find((f) => f.endsWith("report.html"));
+  return `\nWrote ${written.length} files to ${dir} (open ${report} in a browser).\n`;
+}
+
+/** A variant given as `PATH=VALUE,PATH=VALUE`: the baseline scenario with those overrides on top of `--set`. */
+function variantOverrides(base: readonly Override[], text: string): Override[] {
+  const own = parseOverrides(
+    text.split(",").filter((p) => p.trim() !== ""),
+    "--variant",
+  );
+  if (own.length === 0) throw new UsageError(`--variant needs at least one <param>=<value>, got "${text}"`);
+  return [...base.filter((b) => !own.some((o) => o.param === b.param)), ...own];
+}
 
 const fmt = (x: number, digits = 3) =>
   Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : String(x);
@@ -26,33 +86,62 @@ function positiveInt(name: string, value: number | undefined, fallback: number):
 /** `metastable compare <scenario> <variant>...`: paired replications with common random numbers. */
 export async function compareCommand(
   files: string[],
-  flags: { replications?: number; json?: boolean } & RunnerFlags,
+  flags: { replications?: number; json?: boolean; variant?: string[] } & WhatIfFlags & RunnerFlags,
   print: (s: string) => void,
   log?: (s: string) => void,
 ): Promise<void> {
-  if (files.length < 2) throw new UsageError("compare needs a scenario and at least one variant");
+  const extra = flags.variant ?? [];
+  if (files.length + extra.length < 2)
+    throw new UsageError(
+      "compare needs a scenario and at least one variant: another scenario file, or --variant <param=value,...>",
+    );
   const replications = positiveInt("--replications", flags.replications, 10);
-  const texts = files.map((f) => readScenarioText(f));
-  const parsed = files.map((f, i) => parseScenarioText(texts[i]!, f));
+  const base = parseOverrides(flags.set);
+  const label = (file: string, o: readonly Override[]) =>
+    o.length > 0 ? `${file} with ${describeOverrides(o)}` : file;
+  const entries = [
+    ...files.map((f) => ({ name: label(f, base), file: f, ...loadScenario(f, base) })),
+    ...extra.map((text) => {
+      const o = variantOverrides(base, text);
+      return { name: label(files[0]!, o), file: files[0]!, ...loadScenario(files[0]!, o) };
+    }),
+  ];
+  const names = new Set(entries.map((e) => e.name));
+  if (names.size < entries.length)
+    throw new UsageError("two variants are the same scenario with the same settings; nothing to compare");
+  const baseline = entries[0]!.parsed;
   const seeds = replicationSeeds(
-    typeof parsed[0]!.spec.seed === "number" ? parsed[0]!.spec.seed : 1,
+    typeof baseline.spec.seed === "number" ? baseline.spec.seed : 1,
     replications,
   );
   const variants = [];
-  for (const [i, p] of parsed.entries()) {
-    const runner = makeRunner(p, texts[i]!, files[i]!, flags, log, "compare");
+  for (const e of entries) {
+    const runner = makeRunner(e.parsed, e.text, e.file, flags, log, "compare");
     try {
-      const trials = await runner.run(seeds.map((seed) => ({ spec: p.spec, seed })));
-      variants.push({ name: files[i]!, trials });
+      const trials = await runner.run(seeds.map((seed) => ({ spec: e.parsed.spec, seed })));
+      variants.push({ name: e.name, trials });
     } finally {
       await runner.close();
     }
   }
   const result = compareVariants(variants);
+  const json = `${JSON.stringify({ replications, seeds, ...result }, null, 2)}\n`;
+  let wrote = "";
+  if (flags.out) {
+    const explanation = explainOneRun(
+      baseline,
+      result.differences.map((d) => ({ name: d.variant, ...d })),
+    );
+    const report = { scenario: baseline.spec.name, replications, seeds, ...result };
+    wrote = writeReport(flags.out, { "compare.json": json }, [compareChart(result.variants)], (svgs) =>
+      compareReportHtml(report, explanation, svgs),
+    );
+  }
   if (flags.json) {
-    print(`${JSON.stringify({ replications, seeds, ...result }, null, 2)}\n`);
+    print(json);
     return;
   }
+  const done = () => wrote && print(wrote);
   const lines = [
     `Compared over ${replications} replications, seeds ${seeds[0]}..${seeds[seeds.length - 1]} (common random numbers), 95% intervals:`,
     "",
@@ -75,6 +164,7 @@ export async function compareCommand(
     );
   }
   print(`${lines.join("\n")}\n`);
+  done();
 }
 
 /** `metastable threshold <scenario>`: the load that tips it and the load it must drop to. */
@@ -87,12 +177,12 @@ export async function thresholdCommand(
     tolerance?: number;
     recoverWithin?: number;
     json?: boolean;
-  } & RunnerFlags,
+  } & WhatIfFlags &
+    RunnerFlags,
   print: (s: string) => void,
   log?: (s: string) => void,
 ): Promise<void> {
-  const text = readScenarioText(file);
-  const parsed = parseScenarioText(text, file);
+  const { text, parsed } = loadScenario(file, parseOverrides(flags.set));
   const replications = positiveInt("--replications", flags.replications, 5);
   const low = flags.low ?? 0.1;
   const high = flags.high ?? 2;
@@ -111,10 +201,27 @@ export async function thresholdCommand(
   } finally {
     await runner.close();
   }
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  let wrote = "";
+  if (flags.out) {
+    const r = result;
+    const where: Explanation = {
+      heading: "Where it tips",
+      text:
+        r.tip.rate === null
+          ? `The tipping load was not determined within the loads tried: ${r.tip.note ?? "no answer"}.`
+          : `With this trigger the system is left stuck on most seeds at ${fmt(r.tip.rate)} req/s and above (${fmt(r.tip.factor ?? 0)} x the scenario's load of ${fmt(r.baseRate)} req/s).${r.recover?.rate != null ? ` Once stuck, it recovers within ${fmt(r.recoverWithin)} s only at ${fmt(r.recover.rate)} req/s or below.` : ""}${r.metastableWindow !== null ? ` Between the two, whether it is healthy depends on its history: a metastable window ${fmt(r.metastableWindow)} req/s wide.` : ""}`,
+    };
+    const explanation = [where, ...explainOneRun(parsed)];
+    wrote = writeReport(flags.out, { "threshold.json": json }, [thresholdChart(r)], (svgs) =>
+      thresholdReportHtml(parsed.spec.name, r, explanation, svgs),
+    );
+  }
   if (flags.json) {
-    print(`${JSON.stringify(result, null, 2)}\n`);
+    print(json);
     return;
   }
+  const done = () => wrote && print(wrote);
   const t = result.tip;
   const answer = (th: { rate: number | null; low: number; high: number; note: string | null }) =>
     th.rate === null
@@ -148,6 +255,7 @@ export async function thresholdCommand(
       );
   }
   print(`${lines.join("\n")}\n`);
+  done();
 }
 
 /** `metastable stability <scenario>`: how big a disturbance the healthy state absorbs, loop by loop. */
@@ -162,10 +270,10 @@ export function stabilityCommand(
     target?: string;
     sizes?: string;
     json?: boolean;
-  },
+  } & WhatIfFlags,
   print: (s: string) => void,
 ): void {
-  const parsed = readScenarioFile(file);
+  const { parsed } = loadScenario(file, parseOverrides(flags.set));
   const kinds = ["load", "pause", "unreachable", "crash", "flush"];
   if (flags.disturb !== undefined && !kinds.includes(flags.disturb))
     throw new UsageError(`--disturb must be one of ${kinds.join(", ")}, got "${flags.disturb}"`);
@@ -195,10 +303,35 @@ export function stabilityCommand(
     if (e instanceof RangeError) throw new UsageError(e.message);
     throw e;
   }
+  const json = `${JSON.stringify(result, null, 2)}\n`;
+  let wrote = "";
+  if (flags.out) {
+    const unit = (x: number) => (result.unit === "once" ? "once" : `${fmt(x)} ${result.unit}`);
+    const sustaining = result.loops.filter((l) => l.sustains).map((l) => l.label);
+    const loops: Explanation = {
+      heading: "How big a push it absorbs",
+      text: !result.baseline.healthy
+        ? `At ${fmt(result.load)} req/s the steady state is not healthy to begin with (${result.baseline.summary}), so there is nothing to disturb.`
+        : `${
+            result.tippingSize === null
+              ? `At ${fmt(result.load)} req/s no disturbance tried (up to ${unit(result.sizes[result.sizes.length - 1]?.size ?? 0)}) left the system stuck.`
+              : `At ${fmt(result.load)} req/s a disturbance of ${unit(result.tippingSize)} leaves the system stuck on most seeds: that is the edge of the healthy state's basin.`
+          } ${
+            sustaining.length > 0
+              ? `Even the smallest disturbance tried is sustained by ${sustaining.join(", ")}: a loop holds it.`
+              : "The smallest disturbance tried dies out in every loop measured."
+          }`,
+    };
+    const explanation = [loops, ...explainOneRun(parsed)];
+    wrote = writeReport(flags.out, { "stability.json": json }, [], () =>
+      stabilityReportHtml(parsed.spec.name, result, explanation),
+    );
+  }
   if (flags.json) {
-    print(`${JSON.stringify(result, null, 2)}\n`);
+    print(json);
     return;
   }
+  const done = () => wrote && print(wrote);
   const what =
     result.disturb === "load" ? "a burst of extra requests" : `${result.disturb} of ${result.target}`;
   const lines = [
@@ -207,6 +340,7 @@ export function stabilityCommand(
   lines.push(`Baseline: ${result.baseline.summary}.`);
   if (!result.baseline.healthy) {
     print(`${lines.join("\n")}\n`);
+    done();
     return;
   }
   const size = (x: number) => (result.unit === "once" ? "once" : `${fmt(x)} ${result.unit}`);
@@ -230,4 +364,5 @@ export function stabilityCommand(
     lines.push(`  ${l.label.padEnd(34)} peak ${fmt(l.peak).padStart(10)}  ${response}`);
   }
   print(`${lines.join("\n")}\n`);
+  done();
 }

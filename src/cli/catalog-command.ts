@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ScenarioError } from "../scenario/scenario-error.js";
-import { readScenarioFile } from "./scenario-file.js";
+import { readScenarioFile } from "./load-scenario.js";
 
 /** One scenario of the catalog folder. */
 export interface CatalogEntry {

@@ -3,7 +3,7 @@ import { fluidCharts } from "../report/fluid-charts.js";
 import { fluidReportHtml } from "../report/fluid-html.js";
 import { fluidSummary } from "../report/fluid-summary.js";
 import { renderSvg } from "../report/svg.js";
-import { readScenarioFile } from "./scenario-file.js";
+import { readScenarioFile } from "./load-scenario.js";
 import { UsageError } from "./usage-error.js";
 import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
 

@@ -4,15 +4,25 @@ import { ModelLimitError } from "../engine/limit-error.js";
 import { printable } from "../scenario/printable.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { InterruptedError } from "./interrupted-error.js";
-import { addSweepCommands, quietOption, workersOption } from "./sweep-commands.js";
+import { addSweepCommands, quietOption, setOption, workersOption } from "./sweep-commands.js";
 import { UsageError } from "./usage-error.js";
 import { addWorkerCommand, queueOption, redisOption } from "./worker-command.js";
 
 // Each command's module is imported when that command runs, so `--help` loads only commander, and
 // `run` neither the chart library (only `--out` needs it) nor the web server.
 
-/** Exit codes: success, internal failure, bad input (file, flags, or a run that hit its budget), stopped by Ctrl-C or SIGTERM. */
-export const EXIT = { ok: 0, internal: 1, badInput: 2, interrupted: 130, terminated: 143 } as const;
+/**
+ * Exit codes: success, internal failure (or, for `check`, a check that does not hold), bad input
+ * (file, flags, or a run that hit its budget), stopped by Ctrl-C or SIGTERM.
+ */
+export const EXIT = {
+  ok: 0,
+  internal: 1,
+  checkFailed: 1,
+  badInput: 2,
+  interrupted: 130,
+  terminated: 143,
+} as const;
 
 function integer(name: string, min: number) {
   return (value: string) => {
@@ -51,12 +61,13 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .addOption(
       new Option("--seed <n>", "root seed (replaces the scenario's)").argParser(integer("--seed", 0)),
     )
-    .option("--out <dir>", "write result.json, gauges.csv, rates.csv, eight SVG charts and report.html here")
+    .option("--out <dir>", "write the report folder here (files listed below)")
     .option("--json", "print the result as one JSON document instead of the text summary")
     .option(
       "--health <rule>",
       "the health rule the verdict uses, over the scenario's health: field, e.g. goodput=0.8,p99=0.5,errors=0.05",
     )
+    .addOption(setOption())
     .addOption(
       new Option("--max-events <n>", "event budget (stop a runaway model)").argParser(
         integer("--max-events", 1),
@@ -69,7 +80,23 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     )
     .addHelpText(
       "after",
-      "\nExamples:\n  metastable run scenarios/retry-storm.yaml\n  metastable run scenarios/retry-storm.yaml --seed 7 --json\n  metastable run scenarios/retry-storm.yaml --out out/retry-storm\n",
+      `
+Files written by --out DIR:
+  result.json          the result with its verdict and characteristic metrics (as --json prints)
+  gauges.csv           every gauge at every probe time (queue depths, component gauges)
+  rates.csv            per-window rates: offered, attempts, throughput, goodput, timeouts, retries, latency
+  load-profile.svg, queue-depth.svg, latency.svg, goodput.svg, timeouts.svg, retries.svg,
+  latency-histogram.svg, attempts.svg
+                       the eight charts of the run
+  metric-NAME.svg      one chart per characteristic metric with its pre-trigger envelope
+  report.html          one self-contained page: explanation, verdict, tables and every chart
+
+Examples:
+  metastable run scenarios/retry-storm.yaml
+  metastable run scenarios/retry-storm.yaml --seed 7 --json
+  metastable run scenarios/retry-storm.yaml --set clients.client.maxAttempts=2 --set load=0.8
+  metastable run scenarios/retry-storm.yaml --out out/retry-storm
+`,
     )
     .action(async (scenario: string, flags) =>
       (await import("./run-command.js")).runCommand(scenario, flags, out),
@@ -90,13 +117,30 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .command("compare")
     .description("Run a scenario and its variants with the same seeds and report paired differences.")
     .argument("<scenario>", "the baseline scenario")
-    .argument("<variant...>", "variant scenarios (e.g. the mitigated version)")
+    .argument("[variant...]", "variant scenarios (e.g. the mitigated version)")
     .addOption(replications(10))
     .option("--json", "print the comparison as JSON")
+    .addOption(setOption())
+    .addOption(
+      new Option(
+        "--variant <param=value,...>",
+        "a variant that is the baseline scenario with these settings (repeatable)",
+      ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
+    )
+    .option("--out <dir>", "write compare.json, compare.svg and a self-contained report.html here")
     .addOption(workersOption())
     .addOption(quietOption())
     .addOption(redisOption())
     .addOption(queueOption())
+    .addHelpText(
+      "after",
+      `
+Examples:
+  metastable compare scenarios/retry-storm.yaml scenarios/retry-storm-retry-budget.yaml
+  metastable compare scenarios/retry-storm.yaml --variant clients.client.maxAttempts=2 --out out/attempts
+  metastable compare scenarios/retry-storm.yaml --set load=0.8 --variant clients.client.timeout=1,clients.client.maxAttempts=3
+`,
+    )
     .action(async (scenario: string, variants: string[], flags) =>
       (await import("./analysis-commands.js")).compareCommand([scenario, ...variants], flags, out, err),
     );
@@ -125,6 +169,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
       ).argParser(positive("--recover-within")),
     )
     .option("--json", "print the result as JSON")
+    .addOption(setOption())
+    .option("--out <dir>", "write threshold.json, threshold.svg and a self-contained report.html here")
     .addOption(workersOption())
     .addOption(quietOption())
     .addOption(redisOption())
@@ -161,6 +207,8 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     )
     .addOption(replications(3))
     .option("--json", "print the result as JSON")
+    .addOption(setOption())
+    .option("--out <dir>", "write stability.json and a self-contained report.html here")
     .action(async (scenario: string, flags) =>
       (await import("./analysis-commands.js")).stabilityCommand(scenario, flags, out),
     );
@@ -198,6 +246,35 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     )
     .action(async (scenario: string, flags) =>
       (await import("./fluid-command.js")).fluidCommand(scenario, flags, out),
+    );
+  program
+    .command("check")
+    .description(
+      "Run the checks of a checks file (scenarios and what must hold) and exit 0 when all hold, 1 when one fails, 2 on bad input.",
+    )
+    .argument("<checks>", "checks file (YAML), e.g. metastable-checks.yaml")
+    .option("--junit <file>", "write JUnit XML (one test case per check) for CI to show")
+    .option("--markdown <file>", "write a Markdown summary with evidence and replay commands")
+    .option("--cache <file>", "keep finished trials here by job identity and reuse them next time")
+    .addOption(workersOption())
+    .addOption(quietOption())
+    .addOption(redisOption())
+    .addOption(queueOption())
+    .addHelpText(
+      "after",
+      `
+A checks file names scenarios, --set-style overrides and one expectation per check:
+  checks:
+    - name: retries stay bounded
+      scenario: scenarios/retry-storm-retry-budget.yaml
+      set: { clients.client.timeout: 0.5 }
+      recovers: { within: 60, atLeast: 9, of: 10 }
+Expectations: recovers { within, atLeast, of }, tippingLoad { atLeast, of },
+goodput { atLeast, of }, latency { p99, atLeast, of }. See docs/ci.md.
+`,
+    )
+    .action(async (checks: string, flags) =>
+      (await import("./check-command.js")).checkCommand(checks, flags, out, err),
     );
   program
     .command("serve")
@@ -250,6 +327,8 @@ export async function main(
       fail(`error: the scenario cannot be run:\n${e.message}\n`);
       return EXIT.badInput;
     }
+    // By name: the check command loads only when it runs.
+    if (e instanceof Error && e.name === "CheckFailedError") return EXIT.checkFailed;
     if (e instanceof InterruptedError) {
       fail(`${e.message}\n`);
       return e.signal === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { parseOverrides, withOverrides } from "../analysis/overrides.js";
 import {
   type MapCell,
   type MapResult,
@@ -17,8 +18,8 @@ import { formatNumber } from "../report/csv.js";
 import { parseScenarioText } from "../scenario/parse.js";
 import { Checkpoint } from "./checkpoint.js";
 import { InterruptedError } from "./interrupted-error.js";
+import { readScenarioText } from "./load-scenario.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
-import { readScenarioText } from "./scenario-file.js";
 import { UsageError } from "./usage-error.js";
 import { checkOutputFolder, writeFileAtomically, writeOutputFolder } from "./write-output.js";
 
@@ -32,6 +33,8 @@ export interface MapFlags extends RunnerFlags {
   json?: boolean;
   shard?: string;
   partial?: string;
+  /** `--set` overrides applied before the sweep (part of the sweep's identity). */
+  set?: string[];
 }
 
 /** Name of the checkpoint file in the output folder. */
@@ -56,7 +59,10 @@ export async function mapCommand(
     );
   if (flags.out) checkOutputFolder(flags.out);
   const text = readScenarioText(file);
-  const parsed = parseScenarioText(text, file);
+  const parsed = withOverrides(parseScenarioText(text, file), parseOverrides(flags.set));
+  for (const axis of [x, y])
+    if (flags.set?.some((s) => s.trim().startsWith(`${axis.param}=`)))
+      throw new UsageError(`${axis.param} is both swept and set with --set; drop one`);
   const header = planSweep(parsed, x, y, flags.replications ?? 5, flags.refine ?? 0);
   // Refinement rounds add jobs once the jobs before them are done.
   const planned = () => (shard ? sweepJobs(header, shard) : plannedJobs(header, done).jobs);

@@ -1,7 +1,8 @@
 import { analyseRun } from "../analysis/analyse-run.js";
+import { parseOverrides } from "../analysis/overrides.js";
 import { runScenario } from "../scenario/run.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
-import { readScenarioFile } from "./scenario-file.js";
+import { loadScenario } from "./load-scenario.js";
 import { formatSummary } from "./summary.js";
 import { UsageError } from "./usage-error.js";
 import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
@@ -15,6 +16,8 @@ export interface RunFlags {
   maxWallSeconds?: number;
   /** The health rule, e.g. "goodput=0.8,p99=0.5" (see parseHealthFlag). */
   health?: string;
+  /** `--set PATH=VALUE` overrides. */
+  set?: string[];
 }
 
 /**
@@ -57,7 +60,7 @@ export async function runCommand(
   print: (text: string) => void,
 ): Promise<void> {
   if (flags.json && flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
-  const file = readScenarioFile(path);
+  const file = loadScenario(path, parseOverrides(flags.set)).parsed;
   const parsed =
     flags.health === undefined
       ? file

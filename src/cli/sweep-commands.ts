@@ -32,6 +32,14 @@ export function quietOption(): Option {
   return new Option("--quiet", "no progress on stderr");
 }
 
+/** `--set PATH=VALUE`, repeatable: a what-if on the scenario's numbers (the same paths as map axes, or load). */
+export function setOption(): Option {
+  return new Option(
+    "--set <param=value>",
+    "set a number in the scenario before running (repeatable): a path such as clients.api.timeout, or load (multiplies every source's load)",
+  ).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+}
+
 /** Adds `map` and `merge` to the program. */
 export function addSweepCommands(program: Command, out: (s: string) => void, err: (s: string) => void): void {
   const map = program
@@ -61,6 +69,7 @@ export function addSweepCommands(program: Command, out: (s: string) => void, err
     .option("--shard <i/n>", "run only cells with index % n = i - 1 (1-based) and write a partial file")
     .option("--partial <file>", "where a sharded run writes its partial (default: DIR/partial-i-of-n.jsonl)");
   map
+    .addOption(setOption())
     .addOption(workersOption())
     .addOption(quietOption())
     .addOption(redisOption())
@@ -73,6 +82,7 @@ triggers.0.duration, sources.users.profile.steps.1.rate; "load" multiplies every
 Examples:
   metastable map scenarios/retry-storm.yaml --x load=0.3:1.2:4 --y clients.client.timeout=0.3:1.5:3
   metastable map scenarios/retry-storm.yaml --x load=0.3:1.2:10 --y clients.client.maxAttempts=1:5:5 --out out/map
+  metastable map scenarios/retry-storm.yaml --set clients.client.maxAttempts=1 --x load=0.3:1.2:4 --y clients.client.timeout=0.3:1.5:3
   metastable map s.yaml --x ... --y ... --shard 1/2 --partial p1.jsonl   (then: metastable merge p1.jsonl p2.jsonl)
 `,
     )

@@ -1,6 +1,8 @@
 import type { AnalysedResult } from "../analysis/analyse-run.js";
 import type { PhaseStats, RunOutput, RunResult } from "../scenario/run-result.js";
 import { formatNumber } from "./csv.js";
+import { type Explanation, explainVerdict } from "./explain.js";
+import { metricLabel } from "./metric-names.js";
 
 // One file with everything inline: it opens offline, can be mailed or archived, and prints. No
 // dates and no locale-dependent formatting, so two reports of the same run differ only in the
@@ -18,6 +20,9 @@ const STYLE = `
 .verdict-stable, .verdict-recovered { border-color: #009E73; }
 .verdict-metastable { border-color: #D55E00; }
 .verdict-unstable { border-color: #CC79A7; }
+.explain { margin: 12px 0; max-width: 70em; }
+.explain dt { font-weight: 600; margin-top: 6px; }
+.explain dd { margin: 0 0 0 0; }
 :root { color-scheme: light; --ink: #222; --muted: #666; --rule: #ddd; --band: #f6f7f9; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1400px; padding: 24px 32px 48px; color: var(--ink);
@@ -180,9 +185,26 @@ function phases(r: RunResult): string {
 <p class="note">Rates in requests per second over each phase; latency of requests completed in it.</p>`;
 }
 
-/** The whole run as one self-contained HTML page (inline CSS and SVG, no scripts, no links). */
-function sig3(x: number): string {
-  return String(Number(x.toPrecision(3)));
+/** A number to read in a table: 3 significant digits; the envelope's 1e-9 padding reads as 0. */
+function rounded(x: number): string {
+  return Math.abs(x) < 1e-8 ? "0" : formatNumber(x, 3);
+}
+
+// Units a metric's words do not already carry ("per second", "share of" do).
+const UNITS = new Set(["s"]);
+
+/** A metric's label by name, from the run's own characteristic metrics. */
+export function labelOf(metrics: readonly { name: string; label?: string }[]): (name: string) => string {
+  const known = new Map(metrics.map((m) => [m.name, m.label]));
+  return (name) => known.get(name) || metricLabel(name);
+}
+
+/** The plain-language explanation that opens a report. */
+export function explanationHtml(points: readonly Explanation[]): string {
+  const items = points
+    .map((p) => `<dt>${escapeHtml(p.heading)}</dt><dd>${escapeHtml(p.text)}</dd>`)
+    .join("\n");
+  return `<dl class="explain">\n${items}\n</dl>`;
 }
 
 /** The verdict banner and characteristic-metric table, when the result was analysed. */
@@ -191,13 +213,16 @@ function verdictBlock(r: RunResult | AnalysedResult): string {
   const v = r.verdict;
   const rows = r.characteristicMetrics
     .map((m) => {
-      const env = m.envelope ? `${sig3(m.envelope[0])} to ${sig3(m.envelope[1])}` : "–";
-      const when = (t: number | null) => (t === null ? "–" : `${sig3(t)} s`);
-      return `<tr><td>${escapeHtml(m.label)}</td><td>${env}</td><td>${when(m.leftAt)}</td><td>${when(m.backAt)}</td><td>${m.outAtEnd ? "yes" : "no"}</td><td>${m.loopAtEnd ? "yes" : "no"}</td></tr>`;
+      // Every characteristic metric is a count, rate, share or duration: the padding below 0 is not a value.
+      const env = m.envelope ? `${rounded(Math.max(0, m.envelope[0]))} to ${rounded(m.envelope[1])}` : "–";
+      const when = (t: number | null) => (t === null ? "–" : `${formatNumber(t, 3)} s`);
+      const unit = UNITS.has(m.unit) ? ` (${escapeHtml(m.unit)})` : "";
+      return `<tr><td title="${escapeHtml(m.name)}">${escapeHtml(m.label || metricLabel(m.name))}${unit}</td><td>${env}</td><td>${when(m.leftAt)}</td><td>${when(m.backAt)}</td><td>${m.outAtEnd ? "yes" : "no"}</td><td>${m.loopAtEnd ? "yes" : "no"}</td></tr>`;
     })
     .join("\n");
   return `<section class="verdict verdict-${v.kind}">
 <p><strong>Verdict: ${escapeHtml(v.kind)}</strong> · ${escapeHtml(v.summary)}</p>
+${explanationHtml(explainVerdict(v, [], labelOf(r.characteristicMetrics)))}
 <table><thead><tr><th>Characteristic metric</th><th>Pre-trigger envelope</th><th>Left it</th><th>Back</th><th>Out at end</th><th>Loop still running</th></tr></thead>
 <tbody>
 ${rows}
@@ -205,6 +230,24 @@ ${rows}
 </section>`;
 }
 
+/** A self-contained page with the report style: `title` in the tab, `body` as given (already escaped). */
+export function htmlPage(title: string, body: string): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}
+
+/** The whole run as one self-contained HTML page (inline CSS and SVG, no scripts, no links). */
 export function reportHtml(output: RunOutput, svgs: ReportSvg[]): string {
   const r = output.result;
   const name = escapeHtml(r.scenario);

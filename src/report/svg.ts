@@ -1,5 +1,6 @@
 import * as echarts from "echarts";
 import type { ChartSpec } from "./charts.js";
+import { hoverLayer } from "./svg-hover.js";
 
 // ECharts numbers its SVG ids and CSS classes from process-wide counters ("zr3-c0", "zr3-cls-17"),
 // so the same chart rendered twice differs, and two charts inlined in one HTML page could share a
@@ -35,7 +36,9 @@ export function renderSvg(spec: ChartSpec, width = 640, height = 320): string {
   const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width, height });
   try {
     chart.setOption(spec.option);
-    return stableIds(chart.renderToSVGString(), spec.id);
+    const svg = stableIds(chart.renderToSVGString(), spec.id);
+    const hover = hoverLayer(chart, spec);
+    return hover ? svg.replace(/<\/svg>\s*$/, `${hover}</svg>`) : svg;
   } catch (e) {
     // Found by fuzzing: a 1e-300 s timeout gives an axis range ECharts asserts on (with no message).
     return notDrawn(spec, width, height, (e as Error)?.message || "ECharts failed on these values");

@@ -130,7 +130,8 @@ export function optionFailure(parsed: ParsedScenario, prefix: (string | number)[
   throw error;
 }
 
-function zodIssue(
+/** A zod issue as a located scenario issue, worded for people. */
+export function zodIssue(
   issue: z.core.$ZodIssue,
   issueAt: (path: readonly (string | number)[], message: string) => ScenarioIssue,
 ): ScenarioIssue {
@@ -163,7 +164,8 @@ function zodIssue(
   }
 }
 
-function locatedIssue(
+/** An issue located at `path` in a YAML document (or its nearest existing parent). */
+export function locatedIssue(
   doc: Document,
   locate: (offset: number) => { line: number; col: number },
   file: string,

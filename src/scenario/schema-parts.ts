@@ -46,7 +46,8 @@ type ProfileInput =
   | { kind: "spike"; at: number; duration: number; rate: number }
   | { kind: "sum"; of: ProfileInput[] }
   | { kind: "capped"; of: ProfileInput; max: number }
-  | { kind: "switch"; at: number; from: ProfileInput; to: ProfileInput };
+  | { kind: "switch"; at: number; from: ProfileInput; to: ProfileInput }
+  | { kind: "trace"; file?: string; points?: { at: number; rate: number }[]; scale?: number };
 
 /** A load profile: requests per second over time. */
 export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
@@ -60,6 +61,14 @@ export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
     z.object({ kind: z.literal("sum"), of: z.array(profileSchema) }).strict(),
     z.object({ kind: z.literal("capped"), of: profileSchema, max: num }).strict(),
     z.object({ kind: z.literal("switch"), at: num, from: profileSchema, to: profileSchema }).strict(),
+    z
+      .object({
+        kind: z.literal("trace"),
+        file: z.string().min(1).optional(),
+        points: z.array(z.object({ at: num, rate: num }).strict()).optional(),
+        scale: num.optional(),
+      })
+      .strict(),
   ]),
 );
 

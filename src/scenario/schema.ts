@@ -27,6 +27,8 @@ const sections = Object.fromEntries(
 /** A scenario file. Times are in seconds, rates in requests per second. */
 export const scenarioSchema = z
   .object({
+    /** The JSON Schema this file follows (editors read it; runs ignore it). */
+    $schema: z.string().optional(),
     name: z.string().min(1),
     description: z.string().optional(),
     seed: num.optional(),

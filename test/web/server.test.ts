@@ -50,9 +50,9 @@ describe("dashboard server", () => {
     const res = await post(app, STORM.replace("concurrency: 1", "concurrency: 0"), "?file=bad.yaml");
     expect(res.status).toBe(400);
     const body = (await res.json()) as { issues: { field: string; line: number }[]; error: string };
-    expect(body.issues[0]).toMatchObject({ field: "servers.server.concurrency", line: 44 });
+    expect(body.issues[0]).toMatchObject({ field: "servers.server.concurrency", line: 45 });
     expect(body.error).toMatch(
-      /^bad\.yaml:44:\d+: servers\.server\.concurrency: expected an integer >= 1, got 0/,
+      /^bad\.yaml:45:\d+: servers\.server\.concurrency: expected an integer >= 1, got 0/,
     );
   });
 

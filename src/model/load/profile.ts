@@ -26,10 +26,32 @@ export type ProfileSpec =
   /** Profile `of`, never above `max` (the verdict's control run holds a profile at its base load this way). */
   | { kind: "capped"; of: ProfileSpec; max: number }
   /** Profile `from` before time `at`, profile `to` (in the same absolute time) from `at` on. */
-  | { kind: "switch"; at: number; from: ProfileSpec; to: ProfileSpec };
+  | { kind: "switch"; at: number; from: ProfileSpec; to: ProfileSpec }
+  /**
+   * Recorded traffic: the rate goes linearly from one point to the next, holds the last rate
+   * after the last point, and is 0 before the first. `file` names a CSV of (time, rate) rows that
+   * the command line reads into `points` (see docs/scenario-format.md); `scale` multiplies every
+   * rate (default 1).
+   */
+  | { kind: "trace"; file?: string; points?: TracePoint[]; scale?: number };
+
+/** One recorded rate of a trace: `rate` requests/s at time `at` (seconds). */
+export interface TracePoint {
+  at: number;
+  rate: number;
+}
 
 /** Names of the profile kinds, for error messages and editors. */
-export const PROFILE_KINDS = ["constant", "steps", "ramp", "spike", "sum", "capped", "switch"] as const;
+export const PROFILE_KINDS = [
+  "constant",
+  "steps",
+  "ramp",
+  "spike",
+  "sum",
+  "capped",
+  "switch",
+  "trace",
+] as const;
 
 /**
  * A load profile compiled to a piecewise-linear rate function, so that the load it offers
@@ -247,12 +269,47 @@ function compile(spec: ProfileSpec): RateSegment[] {
           });
       return at > 0 ? [...cut(before, 0, at), ...cut(after, at, INF)] : cut(after, 0, INF);
     }
+    case "trace":
+      return traceSegments(spec);
     default:
       throw new OptionError(
         ["kind"],
         `expected one of ${PROFILE_KINDS.join(", ")}, got ${JSON.stringify((spec as { kind: unknown }).kind)}`,
       );
   }
+}
+
+function traceSegments(spec: Extract<ProfileSpec, { kind: "trace" }>): RateSegment[] {
+  const points = spec.points;
+  if (points === undefined)
+    throw new OptionError(
+      ["file"],
+      spec.file === undefined
+        ? "expected `file` (a CSV of time, rate) or `points` ({ at, rate } list)"
+        : `the trace file ${JSON.stringify(spec.file)} has not been read: only the command line reads trace files; give \`points\` here instead`,
+    );
+  if (!Array.isArray(points) || points.length === 0)
+    throw new OptionError(["points"], "expected at least one point { at, rate }");
+  const scale = spec.scale === undefined ? 1 : checkNumber("scale", spec.scale, { min: 0 });
+  const read = points.map((p, i) =>
+    within(["points", i], () => ({ at: timeOf("at", p.at), rate: rateOf("rate", p.rate) * scale })),
+  );
+  const segs: RateSegment[] = [];
+  if (read[0]!.at > 0) segs.push({ start: 0, end: read[0]!.at, rateStart: 0, rateEnd: 0 });
+  read.forEach((p, i) => {
+    const next = read[i + 1];
+    if (next && next.at <= p.at)
+      throw new OptionError(
+        ["points", i + 1, "at"],
+        `expected points in increasing time order: ${next.at} is not after ${p.at}`,
+      );
+    segs.push(
+      next
+        ? { start: p.at, end: next.at, rateStart: p.rate, rateEnd: next.rate }
+        : { start: p.at, end: INF, rateStart: p.rate, rateEnd: p.rate },
+    );
+  });
+  return segs;
 }
 
 /** Merges neighbouring pieces that continue each other, so each piece is one phase. */

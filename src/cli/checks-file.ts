@@ -1,0 +1,185 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, isAbsolute, join } from "node:path";
+import { LineCounter, parseDocument } from "yaml";
+import { z } from "zod";
+import type { Check, Expectation } from "../analysis/checks.js";
+import { type Override, parseOverride, withOverrides } from "../analysis/overrides.js";
+import { SweepError } from "../analysis/param-path.js";
+import { locatedIssue, zodIssue } from "../scenario/parse.js";
+import { ScenarioError, type ScenarioIssue } from "../scenario/scenario-error.js";
+import { type LoadedScenario, loadScenario } from "./load-scenario.js";
+
+// A checks file: the scenarios a change must not make metastable, and what must hold for each.
+// Validated like a scenario file: every problem named with file:line:column and the field.
+
+/** Largest checks file accepted, in characters. */
+const MAX_CHECKS_CHARS = 1024 * 1024;
+
+const count = z.number().int().min(1).max(1000);
+
+const checkSchema = z
+  .object({
+    name: z.string().min(1),
+    scenario: z.string().min(1),
+    set: z.record(z.string(), z.union([z.number(), z.boolean()])).optional(),
+    recovers: z
+      .object({ within: z.number().positive().optional(), atLeast: count.optional(), of: count.optional() })
+      .strict()
+      .optional(),
+    tippingLoad: z.object({ atLeast: z.number().positive(), of: count.optional() }).strict().optional(),
+    goodput: z
+      .object({ atLeast: z.number().min(0).max(1), of: count.optional() })
+      .strict()
+      .optional(),
+    latency: z
+      .object({ p99: z.number().positive(), atLeast: count.optional(), of: count.optional() })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** The checks file format (docs/ci.md). */
+export const checksFileSchema = z
+  .object({
+    /** Seeds per check unless the check says `of`. Default: 10. */
+    replications: count.optional(),
+    checks: z.array(checkSchema).min(1),
+  })
+  .strict();
+
+const KINDS = ["recovers", "tippingLoad", "goodput", "latency"] as const;
+
+/** A check as loaded: the check and the scenario it runs (overrides applied). */
+export interface LoadedCheck {
+  check: Check;
+  scenario: LoadedScenario;
+}
+
+/** Reads and validates a checks file, loading every scenario it names; throws ScenarioError with every problem. */
+export function loadChecksFile(file: string): LoadedCheck[] {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a folder, not a file"
+          : (e as Error).message;
+    throw new ScenarioError([{ file, line: 0, column: 0, field: "", message: why }]);
+  }
+  if (text.length > MAX_CHECKS_CHARS)
+    throw new ScenarioError([
+      { file, line: 0, column: 0, field: "", message: `file is larger than ${MAX_CHECKS_CHARS} characters` },
+    ]);
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, logLevel: "error" });
+  const locate = (offset: number) => lines.linePos(offset);
+  if (doc.errors.length > 0)
+    throw new ScenarioError(
+      doc.errors.map((e) => {
+        const pos = locate(e.pos[0]);
+        return {
+          file,
+          line: pos.line,
+          column: pos.col,
+          field: "",
+          message: `not valid YAML: ${e.message.split("\n")[0]}`,
+        };
+      }),
+    );
+  const issueAt = (path: readonly (string | number)[], message: string) =>
+    locatedIssue(doc, locate, file, path, message);
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new ScenarioError([issueAt([], `cannot be read: ${(e as Error).message.split("\n")[0]}`)]);
+  }
+  const parsed = checksFileSchema.safeParse(data ?? {}, { reportInput: true });
+  if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => zodIssue(i, issueAt)));
+  const n = parsed.data.replications ?? 10;
+  const issues: ScenarioIssue[] = [];
+  const names = new Set<string>();
+  const loaded: LoadedCheck[] = [];
+  for (const [i, c] of parsed.data.checks.entries()) {
+    const at = (...rest: (string | number)[]) => ["checks", i, ...rest];
+    if (names.has(c.name))
+      issues.push(issueAt(at("name"), `another check is named "${c.name}"; names must be unique`));
+    names.add(c.name);
+    const kinds = KINDS.filter((k) => c[k] !== undefined);
+    if (kinds.length !== 1) {
+      issues.push(
+        issueAt(
+          at(),
+          kinds.length === 0
+            ? `say what must hold: one of ${KINDS.join(", ")}`
+            : `one expectation per check, got ${kinds.join(" and ")}; write one check for each`,
+        ),
+      );
+      continue;
+    }
+    const expect = expectation(c, n);
+    if ((expect.kind === "recovers" || expect.kind === "latency") && expect.atLeast > expect.of) {
+      issues.push(
+        issueAt(
+          at(kinds[0]!, "atLeast"),
+          `atLeast (${expect.atLeast}) is more than the seeds run (of: ${expect.of})`,
+        ),
+      );
+      continue;
+    }
+    const scenarioFile = isAbsolute(c.scenario) ? c.scenario : join(dirname(file), c.scenario);
+    if (!existsSync(scenarioFile)) {
+      issues.push(issueAt(at("scenario"), `no such scenario file: ${scenarioFile}`));
+      continue;
+    }
+    const overrides: Override[] = [];
+    for (const [param, value] of Object.entries(c.set ?? {})) {
+      try {
+        overrides.push(parseOverride(`${param}=${value}`, "set"));
+      } catch (e) {
+        if (!(e instanceof SweepError)) throw e;
+        issues.push(issueAt(at("set", param), e.message));
+      }
+    }
+    let scenario: LoadedScenario;
+    try {
+      scenario = loadScenario(scenarioFile);
+      scenario = { ...scenario, parsed: withOverrides(scenario.parsed, overrides) };
+    } catch (e) {
+      if (e instanceof ScenarioError) {
+        for (const issue of e.issues) issues.push(issue);
+        continue;
+      }
+      if (e instanceof SweepError) {
+        issues.push(issueAt(at("set"), e.message));
+        continue;
+      }
+      throw e;
+    }
+    loaded.push({ check: { name: c.name, scenarioFile, overrides, expect }, scenario });
+  }
+  if (issues.length > 0) throw new ScenarioError(issues);
+  return loaded;
+}
+
+function expectation(c: z.infer<typeof checkSchema>, n: number): Expectation {
+  if (c.recovers) {
+    const of = c.recovers.of ?? n;
+    return {
+      kind: "recovers",
+      of,
+      atLeast: c.recovers.atLeast ?? of,
+      ...(c.recovers.within !== undefined && { within: c.recovers.within }),
+    };
+  }
+  if (c.tippingLoad)
+    return { kind: "tippingLoad", atLeast: c.tippingLoad.atLeast, of: c.tippingLoad.of ?? n };
+  if (c.goodput) return { kind: "goodput", atLeast: c.goodput.atLeast, of: c.goodput.of ?? n };
+  const l = c.latency!;
+  const of = l.of ?? n;
+  return { kind: "latency", p99: l.p99, of, atLeast: l.atLeast ?? of };
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { INTERVENTION_KINDS, TRIGGER_KINDS } from "../model/faults/fault.js";
+import { scenarioSchema } from "./schema.js";
+
+// The scenario format as JSON Schema, for editors (VS Code's YAML extension completes and checks a
+// file that names it). Generated from the same zod schema the loader uses, so the two cannot drift;
+// the package ships it as schema/scenario.schema.json and a test keeps that file in step.
+
+/** Where the schema is published, relative to the package root. */
+export const SCENARIO_SCHEMA_FILE = "schema/scenario.schema.json";
+
+type Node = Record<string, unknown> & { properties?: Record<string, Node>; items?: Node };
+
+const DOCS: Record<string, string> = {
+  name: "Scenario name, shown in reports.",
+  description: "What the scenario shows, in a sentence or two.",
+  seed: "Root seed: the same seed gives the same run.",
+  duration: "Seconds of offered load.",
+  drain: "Seconds after the load stops, to see whether queues empty.",
+  probeInterval: "Seconds between gauge probes.",
+  window: "Seconds per rate window in the series and charts.",
+  limits: "Budgets that stop a runaway model.",
+  triggers: "Faults that push the system: spikes, pauses, flushes, outages.",
+  interventions: "Changes that try to rescue it: load cuts, restarts, config changes.",
+  layout: "Where the dashboard draws each component; runs ignore it.",
+};
+
+/** The JSON Schema (draft-07) of a scenario file. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  // `finite` is a custom check (no JSON Schema form): it is a number in the file.
+  const schema = z.toJSONSchema(scenarioSchema, {
+    target: "draft-7",
+    unrepresentable: "any",
+    override: (ctx) => {
+      if (ctx.zodSchema._zod.def.type === "custom") ctx.jsonSchema.type = "number";
+    },
+  }) as Node;
+  const props = schema.properties!;
+  for (const [key, doc] of Object.entries(DOCS)) if (props[key]) props[key].description = doc;
+  // The loader checks fault kinds against the model's registry; the schema lists them for completion.
+  props.triggers!.items!.properties!.kind!.enum = [...TRIGGER_KINDS];
+  props.interventions!.items!.properties!.kind!.enum = [...INTERVENTION_KINDS];
+  return {
+    $schema: schema.$schema,
+    title: "Metastable scenario",
+    ...schema,
+  };
+}

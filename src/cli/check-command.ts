@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { basename, dirname, relative } from "node:path";
+import { dirname, relative } from "node:path";
 import type { TrialRequest } from "../analysis/batch.js";
 import { checkTrials, evaluateCheck } from "../analysis/checks.js";
 import { identityOf } from "../analysis/job-identity.js";

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { readYaml, writeYaml } from "./yaml-editor.js";
 
 const SHOTS = "test-results/screenshots";
 
@@ -113,9 +114,8 @@ test("a shared link opens the same scenario", async ({ page, context }) => {
   const errors = watchErrors(page);
   await openCatalogScenario(page, "gc-pause");
   await page.locator('[data-tab="yaml"]').click();
-  const editor = page.locator('textarea[aria-label="scenario YAML"]');
-  await editor.fill((await editor.inputValue()).replace("seed: 1\n", "seed: 17\n"));
-  const original = await editor.inputValue();
+  await writeYaml(page, (await readYaml(page)).replace("seed: 1\n", "seed: 17\n"));
+  const original = await readYaml(page);
   expect(original).toContain("seed: 17");
   await page.locator('[data-action="share"]').click();
   const url = await page.locator("input.share-url").inputValue();
@@ -126,7 +126,7 @@ test("a shared link opens the same scenario", async ({ page, context }) => {
   await other.goto(url);
   await expect(other.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", "gc-pause");
   await other.locator('[data-tab="yaml"]').click();
-  await expect(other.locator('textarea[aria-label="scenario YAML"]')).toHaveValue(original);
+  expect(await readYaml(other)).toBe(original);
   await other.screenshot({ path: `${SHOTS}/shared-link.png` });
   expect([...errors, ...otherErrors]).toEqual([]);
 });
@@ -188,9 +188,8 @@ test("an invalid scenario shows the CLI's field errors next to the field and can
   const errors = watchErrors(page);
   await openCatalogScenario(page, "retry-storm");
   await page.locator('[data-tab="yaml"]').click();
-  const editor = page.locator('textarea[aria-label="scenario YAML"]');
-  const bad = (await editor.inputValue()).replace("concurrency: 1", "concurrency: 0");
-  await editor.fill(bad);
+  const bad = (await readYaml(page)).replace("concurrency: 1", "concurrency: 0");
+  await writeYaml(page, bad);
   const dir = mkdtempSync(join(tmpdir(), "metastable-e2e-"));
   writeFileSync(join(dir, "retry-storm.yaml"), bad);
   const cli = spawnSync(
@@ -216,7 +215,7 @@ test("an invalid scenario shows the CLI's field errors next to the field and can
 
   // Text that is not YAML at all: reported with its line, and the page carries on.
   await page.locator('[data-tab="yaml"]').click();
-  await editor.fill("name: x\n  duration: [1,\n");
+  await writeYaml(page, "name: x\n  duration: [1,\n");
   await expect(page.locator("ul.issues")).toContainText("not valid YAML");
   await page.locator('[data-tab="topology"]').click();
   await expect(page.locator(".notice")).toContainText("does not parse");
@@ -292,9 +291,7 @@ test("the canvas adds and wires components; the timeline moves and adds changes"
   const errors = watchErrors(page);
   await openCatalogScenario(page, "gc-pause");
   const yaml = async () => {
-    await page.locator('[data-tab="yaml"]').click();
-    const text = await page.locator('textarea[aria-label="scenario YAML"]').inputValue();
-    return text;
+    return readYaml(page);
   };
 
   // A second server, then drag from the client's port onto it: the client now calls it.
@@ -373,7 +370,7 @@ test("the load profile's steps drag on the timeline", async ({ page }) => {
   await page.mouse.up();
   await page.locator("svg.timeline").screenshot({ path: `${SHOTS}/timeline-steps.png` });
   await page.locator('[data-tab="yaml"]').click();
-  const text = await page.locator('textarea[aria-label="scenario YAML"]').inputValue();
+  const text = await readYaml(page);
   const m = /- \{ at: 20, rate: ([\d.]+) \}/.exec(text); // moved straight down: same time
   expect(m, text).not.toBeNull();
   expect(Number(m![1])).toBeGreaterThan(14.5);

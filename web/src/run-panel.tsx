@@ -7,6 +7,7 @@ import { scenarioFile, scenarioText, validation } from "./scenario-store.js";
 const SPEEDS: { label: string; value: Speed }[] = [
   { label: "1×", value: 1 },
   { label: "5×", value: 5 },
+  { label: "10×", value: 10 },
   { label: "20×", value: 20 },
   { label: "max", value: null },
 ];
@@ -166,9 +167,23 @@ function Phases({ v }: { v: RunView }) {
   );
 }
 
+/** Says when the results on screen come from another version of the scenario than the one open. */
+function StaleNote({ runs }: { runs: RunController }) {
+  const ran = runs.ran.value;
+  if (!ran || (ran.text === scenarioText.value && ran.file === scenarioFile.value)) return null;
+  return (
+    <p class="stale-note" role="status" data-stale>
+      These results are from an earlier version of the scenario: it was edited after the run started. Run
+      again to see the current one (Undo brings the earlier version back).
+    </p>
+  );
+}
+
 /** Controls, verdict, per-phase table and the live charts of the current run. */
 export function RunPanel({ runs }: { runs: RunController }) {
   const v = runs.view.value;
+  const ran = runs.ran.value;
+  const stale = ran !== null && (ran.text !== scenarioText.value || ran.file !== scenarioFile.value);
   const output = v.output;
   const charts = output
     ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))]
@@ -176,15 +191,18 @@ export function RunPanel({ runs }: { runs: RunController }) {
   return (
     <section class="run-panel">
       <Controls runs={runs} />
-      <Verdict v={v} />
-      {charts.length > 0 && (
-        <div class="charts">
-          {charts.map((spec) => (
-            <ChartView key={spec.id} spec={spec} height={280} />
-          ))}
-        </div>
-      )}
-      <Phases v={v} />
+      <StaleNote runs={runs} />
+      <div class={stale ? "results stale" : "results"}>
+        <Verdict v={v} />
+        {charts.length > 0 && (
+          <div class="charts">
+            {charts.map((spec) => (
+              <ChartView key={spec.id} spec={spec} height={280} />
+            ))}
+          </div>
+        )}
+        <Phases v={v} />
+      </div>
       {v.phase === "idle" && (
         <p class="hint">Pick a scenario from the catalog, or edit this one, then press Run.</p>
       )}

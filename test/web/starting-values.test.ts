@@ -44,8 +44,9 @@ describe("what new things start with", () => {
     add("source", "source");
     expect(validation.value.issues).toEqual([]);
     const parsed = parseScenarioText(scenarioText.value, "scratch.yaml");
-    expect(parsed.spec.clients?.client?.target).toBe("server");
-    expect(parsed.spec.sources?.source?.target).toBe("client");
+    const spec = parsed.spec as unknown as Record<string, Record<string, { target?: string }>>;
+    expect(spec.clients?.client?.target).toBe("server");
+    expect(spec.sources?.source?.target).toBe("client");
     const verdict = analyseRun(parsed, runScenario(parsed)).result.verdict.kind;
     expect(verdict).toBe("stable");
   });

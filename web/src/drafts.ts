@@ -40,3 +40,16 @@ export function readNumber(text: string): { value: number | undefined } | { erro
   if (!Number.isFinite(n)) return { error: `${t} is too large: expected a finite number` };
   return { value: n };
 }
+
+/** Why `text` cannot be committed, or null with the value to commit. */
+export function numberProblem(
+  text: string,
+  optional: boolean,
+  check?: (value: number) => string | null,
+): { error: string } | { value: number | undefined } {
+  const read = readNumber(text);
+  if ("error" in read) return read;
+  if (read.value === undefined) return optional ? read : { error: "required: enter a number" };
+  const why = check?.(read.value);
+  return why ? { error: why } : read;
+}

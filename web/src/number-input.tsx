@@ -1,4 +1,4 @@
-import { drafts, readNumber, setDraft } from "./drafts.js";
+import { drafts, numberProblem, setDraft } from "./drafts.js";
 
 /** Props of a number field: `check` adds a range rule (returns why a value is refused). */
 export interface NumberInputProps {
@@ -13,19 +13,6 @@ export interface NumberInputProps {
   placeholder?: string;
   /** Accessible name, when no <label for={name}> names the field. */
   label?: string;
-}
-
-/** Why `text` cannot be committed, or null with the value to commit. */
-export function numberProblem(
-  text: string,
-  optional: boolean,
-  check?: (value: number) => string | null,
-): { error: string } | { value: number | undefined } {
-  const read = readNumber(text);
-  if ("error" in read) return read;
-  if (read.value === undefined) return optional ? read : { error: "required: enter a number" };
-  const why = check?.(read.value);
-  return why ? { error: why } : read;
 }
 
 /**

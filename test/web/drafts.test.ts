@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readNumber } from "../../web/src/drafts.js";
-import { numberProblem } from "../../web/src/number-input.js";
+import { numberProblem, readNumber } from "../../web/src/drafts.js";
 
 describe("number fields", () => {
   it("read numbers as the YAML would write them", () => {

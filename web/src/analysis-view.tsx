@@ -262,7 +262,7 @@ function CompareSection({ disabled }: { disabled: boolean }) {
               );
             })}
           </div>
-          <table class="phases">
+          <table class="phases" tabIndex={0}>
             <thead>
               <tr>
                 <th>scenario</th>
@@ -364,7 +364,7 @@ function ThresholdSection({ disabled }: { disabled: boolean }) {
       <Progress job={thresholdJob} label="thresholds" />
       <Stale job={thresholdJob} />
       {r && (
-        <table class="phases" data-result="thresholds">
+        <table class="phases" tabIndex={0} data-result="thresholds">
           <thead>
             <tr>
               <th>threshold</th>
@@ -393,7 +393,7 @@ function ThresholdSection({ disabled }: { disabled: boolean }) {
         </table>
       )}
       {r && (
-        <table class="phases" data-result="loads-tried">
+        <table class="phases" tabIndex={0} data-result="loads-tried">
           <caption>
             Loads tried ({r.replications} runs each, base load {fmt(r.baseRate)} req/s); the bisection narrows
             the bracket between the highest load that stayed healthy and the lowest that got stuck.

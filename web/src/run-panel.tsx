@@ -1,4 +1,5 @@
 import { characteristicChart, chartOptions } from "../../src/report/charts.js";
+import type { RunOutput } from "../../src/scenario/run-result.js";
 import { ChartView } from "./chart-view.js";
 import type { Speed } from "./protocol.js";
 import type { RunController, RunView } from "./run-controller.js";
@@ -134,7 +135,7 @@ function Phases({ v }: { v: RunView }) {
   const rows = r.drain ? [...r.phases, r.drain] : r.phases;
   const ms = (x: number | null) => (x === null ? "–" : fmt(x * 1000));
   return (
-    <table class="phases">
+    <table class="phases" tabIndex={0}>
       <thead>
         <tr>
           <th>phase</th>
@@ -168,13 +169,31 @@ function Phases({ v }: { v: RunView }) {
 }
 
 /** Says when the results on screen come from another version of the scenario than the one open. */
-function StaleNote({ runs }: { runs: RunController }) {
-  const ran = runs.ran.value;
-  if (!ran || (ran.text === scenarioText.value && ran.file === scenarioFile.value)) return null;
+function StaleNote({ stale }: { stale: boolean }) {
+  if (!stale) return null;
   return (
     <p class="stale-note" role="status" data-stale>
       These results are from an earlier version of the scenario: it was edited after the run started. Run
       again to see the current one (Undo brings the earlier version back).
+    </p>
+  );
+}
+
+/** Why a chart is blank where it is: latency exists only for requests that succeeded. */
+function ChartNote({ id, output }: { id: string; output: RunOutput }) {
+  if (id !== "latency") return null;
+  const s = output.series;
+  let last = s.latencyMean.length - 1;
+  while (last >= 0 && s.latencyMean[last] === null) last--;
+  // Blank after the load stopped (the drain) is no news; blank while load was offered is.
+  const offeredAfter = s.offered.slice(last + 1).some((x) => x > 0);
+  if (s.windowStarts.length === 0 || !offeredAfter) return null;
+  const from = last < 0 ? 0 : s.windowStarts[last]! + s.window;
+  return (
+    <p class="chart-note" data-note="latency">
+      {last < 0
+        ? "No request has succeeded yet, so there is no latency to draw."
+        : `No request succeeded after ${fmt(from)} s, so the latency lines stop there (see goodput and timeouts).`}
     </p>
   );
 }
@@ -186,18 +205,24 @@ export function RunPanel({ runs }: { runs: RunController }) {
   const stale = ran !== null && (ran.text !== scenarioText.value || ran.file !== scenarioFile.value);
   const output = v.output;
   const charts = output
-    ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))]
+    ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))].filter(
+        // A model without queues of its own (a cache in front of a database) has no queue chart to show.
+        (c) => c.id !== "queue-depth" || Object.keys(output.series.queueDepth).length > 0,
+      )
     : [];
   return (
     <section class="run-panel">
       <Controls runs={runs} />
-      <StaleNote runs={runs} />
+      <StaleNote stale={stale} />
       <div class={stale ? "results stale" : "results"}>
         <Verdict v={v} />
         {charts.length > 0 && (
           <div class="charts">
             {charts.map((spec) => (
-              <ChartView key={spec.id} spec={spec} height={280} />
+              <div class="chart-cell" key={spec.id}>
+                <ChartView spec={spec} height={280} />
+                {output && <ChartNote id={spec.id} output={output} />}
+              </div>
             ))}
           </div>
         )}

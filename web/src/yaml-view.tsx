@@ -38,6 +38,9 @@ export function YamlView() {
         ],
       }),
     });
+    // The scroller can be reached by keyboard, so its lines can be scrolled without a mouse.
+    view.scrollDOM.tabIndex = 0;
+    view.scrollDOM.setAttribute("aria-label", "scenario YAML, scrollable");
     // The view on its element, so a test (or an extension) can read the document exactly.
     (host.current as HTMLDivElement & { editorView?: EditorView }).editorView = view;
     // Edits made elsewhere (forms, canvas, undo) replace the editor's text; the editor's own undo

@@ -18,8 +18,9 @@ interface Violation {
 async function violations(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => "axe" in window))) await page.evaluate(AXE);
   const found = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: Violation[] }> } })
-      .axe;
+    const axe = (
+      window as unknown as { axe: { run(c: unknown, o: unknown): Promise<{ violations: Violation[] }> } }
+    ).axe;
     const r = await axe.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"] });
     return r.violations;
   });
@@ -43,11 +44,14 @@ for (const width of [1440, 390]) {
     await page.locator('[data-tab="topology"]').click();
     await page.locator(".speed button", { hasText: "max" }).click();
     await page.locator('[data-action="run"]').click();
-    await expect(page.locator(".verdict[data-verdict]:not([data-verdict=pending])")).toBeVisible({ timeout: 90_000 });
+    await expect(page.locator(".verdict[data-verdict]:not([data-verdict=pending])")).toBeVisible({
+      timeout: 90_000,
+    });
     problems.push(...(await violations(page)).map((v) => `run: ${v}`));
-    expect(await page.evaluate(() => document.documentElement.scrollWidth), "run view width").toBeLessThanOrEqual(
-      width,
-    );
+    expect(
+      await page.evaluate(() => document.documentElement.scrollWidth),
+      "run view width",
+    ).toBeLessThanOrEqual(width);
     // Charts are drawn as they come into view: bring each in once, so the picture shows them all.
     for (const chart of await page.locator("[data-chart]").all()) {
       await chart.scrollIntoViewIfNeeded();

@@ -11,11 +11,12 @@ import { parseScenarioText } from "../../src/scenario/parse.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import { catalog } from "./catalog-view.js";
 import { ChartView } from "./chart-view.js";
-import { ANALYSIS_FIELD, drafts } from "./drafts.js";
+import { ANALYSIS_FIELD, drafts, scenarioDrafts } from "./drafts.js";
 import { defaultRange, type MapParam, mapParams } from "./map-params.js";
 import { type MapRequest, mapInBrowser, mapOnServer } from "./map-runner.js";
 import { NumberInput } from "./number-input.js";
 import { scenarioData, scenarioFile, scenarioText, validation } from "./scenario-store.js";
+import { ScrollTable } from "./scroll-table.js";
 import { poolSize, runOnPool, WorkerPool } from "./trial-pool.js";
 
 /** One analysis in the page: its progress, and a way to stop it. */
@@ -262,34 +263,36 @@ function CompareSection({ disabled }: { disabled: boolean }) {
               );
             })}
           </div>
-          <table class="phases" tabIndex={0}>
-            <thead>
-              <tr>
-                <th>scenario</th>
-                <th class="num">P(stuck)</th>
-                <th class="num">goodput ratio after triggers</th>
-                <th class="num">time to recover (s)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.table.variants.map((v) => (
-                <tr key={v.name}>
-                  <td>{v.name}</td>
-                  <td class="num">{est(v.pStuck)}</td>
-                  <td class="num">{est(v.goodputRatio)}</td>
-                  <td class="num">{est(v.timeToRecover)}</td>
+          <ScrollTable label="comparison">
+            <table class="phases">
+              <thead>
+                <tr>
+                  <th>scenario</th>
+                  <th class="num">P(stuck)</th>
+                  <th class="num">goodput ratio after triggers</th>
+                  <th class="num">time to recover (s)</th>
                 </tr>
-              ))}
-              {r.table.differences.map((d) => (
-                <tr key={d.variant}>
-                  <td>difference (paired)</td>
-                  <td class="num">{est(d.pStuck)}</td>
-                  <td class="num">{est(d.goodputRatio)}</td>
-                  <td class="num">{est(d.timeToRecover)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {r.table.variants.map((v) => (
+                  <tr key={v.name}>
+                    <td>{v.name}</td>
+                    <td class="num">{est(v.pStuck)}</td>
+                    <td class="num">{est(v.goodputRatio)}</td>
+                    <td class="num">{est(v.timeToRecover)}</td>
+                  </tr>
+                ))}
+                {r.table.differences.map((d) => (
+                  <tr key={d.variant}>
+                    <td>difference (paired)</td>
+                    <td class="num">{est(d.pStuck)}</td>
+                    <td class="num">{est(d.goodputRatio)}</td>
+                    <td class="num">{est(d.timeToRecover)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
         </>
       )}
     </section>
@@ -364,62 +367,66 @@ function ThresholdSection({ disabled }: { disabled: boolean }) {
       <Progress job={thresholdJob} label="thresholds" />
       <Stale job={thresholdJob} />
       {r && (
-        <table class="phases" tabIndex={0} data-result="thresholds">
-          <thead>
-            <tr>
-              <th>threshold</th>
-              <th class="num">load</th>
-              <th class="num">factor</th>
-              <th class="num">95% interval (req/s)</th>
-              <th>note</th>
-            </tr>
-          </thead>
-          <tbody>
-            <ThresholdRow name="tips over above" t={r.tip} base={r.baseRate} />
-            <ThresholdRow name="recovers below" t={r.recover} base={r.baseRate} />
-            {!r.recover && (
+        <ScrollTable label="thresholds">
+          <table class="phases" data-result="thresholds">
+            <thead>
               <tr>
-                <td>recovers below</td>
-                <td colSpan={4}>not measured: {r.recoverNote ?? "never stuck in the searched range"}</td>
+                <th>threshold</th>
+                <th class="num">load</th>
+                <th class="num">factor</th>
+                <th class="num">95% interval (req/s)</th>
+                <th>note</th>
               </tr>
-            )}
-            <tr>
-              <td>metastable window</td>
-              <td class="num" colSpan={4}>
-                {r.metastableWindow === null ? "–" : `${fmt(r.metastableWindow)} req/s`}
-              </td>
-            </tr>
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              <ThresholdRow name="tips over above" t={r.tip} base={r.baseRate} />
+              <ThresholdRow name="recovers below" t={r.recover} base={r.baseRate} />
+              {!r.recover && (
+                <tr>
+                  <td>recovers below</td>
+                  <td colSpan={4}>not measured: {r.recoverNote ?? "never stuck in the searched range"}</td>
+                </tr>
+              )}
+              <tr>
+                <td>metastable window</td>
+                <td class="num" colSpan={4}>
+                  {r.metastableWindow === null ? "–" : `${fmt(r.metastableWindow)} req/s`}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        </ScrollTable>
       )}
       {r && (
-        <table class="phases" tabIndex={0} data-result="loads-tried">
-          <caption>
-            Loads tried ({r.replications} runs each, base load {fmt(r.baseRate)} req/s); the bisection narrows
-            the bracket between the highest load that stayed healthy and the lowest that got stuck.
-          </caption>
-          <thead>
-            <tr>
-              <th>search</th>
-              <th class="num">load (req/s)</th>
-              <th class="num">factor</th>
-              <th class="num">probability [95% interval]</th>
-            </tr>
-          </thead>
-          <tbody>
-            {[
-              ...r.tip.points.map((p) => ({ p, what: "gets stuck" })),
-              ...(r.recover?.points ?? []).map((p) => ({ p, what: "recovers once stuck" })),
-            ].map(({ p, what }, i) => (
-              <tr key={`${what}-${i}`}>
-                <td>{what}</td>
-                <td class="num">{fmt(p.rate)}</td>
-                <td class="num">×{fmt(p.factor)}</td>
-                <td class="num">{est(p.probability, 1)}</td>
+        <ScrollTable label="loads tried">
+          <table class="phases" data-result="loads-tried">
+            <caption>
+              Loads tried ({r.replications} runs each, base load {fmt(r.baseRate)} req/s); the bisection
+              narrows the bracket between the highest load that stayed healthy and the lowest that got stuck.
+            </caption>
+            <thead>
+              <tr>
+                <th>search</th>
+                <th class="num">load (req/s)</th>
+                <th class="num">factor</th>
+                <th class="num">probability [95% interval]</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {[
+                ...r.tip.points.map((p) => ({ p, what: "gets stuck" })),
+                ...(r.recover?.points ?? []).map((p) => ({ p, what: "recovers once stuck" })),
+              ].map(({ p, what }, i) => (
+                <tr key={`${what}-${i}`}>
+                  <td>{what}</td>
+                  <td class="num">{fmt(p.rate)}</td>
+                  <td class="num">×{fmt(p.factor)}</td>
+                  <td class="num">{est(p.probability, 1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
       )}
     </section>
   );
@@ -566,7 +573,7 @@ function MapSection({ disabled }: { disabled: boolean }) {
 
 /** Comparison with a mitigated variant, thresholds and a phase map, computed in workers or on the server. */
 export function AnalysisView() {
-  const disabled = validation.value.issues.length > 0;
+  const disabled = validation.value.issues.length > 0 || scenarioDrafts().length > 0;
   return (
     <div class="analysis-view">
       {disabled && <p class="notice">Fix the scenario's errors first (see the editor).</p>}

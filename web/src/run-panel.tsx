@@ -1,9 +1,11 @@
 import { characteristicChart, chartOptions } from "../../src/report/charts.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import { ChartView } from "./chart-view.js";
+import { scenarioDrafts } from "./drafts.js";
 import type { Speed } from "./protocol.js";
 import type { RunController, RunView } from "./run-controller.js";
 import { scenarioFile, scenarioText, validation } from "./scenario-store.js";
+import { ScrollTable } from "./scroll-table.js";
 
 const SPEEDS: { label: string; value: Speed }[] = [
   { label: "1×", value: 1 },
@@ -18,7 +20,9 @@ const fmt = (x: number, digits = 3) => String(Number(x.toPrecision(digits)));
 function Controls({ runs }: { runs: RunController }) {
   const v = runs.view.value;
   const busy = v.phase === "running" || v.phase === "paused";
-  const invalid = validation.value.issues.length > 0;
+  // A field holding text that is not a number: what would run is not what is on screen.
+  const typed = scenarioDrafts();
+  const invalid = validation.value.issues.length > 0 || typed.length > 0;
   return (
     <div class="controls">
       <button
@@ -26,7 +30,13 @@ function Controls({ runs }: { runs: RunController }) {
         class="primary"
         data-action="run"
         disabled={invalid}
-        title={invalid ? "fix the scenario's errors first" : "run the scenario from t = 0"}
+        title={
+          typed.length > 0
+            ? `fix the number typed in ${typed.join(", ")} first`
+            : invalid
+              ? "fix the scenario's errors first"
+              : "run the scenario from t = 0"
+        }
         onClick={() => runs.start(scenarioText.value, scenarioFile.value)}
       >
         {busy ? "Restart" : "Run"}
@@ -135,36 +145,38 @@ function Phases({ v }: { v: RunView }) {
   const rows = r.drain ? [...r.phases, r.drain] : r.phases;
   const ms = (x: number | null) => (x === null ? "–" : fmt(x * 1000));
   return (
-    <table class="phases" tabIndex={0}>
-      <thead>
-        <tr>
-          <th>phase</th>
-          <th>from (s)</th>
-          <th class="num">offered</th>
-          <th class="num">goodput</th>
-          <th class="num">throughput</th>
-          <th class="num">timeouts/s</th>
-          <th class="num">queue mean</th>
-          <th class="num">p50 (ms)</th>
-          <th class="num">p99 (ms)</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((p) => (
-          <tr key={p.start}>
-            <td>{p === r.drain ? "drain" : p.label}</td>
-            <td>{fmt(p.start)}</td>
-            <td class="num">{fmt(p.offeredPerSec)}</td>
-            <td class="num">{fmt(p.goodputPerSec)}</td>
-            <td class="num">{fmt(p.throughputPerSec)}</td>
-            <td class="num">{fmt(p.timeoutsPerSec)}</td>
-            <td class="num">{fmt(p.queueDepthMean)}</td>
-            <td class="num">{ms(p.latencyP50)}</td>
-            <td class="num">{ms(p.latencyP99)}</td>
+    <ScrollTable label="phases of the run">
+      <table class="phases">
+        <thead>
+          <tr>
+            <th>phase</th>
+            <th>from (s)</th>
+            <th class="num">offered</th>
+            <th class="num">goodput</th>
+            <th class="num">throughput</th>
+            <th class="num">timeouts/s</th>
+            <th class="num">queue mean</th>
+            <th class="num">p50 (ms)</th>
+            <th class="num">p99 (ms)</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr key={p.start}>
+              <td>{p === r.drain ? "drain" : p.label}</td>
+              <td>{fmt(p.start)}</td>
+              <td class="num">{fmt(p.offeredPerSec)}</td>
+              <td class="num">{fmt(p.goodputPerSec)}</td>
+              <td class="num">{fmt(p.throughputPerSec)}</td>
+              <td class="num">{fmt(p.timeoutsPerSec)}</td>
+              <td class="num">{fmt(p.queueDepthMean)}</td>
+              <td class="num">{ms(p.latencyP50)}</td>
+              <td class="num">{ms(p.latencyP99)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollTable>
   );
 }
 

@@ -1,16 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { expect, type Page, test } from "@playwright/test";
+import { watchErrors } from "./page-errors.js";
 
 const SHOTS = "test-results/screenshots";
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  return errors;
-}
 
 async function openAnalysis(page: Page, name: string): Promise<void> {
   await page.goto("/");

@@ -3,19 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { watchErrors } from "./page-errors.js";
 import { readYaml, writeYaml } from "./yaml-editor.js";
 
 const SHOTS = "test-results/screenshots";
-
-/** Collects console errors and uncaught exceptions of a page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  return errors;
-}
 
 async function openCatalogScenario(page: Page, name: string): Promise<void> {
   await page.goto("/");

@@ -1,4 +1,5 @@
 import { expect, type Page, test } from "@playwright/test";
+import { watchErrors } from "./page-errors.js";
 import { readYaml } from "./yaml-editor.js";
 
 // Nothing a person does is lost or silently changed: typed numbers stay with their error, every
@@ -6,15 +7,6 @@ import { readYaml } from "./yaml-editor.js";
 // the back button moves between views, and the canvas offers only connections that work.
 
 const SHOTS = "test-results/screenshots";
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  return errors;
-}
 
 const field = (page: Page, path: string) => page.locator(`[data-field="${path}"] > .field-row input`);
 

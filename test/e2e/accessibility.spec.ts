@@ -41,6 +41,10 @@ for (const width of [1440, 390]) {
       problems.push(...(await violations(page)).map((v) => `${view}: ${v}`));
       await page.screenshot({ path: `${SHOTS}/view-${view}-${width}.png`, fullPage: width < 1000 });
     }
+    await page.locator("[data-about] summary").click();
+    problems.push(...(await violations(page)).map((v) => `about: ${v}`));
+    await page.screenshot({ path: `${SHOTS}/view-about-${width}.png` });
+    await page.locator("[data-about] summary").click();
     await page.locator('[data-tab="topology"]').click();
     await page.locator(".speed button", { hasText: "max" }).click();
     await page.locator('[data-action="run"]').click();

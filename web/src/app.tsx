@@ -228,6 +228,37 @@ function onKey(e: KeyboardEvent): void {
   }
 }
 
+/** Metastability in plain words, and how to use the page. */
+function About() {
+  return (
+    <details class="about" data-about>
+      <summary>About</summary>
+      <div>
+        <h2>What is a metastable failure?</h2>
+        <p>
+          A system can be healthy under a load and still get stuck under that same load after something pushes
+          it: a traffic spike, a cache flush, a pause. The push ends, but a feedback loop keeps the bad state
+          going. Requests time out, clients retry, retries add load, the extra load causes more timeouts. The
+          servers stay busy while almost nothing useful gets through.
+        </p>
+        <p>
+          This page lets you build such a system, push it with a trigger and watch whether it comes back. The
+          verdict says which happened: <b>stable</b> (never degraded), <b>recovered</b>, <b>metastable</b>{" "}
+          (stuck after the trigger ended) or <b>unstable</b> (degraded with no trigger at all).
+        </p>
+        <h2>How to use it</h2>
+        <p>
+          Open a scenario from the Catalog, or start a New scenario. Edit it on the Topology canvas (drag from
+          a component's right-hand port to connect it), on the Timeline (triggers and interventions) or as
+          YAML. Press Run and watch the charts; Analysis compares variants, finds the load that tips the
+          system over and maps where it gets stuck. Every edit can be undone; your work is kept in this
+          browser, and Share link puts it in the address.
+        </p>
+      </div>
+    </details>
+  );
+}
+
 function Header() {
   const name = scenarioData.value?.name;
   const depth = historyDepth.value;
@@ -258,6 +289,7 @@ function Header() {
         >
           Redo
         </button>
+        <About />
         <button type="button" data-action="new" onClick={newScenario}>
           New scenario
         </button>

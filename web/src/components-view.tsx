@@ -5,6 +5,7 @@ import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ObjectFields, OtherIssues } from "./option-form.js";
 import { interfaceFor } from "./option-names.js";
 import {
+  cloneComponent,
   componentsOf,
   removeComponent,
   renameComponent,
@@ -100,6 +101,17 @@ export function ComponentsView() {
               />{" "}
               <span class="type-tag">{current.type.type}</span>
             </h3>
+            <button
+              type="button"
+              data-action="clone"
+              onClick={() => {
+                const copy = cloneComponent(current.section, current.name);
+                if (copy) selected.value = copy;
+              }}
+              title="add a copy of this component (what calls it is not changed)"
+            >
+              Clone
+            </button>
             <button
               type="button"
               class="danger"

@@ -1,4 +1,4 @@
-import { characteristicChart, chartOptions } from "../../src/report/charts.js";
+import { type ChartSpec, characteristicChart, chartOptions } from "../../src/report/charts.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import { ChartView } from "./chart-view.js";
 import { scenarioDrafts } from "./drafts.js";
@@ -191,9 +191,17 @@ function StaleNote({ stale }: { stale: boolean }) {
   );
 }
 
-/** Why a chart is blank where it is: latency exists only for requests that succeeded. */
-function ChartNote({ id, output }: { id: string; output: RunOutput }) {
-  if (id !== "latency") return null;
+/** What the page adds under a chart: what the shaded band is, and why latency stops. */
+function ChartNote({ spec, output }: { spec: ChartSpec; output: RunOutput }) {
+  const series = (spec.option.series ?? []) as { markArea?: unknown }[];
+  if (spec.id.startsWith("metric-") && series.some((x) => x.markArea))
+    return (
+      <p class="chart-note" data-note="envelope">
+        <span class="band-key" aria-hidden="true" /> Shaded band: the range this measure stayed in before the
+        first trigger. Where the line leaves it, the feedback loop has taken over.
+      </p>
+    );
+  if (spec.id !== "latency") return null;
   const s = output.series;
   let last = s.latencyMean.length - 1;
   while (last >= 0 && s.latencyMean[last] === null) last--;
@@ -233,7 +241,7 @@ export function RunPanel({ runs }: { runs: RunController }) {
             {charts.map((spec) => (
               <div class="chart-cell" key={spec.id}>
                 <ChartView spec={spec} height={280} />
-                {output && <ChartNote id={spec.id} output={output} />}
+                {output && <ChartNote spec={spec} output={output} />}
               </div>
             ))}
           </div>

@@ -216,3 +216,21 @@ function unplace(doc: Document, name: string): void {
 export function placeComponent(name: string, at: { x: number; y: number }): void {
   setAt(["layout", name], { x: Math.max(0, Math.round(at.x)), y: Math.max(0, Math.round(at.y)) });
 }
+
+/** Copies a component under a free name (`name-2`, ...), next to it on the canvas; returns the new name. */
+export function cloneComponent(section: string, name: string): string | null {
+  const data = scenarioData.value;
+  const spec = (data?.[section] as Record<string, unknown> | undefined)?.[name];
+  if (!data || spec === undefined) return null;
+  const taken = new Set(componentsOf(data).map((c) => c.name));
+  let copy = `${name}-2`;
+  for (let i = 3; taken.has(copy); i++) copy = `${name}-${i}`;
+  const doc = parseDocument(scenarioText.value);
+  if (doc.errors.length > 0) return null;
+  doc.setIn([section, copy], doc.createNode(spec, { flow: true }));
+  const at = (data.layout as Record<string, { x?: unknown; y?: unknown }> | undefined)?.[name];
+  if (at && typeof at.x === "number" && typeof at.y === "number")
+    doc.setIn(["layout", copy], doc.createNode({ x: at.x + 20, y: at.y + 60 }, { flow: true }));
+  write(doc.toString());
+  return copy;
+}

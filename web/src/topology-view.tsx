@@ -1,5 +1,13 @@
 import { useRef, useState } from "preact/hooks";
-import { componentsOf, placeComponent, scenarioData, selected, setAt, validation } from "./scenario-store.js";
+import {
+  componentsOf,
+  placeComponent,
+  removeComponent,
+  scenarioData,
+  selected,
+  setAt,
+  validation,
+} from "./scenario-store.js";
 import { allowedConnections, type Connection, referenceFields } from "./wiring.js";
 
 const W = 132;
@@ -129,13 +137,14 @@ export function TopologyView() {
           {refused}
         </p>
       )}
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG drawing cannot be a fieldset; the group names it */}
       <svg
         class="topology"
         ref={svg}
         viewBox={`0 0 ${width} ${height}`}
         width="100%"
-        role="img"
-        aria-label="topology"
+        role="group"
+        aria-label="topology: Enter opens a component's form, arrow keys move it, Delete removes it; drag from its right-hand port to connect it"
         onPointerMove={(e) => {
           const p = point(e);
           if (drag) setDrag({ ...drag, at: { x: p.x - drag.dx, y: p.y - drag.dy } });
@@ -195,11 +204,30 @@ export function TopologyView() {
           />
         )}
         {nodes.map((n) => (
+          // biome-ignore lint/a11y/useSemanticElements: an SVG node cannot be a <button>; it acts as one
           <g
             key={n.name}
             data-node={n.name}
             class={`node node-${n.type}${selected.value === n.name ? " selected" : ""}${broken.has(n.name) ? " broken" : ""}${link ? (link.allowed.has(n.name) ? " can-connect" : n.name === link.from ? "" : " cannot-connect") : ""}`}
             transform={`translate(${n.x},${n.y})`}
+            tabIndex={0}
+            role="button"
+            aria-label={`${n.name} ${n.type}${broken.has(n.name) ? " (has errors)" : ""}`}
+            onKeyDown={(e) => {
+              const step = e.shiftKey ? 50 : 10;
+              const move: Record<string, [number, number]> = {
+                ArrowLeft: [-step, 0],
+                ArrowRight: [step, 0],
+                ArrowUp: [0, -step],
+                ArrowDown: [0, step],
+              };
+              const by = move[e.key];
+              if (e.key === "Enter" || e.key === " ") selected.value = n.name;
+              else if (e.key === "Delete" || e.key === "Backspace") removeComponent(n.section, n.name);
+              else if (by) placeComponent(n.name, { x: n.x + by[0], y: n.y + by[1] });
+              else return;
+              e.preventDefault();
+            }}
             onPointerDown={(e) => {
               const p = point(e);
               (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
@@ -207,11 +235,14 @@ export function TopologyView() {
             }}
           >
             <rect width={W} height={H} rx={6} />
-            <text x={10} y={19} class="name">
-              {n.name}
-            </text>
-            <text x={10} y={36} class="type">
-              {n.type}
+            {/* One text with two lines, so it reads "name type" (two texts would run together). */}
+            <text>
+              <tspan x={10} y={19} class="name">
+                {n.name}
+              </tspan>
+              <tspan x={10} y={36} class="type">
+                {` ${n.type}`}
+              </tspan>
             </text>
             {n.calls && (
               <circle
@@ -225,9 +256,7 @@ export function TopologyView() {
                   const allowed = new Map(connectionsFrom(nodes, n.name).map((c) => [c.to, c]));
                   setLink({ from: n.name, ...point(e), allowed });
                 }}
-              >
-                <title>drag to another component to connect</title>
-              </circle>
+              ></circle>
             )}
           </g>
         ))}

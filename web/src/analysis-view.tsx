@@ -58,7 +58,8 @@ function start<T>(
 }
 
 const controllers = new Map<Signal<Job<unknown>>, AbortController>();
-const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : "–");
+const fmt = (x: number | null, digits = 3) =>
+  x !== null && Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : "–";
 const est = (e: Estimate | null, scale = 1) =>
   e === null || !Number.isFinite(e.mean)
     ? "–"

@@ -233,7 +233,8 @@ function About() {
   return (
     <details class="about" data-about>
       <summary>About</summary>
-      <div>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: on a phone the panel scrolls, so it must be reachable by keyboard (WCAG 2.1.1) */}
+      <div class="about-text" role="document" tabIndex={0}>
         <h2>What is a metastable failure?</h2>
         <p>
           A system can be healthy under a load and still get stuck under that same load after something pushes

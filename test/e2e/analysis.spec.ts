@@ -1,16 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { expect, type Page, test } from "@playwright/test";
+import { watchErrors } from "./page-errors.js";
 
 const SHOTS = "test-results/screenshots";
-
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  return errors;
-}
 
 async function openAnalysis(page: Page, name: string): Promise<void> {
   await page.goto("/");
@@ -38,7 +30,7 @@ test("the storm and its mitigated variant side by side: one stays stuck, the oth
   await expect(section.locator('[data-side="0"] .verdict')).toHaveAttribute("data-verdict", "unstable");
   await expect(section.locator('[data-side="1"] .verdict')).toHaveAttribute("data-verdict", "recovered");
   await section.locator('[data-side="1"] [data-chart="goodput"]').scrollIntoViewIfNeeded();
-  await expect(section.locator("[data-chart] svg")).toHaveCount(4);
+  await expect(section.locator("[data-chart][data-points]")).toHaveCount(4);
   await expect(section.locator("table.phases tbody tr")).toHaveCount(3);
   await section.screenshot({ path: `${SHOTS}/compare.png` });
   expect(errors).toEqual([]);
@@ -62,7 +54,7 @@ test("a phase map computed in the browser and the same map computed by the serve
   await section.locator('select[name="where"]').selectOption("browser");
   await section.locator('[data-action="map"]').click();
   await expect(section.locator(".job")).toHaveAttribute("data-status", "done", { timeout: 90_000 });
-  await expect(section.locator("figure.chart svg")).toHaveCount(2);
+  await expect(section.locator("figure.chart[data-points]")).toHaveCount(2);
   const inBrowser = await cells();
   expect(JSON.parse(inBrowser!)).toHaveLength(4);
   await section.screenshot({ path: `${SHOTS}/phase-map.png` });
@@ -70,7 +62,7 @@ test("a phase map computed in the browser and the same map computed by the serve
   await section.locator('select[name="where"]').selectOption("server");
   await section.locator('[data-action="map"]').click();
   await expect(section.locator(".job")).toHaveAttribute("data-status", "done", { timeout: 90_000 });
-  await expect(section.locator("figure.chart svg")).toHaveCount(2);
+  await expect(section.locator("figure.chart[data-points]")).toHaveCount(2);
   expect(await cells()).toBe(inBrowser);
 
   // A bigger map, cancelled once it is under way, leaves the view usable.

@@ -3,18 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { watchErrors } from "./page-errors.js";
+import { readYaml, writeYaml } from "./yaml-editor.js";
 
 const SHOTS = "test-results/screenshots";
-
-/** Collects console errors and uncaught exceptions of a page. */
-function watchErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on("console", (m) => {
-    if (m.type() === "error") errors.push(m.text());
-  });
-  page.on("pageerror", (e) => errors.push(e.message));
-  return errors;
-}
 
 async function openCatalogScenario(page: Page, name: string): Promise<void> {
   await page.goto("/");
@@ -36,12 +28,12 @@ test("the retry storm from the catalog runs, draws its charts and gets its verdi
   await runToVerdict(page);
   await expect(page.locator(".verdict")).toHaveAttribute("data-verdict", "unstable");
   for (const id of ["load-profile", "queue-depth", "latency", "goodput", "timeouts", "retries"]) {
-    // Charts are drawn when they scroll into view.
+    // Charts are drawn when they scroll into view; a drawn chart says how many points it drew.
     await page.locator(`[data-chart="${id}"]`).scrollIntoViewIfNeeded();
-    const chart = page.locator(`[data-chart="${id}"] svg`);
-    await expect(chart).toBeVisible();
-    // A drawn line chart has paths; an empty one only its axes.
-    expect(await chart.locator("path").count()).toBeGreaterThan(5);
+    const chart = page.locator(`[data-chart="${id}"]`);
+    await expect(chart.locator("canvas").first()).toBeVisible();
+    await expect(chart).toHaveAttribute("data-points", /^\d+$/);
+    expect(Number(await chart.getAttribute("data-points"))).toBeGreaterThan(5);
   }
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${SHOTS}/retry-storm.png` });
@@ -89,7 +81,7 @@ test("backoff, a retry budget and deadline shedding, set in the forms, make the 
   await expect(page.locator("ul.issues")).toHaveCount(0);
 
   expect(await runToVerdict(page)).toBe("recovered");
-  await expect(page.locator('[data-chart="goodput"] svg')).toBeVisible();
+  await expect(page.locator('[data-chart="goodput"][data-points]')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/retry-storm-mitigated.png` });
 
   const [download] = await Promise.all([
@@ -116,9 +108,8 @@ test("a shared link opens the same scenario", async ({ page, context }) => {
   const errors = watchErrors(page);
   await openCatalogScenario(page, "gc-pause");
   await page.locator('[data-tab="yaml"]').click();
-  const editor = page.locator('textarea[aria-label="scenario YAML"]');
-  await editor.fill((await editor.inputValue()).replace("seed: 1\n", "seed: 17\n"));
-  const original = await editor.inputValue();
+  await writeYaml(page, (await readYaml(page)).replace("seed: 1\n", "seed: 17\n"));
+  const original = await readYaml(page);
   expect(original).toContain("seed: 17");
   await page.locator('[data-action="share"]').click();
   const url = await page.locator("input.share-url").inputValue();
@@ -129,7 +120,7 @@ test("a shared link opens the same scenario", async ({ page, context }) => {
   await other.goto(url);
   await expect(other.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", "gc-pause");
   await other.locator('[data-tab="yaml"]').click();
-  await expect(other.locator('textarea[aria-label="scenario YAML"]')).toHaveValue(original);
+  expect(await readYaml(other)).toBe(original);
   await other.screenshot({ path: `${SHOTS}/shared-link.png` });
   expect([...errors, ...otherErrors]).toEqual([]);
 });
@@ -194,9 +185,8 @@ test("an invalid scenario shows the CLI's field errors next to the field and can
   const errors = watchErrors(page);
   await openCatalogScenario(page, "retry-storm");
   await page.locator('[data-tab="yaml"]').click();
-  const editor = page.locator('textarea[aria-label="scenario YAML"]');
-  const bad = (await editor.inputValue()).replace("concurrency: 1", "concurrency: 0");
-  await editor.fill(bad);
+  const bad = (await readYaml(page)).replace("concurrency: 1", "concurrency: 0");
+  await writeYaml(page, bad);
   const dir = mkdtempSync(join(tmpdir(), "metastable-e2e-"));
   writeFileSync(join(dir, "retry-storm.yaml"), bad);
   const cli = spawnSync(
@@ -223,7 +213,7 @@ test("an invalid scenario shows the CLI's field errors next to the field and can
 
   // Text that is not YAML at all: reported with its line, and the page carries on.
   await page.locator('[data-tab="yaml"]').click();
-  await editor.fill("name: x\n  duration: [1,\n");
+  await writeYaml(page, "name: x\n  duration: [1,\n");
   await expect(page.locator("ul.issues")).toContainText("not valid YAML");
   await page.locator('[data-tab="topology"]').click();
   await expect(page.locator(".notice")).toContainText("does not parse");
@@ -284,7 +274,7 @@ test("with the server gone the page still edits and runs; a cancelled run leaves
   await page.waitForTimeout(1500);
   await page.locator('[data-action="cancel"]').click();
   await expect(page.locator(".progress")).toHaveAttribute("data-phase", "cancelled");
-  await expect(page.locator('[data-chart="goodput"] svg')).toBeVisible();
+  await expect(page.locator('[data-chart="goodput"][data-points]')).toBeVisible();
   await page.screenshot({ path: `${SHOTS}/cancelled.png` });
   await page.locator(".speed button", { hasText: "max" }).click();
   await page.locator('[data-action="run"]').click();
@@ -299,9 +289,7 @@ test("the canvas adds and wires components; the timeline moves and adds changes"
   const errors = watchErrors(page);
   await openCatalogScenario(page, "gc-pause");
   const yaml = async () => {
-    await page.locator('[data-tab="yaml"]').click();
-    const text = await page.locator('textarea[aria-label="scenario YAML"]').inputValue();
-    return text;
+    return readYaml(page);
   };
 
   // A second server, then drag from the client's port onto it: the client now calls it.
@@ -380,7 +368,7 @@ test("the load profile's steps drag on the timeline", async ({ page }) => {
   await page.mouse.up();
   await page.locator("svg.timeline").screenshot({ path: `${SHOTS}/timeline-steps.png` });
   await page.locator('[data-tab="yaml"]').click();
-  const text = await page.locator('textarea[aria-label="scenario YAML"]').inputValue();
+  const text = await readYaml(page);
   const m = /- \{ at: 20, rate: ([\d.]+) \}/.exec(text); // moved straight down: same time
   expect(m, text).not.toBeNull();
   expect(Number(m![1])).toBeGreaterThan(14.5);

@@ -11,8 +11,12 @@ import { parseScenarioText } from "../../src/scenario/parse.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import { catalog } from "./catalog-view.js";
 import { ChartView } from "./chart-view.js";
+import { ANALYSIS_FIELD, drafts, scenarioDrafts } from "./drafts.js";
+import { defaultRange, type MapParam, mapParams } from "./map-params.js";
 import { type MapRequest, mapInBrowser, mapOnServer } from "./map-runner.js";
+import { NumberInput } from "./number-input.js";
 import { scenarioData, scenarioFile, scenarioText, validation } from "./scenario-store.js";
+import { ScrollTable } from "./scroll-table.js";
 import { poolSize, runOnPool, WorkerPool } from "./trial-pool.js";
 
 /** One analysis in the page: its progress, and a way to stop it. */
@@ -23,6 +27,8 @@ interface Job<T> {
   result: T | null;
   error: string | null;
   where?: string;
+  /** The scenario text it was started on, to tell when the result is out of date. */
+  text?: string;
 }
 
 const idle = <T,>(): Job<T> => ({ status: "idle", done: 0, total: null, result: null, error: null });
@@ -37,7 +43,7 @@ function start<T>(
   controllers.get(job as Signal<Job<unknown>>)?.abort();
   const ac = new AbortController();
   controllers.set(job as Signal<Job<unknown>>, ac);
-  job.value = { ...idle<T>(), status: "running", ...(where && { where }) };
+  job.value = { ...idle<T>(), status: "running", text: scenarioText.value, ...(where && { where }) };
   work(ac.signal, (done, total) => {
     if (!ac.signal.aborted) job.value = { ...job.value, done, total };
   })
@@ -52,7 +58,8 @@ function start<T>(
 }
 
 const controllers = new Map<Signal<Job<unknown>>, AbortController>();
-const fmt = (x: number, digits = 3) => (Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : "–");
+const fmt = (x: number | null, digits = 3) =>
+  x !== null && Number.isFinite(x) ? String(Number(x.toPrecision(digits))) : "–";
 const est = (e: Estimate | null, scale = 1) =>
   e === null || !Number.isFinite(e.mean)
     ? "–"
@@ -91,18 +98,62 @@ function Progress<T>({ job, label }: { job: Signal<Job<T>>; label: string }) {
   );
 }
 
-const numberField = (name: string, value: number, set: (v: number) => void, step = "any") => (
-  <label>
-    {name}{" "}
-    <input
-      type="number"
-      step={step}
-      name={name}
-      value={value}
-      onChange={(e) => set(Number((e.target as HTMLInputElement).value))}
-    />
-  </label>
-);
+/** Whole numbers from `min` to `max`. */
+const wholeIn = (min: number, max: number) => (v: number) =>
+  Number.isInteger(v) && v >= min && v <= max
+    ? null
+    : `expected a whole number from ${min} to ${max}, got ${v}`;
+const REPLICATIONS = wholeIn(1, 1000);
+
+/** A number field of an analysis; what it refuses is shown next to it and blocks the analysis. */
+function numberField(
+  section: string,
+  name: string,
+  value: number,
+  set: (v: number) => void,
+  check?: (v: number) => string | null,
+) {
+  const id = `${ANALYSIS_FIELD}${section}.${name}`;
+  return (
+    <label class="number-field" htmlFor={id}>
+      {name}{" "}
+      <NumberInput
+        id={id}
+        name={name}
+        value={value}
+        optional={false}
+        {...(check && { check })}
+        onCommit={(v) => set(v!)}
+      />
+    </label>
+  );
+}
+
+/** Whether a field of `section` holds something it refuses. */
+const hasDrafts = (section: string) =>
+  [...drafts.value.keys()].some((k) => k.startsWith(`${ANALYSIS_FIELD}${section}.`));
+
+/** Says when a result was computed on an earlier version of the scenario. */
+function Stale<T>({ job }: { job: Signal<Job<T>> }) {
+  const j = job.value;
+  if (j.status === "idle" || j.text === undefined || j.text === scenarioText.value) return null;
+  return (
+    <p class="stale-note" role="status" data-stale>
+      Computed on an earlier version of the scenario (it was edited since). Run it again for the current one.
+    </p>
+  );
+}
+
+/** Stops every analysis and forgets its results (another scenario is open). */
+export function resetAnalyses(): void {
+  for (const c of controllers.values()) c.abort();
+  controllers.clear();
+  compareJob.value = idle();
+  thresholdJob.value = idle();
+  mapJob.value = idle();
+  mapRequest.value = null;
+  variantFile.value = "";
+}
 
 // ---- Compare with a variant -------------------------------------------------------------------
 
@@ -177,17 +228,24 @@ function CompareSection({ disabled }: { disabled: boolean }) {
             </option>
           ))}
         </select>
-        {numberField("replications", compareReps.value, (v) => (compareReps.value = v), "1")}
+        {numberField(
+          "compare",
+          "replications",
+          compareReps.value,
+          (v) => (compareReps.value = v),
+          REPLICATIONS,
+        )}
         <button
           type="button"
           data-action="compare"
-          disabled={disabled || !catalog.value}
+          disabled={disabled || !catalog.value || hasDrafts("compare")}
           onClick={runComparison}
         >
           Compare
         </button>
       </div>
       <Progress job={compareJob} label="compare" />
+      <Stale job={compareJob} />
       {r && (
         <>
           <div class="side-by-side">
@@ -206,34 +264,36 @@ function CompareSection({ disabled }: { disabled: boolean }) {
               );
             })}
           </div>
-          <table class="phases">
-            <thead>
-              <tr>
-                <th>scenario</th>
-                <th class="num">P(stuck)</th>
-                <th class="num">goodput ratio after triggers</th>
-                <th class="num">time to recover (s)</th>
-              </tr>
-            </thead>
-            <tbody>
-              {r.table.variants.map((v) => (
-                <tr key={v.name}>
-                  <td>{v.name}</td>
-                  <td class="num">{est(v.pStuck)}</td>
-                  <td class="num">{est(v.goodputRatio)}</td>
-                  <td class="num">{est(v.timeToRecover)}</td>
+          <ScrollTable label="comparison">
+            <table class="phases">
+              <thead>
+                <tr>
+                  <th>scenario</th>
+                  <th class="num">P(stuck)</th>
+                  <th class="num">goodput ratio after triggers</th>
+                  <th class="num">time to recover (s)</th>
                 </tr>
-              ))}
-              {r.table.differences.map((d) => (
-                <tr key={d.variant}>
-                  <td>difference (paired)</td>
-                  <td class="num">{est(d.pStuck)}</td>
-                  <td class="num">{est(d.goodputRatio)}</td>
-                  <td class="num">{est(d.timeToRecover)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {r.table.variants.map((v) => (
+                  <tr key={v.name}>
+                    <td>{v.name}</td>
+                    <td class="num">{est(v.pStuck)}</td>
+                    <td class="num">{est(v.goodputRatio)}</td>
+                    <td class="num">{est(v.timeToRecover)}</td>
+                  </tr>
+                ))}
+                {r.table.differences.map((d) => (
+                  <tr key={d.variant}>
+                    <td>difference (paired)</td>
+                    <td class="num">{est(d.pStuck)}</td>
+                    <td class="num">{est(d.goodputRatio)}</td>
+                    <td class="num">{est(d.timeToRecover)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </ScrollTable>
         </>
       )}
     </section>
@@ -289,34 +349,85 @@ function ThresholdSection({ disabled }: { disabled: boolean }) {
         The load above which the trigger leaves the system stuck, and the load it must drop to to recover.
       </p>
       <div class="row">
-        {numberField("replications", thresholdReps.value, (v) => (thresholdReps.value = v), "1")}
-        <button type="button" data-action="thresholds" disabled={disabled} onClick={runThresholds}>
+        {numberField(
+          "thresholds",
+          "replications",
+          thresholdReps.value,
+          (v) => (thresholdReps.value = v),
+          REPLICATIONS,
+        )}
+        <button
+          type="button"
+          data-action="thresholds"
+          disabled={disabled || hasDrafts("thresholds")}
+          onClick={runThresholds}
+        >
           Find thresholds
         </button>
       </div>
       <Progress job={thresholdJob} label="thresholds" />
+      <Stale job={thresholdJob} />
       {r && (
-        <table class="phases" data-result="thresholds">
-          <thead>
-            <tr>
-              <th>threshold</th>
-              <th class="num">load</th>
-              <th class="num">factor</th>
-              <th class="num">95% interval (req/s)</th>
-              <th>note</th>
-            </tr>
-          </thead>
-          <tbody>
-            <ThresholdRow name="tips over above" t={r.tip} base={r.baseRate} />
-            <ThresholdRow name="recovers below" t={r.recover} base={r.baseRate} />
-            <tr>
-              <td>metastable window</td>
-              <td class="num" colSpan={4}>
-                {r.metastableWindow === null ? "–" : `${fmt(r.metastableWindow)} req/s`}
-              </td>
-            </tr>
-          </tbody>
-        </table>
+        <ScrollTable label="thresholds">
+          <table class="phases" data-result="thresholds">
+            <thead>
+              <tr>
+                <th>threshold</th>
+                <th class="num">load</th>
+                <th class="num">factor</th>
+                <th class="num">95% interval (req/s)</th>
+                <th>note</th>
+              </tr>
+            </thead>
+            <tbody>
+              <ThresholdRow name="tips over above" t={r.tip} base={r.baseRate} />
+              <ThresholdRow name="recovers below" t={r.recover} base={r.baseRate} />
+              {!r.recover && (
+                <tr>
+                  <td>recovers below</td>
+                  <td colSpan={4}>not measured: {r.recoverNote ?? "never stuck in the searched range"}</td>
+                </tr>
+              )}
+              <tr>
+                <td>metastable window</td>
+                <td class="num" colSpan={4}>
+                  {r.metastableWindow === null ? "–" : `${fmt(r.metastableWindow)} req/s`}
+                </td>
+              </tr>
+            </tbody>
+          </table>
+        </ScrollTable>
+      )}
+      {r && (
+        <ScrollTable label="loads tried">
+          <table class="phases" data-result="loads-tried">
+            <caption>
+              Loads tried ({r.replications} runs each, base load {fmt(r.baseRate)} req/s); the bisection
+              narrows the bracket between the highest load that stayed healthy and the lowest that got stuck.
+            </caption>
+            <thead>
+              <tr>
+                <th>search</th>
+                <th class="num">load (req/s)</th>
+                <th class="num">factor</th>
+                <th class="num">probability [95% interval]</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[
+                ...r.tip.points.map((p) => ({ p, what: "gets stuck" })),
+                ...(r.recover?.points ?? []).map((p) => ({ p, what: "recovers once stuck" })),
+              ].map(({ p, what }, i) => (
+                <tr key={`${what}-${i}`}>
+                  <td>{what}</td>
+                  <td class="num">{fmt(p.rate)}</td>
+                  <td class="num">×{fmt(p.factor)}</td>
+                  <td class="num">{est(p.probability, 1)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </ScrollTable>
       )}
     </section>
   );
@@ -361,50 +472,63 @@ function runMap(): void {
   );
 }
 
-function AxisFields({ which }: { which: "x" | "y" }) {
+function AxisFields({ which, params }: { which: "x" | "y"; params: MapParam[] }) {
   const request = mapRequest.value ?? defaultMap();
   const axis = request[which];
   const set = (patch: Partial<typeof axis>) => {
     mapRequest.value = { ...request, [which]: { ...axis, ...patch } };
   };
+  const known = params.some((p) => p.path === axis.param);
   return (
     <div class="row" data-axis={which}>
       <label>
-        {which}{" "}
-        <input
-          type="text"
+        {which === "x" ? "across (x)" : "up (y)"}{" "}
+        <select
           name={`${which}-param`}
           value={axis.param}
-          onChange={(e) => set({ param: (e.target as HTMLInputElement).value.trim() })}
-        />
+          onChange={(e) => {
+            const p = params.find((q) => q.path === (e.target as HTMLSelectElement).value);
+            if (p) set({ param: p.path, ...defaultRange(p) });
+          }}
+        >
+          {!known && <option value={axis.param}>{axis.param} (not in this scenario)</option>}
+          {params.map((p) => (
+            <option key={p.path} value={p.path}>
+              {p.path === "load" ? "load (x every source's rate)" : `${p.path} (now ${p.value})`}
+            </option>
+          ))}
+        </select>
       </label>
-      {numberField(`${which} from`, axis.from, (from) => set({ from }))}
-      {numberField(`${which} to`, axis.to, (to) => set({ to }))}
-      {numberField(`${which} steps`, axis.steps, (steps) => set({ steps }), "1")}
+      {numberField("map", `${which} from`, axis.from, (from) => set({ from }))}
+      {numberField("map", `${which} to`, axis.to, (to) => set({ to }))}
+      {numberField("map", `${which} steps`, axis.steps, (steps) => set({ steps }), wholeIn(1, 50))}
     </div>
   );
 }
 
 function MapSection({ disabled }: { disabled: boolean }) {
   const request = mapRequest.value ?? defaultMap();
+  const params = mapParams(validation.value.parsed?.spec as Record<string, unknown> | null);
+  const same = request.x.param === request.y.param;
   const r = mapJob.value.result;
   return (
     <section class="analysis" data-analysis="map">
       <h3>Phase map</h3>
       <p class="hint">
-        Two parameters swept on a grid (<code>load</code> scales every source; any numeric field set in the
-        scenario can be a path, e.g. <code>clients.client.timeout</code>): how often each point ends stuck.
+        Two of the scenario's numbers swept on a grid (<code>load</code> scales every source): how often each
+        point ends stuck, and how much of the offered load gets through.
       </p>
-      <AxisFields which="x" />
-      <AxisFields which="y" />
+      <AxisFields which="x" params={params} />
+      <AxisFields which="y" params={params} />
       <div class="row">
         {numberField(
+          "map",
           "replications",
           request.replications,
           (replications) => {
             mapRequest.value = { ...request, replications };
           },
-          "1",
+          REPLICATIONS,
         )}
         <select
           name="where"
@@ -418,11 +542,22 @@ function MapSection({ disabled }: { disabled: boolean }) {
           <option value="browser">in this browser</option>
           <option value="server">on the server</option>
         </select>
-        <button type="button" data-action="map" disabled={disabled} onClick={runMap}>
+        <button
+          type="button"
+          data-action="map"
+          disabled={disabled || same || hasDrafts("map")}
+          onClick={runMap}
+        >
           Compute map
         </button>
       </div>
+      {same && (
+        <p class="field-error" role="alert">
+          Pick two different parameters for the axes.
+        </p>
+      )}
       <Progress job={mapJob} label="map" />
+      <Stale job={mapJob} />
       {r && (
         // The cells' values, so a test can compare a browser map with a server one.
         <div
@@ -439,7 +574,7 @@ function MapSection({ disabled }: { disabled: boolean }) {
 
 /** Comparison with a mitigated variant, thresholds and a phase map, computed in workers or on the server. */
 export function AnalysisView() {
-  const disabled = validation.value.issues.length > 0;
+  const disabled = validation.value.issues.length > 0 || scenarioDrafts().length > 0;
   return (
     <div class="analysis-view">
       {disabled && <p class="notice">Fix the scenario's errors first (see the editor).</p>}

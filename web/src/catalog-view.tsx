@@ -25,7 +25,47 @@ export async function loadCatalog(): Promise<void> {
   }
 }
 
-/** Every scenario in scenarios/, one click to open. */
+/** The system a scenario shows: the catalog scenario whose name is the longest prefix of its own. */
+export function systemOf(name: string, names: string[]): string {
+  let best = name;
+  for (const n of names) if (name.startsWith(`${n}-`) && (best === name || n.length > best.length)) best = n;
+  return best;
+}
+
+const query = signal("");
+
+function matches(s: CatalogScenario, q: string): boolean {
+  if (q === "") return true;
+  const hay = [s.name, s.description, ...s.triggers, ...s.interventions].join(" ").toLowerCase();
+  return q
+    .toLowerCase()
+    .split(/\s+/)
+    .every((w) => hay.includes(w));
+}
+
+function Entry({
+  s,
+  variant,
+  onOpen,
+}: {
+  s: CatalogScenario;
+  variant: boolean;
+  onOpen: (s: CatalogScenario) => void;
+}) {
+  return (
+    <li>
+      <button type="button" data-scenario={s.name} class={variant ? "variant" : ""} onClick={() => onOpen(s)}>
+        <b>{s.name}</b>
+        <span class="file">{s.file}</span>
+        <span class="desc">{s.description}</span>
+        {s.triggers.length > 0 && <span class="tags">triggers: {s.triggers.join("; ")}</span>}
+        {s.interventions.length > 0 && <span class="tags">interventions: {s.interventions.join("; ")}</span>}
+      </button>
+    </li>
+  );
+}
+
+/** Every scenario in scenarios/, grouped by the system it shows (the system, then its variants), searchable. */
 export function CatalogView({ onOpen }: { onOpen: (s: CatalogScenario) => void }) {
   if (catalogError.value)
     return (
@@ -37,21 +77,43 @@ export function CatalogView({ onOpen }: { onOpen: (s: CatalogScenario) => void }
       </div>
     );
   if (!catalog.value) return <p class="hint">Loading the catalog…</p>;
+  const all = catalog.value;
+  const names = all.map((s) => s.name);
+  const shown = all.filter((s) => matches(s, query.value.trim()));
+  const systems = new Map<string, CatalogScenario[]>();
+  for (const s of shown) {
+    const sys = systemOf(s.name, names);
+    systems.set(sys, [...(systems.get(sys) ?? []), s]);
+  }
   return (
-    <ul class="catalog">
-      {catalog.value.map((s) => (
-        <li key={s.file}>
-          <button type="button" data-scenario={s.name} onClick={() => onOpen(s)}>
-            <b>{s.name}</b>
-            <span class="file">{s.file}</span>
-            <span class="desc">{s.description}</span>
-            {s.triggers.length > 0 && <span class="tags">triggers: {s.triggers.join("; ")}</span>}
-            {s.interventions.length > 0 && (
-              <span class="tags">interventions: {s.interventions.join("; ")}</span>
-            )}
-          </button>
-        </li>
-      ))}
-    </ul>
+    <div class="catalog-view">
+      <input
+        type="search"
+        class="catalog-search"
+        aria-label="search the catalog"
+        placeholder="Search: retry, cache, autoscaling…"
+        value={query.value}
+        onInput={(e) => {
+          query.value = (e.target as HTMLInputElement).value;
+        }}
+      />
+      <p class="hint" role="status">
+        {shown.length} of {all.length} scenarios, {systems.size} systems
+      </p>
+      <div class="catalog">
+        {[...systems].map(([sys, list]) => (
+          <section key={sys} class="system" data-system={sys} aria-label={`system ${sys}`}>
+            <h3 class="system-name">{sys}</h3>
+            <ul>
+              {list
+                .sort((a, b) => (a.name === sys ? -1 : b.name === sys ? 1 : a.name.localeCompare(b.name)))
+                .map((s) => (
+                  <Entry key={s.file} s={s} variant={s.name !== sys} onOpen={onOpen} />
+                ))}
+            </ul>
+          </section>
+        ))}
+      </div>
+    </div>
   );
 }

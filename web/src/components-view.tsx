@@ -5,47 +5,35 @@ import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ObjectFields, OtherIssues } from "./option-form.js";
 import { interfaceFor } from "./option-names.js";
 import {
+  cloneComponent,
   componentsOf,
   removeComponent,
   renameComponent,
   scenarioData,
   selected,
   setAt,
+  validation,
 } from "./scenario-store.js";
+import { newComponent } from "./starting-values.js";
+import { allowedConnections } from "./wiring.js";
 
 /** Why the last rename was refused, shown under the name. */
 const renameError = signal<string | null>(null);
 
 const shapeOf = (s: z.ZodType) => (s as unknown as { shape: Record<string, z.ZodType> }).shape;
 
-/** What a new component starts with: its required options, wired to the first component that fits. */
-function template(type: string, names: (section: string) => string[]): Record<string, unknown> {
-  const first = (section: string) => names(section)[0] ?? "";
-  switch (type) {
-    case "source":
-      return { target: first("clients"), profile: { kind: "constant", rate: 10 } };
-    case "client":
-      return { target: first("balancers") || first("servers") };
-    case "server":
-      return { serviceTime: { kind: "exponential", mean: 0.1 } };
-    default:
-      // The form then shows which required options are missing, next to each.
-      return {};
-  }
-}
-
 function AddComponent() {
   const data = scenarioData.value;
   if (!data) return null;
-  const names = (section: string) => Object.keys((data[section] as object | undefined) ?? {});
-  const taken = new Set(componentsOf(data).map((c) => c.name));
+  const all = componentsOf(data).map((c) => c.name);
+  const taken = new Set(all);
   const add = (form: HTMLFormElement) => {
     const type = COMPONENT_TYPES.find(
       (t) => t.type === (form.elements.namedItem("type") as HTMLSelectElement).value,
     )!;
     let name = type.type;
     for (let i = 2; taken.has(name); i++) name = `${type.type}${i}`;
-    setAt([type.section, name], template(type.type, names));
+    setAt([type.section, name], newComponent(type, name, validation.value.parsed, all));
     selected.value = name;
   };
   return (
@@ -115,6 +103,17 @@ export function ComponentsView() {
             </h3>
             <button
               type="button"
+              data-action="clone"
+              onClick={() => {
+                const copy = cloneComponent(current.section, current.name);
+                if (copy) selected.value = copy;
+              }}
+              title="add a copy of this component (what calls it is not changed)"
+            >
+              Clone
+            </button>
+            <button
+              type="button"
               class="danger"
               onClick={() => removeComponent(current.section, current.name)}
               title="remove this component (references to it become errors)"
@@ -133,7 +132,7 @@ export function ComponentsView() {
             shape={shapeOf(current.type.schema)}
             value={current.spec}
             docs={docs[interfaceFor(current.type.type)] ?? {}}
-            names={names.filter((n) => n !== current.name)}
+            names={allowedConnections(validation.value.parsed, current, names).map((c) => c.to)}
           />
         </div>
       )}

@@ -2,6 +2,7 @@ import docs from "virtual:option-docs";
 import { stringify as toYaml, parse as yamlParse } from "yaml";
 import type { z } from "zod";
 import { formatIssue, type ScenarioIssue } from "../../src/scenario/scenario-error.js";
+import { NumberInput } from "./number-input.js";
 import type { OptionDoc } from "./option-docs-types.js";
 import { REFERENCE_FIELDS } from "./option-names.js";
 import { setAt, validation } from "./scenario-store.js";
@@ -97,17 +98,12 @@ function Label({ name, doc, optional }: { name: string; doc: OptionDoc | undefin
 function numberInput(props: FieldProps, optional: boolean) {
   const { path, value, doc } = props;
   return (
-    <input
-      type="number"
-      step="any"
+    <NumberInput
       name={key(path)}
-      aria-label={key(path)}
-      value={typeof value === "number" ? String(value) : ""}
+      label={key(path)}
+      value={typeof value === "number" ? value : undefined}
       placeholder={doc?.default ?? (optional ? "" : "required")}
-      onChange={(e) => {
-        const text = (e.target as HTMLInputElement).value.trim();
-        setAt(path, text === "" ? undefined : Number(text));
-      }}
+      onCommit={(v) => setAt(path, v)}
     />
   );
 }

@@ -7,4 +7,4 @@ export function interfaceFor(type: string): string {
 }
 
 /** Fields that name other components (wired on the canvas, not documented as options). */
-export const REFERENCE_FIELDS: readonly string[] = ["target", "backends", "database"];
+export { REFERENCE_FIELD_NAMES as REFERENCE_FIELDS } from "./wiring.js";

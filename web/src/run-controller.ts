@@ -36,10 +36,18 @@ const IDLE: RunView = {
   wallMs: 0,
 };
 
+/**
+ * Simulated seconds per second a run starts at: the default scenario (110 simulated seconds) takes
+ * about 11 s, slow enough to watch the storm form, fast enough not to wait.
+ */
+export const DEFAULT_SPEED = 10;
+
 /** Owns the simulation worker: start, pause, step, speed, cancel (by terminating the worker). */
 export class RunController {
   readonly view = signal<RunView>(IDLE);
-  readonly speed = signal<Speed>(null);
+  readonly speed = signal<Speed>(DEFAULT_SPEED);
+  /** The scenario text and file the shown results come from (null: nothing shown). */
+  readonly ran = signal<{ text: string; file: string } | null>(null);
   private worker: Worker | null = null;
   private id = 0;
   private started = 0;
@@ -84,6 +92,7 @@ export class RunController {
     this.worker ??= this.spawn();
     this.id++;
     this.started = performance.now();
+    this.ran.value = { text, file };
     this.view.value = { ...IDLE, phase: paused ? "paused" : "running" };
     this.send({ type: "run", id: this.id, text, file, speed: this.speed.value, paused });
   }
@@ -117,6 +126,18 @@ export class RunController {
     this.worker = null;
     this.id++;
     this.view.value = { ...this.view.value, phase: "cancelled" };
+  }
+
+  /** Forgets the run (another scenario is open): stops it if it is going, and clears its results. */
+  reset(): void {
+    const phase = this.view.value.phase;
+    if (phase === "running" || phase === "paused") {
+      this.worker?.terminate();
+      this.worker = null;
+    }
+    this.id++;
+    this.ran.value = null;
+    this.view.value = IDLE;
   }
 
   private receive(m: FromWorker): void {

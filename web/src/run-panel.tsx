@@ -1,12 +1,16 @@
-import { characteristicChart, chartOptions } from "../../src/report/charts.js";
+import { type ChartSpec, characteristicChart, chartOptions } from "../../src/report/charts.js";
+import type { RunOutput } from "../../src/scenario/run-result.js";
 import { ChartView } from "./chart-view.js";
+import { scenarioDrafts } from "./drafts.js";
 import type { Speed } from "./protocol.js";
 import type { RunController, RunView } from "./run-controller.js";
 import { scenarioFile, scenarioText, validation } from "./scenario-store.js";
+import { ScrollTable } from "./scroll-table.js";
 
 const SPEEDS: { label: string; value: Speed }[] = [
   { label: "1×", value: 1 },
   { label: "5×", value: 5 },
+  { label: "10×", value: 10 },
   { label: "20×", value: 20 },
   { label: "max", value: null },
 ];
@@ -16,7 +20,9 @@ const fmt = (x: number, digits = 3) => String(Number(x.toPrecision(digits)));
 function Controls({ runs }: { runs: RunController }) {
   const v = runs.view.value;
   const busy = v.phase === "running" || v.phase === "paused";
-  const invalid = validation.value.issues.length > 0;
+  // A field holding text that is not a number: what would run is not what is on screen.
+  const typed = scenarioDrafts();
+  const invalid = validation.value.issues.length > 0 || typed.length > 0;
   return (
     <div class="controls">
       <button
@@ -24,7 +30,13 @@ function Controls({ runs }: { runs: RunController }) {
         class="primary"
         data-action="run"
         disabled={invalid}
-        title={invalid ? "fix the scenario's errors first" : "run the scenario from t = 0"}
+        title={
+          typed.length > 0
+            ? `fix the number typed in ${typed.join(", ")} first`
+            : invalid
+              ? "fix the scenario's errors first"
+              : "run the scenario from t = 0"
+        }
         onClick={() => runs.start(scenarioText.value, scenarioFile.value)}
       >
         {busy ? "Restart" : "Run"}
@@ -133,58 +145,109 @@ function Phases({ v }: { v: RunView }) {
   const rows = r.drain ? [...r.phases, r.drain] : r.phases;
   const ms = (x: number | null) => (x === null ? "–" : fmt(x * 1000));
   return (
-    <table class="phases">
-      <thead>
-        <tr>
-          <th>phase</th>
-          <th>from (s)</th>
-          <th class="num">offered</th>
-          <th class="num">goodput</th>
-          <th class="num">throughput</th>
-          <th class="num">timeouts/s</th>
-          <th class="num">queue mean</th>
-          <th class="num">p50 (ms)</th>
-          <th class="num">p99 (ms)</th>
-        </tr>
-      </thead>
-      <tbody>
-        {rows.map((p) => (
-          <tr key={p.start}>
-            <td>{p === r.drain ? "drain" : p.label}</td>
-            <td>{fmt(p.start)}</td>
-            <td class="num">{fmt(p.offeredPerSec)}</td>
-            <td class="num">{fmt(p.goodputPerSec)}</td>
-            <td class="num">{fmt(p.throughputPerSec)}</td>
-            <td class="num">{fmt(p.timeoutsPerSec)}</td>
-            <td class="num">{fmt(p.queueDepthMean)}</td>
-            <td class="num">{ms(p.latencyP50)}</td>
-            <td class="num">{ms(p.latencyP99)}</td>
+    <ScrollTable label="phases of the run">
+      <table class="phases">
+        <thead>
+          <tr>
+            <th>phase</th>
+            <th>from (s)</th>
+            <th class="num">offered</th>
+            <th class="num">goodput</th>
+            <th class="num">throughput</th>
+            <th class="num">timeouts/s</th>
+            <th class="num">queue mean</th>
+            <th class="num">p50 (ms)</th>
+            <th class="num">p99 (ms)</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {rows.map((p) => (
+            <tr key={p.start}>
+              <td>{p === r.drain ? "drain" : p.label}</td>
+              <td>{fmt(p.start)}</td>
+              <td class="num">{fmt(p.offeredPerSec)}</td>
+              <td class="num">{fmt(p.goodputPerSec)}</td>
+              <td class="num">{fmt(p.throughputPerSec)}</td>
+              <td class="num">{fmt(p.timeoutsPerSec)}</td>
+              <td class="num">{fmt(p.queueDepthMean)}</td>
+              <td class="num">{ms(p.latencyP50)}</td>
+              <td class="num">{ms(p.latencyP99)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollTable>
+  );
+}
+
+/** Says when the results on screen come from another version of the scenario than the one open. */
+function StaleNote({ stale }: { stale: boolean }) {
+  if (!stale) return null;
+  return (
+    <p class="stale-note" role="status" data-stale>
+      These results are from an earlier version of the scenario: it was edited after the run started. Run
+      again to see the current one (Undo brings the earlier version back).
+    </p>
+  );
+}
+
+/** What the page adds under a chart: what the shaded band is, and why latency stops. */
+function ChartNote({ spec, output }: { spec: ChartSpec; output: RunOutput }) {
+  const series = (spec.option.series ?? []) as { markArea?: unknown }[];
+  if (spec.id.startsWith("metric-") && series.some((x) => x.markArea))
+    return (
+      <p class="chart-note" data-note="envelope">
+        <span class="band-key" aria-hidden="true" /> Shaded band: the range this measure stayed in before the
+        first trigger. Where the line leaves it, the feedback loop has taken over.
+      </p>
+    );
+  if (spec.id !== "latency") return null;
+  const s = output.series;
+  let last = s.latencyMean.length - 1;
+  while (last >= 0 && s.latencyMean[last] === null) last--;
+  // Blank after the load stopped (the drain) is no news; blank while load was offered is.
+  const offeredAfter = s.offered.slice(last + 1).some((x) => x > 0);
+  if (s.windowStarts.length === 0 || !offeredAfter) return null;
+  const from = last < 0 ? 0 : s.windowStarts[last]! + s.window;
+  return (
+    <p class="chart-note" data-note="latency">
+      {last < 0
+        ? "No request has succeeded yet, so there is no latency to draw."
+        : `No request succeeded after ${fmt(from)} s, so the latency lines stop there (see goodput and timeouts).`}
+    </p>
   );
 }
 
 /** Controls, verdict, per-phase table and the live charts of the current run. */
 export function RunPanel({ runs }: { runs: RunController }) {
   const v = runs.view.value;
+  const ran = runs.ran.value;
+  const stale = ran !== null && (ran.text !== scenarioText.value || ran.file !== scenarioFile.value);
   const output = v.output;
   const charts = output
-    ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))]
+    ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))].filter(
+        // A model without queues of its own (a cache in front of a database) has no queue chart to show.
+        (c) => c.id !== "queue-depth" || Object.keys(output.series.queueDepth).length > 0,
+      )
     : [];
   return (
     <section class="run-panel">
       <Controls runs={runs} />
-      <Verdict v={v} />
-      {charts.length > 0 && (
-        <div class="charts">
-          {charts.map((spec) => (
-            <ChartView key={spec.id} spec={spec} height={280} />
-          ))}
-        </div>
-      )}
-      <Phases v={v} />
+      <StaleNote stale={stale} />
+      <div class={stale ? "results stale" : "results"}>
+        <Verdict v={v} />
+        {charts.length > 0 && (
+          <div class="charts">
+            {charts.map((spec) => (
+              <div class="chart-cell" key={spec.id}>
+                <ChartView spec={spec} height={280} />
+                {output && <ChartNote spec={spec} output={output} />}
+              </div>
+            ))}
+          </div>
+        )}
+        <Phases v={v} />
+      </div>
       {v.phase === "idle" && (
         <p class="hint">Pick a scenario from the catalog, or edit this one, then press Run.</p>
       )}

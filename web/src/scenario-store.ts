@@ -4,6 +4,7 @@ import { buildModel } from "../../src/scenario/build.js";
 import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ScenarioError, type ScenarioIssue } from "../../src/scenario/scenario-error.js";
+import { clearScenarioDrafts } from "./drafts.js";
 
 // The scenario text is the one source of truth: forms, the canvas and the timeline edit it through
 // the YAML document model (comments and formatting survive), so what is exported is what the CLI runs.
@@ -46,10 +47,71 @@ export function issuesAt(field: string): ScenarioIssue[] {
   return validation.value.issues.filter((i) => i.field === field);
 }
 
-/** Replaces the whole scenario (catalog, import, shared URL). */
-export function loadScenario(text: string, file: string): void {
+// ---- Edit history ------------------------------------------------------------------------------
+// Every change to the scenario goes through `write`, so every edit (form, canvas, timeline, YAML,
+// opening another scenario) can be undone. Keystrokes in one place within a second are one step.
+
+interface Version {
+  text: string;
+  file: string;
+}
+const UNDO_LIMIT = 200;
+const COALESCE_MS = 1000;
+const past: Version[] = [];
+const future: Version[] = [];
+let lastGroup: { key: string; at: number } | null = null;
+/** How many steps undo and redo can go; the buttons read these. */
+export const historyDepth = signal({ undo: 0, redo: 0 });
+
+function syncDepth(): void {
+  historyDepth.value = { undo: past.length, redo: future.length };
+}
+
+/**
+ * Replaces the scenario text as one undoable step. Writes with the same `group` (e.g. typing in
+ * the YAML editor) less than a second apart are merged into one step.
+ */
+export function write(text: string, options: { file?: string; group?: string } = {}): void {
+  const file = options.file ?? scenarioFile.value;
+  if (text === scenarioText.value && file === scenarioFile.value) return;
+  const now = Date.now();
+  const merge =
+    options.group !== undefined &&
+    lastGroup?.key === options.group &&
+    now - lastGroup.at < COALESCE_MS &&
+    past.length > 0;
+  if (!merge && (scenarioText.value !== "" || past.length > 0)) {
+    past.push({ text: scenarioText.value, file: scenarioFile.value });
+    if (past.length > UNDO_LIMIT) past.shift();
+  }
+  lastGroup = options.group === undefined ? null : { key: options.group, at: now };
+  future.length = 0;
   scenarioFile.value = file;
   scenarioText.value = text;
+  syncDepth();
+}
+
+function travel(from: Version[], to: Version[]): boolean {
+  const v = from.pop();
+  if (!v) return false;
+  to.push({ text: scenarioText.value, file: scenarioFile.value });
+  lastGroup = null;
+  clearScenarioDrafts();
+  scenarioFile.value = v.file;
+  scenarioText.value = v.text;
+  syncDepth();
+  return true;
+}
+
+/** Goes back one edit; false when there is none. */
+export const undo = (): boolean => travel(past, future);
+/** Re-applies the last undone edit; false when there is none. */
+export const redo = (): boolean => travel(future, past);
+
+/** Replaces the whole scenario (catalog, import, shared URL, New scenario); undoable like any edit. */
+export function loadScenario(text: string, file: string): void {
+  clearScenarioDrafts();
+  write(text, { file });
 }
 
 /**
@@ -67,7 +129,7 @@ export function setAt(path: (string | number)[], value: unknown): void {
   } else {
     doc.setIn(path, value);
   }
-  scenarioText.value = doc.toString();
+  write(doc.toString());
 }
 
 /** Name of the component whose form is open (the canvas and the tabs select it). */
@@ -128,7 +190,7 @@ export function renameComponent(section: string, from: string, to: string): stri
     const place = layout.items.find((p) => (p.key as { value?: unknown })?.value === from);
     if (place) (place.key as { value: unknown }).value = to;
   }
-  scenarioText.value = doc.toString();
+  write(doc.toString());
   if (selected.value === from) selected.value = to;
   return null;
 }
@@ -139,7 +201,7 @@ export function removeComponent(section: string, name: string): void {
   if (doc.errors.length > 0) return;
   doc.deleteIn([section, name]);
   unplace(doc, name);
-  scenarioText.value = doc.toString();
+  write(doc.toString());
 }
 
 /** Deletes `name`'s layout entry, and `layout` itself once it is empty. */
@@ -153,4 +215,22 @@ function unplace(doc: Document, name: string): void {
 /** Records where the canvas draws `name` (whole drawing units, kept on the canvas). */
 export function placeComponent(name: string, at: { x: number; y: number }): void {
   setAt(["layout", name], { x: Math.max(0, Math.round(at.x)), y: Math.max(0, Math.round(at.y)) });
+}
+
+/** Copies a component under a free name (`name-2`, ...), next to it on the canvas; returns the new name. */
+export function cloneComponent(section: string, name: string): string | null {
+  const data = scenarioData.value;
+  const spec = (data?.[section] as Record<string, unknown> | undefined)?.[name];
+  if (!data || spec === undefined) return null;
+  const taken = new Set(componentsOf(data).map((c) => c.name));
+  let copy = `${name}-2`;
+  for (let i = 3; taken.has(copy); i++) copy = `${name}-${i}`;
+  const doc = parseDocument(scenarioText.value);
+  if (doc.errors.length > 0) return null;
+  doc.setIn([section, copy], doc.createNode(spec, { flow: true }));
+  const at = (data.layout as Record<string, { x?: unknown; y?: unknown }> | undefined)?.[name];
+  if (at && typeof at.x === "number" && typeof at.y === "number")
+    doc.setIn(["layout", copy], doc.createNode({ x: at.x + 20, y: at.y + 60 }, { flow: true }));
+  write(doc.toString());
+  return copy;
 }

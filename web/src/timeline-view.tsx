@@ -5,8 +5,10 @@ import { faultParams, INTERVENTION_KINDS, isLasting, TRIGGER_KINDS } from "../..
 import { createProfile, type ProfileSpec } from "../../src/model/load/profile.js";
 import { formatIssue } from "../../src/scenario/scenario-error.js";
 import { scenarioSchema } from "../../src/scenario/schema.js";
+import { NumberInput } from "./number-input.js";
 import { ObjectFields } from "./option-form.js";
 import { componentsOf, scenarioData, setAt, validation } from "./scenario-store.js";
+import { newChange } from "./starting-values.js";
 
 type Change = { kind?: string; target?: string; at?: number; duration?: number; [k: string]: unknown };
 type Section = "triggers" | "interventions";
@@ -244,17 +246,12 @@ function ChangeRow({
     );
   const params = c.kind ? faultParams(c.kind) : [];
   const number = (f: string, label = f) => (
-    <label key={f}>
+    <label key={f} htmlFor={`${section}.${i}.${f}`}>
       <code>{label}</code>
-      <input
-        type="number"
-        step="any"
+      <NumberInput
         name={`${section}.${i}.${f}`}
-        value={typeof c[f] === "number" ? String(c[f]) : ""}
-        onChange={(e) => {
-          const t = (e.target as HTMLInputElement).value.trim();
-          setAt(path(f), t === "" ? undefined : Number(t));
-        }}
+        value={typeof c[f] === "number" ? (c[f] as number) : undefined}
+        onCommit={(v) => setAt(path(f), v)}
       />
     </label>
   );
@@ -267,12 +264,14 @@ function ChangeRow({
         onChange={(e) => {
           const kind = (e.target as HTMLSelectElement).value;
           // Parameters of the old kind would be refused by the new one.
-          setAt([section, i], {
-            kind,
-            target: c.target ?? targets[0] ?? "",
-            at: c.at ?? 0,
-            ...(isLasting(kind) && { duration: c.duration ?? 10 }),
-          });
+          setAt(
+            [section, i],
+            newChange(section, kind, c.at ?? 0, validation.value.parsed, targets, {
+              target: c.target,
+              duration: c.duration,
+              index: i,
+            }),
+          );
         }}
       >
         {kinds.map((k) => (
@@ -336,13 +335,7 @@ export function TimelineView() {
               onClick={() => {
                 const kind = kinds[0]!;
                 const at = typeof data.duration === "number" ? Math.round(data.duration / 3) : 0;
-                const entry = {
-                  kind,
-                  target: targets[0] ?? "",
-                  at,
-                  ...(isLasting(kind) && { duration: 10 }),
-                };
-                setAt([section], [...list, entry]);
+                setAt([section], [...list, newChange(section, kind, at, validation.value.parsed, targets)]);
               }}
             >
               Add {section === "triggers" ? "trigger" : "intervention"}

@@ -1,5 +1,14 @@
 import { useRef, useState } from "preact/hooks";
-import { componentsOf, placeComponent, scenarioData, selected, setAt, validation } from "./scenario-store.js";
+import {
+  componentsOf,
+  placeComponent,
+  removeComponent,
+  scenarioData,
+  selected,
+  setAt,
+  validation,
+} from "./scenario-store.js";
+import { allowedConnections, type Connection, referenceFields } from "./wiring.js";
 
 const W = 132;
 const H = 46;
@@ -11,6 +20,8 @@ interface Node {
   section: string;
   type: string;
   refs: { field: string; to: string }[];
+  /** Whether it names other components (and so has a port to drag connections from). */
+  calls: boolean;
   x: number;
   y: number;
 }
@@ -57,20 +68,37 @@ function layout(data: Record<string, unknown> | null): Node[] {
     const row = rows.get(d) ?? 0;
     rows.set(d, row + 1);
     const p = placed(data, c.name) ?? { x: 16 + d * COL, y: 16 + row * ROW };
-    return { name: c.name, section: c.section, type: c.type.type, refs: refs.get(c.name) ?? [], ...p };
+    return {
+      name: c.name,
+      section: c.section,
+      type: c.type.type,
+      refs: refs.get(c.name) ?? [],
+      calls: referenceFields(c.type).length > 0,
+      ...p,
+    };
   });
 }
 
-/** Wires `from` to `to`: a balancer gains a backend, a cache its database, anything else its target. */
-function connect(from: Node, to: Node): void {
-  if (from.name === to.name) return;
+/** Writes a connection the registry allows: a list field gains the name, a single one is replaced. */
+function connect(from: Node, c: Connection): void {
   const data = scenarioData.value!;
   const spec = (data[from.section] as Record<string, Record<string, unknown>>)[from.name] ?? {};
-  if (from.type === "balancer") {
-    const backends = Array.isArray(spec.backends) ? (spec.backends as string[]) : [];
-    if (!backends.includes(to.name)) setAt([from.section, from.name, "backends"], [...backends, to.name]);
-  } else if (from.type === "cache") setAt([from.section, from.name, "database"], to.name);
-  else setAt([from.section, from.name, "target"], to.name);
+  const path = [from.section, from.name, c.field.field];
+  if (c.field.list) {
+    const list = Array.isArray(spec[c.field.field]) ? (spec[c.field.field] as string[]) : [];
+    setAt(path, [...list, c.to]);
+  } else setAt(path, c.to);
+}
+
+/** What `name` may be wired to, asked of the registry (see wiring.ts). */
+function connectionsFrom(nodes: Node[], name: string): Connection[] {
+  const from = componentsOf(scenarioData.value).find((c) => c.name === name);
+  if (!from) return [];
+  return allowedConnections(
+    validation.value.parsed,
+    from,
+    nodes.map((n) => n.name),
+  );
 }
 
 /**
@@ -84,7 +112,14 @@ export function TopologyView() {
   const nodes = layout(scenarioData.value).map((n) =>
     drag?.at && n.name === drag.name ? { ...n, ...drag.at } : n,
   );
-  const [link, setLink] = useState<{ from: string; x: number; y: number } | null>(null);
+  // A connection being drawn, with the components it may end on.
+  const [link, setLink] = useState<{
+    from: string;
+    x: number;
+    y: number;
+    allowed: Map<string, Connection>;
+  } | null>(null);
+  const [refused, setRefused] = useState<string | null>(null);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const broken = new Set(validation.value.issues.map((i) => i.field.split(".")[1]));
   const width = Math.max(480, ...nodes.map((n) => n.x + W + 16));
@@ -96,102 +131,136 @@ export function TopologyView() {
     return { x: (e.clientX - r.left) * k, y: (e.clientY - r.top) * k };
   };
   return (
-    <svg
-      class="topology"
-      ref={svg}
-      viewBox={`0 0 ${width} ${height}`}
-      width="100%"
-      role="img"
-      aria-label="topology"
-      onPointerMove={(e) => {
-        const p = point(e);
-        if (drag) setDrag({ ...drag, at: { x: p.x - drag.dx, y: p.y - drag.dy } });
-        else if (link) setLink({ ...link, ...p });
-      }}
-      onPointerUp={(e) => {
-        if (link) {
-          const target = (e.target as Element).closest("[data-node]")?.getAttribute("data-node");
-          const from = byName.get(link.from);
-          const to = target ? byName.get(target) : undefined;
-          if (from && to) connect(from, to);
-        } else if (drag?.at) placeComponent(drag.name, drag.at);
-        else if (drag) selected.value = drag.name;
-        setDrag(null);
-        setLink(null);
-      }}
-    >
-      <defs>
-        <marker
-          id="arrow"
-          viewBox="0 0 10 10"
-          refX="10"
-          refY="5"
-          markerWidth="7"
-          markerHeight="7"
-          orient="auto"
-        >
-          <path d="M0,0 L10,5 L0,10 z" fill="#555" />
-        </marker>
-      </defs>
-      {nodes.flatMap((n) =>
-        n.refs.map((r) => {
-          const to = byName.get(r.to);
-          if (!to) return null;
-          return (
-            <line
-              key={`${n.name}-${r.field}`}
-              class="edge"
-              x1={n.x + W}
-              y1={n.y + H / 2}
-              x2={to.x}
-              y2={to.y + H / 2}
-              marker-end="url(#arrow)"
-            />
-          );
-        }),
+    <div class="canvas">
+      {refused && (
+        <p class="hint" role="status" data-refused>
+          {refused}
+        </p>
       )}
-      {link && byName.get(link.from) && (
-        <line
-          class="edge pending"
-          x1={byName.get(link.from)!.x + W}
-          y1={byName.get(link.from)!.y + H / 2}
-          x2={link.x}
-          y2={link.y}
-        />
-      )}
-      {nodes.map((n) => (
-        <g
-          key={n.name}
-          data-node={n.name}
-          class={`node node-${n.type}${selected.value === n.name ? " selected" : ""}${broken.has(n.name) ? " broken" : ""}`}
-          transform={`translate(${n.x},${n.y})`}
-          onPointerDown={(e) => {
-            const p = point(e);
-            (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
-            setDrag({ name: n.name, dx: p.x - n.x, dy: p.y - n.y, at: null });
-          }}
-        >
-          <rect width={W} height={H} rx={6} />
-          <text x={10} y={19} class="name">
-            {n.name}
-          </text>
-          <text x={10} y={36} class="type">
-            {n.type}
-          </text>
-          <circle
-            class="port"
-            cx={W}
-            cy={H / 2}
-            r={6}
+      {/* biome-ignore lint/a11y/useSemanticElements: an SVG drawing cannot be a fieldset; the group names it */}
+      <svg
+        class="topology"
+        ref={svg}
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        role="group"
+        aria-label="topology: Enter opens a component's form, arrow keys move it, Delete removes it; drag from its right-hand port to connect it"
+        onPointerMove={(e) => {
+          const p = point(e);
+          if (drag) setDrag({ ...drag, at: { x: p.x - drag.dx, y: p.y - drag.dy } });
+          else if (link) setLink({ ...link, ...p });
+        }}
+        onPointerUp={(e) => {
+          if (link) {
+            const target = (e.target as Element).closest("[data-node]")?.getAttribute("data-node");
+            const from = byName.get(link.from);
+            const c = target ? link.allowed.get(target) : undefined;
+            if (from && c) connect(from, c);
+            else if (from && target && target !== from.name)
+              setRefused(`${from.name} (${from.type}) cannot be connected to ${target}.`);
+          } else if (drag?.at) placeComponent(drag.name, drag.at);
+          else if (drag) selected.value = drag.name;
+          setDrag(null);
+          setLink(null);
+        }}
+      >
+        <defs>
+          <marker
+            id="arrow"
+            viewBox="0 0 10 10"
+            refX="10"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto"
+          >
+            <path d="M0,0 L10,5 L0,10 z" fill="#555" />
+          </marker>
+        </defs>
+        {nodes.flatMap((n) =>
+          n.refs.map((r) => {
+            const to = byName.get(r.to);
+            if (!to) return null;
+            return (
+              <line
+                key={`${n.name}-${r.field}`}
+                class="edge"
+                x1={n.x + W}
+                y1={n.y + H / 2}
+                x2={to.x}
+                y2={to.y + H / 2}
+                marker-end="url(#arrow)"
+              />
+            );
+          }),
+        )}
+        {link && byName.get(link.from) && (
+          <line
+            class="edge pending"
+            x1={byName.get(link.from)!.x + W}
+            y1={byName.get(link.from)!.y + H / 2}
+            x2={link.x}
+            y2={link.y}
+          />
+        )}
+        {nodes.map((n) => (
+          // biome-ignore lint/a11y/useSemanticElements: an SVG node cannot be a <button>; it acts as one
+          <g
+            key={n.name}
+            data-node={n.name}
+            class={`node node-${n.type}${selected.value === n.name ? " selected" : ""}${broken.has(n.name) ? " broken" : ""}${link ? (link.allowed.has(n.name) ? " can-connect" : n.name === link.from ? "" : " cannot-connect") : ""}`}
+            transform={`translate(${n.x},${n.y})`}
+            tabIndex={0}
+            role="button"
+            aria-label={`${n.name} ${n.type}${broken.has(n.name) ? " (has errors)" : ""}`}
+            onKeyDown={(e) => {
+              const step = e.shiftKey ? 50 : 10;
+              const move: Record<string, [number, number]> = {
+                ArrowLeft: [-step, 0],
+                ArrowRight: [step, 0],
+                ArrowUp: [0, -step],
+                ArrowDown: [0, step],
+              };
+              const by = move[e.key];
+              if (e.key === "Enter" || e.key === " ") selected.value = n.name;
+              else if (e.key === "Delete" || e.key === "Backspace") removeComponent(n.section, n.name);
+              else if (by) placeComponent(n.name, { x: n.x + by[0], y: n.y + by[1] });
+              else return;
+              e.preventDefault();
+            }}
             onPointerDown={(e) => {
-              e.stopPropagation();
-              setLink({ from: n.name, ...point(e) });
+              const p = point(e);
+              (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
+              setDrag({ name: n.name, dx: p.x - n.x, dy: p.y - n.y, at: null });
             }}
           >
-            <title>drag to another component to connect</title>
-          </circle>
-        </g>
-      ))}
-    </svg>
+            <rect width={W} height={H} rx={6} />
+            {/* One text with two lines, so it reads "name type" (two texts would run together). */}
+            <text>
+              <tspan x={10} y={19} class="name">
+                {n.name}
+              </tspan>
+              <tspan x={10} y={36} class="type">
+                {` ${n.type}`}
+              </tspan>
+            </text>
+            {n.calls && (
+              <circle
+                class="port"
+                cx={W}
+                cy={H / 2}
+                r={6}
+                onPointerDown={(e) => {
+                  e.stopPropagation();
+                  setRefused(null);
+                  const allowed = new Map(connectionsFrom(nodes, n.name).map((c) => [c.to, c]));
+                  setLink({ from: n.name, ...point(e), allowed });
+                }}
+              ></circle>
+            )}
+          </g>
+        ))}
+      </svg>
+    </div>
   );
 }

@@ -1,6 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { analyseRun, controlSpec } from "../../src/analysis/analyse-run.js";
 import { goodputWindow } from "../../src/analysis/goodput.js";
+import type { Verdict } from "../../src/analysis/verdict.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
@@ -20,6 +22,25 @@ export function runCatalogWithoutTriggers(file: string, seed: number): RunOutput
   const parsed = parseScenarioText(readFileSync(path, "utf8"), path);
   parsed.spec.triggers = [];
   return runScenario(parsed, { seed });
+}
+
+/**
+ * Runs `scenarios/<file>` with `seed` and judges it as `metastable run` does (with the verdict's
+ * control run where the verdict needs one); `control` is that control run: scheduled triggers
+ * dropped and the load profile held at its base.
+ */
+export function judgeCatalog(
+  file: string,
+  seed: number,
+): { output: RunOutput; verdict: Verdict; control: () => RunOutput } {
+  const path = join(import.meta.dirname, "..", "..", "scenarios", file);
+  const parsed = parseScenarioText(readFileSync(path, "utf8"), path);
+  const output = runScenario(parsed, { seed });
+  return {
+    output,
+    verdict: analyseRun(parsed, output).verdict,
+    control: () => runScenario({ ...parsed, spec: controlSpec(parsed.spec) }, { seed }),
+  };
 }
 
 /** Mean of a probed gauge over [from, to), skipping probes where it is undefined (a hit rate with no lookups). */

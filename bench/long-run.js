@@ -7,8 +7,8 @@ import { parseScenarioText } from "../dist/scenario/parse.js";
 import { runScenario } from "../dist/scenario/run.js";
 
 const target = Number(process.env.LONG_EVENTS ?? 100_000_000);
-const text = readFileSync(new URL("../scenarios/retry-storm.yaml", import.meta.url), "utf8");
-const parsed = parseScenarioText(text, "retry-storm.yaml");
+const text = readFileSync(new URL("../scenarios/retry-storm-seed.yaml", import.meta.url), "utf8");
+const parsed = parseScenarioText(text, "retry-storm-seed.yaml");
 const spec = structuredClone(parsed.spec);
 const cycles = Number(process.env.LONG_CYCLES ?? 160);
 const steps = spec.sources.users.profile.steps;

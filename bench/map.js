@@ -9,7 +9,7 @@ const workers = Number(process.env.BENCH_WORKERS ?? availableParallelism());
 const args = [
   "bin/metastable.js",
   "map",
-  "scenarios/retry-storm.yaml",
+  "scenarios/retry-storm-seed.yaml",
   // Load factor (9 req/s base, the spike scaled with it) x spike length (the spike starts at 20 s
   // and this step ends it: 1 to 20 s).
   "--x",

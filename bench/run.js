@@ -60,8 +60,8 @@ function mm1(rho, targetEvents) {
 
 /** The retry-storm scenario with rates x100 and times / 100, same 110 simulated seconds. */
 function retryStormScaled(factor) {
-  const text = readFileSync(new URL("../scenarios/retry-storm.yaml", import.meta.url), "utf8");
-  const parsed = parseScenarioText(text, "retry-storm.yaml");
+  const text = readFileSync(new URL("../scenarios/retry-storm-seed.yaml", import.meta.url), "utf8");
+  const parsed = parseScenarioText(text, "retry-storm-seed.yaml");
   const spec = structuredClone(parsed.spec);
   for (const s of Object.values(spec.sources)) for (const step of s.profile.steps) step.rate *= factor;
   for (const c of Object.values(spec.clients)) c.timeout /= factor;

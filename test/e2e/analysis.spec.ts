@@ -27,7 +27,7 @@ test("the storm and its mitigated variant side by side: one stays stuck, the oth
   await setField(page, '[data-analysis="compare"]', "replications", "2");
   await section.locator('[data-action="compare"]').click();
   await expect(section.locator('[data-side="1"] .verdict')).toBeVisible({ timeout: 90_000 });
-  await expect(section.locator('[data-side="0"] .verdict')).toHaveAttribute("data-verdict", "unstable");
+  await expect(section.locator('[data-side="0"] .verdict')).toHaveAttribute("data-verdict", "metastable");
   await expect(section.locator('[data-side="1"] .verdict')).toHaveAttribute("data-verdict", "recovered");
   await section.locator('[data-side="1"] [data-chart="goodput"]').scrollIntoViewIfNeeded();
   await expect(section.locator("[data-chart][data-points]")).toHaveCount(4);

@@ -26,7 +26,7 @@ test("the retry storm from the catalog runs, draws its charts and gets its verdi
   const errors = watchErrors(page);
   await openCatalogScenario(page, "retry-storm");
   await runToVerdict(page);
-  await expect(page.locator(".verdict")).toHaveAttribute("data-verdict", "unstable");
+  await expect(page.locator(".verdict")).toHaveAttribute("data-verdict", "metastable");
   for (const id of ["load-profile", "queue-depth", "latency", "goodput", "timeouts", "retries"]) {
     // Charts are drawn when they scroll into view; a drawn chart says how many points it drew.
     await page.locator(`[data-chart="${id}"]`).scrollIntoViewIfNeeded();

@@ -4,7 +4,7 @@ import { buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { ScenarioError, type ScenarioIssue } from "../../src/scenario/scenario-error.js";
 
-const BASE = readFileSync(new URL("../../scenarios/retry-storm.yaml", import.meta.url), "utf8");
+const BASE = readFileSync(new URL("../../scenarios/retry-storm-seed.yaml", import.meta.url), "utf8");
 
 /** Parses and builds `text`; returns the issues it was refused with (fails if it was accepted). */
 function refuse(text: string): ScenarioIssue[] {
@@ -23,9 +23,9 @@ function lineOf(text: string, needle: string): number {
 
 describe("scenario parsing and validation", () => {
   it("accepts the retry storm and fills defaults", () => {
-    const model = buildModel(parseScenarioText(BASE, "retry-storm.yaml"));
+    const model = buildModel(parseScenarioText(BASE, "retry-storm-seed.yaml"));
     expect(model.settings).toMatchObject({
-      name: "retry-storm",
+      name: "retry-storm-seed",
       seed: 42,
       duration: 100,
       drain: 10,

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { BudgetExceededError, runScenario, startScenario } from "../../src/scenario/run.js";
 
-const TEXT = readFileSync(new URL("../../scenarios/retry-storm.yaml", import.meta.url), "utf8");
-const parsed = parseScenarioText(TEXT, "retry-storm.yaml");
+const TEXT = readFileSync(new URL("../../scenarios/retry-storm-seed.yaml", import.meta.url), "utf8");
+const parsed = parseScenarioText(TEXT, "retry-storm-seed.yaml");
 const stable = (r: object) => JSON.stringify({ ...r, wallSeconds: 0 });
 
 describe("startScenario (a run taken in steps)", () => {

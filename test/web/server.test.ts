@@ -40,7 +40,7 @@ describe("dashboard server", () => {
     const body = (await res.json()) as {
       result: { verdict: { kind: string }; totals: { requests: number } };
     };
-    expect(body.result.verdict.kind).toBe("unstable");
+    expect(body.result.verdict.kind).toBe("metastable");
     const { runScenario } = await import("../../src/scenario/run.js");
     const { parseScenarioText } = await import("../../src/scenario/parse.js");
     expect(body.result.totals).toEqual(runScenario(parseScenarioText(STORM, "x")).result.totals);
@@ -50,9 +50,9 @@ describe("dashboard server", () => {
     const res = await post(app, STORM.replace("concurrency: 1", "concurrency: 0"), "?file=bad.yaml");
     expect(res.status).toBe(400);
     const body = (await res.json()) as { issues: { field: string; line: number }[]; error: string };
-    expect(body.issues[0]).toMatchObject({ field: "servers.server.concurrency", line: 45 });
+    expect(body.issues[0]).toMatchObject({ field: "servers.server.concurrency", line: 47 });
     expect(body.error).toMatch(
-      /^bad\.yaml:45:\d+: servers\.server\.concurrency: expected an integer >= 1, got 0/,
+      /^bad\.yaml:47:\d+: servers\.server\.concurrency: expected an integer >= 1, got 0/,
     );
   });
 

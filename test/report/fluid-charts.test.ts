@@ -39,7 +39,7 @@ describe("fluid charts", () => {
   });
 
   it("draw a portrait without a saddle when the load has none", () => {
-    const storm = analysis("retry-storm.yaml");
+    const storm = analysis("retry-storm-seed.yaml");
     expect(storm.portrait.separatrix).toEqual([]);
     expect(renderSvg(fluidCharts(storm)[1]!)).not.toMatch(/not drawn/);
   });

@@ -13,6 +13,12 @@ function newer(bundle, plain) {
   }
 }
 
+// A reader that stops early (`metastable catalog | head`) closes the pipe: that is not an error.
+process.stdout.on("error", (e) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 const { main } = await import(
   newer("../dist/cli/main.bundle.js", "../dist/cli/main.js")
     ? "../dist/cli/main.bundle.js"

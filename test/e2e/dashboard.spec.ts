@@ -93,7 +93,7 @@ test("backoff, a retry budget and deadline shedding, set in the forms, make the 
   await download.saveAs(file);
   const text = readFileSync(file, "utf8");
   expect(text).toContain("backoff: { kind: exponential, base: 0.5, cap: 8, jitter: full }");
-  expect(text).toContain("# The seed's client takes a late answer"); // comments survive the edits
+  expect(text).toContain("# Like the seed's client, it takes a late answer"); // comments survive the edits
   const cli = spawnSync(process.execPath, ["bin/metastable.js", "run", file, "--json"], {
     encoding: "utf8",
     timeout: 60_000,

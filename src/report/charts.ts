@@ -298,6 +298,8 @@ function attempts(result: RunResult): ChartSpec {
 /** A characteristic metric as charts need it: per-window values and its pre-trigger envelope, if known. */
 export interface MetricSeries {
   name: string;
+  /** Human name for the title (the code name when absent). */
+  label?: string;
   unit: string;
   values: (number | null)[];
   envelope: [number, number] | null;
@@ -320,7 +322,8 @@ export function characteristicChart(output: RunOutput, metric: MetricSeries): Ch
     };
   }
   const id = `metric-${metric.name.replace(/[^\w]+/g, "-")}`;
-  return timeChart(output.result, id, metric.name, metric.unit, [
-    line(metric.name, COLOR.offered, data, extra),
+  const title = metric.label ?? metric.name;
+  return timeChart(output.result, id, title, metric.unit, [
+    line(title, COLOR.offered, data, extra),
   ]);
 }

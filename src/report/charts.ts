@@ -323,7 +323,5 @@ export function characteristicChart(output: RunOutput, metric: MetricSeries): Ch
   }
   const id = `metric-${metric.name.replace(/[^\w]+/g, "-")}`;
   const title = metric.label ?? metric.name;
-  return timeChart(output.result, id, title, metric.unit, [
-    line(title, COLOR.offered, data, extra),
-  ]);
+  return timeChart(output.result, id, title, metric.unit, [line(title, COLOR.offered, data, extra)]);
 }

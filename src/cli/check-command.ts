@@ -74,19 +74,19 @@ export async function checkCommand(
   for (const c of checks) groups.set(c.check.scenarioFile, [...(groups.get(c.check.scenarioFile) ?? []), c]);
   let reused = 0;
   for (const [scenarioFile, members] of groups) {
-    const todo = new Map<string, TrialRequest>();
+    const pending = new Map<string, TrialRequest>();
     for (const m of members)
       for (const t of trials[checks.indexOf(m)]!) {
         const id = jobId(t);
         if (cache.has(id)) reused++;
-        else todo.set(id, t);
+        else pending.set(id, t);
       }
-    if (todo.size === 0) continue;
+    if (pending.size === 0) continue;
     const { parsed, text } = members[0]!.scenario;
     const runner = makeRunner(parsed, text, scenarioFile, flags, log, "check");
-    const ids = [...todo.keys()];
+    const ids = [...pending.keys()];
     try {
-      await runner.run([...todo.values()], {
+      await runner.run([...pending.values()], {
         onResult: (i, result) => {
           cache.set(ids[i]!, result);
           if (flags.cache) appendFileSync(flags.cache, `${JSON.stringify({ id: ids[i], result })}\n`);

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { cli } from "./capture.js";
+import { cli } from "./cli-harness.js";
 
 describe("metastable fluid", () => {
   it("prints the band, the equilibria, tipping and recovery", async () => {

@@ -60,9 +60,14 @@ test("analysis inputs are checked at the field", async ({ page }) => {
   for (const section of ["compare", "thresholds"]) {
     const s = page.locator(`[data-analysis="${section}"]`);
     for (const bad of ["0", ""]) {
-      await s.locator('input[name="replications"]').fill(bad);
-      await s.locator('input[name="replications"]').press("Tab");
-      await expect(s.locator(".field-error")).toBeVisible();
+      // The example loads after the page does and may re-render the panel once: retry the typing
+      // until the field holds it, rather than racing the load.
+      await expect(async () => {
+        await s.locator('input[name="replications"]').fill(bad);
+        await s.locator('input[name="replications"]').press("Tab");
+        await expect(s.locator('input[name="replications"]')).toHaveValue(bad, { timeout: 1000 });
+        await expect(s.locator(".field-error")).toBeVisible({ timeout: 1000 });
+      }).toPass({ timeout: 30_000 });
       await expect(s.locator("button[data-action]")).toBeDisabled();
     }
     await s.locator('input[name="replications"]').fill("2");

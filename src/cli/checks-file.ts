@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
@@ -7,7 +7,7 @@ import { type Override, parseOverride, withOverrides } from "../analysis/overrid
 import { SweepError } from "../analysis/param-path.js";
 import { locatedIssue, zodIssue } from "../scenario/parse.js";
 import { ScenarioError, type ScenarioIssue } from "../scenario/scenario-error.js";
-import { type LoadedScenario, loadScenario } from "./load-scenario.js";
+import { type LoadedScenario, loadScenario, readScenarioText } from "./load-scenario.js";
 
 // A checks file: the scenarios a change must not make metastable, and what must hold for each.
 // Validated like a scenario file: every problem named with file:line:column and the field.
@@ -57,19 +57,8 @@ export interface LoadedCheck {
 
 /** Reads and validates a checks file, loading every scenario it names; throws ScenarioError with every problem. */
 export function loadChecksFile(file: string): LoadedCheck[] {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a folder, not a file"
-          : (e as Error).message;
-    throw new ScenarioError([{ file, line: 0, column: 0, field: "", message: why }]);
-  }
+  // Read as a scenario file is: a missing or unreadable file is bad input at the file.
+  const text = readScenarioText(file);
   if (text.length > MAX_CHECKS_CHARS)
     throw new ScenarioError([
       { file, line: 0, column: 0, field: "", message: `file is larger than ${MAX_CHECKS_CHARS} characters` },

@@ -5,9 +5,9 @@ import { runScenario } from "../scenario/run.js";
 import type { RunOutput, RunResult } from "../scenario/run-result.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
 import type { CharacteristicMetric } from "./characteristics.js";
-import { healthRule } from "./health.js";
+import { healthRule, type WindowHealth } from "./health.js";
 import { baseRate } from "./scale-load.js";
-import { judge, judgedTriggers, type Verdict, type VerdictOptions } from "./verdict.js";
+import { judge, type Verdict, type VerdictOptions } from "./verdict.js";
 
 /** A characteristic metric as reported in JSON (its series lives in the CSV output). */
 export type CharacteristicSummary = Omit<CharacteristicMetric, "values">;
@@ -48,17 +48,17 @@ export function analyseRun(
   output: RunOutput,
   options: VerdictOptions = {},
   runOptions: { maxEvents?: number; maxWallSeconds?: number; latencyObjective?: number } = {},
-): { result: AnalysedResult; verdict: Verdict; metrics: CharacteristicMetric[] } {
+): { result: AnalysedResult; verdict: Verdict; metrics: CharacteristicMetric[]; health: WindowHealth[] } {
   const settings = resolveSettings(parsed);
   const opts: VerdictOptions = { ...options, health: options.health ?? healthRule(settings.health) };
-  let judged = judge(output, opts);
-  if (needsControl(judged.verdict, output)) {
-    const control = runScenario(
+  // The control run (same seed, common random numbers) is run only if the verdict needs it.
+  const judged = judge(output, opts, () =>
+    runScenario(
       { ...parsed, spec: controlSpec(parsed.spec) },
-      { seed: output.result.seed, ...runOptions },
-    );
-    judged = judge(output, opts, control);
-  }
+      // It is only judged, never shown: it records what the verdict reads.
+      { seed: output.result.seed, ...runOptions, detail: "verdict" },
+    ),
+  );
   const { goodputRatio: _series, ...verdict } = judged.verdict;
   return {
     result: {
@@ -68,11 +68,6 @@ export function analyseRun(
     },
     verdict: judged.verdict,
     metrics: judged.metrics,
+    health: judged.health,
   };
-}
-
-/** A control run can change the verdict only when there are triggers and the run was ever unhealthy or ends with a loop running. */
-function needsControl(verdict: Verdict, output: RunOutput): boolean {
-  if (judgedTriggers(output).length === 0) return false;
-  return verdict.degradedAt !== null || verdict.loopsRunning.length > 0;
 }

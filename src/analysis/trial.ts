@@ -1,11 +1,10 @@
-import { resolveSettings } from "../scenario/build.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
 import type { RunOutput } from "../scenario/run-result.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
 import { analyseRun } from "./analyse-run.js";
 import { goodputWindow } from "./goodput.js";
-import { healthRule, judgeWindows, type WindowHealth } from "./health.js";
+import type { WindowHealth } from "./health.js";
 import type { VerdictOptions } from "./verdict.js";
 
 /** One run of a scenario variant with one seed, reduced to what analyses compare. */
@@ -35,7 +34,8 @@ export function runTrial(
   options: VerdictOptions = {},
 ): TrialResult {
   const variant: ParsedScenario = { ...parsed, spec };
-  const output = runScenario(variant, { seed });
+  // A trial is judged, never drawn: record only what the verdict reads (the same verdict as a full run's).
+  const output = runScenario(variant, { seed, detail: "verdict" });
   return summariseTrial(variant, output, measureFrom, options);
 }
 
@@ -46,9 +46,7 @@ export function summariseTrial(
   measureFrom?: number,
   options: VerdictOptions = {},
 ): TrialResult {
-  const { verdict } = analyseRun(parsed, output, options);
-  const rule = options.health ?? healthRule(resolveSettings(parsed).health);
-  const health = judgeWindows(output, rule);
+  const { verdict, health } = analyseRun(parsed, output, options);
   const loadEnd = output.result.drain ? output.result.drain.start : output.result.simulatedSeconds;
   const from = Math.min(measureFrom ?? verdict.triggersEnded ?? 0, loadEnd - output.series.window);
   return {

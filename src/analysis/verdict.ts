@@ -69,13 +69,15 @@ export interface Verdict {
 
 /**
  * Judges a run; `control` is the same scenario and seed with every trigger removed (scheduled
- * triggers dropped, the load profile held at its base level).
+ * triggers dropped, the load profile held at its base level). It is consulted only when the run
+ * had triggers and showed trouble (it degraded, or a loop is still running at the end); given as a
+ * function, it is run only then.
  */
 export function judge(
   output: RunOutput,
   options: VerdictOptions = {},
-  control?: RunOutput,
-): { verdict: Verdict; metrics: CharacteristicMetric[] } {
+  control?: RunOutput | (() => RunOutput),
+): { verdict: Verdict; metrics: CharacteristicMetric[]; health: WindowHealth[] } {
   const rule = options.health ?? DEFAULT_HEALTH;
   const hold = options.hold ?? 10;
   const warmup = options.warmup ?? 5;
@@ -88,19 +90,15 @@ export function judge(
     firstStart = Math.min(firstStart, t.start);
     ended = Math.max(ended ?? 0, t.end);
   }
-  const health = judgeWindows(output, rule);
-  const judged = judgedWindows(output, rule, warmup);
+  const { health, judged, degradedIdx, degradedAt, last, degradedAtEnd } = healthOf(output, rule, warmup);
   const at = (i: number) => s.windowStarts[i]! + s.window;
   const bad = (i: number) => health[i]!.healthy === false;
-  const degradedIdx = judged.filter(bad);
   const onset = (i: number) => onsetOf(output, health, i, rule);
-  const healthyUntil = Math.min(firstStart, degradedIdx.length > 0 ? onset(degradedIdx[0]!) : firstStart);
+  const healthyUntil = Math.min(firstStart, degradedAt ?? firstStart);
   const metrics = characteristicMetrics(output, Math.max(healthyUntil, 0), loadEnd, {
     warmup,
     span: rule.window,
   });
-  const last = lastJudgedWith(judged, health);
-  const degradedAtEnd = last !== undefined && bad(last);
   // A running loop shows in more than one symptom: attempts timing out and being retried, work
   // wasted. One alone at the end of a quiet run is noise, and a standing queue alone is not a loop
   // (a LIFO queue keeps its stale bottom for ever). A component's own sustaining gauge (hosts
@@ -114,7 +112,7 @@ export function judge(
   const base = {
     triggers,
     triggersEnded: ended,
-    degradedAt: degradedIdx.length > 0 ? onset(degradedIdx[0]!) : null,
+    degradedAt,
     recoveredAt: null,
     timeToRecover: null,
     recoveredAfter: [] as string[],
@@ -139,12 +137,13 @@ export function judge(
 
   // Without triggers, the run is its own control: it either sustains its load at the end or not.
   const noTriggers = triggers.length === 0;
-  const controlJudged = noTriggers ? null : control ? judge(control, options).verdict : null;
+  const troubled = degradedAt !== null || loopsRunning.length > 0;
+  const controlRun = noTriggers || !troubled || !control ? null : typeof control === "function" ? control() : control;
+  // Only its health matters: a run without triggers is never metastable, so its trouble starts where it first degrades.
+  const controlJudged = controlRun ? healthOf(controlRun, rule, warmup) : null;
   const controlFails = noTriggers ? stuckAtEnd : controlJudged?.degradedAtEnd;
   if (controlFails) {
-    const since = noTriggers
-      ? stuckSinceOf(judged, health, bad, onset)
-      : (controlJudged!.stuckSince ?? controlJudged!.degradedAt);
+    const since = noTriggers ? stuckSinceOf(judged, health, bad, onset) : controlJudged!.degradedAt;
     const drivers = driversOf();
     const drove =
       drivers.length > 0 ? `; first out of envelope: ${drivers.slice(0, 3).map(label).join(", ")}` : "";
@@ -160,6 +159,7 @@ export function judge(
           : `unstable: the same run without its triggers is still degraded at the end of its load period${when}; the load alone is more than the system sustains${drove}`,
       },
       metrics,
+      health,
     };
   }
   if (noTriggers) {
@@ -172,6 +172,7 @@ export function judge(
         summary: `stable: healthy at the end of the load period, with no trigger${dip}`,
       },
       metrics,
+      health,
     };
   }
   const afterTrigger = degradedIdx.filter((i) => at(i) > firstStart + 1e-9);
@@ -204,6 +205,7 @@ export function judge(
         summary: `metastable: ${what}, ${fmt(Math.max(0, loadEnd - lastEnd))} s after the last trigger ended at ${fmt(lastEnd)} s${control ? "; the same run without triggers is healthy there" : ""}${loops}.${caveat}`,
       },
       metrics,
+      health,
     };
   }
   if (afterTrigger.length === 0) {
@@ -214,6 +216,7 @@ export function judge(
     return {
       verdict: { ...base, kind: "stable", summary: `stable: the triggers were absorbed${dip}` },
       metrics,
+      health,
     };
   }
   const lastBad = degradedIdx[degradedIdx.length - 1]!;
@@ -243,6 +246,23 @@ export function judge(
           : `recovered: degraded from ${fmt(from)} s, healthy again at ${fmt(recoveredAt)} s (${fmt(ttr!)} s after the last trigger ended${by}), with its loops let go`,
     },
     metrics,
+    health,
+  };
+}
+
+/** The health of each window, the windows judged, and when the run first degraded and whether it ended so. */
+function healthOf(output: RunOutput, rule: HealthRule, warmup: number) {
+  const health = judgeWindows(output, rule);
+  const judged = judgedWindows(output, rule, warmup);
+  const degradedIdx = judged.filter((i) => health[i]!.healthy === false);
+  const last = lastJudgedWith(judged, health);
+  return {
+    health,
+    judged,
+    degradedIdx,
+    degradedAt: degradedIdx.length > 0 ? onsetOf(output, health, degradedIdx[0]!, rule) : null,
+    last,
+    degradedAtEnd: last !== undefined && health[last]!.healthy === false,
   };
 }
 

@@ -1,5 +1,13 @@
 import type { Handler, Simulation } from "../engine/simulation.js";
-import { type CounterSnapshot, type ObservedModel, snapshot, totalQueueLength } from "./counters.js";
+import type { Component } from "../model/component.js";
+import {
+  COUNTER_NAMES,
+  type CounterSnapshot,
+  emptySnapshot,
+  type ObservedModel,
+  snapshot,
+  totalQueueLength,
+} from "./counters.js";
 import { Histogram } from "./histogram.js";
 
 /** Where and how often a run is observed. Seconds. */
@@ -16,7 +24,17 @@ export interface RecorderOptions {
   latencyObjective?: number;
   /** The system's capacity now (req/s): what the entry services can finish. Default: 0. */
   capacity?: () => number;
+  /**
+   * What to keep. `full`: everything the summary, charts and CSV show. `verdict`: only what the
+   * verdict and a trial read (the window counters, the calls waiting, capacity, healthy share, the
+   * loop-state gauges and the overall latency), for the thousands of runs of a sweep; per-component
+   * series, window and phase latency quantiles and the other gauges are left empty. Default: `full`.
+   */
+  detail?: RecorderDetail;
 }
+
+/** How much a {@link RunRecorder} keeps; see {@link RecorderOptions.detail}. */
+export type RecorderDetail = "full" | "verdict";
 
 const PROBE = 0;
 const WINDOW = 1;
@@ -67,6 +85,10 @@ export class RunRecorder implements Handler {
   // The current window's latencies; reset (not reallocated) when the window closes.
   private readonly windowLatency = new Histogram();
   readonly attemptsPerCompletion = new Map<number, number>();
+  /** Whether everything is kept (see RecorderOptions.detail). */
+  readonly full: boolean;
+  /** The components whose gauges are sampled: all of them, or only those naming loop-state gauges. */
+  private readonly gauged: readonly Component[];
   private probeIndex = 0;
   private windowIndex = 0;
   private lastWindowSnapshot: CounterSnapshot;
@@ -79,13 +101,16 @@ export class RunRecorder implements Handler {
   ) {
     this.probeInterval = options.probeInterval ?? 0.1;
     this.window = options.window ?? 1;
+    this.full = (options.detail ?? "full") === "full";
+    this.gauged = this.full ? model.components : model.loopStates;
     this.queueLength = model.queues.map(() => []);
     this.workerFinished = model.workers.map(() => []);
     this.workerWasted = model.workers.map(() => []);
     this.workerBusy = model.workers.map(() => []);
     this.workerCount = model.workers.map(() => []);
     this.lastWorker = model.workers.map((w) => ({ finished: w.work.finished, wasted: w.work.wasted }));
-    this.phaseLatency = options.phaseStarts.map(() => new Histogram());
+    // A histogram is a few tens of kilobytes: a lean run keeps only the overall one.
+    this.phaseLatency = this.full ? options.phaseStarts.map(() => new Histogram()) : [];
     this.lastWindowSnapshot = snapshot(model);
     this.objective = options.latencyObjective ?? Number.NaN;
     this.capacityNow = options.capacity ?? (() => 0);
@@ -126,9 +151,10 @@ export class RunRecorder implements Handler {
   private completed(latency: number, attempts: number): void {
     this.latency.record(latency);
     const w = this.windowIndex;
+    if (latency <= this.objective) this.windowFastCount[w] = (this.windowFastCount[w] ?? 0) + 1;
+    if (!this.full) return;
     this.windowLatencySum[w] = (this.windowLatencySum[w] ?? 0) + latency;
     this.windowLatencyCount[w] = (this.windowLatencyCount[w] ?? 0) + 1;
-    if (latency <= this.objective) this.windowFastCount[w] = (this.windowFastCount[w] ?? 0) + 1;
     this.windowLatency.record(latency);
     this.phaseLatency[this.phaseIndex]!.record(latency);
     this.attemptsPerCompletion.set(attempts, (this.attemptsPerCompletion.get(attempts) ?? 0) + 1);
@@ -136,9 +162,24 @@ export class RunRecorder implements Handler {
 
   private probe(): void {
     this.probeTimes.push(this.sim.now);
+    this.totalQueue.push(totalQueueLength(this.model));
+    this.capacity.push(this.capacityNow());
+    if (this.model.demandHolders.length > 0) {
+      let share = 1;
+      for (const d of this.model.demandHolders) share = Math.min(share, d.healthyShare);
+      this.healthyShare.push(share);
+    }
+    if (this.full) this.probeComponents();
+    this.probeGauges();
+    // Times come from the index, not by adding intervals, so the grid does not drift.
+    const next = ++this.probeIndex * this.probeInterval;
+    if (next <= this.options.end + 1e-9) this.sim.scheduleAt(next, this, PROBE);
+  }
+
+  /** Per-component queues and busy workers, and their sums (the full record only). */
+  private probeComponents(): void {
     const queues = this.model.queues;
     for (let i = 0; i < queues.length; i++) this.queueLength[i]!.push(queues[i]!.queueLength);
-    this.totalQueue.push(totalQueueLength(this.model));
     let busy = 0;
     let workers = 0;
     const ws = this.model.workers;
@@ -153,16 +194,16 @@ export class RunRecorder implements Handler {
     }
     this.busy.push(busy);
     this.workers.push(workers);
-    this.capacity.push(this.capacityNow());
-    if (this.model.demandHolders.length > 0) {
-      let share = 1;
-      for (const d of this.model.demandHolders) share = Math.min(share, d.healthyShare);
-      this.healthyShare.push(share);
-    }
+  }
+
+  /** Every component's gauges (the full record), or only the loop-state components' (lean). */
+  private probeGauges(): void {
     const k = this.probeTimes.length - 1;
     // Series are looked up per component by gauge name: building "component.gauge" keys and
     // entry arrays on every probe was most of a short run's cost.
-    for (const [i, c] of this.model.components.entries()) {
+    const gauged = this.gauged;
+    for (let i = 0; i < gauged.length; i++) {
+      const c = gauged[i]!;
       if (!c.gauges) continue;
       const values = c.gauges();
       let own = this.componentGauges[i];
@@ -181,28 +222,27 @@ export class RunRecorder implements Handler {
         series.push(values[name]!);
       }
     }
-    // Times come from the index, not by adding intervals, so the grid does not drift.
-    const next = ++this.probeIndex * this.probeInterval;
-    if (next <= this.options.end + 1e-9) this.sim.scheduleAt(next, this, PROBE);
   }
 
   private closeWindow(): void {
     const now = snapshot(this.model);
     const prev = this.lastWindowSnapshot;
-    const delta = { ...now };
-    for (const key of Object.keys(now) as (keyof CounterSnapshot)[]) delta[key] = now[key] - prev[key];
+    const delta = emptySnapshot();
+    for (const key of COUNTER_NAMES) delta[key] = now[key] - prev[key];
     delta.inFlight = now.inFlight;
     this.windowCounts.push(delta);
-    this.model.workers.forEach((w, i) => {
-      const last = this.lastWorker[i]!;
-      this.workerFinished[i]!.push(w.work.finished - last.finished);
-      this.workerWasted[i]!.push(w.work.wasted - last.wasted);
-      last.finished = w.work.finished;
-      last.wasted = w.work.wasted;
-    });
-    this.windowLatencyP50.push(this.windowLatency.quantile(0.5));
-    this.windowLatencyP99.push(this.windowLatency.quantile(0.99));
-    this.windowLatency.reset();
+    if (this.full) {
+      this.model.workers.forEach((w, i) => {
+        const last = this.lastWorker[i]!;
+        this.workerFinished[i]!.push(w.work.finished - last.finished);
+        this.workerWasted[i]!.push(w.work.wasted - last.wasted);
+        last.finished = w.work.finished;
+        last.wasted = w.work.wasted;
+      });
+      this.windowLatencyP50.push(this.windowLatency.quantile(0.5));
+      this.windowLatencyP99.push(this.windowLatency.quantile(0.99));
+      this.windowLatency.reset();
+    }
     this.lastWindowSnapshot = now;
     this.windowIndex++;
     const next = Math.min((this.windowIndex + 1) * this.window, this.options.end);

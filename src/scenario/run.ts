@@ -1,6 +1,6 @@
 import type { StopReason } from "../engine/simulation.js";
 import { type CounterSnapshot, snapshot, totalQueueLength } from "../metrics/counters.js";
-import { RunRecorder } from "../metrics/run-recorder.js";
+import { type RecorderDetail, RunRecorder } from "../metrics/run-recorder.js";
 import { type BuiltModel, buildModel } from "./build.js";
 import type { ParsedScenario } from "./parse.js";
 import type { PhaseStats, RunOutput, RunResult, RunSeries } from "./run-result.js";
@@ -17,6 +17,11 @@ export interface RunScenarioOptions {
   clock?: () => number;
   /** Count completions within this many seconds per window (the health rule's latency objective). */
   latencyObjective?: number;
+  /**
+   * `verdict` keeps only what the verdict and a trial read (see RecorderOptions.detail): per-component
+   * series, per-phase and per-window latency, and the latency histogram are left empty. Default: `full`.
+   */
+  detail?: RecorderDetail;
 }
 
 /** A run stopped by its event or wall-clock budget before reaching its end. */
@@ -66,6 +71,7 @@ export function startScenario(parsed: ParsedScenario, options: RunScenarioOption
     phaseStarts,
     end,
     ...(latencyObjective !== undefined && { latencyObjective }),
+    ...(options.detail !== undefined && { detail: options.detail }),
     capacity: () => {
       let c = 0;
       for (const svc of model.entryServices) c += svc.capacityPerSec;
@@ -267,14 +273,15 @@ function phaseStats(
   let sum = 0;
   let n = 0;
   let max = 0;
-  recorder.probeTimes.forEach((t, k) => {
-    if (t < start - 1e-9 || t >= end - 1e-9) return;
+  const times = recorder.probeTimes;
+  // Probe times ascend: start at the phase's first probe instead of scanning the run once per phase.
+  for (let k = firstAtOrAfter(times, start - 1e-9); k < times.length && times[k]! < end - 1e-9; k++) {
     const depth = recorder.totalQueue[k]!;
     sum += depth;
     n++;
     max = Math.max(max, depth);
-  });
-  const h = recorder.phaseLatency[i]!;
+  }
+  const h = recorder.phaseLatency[i];
   return {
     label: phaseLabel(model, start, end),
     plannedPerSec:
@@ -293,8 +300,8 @@ function phaseStats(
     retriesPerSec: rate("retries"),
     queueDepthMean: n > 0 ? sum / n : 0,
     queueDepthMax: max,
-    latencyP50: h.quantile(0.5),
-    latencyP99: h.quantile(0.99),
+    latencyP50: h ? h.quantile(0.5) : null,
+    latencyP99: h ? h.quantile(0.99) : null,
   };
 }
 
@@ -350,10 +357,22 @@ function seriesOf(model: BuiltModel, recorder: RunRecorder): RunSeries {
     latencyP50: recorder.windowLatencyP50,
     latencyP99: recorder.windowLatencyP99,
     latencyHistogram:
-      recorder.latency.count > 0
+      recorder.full && recorder.latency.count > 0
         ? recorder.latency.rebin(0, Math.max(recorder.latency.max ?? 0, 1e-9) * 1.0001, 50)
         : [],
   };
+}
+
+/** Index of the first of the ascending `xs` at or after `x` (xs.length if none). */
+function firstAtOrAfter(xs: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function meanRatio(a: readonly number[], b: readonly number[]): number {

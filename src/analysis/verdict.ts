@@ -138,7 +138,8 @@ export function judge(
   // Without triggers, the run is its own control: it either sustains its load at the end or not.
   const noTriggers = triggers.length === 0;
   const troubled = degradedAt !== null || loopsRunning.length > 0;
-  const controlRun = noTriggers || !troubled || !control ? null : typeof control === "function" ? control() : control;
+  const controlRun =
+    noTriggers || !troubled || !control ? null : typeof control === "function" ? control() : control;
   // Only its health matters: a run without triggers is never metastable, so its trouble starts where it first degrades.
   const controlJudged = controlRun ? healthOf(controlRun, rule, warmup) : null;
   const controlFails = noTriggers ? stuckAtEnd : controlJudged?.degradedAtEnd;

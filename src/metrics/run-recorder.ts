@@ -82,8 +82,8 @@ export class RunRecorder implements Handler {
   readonly phaseSnapshots: CounterSnapshot[] = [];
   readonly phaseLatency: Histogram[];
   readonly latency = new Histogram();
-  // The current window's latencies; reset (not reallocated) when the window closes.
-  private readonly windowLatency = new Histogram();
+  // The current window's latencies (the full record only); reset, not reallocated, when the window closes.
+  private readonly windowLatency: Histogram | null;
   readonly attemptsPerCompletion = new Map<number, number>();
   /** Whether everything is kept (see RecorderOptions.detail). */
   readonly full: boolean;
@@ -103,6 +103,7 @@ export class RunRecorder implements Handler {
     this.window = options.window ?? 1;
     this.full = (options.detail ?? "full") === "full";
     this.gauged = this.full ? model.components : model.loopStates;
+    this.windowLatency = this.full ? new Histogram() : null;
     this.queueLength = model.queues.map(() => []);
     this.workerFinished = model.workers.map(() => []);
     this.workerWasted = model.workers.map(() => []);
@@ -155,7 +156,7 @@ export class RunRecorder implements Handler {
     if (!this.full) return;
     this.windowLatencySum[w] = (this.windowLatencySum[w] ?? 0) + latency;
     this.windowLatencyCount[w] = (this.windowLatencyCount[w] ?? 0) + 1;
-    this.windowLatency.record(latency);
+    this.windowLatency!.record(latency);
     this.phaseLatency[this.phaseIndex]!.record(latency);
     this.attemptsPerCompletion.set(attempts, (this.attemptsPerCompletion.get(attempts) ?? 0) + 1);
   }
@@ -239,9 +240,10 @@ export class RunRecorder implements Handler {
         last.finished = w.work.finished;
         last.wasted = w.work.wasted;
       });
-      this.windowLatencyP50.push(this.windowLatency.quantile(0.5));
-      this.windowLatencyP99.push(this.windowLatency.quantile(0.99));
-      this.windowLatency.reset();
+      const h = this.windowLatency!;
+      this.windowLatencyP50.push(h.quantile(0.5));
+      this.windowLatencyP99.push(h.quantile(0.99));
+      h.reset();
     }
     this.lastWindowSnapshot = now;
     this.windowIndex++;

@@ -257,10 +257,30 @@ function ratioWorkers(rounds) {
     "--quiet",
   ];
   const [one, two] = alternate(rounds, [() => node(map(1)).seconds, () => node(map(2)).seconds]);
+  const [cpuOne, cpuTwo] = alternate(rounds, [() => cpuOf(map(1)), () => cpuOf(map(2))]);
+  // The machine's own ceiling: the same fixed piece of pure computation (the bare M/M/1 loop) in
+  // one process alone, then in two processes at once. Cores that share execution units or a
+  // memory bus scale less than 2x whatever the program does.
+  const bare = [script, "bare"];
+  const env = { ...process.env, BENCH_EVENTS: "20000000" };
+  const wall = (cmd) => {
+    const t0 = performance.now();
+    execFileSync("sh", ["-c", cmd], { cwd: root, env, stdio: "ignore" });
+    return (performance.now() - t0) / 1000;
+  };
+  const quoted = [process.execPath, ...bare].map((a) => `'${a}'`).join(" ");
+  const [alone, pair] = alternate(rounds, [
+    () => wall(quoted),
+    () => wall(`${quoted} & ${quoted} & wait`),
+  ]);
   console.log(
     `workers: map of the retry storm, 10 x 10 cells x 10 replications (1,000 trials), wall time (target >= 1.7 on 2 cores)`,
   );
   console.log(`  1 worker ${fmt(one)} s; 2 workers ${fmt(two)} s`);
+  console.log(`  CPU of all threads: 1 worker ${fmt(cpuOne)} s; 2 workers ${fmt(cpuTwo)} s`);
+  console.log(
+    `  ceiling: the bare loop alone ${fmt(alone)} s, two at once ${fmt(pair)} s: the machine runs ${((2 * median(alone)) / median(pair)).toFixed(2)}x the work on 2 processes`,
+  );
   console.log(
     `  ratio speed 2 workers / 1: ${(median(one) / median(two)).toFixed(2)} (${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)})`,
   );

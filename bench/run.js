@@ -269,10 +269,7 @@ function ratioWorkers(rounds) {
     return (performance.now() - t0) / 1000;
   };
   const quoted = [process.execPath, ...bare].map((a) => `'${a}'`).join(" ");
-  const [alone, pair] = alternate(rounds, [
-    () => wall(quoted),
-    () => wall(`${quoted} & ${quoted} & wait`),
-  ]);
+  const [alone, pair] = alternate(rounds, [() => wall(quoted), () => wall(`${quoted} & ${quoted} & wait`)]);
   console.log(
     `workers: map of the retry storm, 10 x 10 cells x 10 replications (1,000 trials), wall time (target >= 1.7 on 2 cores)`,
   );

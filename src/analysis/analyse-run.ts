@@ -55,8 +55,8 @@ export function analyseRun(
   const judged = judge(output, opts, () =>
     runScenario(
       { ...parsed, spec: controlSpec(parsed.spec) },
-      // It is only judged, never shown: it records what the verdict reads.
-      { seed: output.result.seed, ...runOptions, detail: "verdict" },
+      // It is only judged on the health rule, never shown: it records what that rule reads.
+      { seed: output.result.seed, ...runOptions, detail: "health" },
     ),
   );
   const { goodputRatio: _series, ...verdict } = judged.verdict;

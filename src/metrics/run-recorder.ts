@@ -28,17 +28,22 @@ export interface RecorderOptions {
    * What to keep. `full`: everything the summary, charts and CSV show. `verdict`: only what the
    * verdict and a trial read (the window counters, the calls waiting, capacity, healthy share, the
    * loop-state gauges and the overall latency), for the thousands of runs of a sweep; per-component
-   * series, window and phase latency quantiles and the other gauges are left empty. Default: `full`.
+   * series, window and phase latency quantiles and the other gauges are left empty. `health`: only
+   * what the health rule reads (a control run): the window counters, the healthy share, and the
+   * calls waiting at the last probe of each window (NaN at the probes in between, which are not
+   * taken). Default: `full`.
    */
   detail?: RecorderDetail;
 }
 
 /** How much a {@link RunRecorder} keeps; see {@link RecorderOptions.detail}. */
-export type RecorderDetail = "full" | "verdict";
+export type RecorderDetail = "full" | "verdict" | "health";
 
 const PROBE = 0;
 const WINDOW = 1;
 const PHASE = 2;
+// Schedules the next sparse probe from the probe time just before it, as the full grid would.
+const BEFORE_PROBE = 3;
 
 /**
  * Observes a running model on fixed simulated-time grids: gauges every probe interval, counter
@@ -87,8 +92,13 @@ export class RunRecorder implements Handler {
   readonly attemptsPerCompletion = new Map<number, number>();
   /** Whether everything is kept (see RecorderOptions.detail). */
   readonly full: boolean;
-  /** The components whose gauges are sampled: all of them, or only those naming loop-state gauges. */
+  /** The components whose gauges are sampled: all of them, only those naming loop-state gauges, or none. */
   private readonly gauged: readonly Component[];
+  /** Only the probes the health rule reads are taken (see RecorderOptions.detail). */
+  private readonly sparse: boolean;
+  /** Index of the last probe of the grid, and the next window whose last probe is still to come (sparse). */
+  private readonly lastProbe: number;
+  private sparseWindow = 0;
   private probeIndex = 0;
   private windowIndex = 0;
   private lastWindowSnapshot: CounterSnapshot;
@@ -102,7 +112,13 @@ export class RunRecorder implements Handler {
     this.probeInterval = options.probeInterval ?? 0.1;
     this.window = options.window ?? 1;
     this.full = (options.detail ?? "full") === "full";
-    this.gauged = this.full ? model.components : model.loopStates;
+    const detail = options.detail ?? "full";
+    this.gauged = detail === "full" ? model.components : detail === "verdict" ? model.loopStates : [];
+    // A healthy share is a mean over every probe: with lease fleets, every probe is taken.
+    this.sparse = detail === "health" && model.demandHolders.length === 0;
+    let last = 0;
+    while ((last + 1) * this.probeInterval <= options.end + 1e-9) last++;
+    this.lastProbe = last;
     this.windowLatency = this.full ? new Histogram() : null;
     this.queueLength = model.queues.map(() => []);
     this.workerFinished = model.workers.map(() => []);
@@ -138,7 +154,8 @@ export class RunRecorder implements Handler {
   handleEvent(kind: number): void {
     if (kind === PROBE) this.probe();
     else if (kind === WINDOW) this.closeWindow();
-    else this.closePhase();
+    else if (kind === PHASE) this.closePhase();
+    else this.sim.scheduleAt(this.probeIndex * this.probeInterval, this, PROBE);
   }
 
   /** Closes the last (possibly partial) window and phase; call once the run has reached `end`. */
@@ -162,6 +179,10 @@ export class RunRecorder implements Handler {
   }
 
   private probe(): void {
+    if (this.sparse) {
+      this.sparseProbe();
+      return;
+    }
     this.probeTimes.push(this.sim.now);
     this.totalQueue.push(totalQueueLength(this.model));
     this.capacity.push(this.capacityNow());
@@ -175,6 +196,30 @@ export class RunRecorder implements Handler {
     // Times come from the index, not by adding intervals, so the grid does not drift.
     const next = ++this.probeIndex * this.probeInterval;
     if (next <= this.options.end + 1e-9) this.sim.scheduleAt(next, this, PROBE);
+  }
+
+  /**
+   * The health record's probe: the calls waiting, at the grid index the health rule reads for a
+   * window (its last probe, see judgeWindows) and at the end; the probes in between are not taken.
+   */
+  private sparseProbe(): void {
+    const k = this.probeIndex;
+    while (this.totalQueue.length < k) {
+      this.probeTimes.push(Number.NaN);
+      this.totalQueue.push(Number.NaN);
+    }
+    this.probeTimes.push(this.sim.now);
+    this.totalQueue.push(totalQueueLength(this.model));
+    const perWindow = this.window / this.probeInterval;
+    let next = Math.round((this.sparseWindow + 1) * perWindow) - 1;
+    while (next <= k) next = Math.round((++this.sparseWindow + 1) * perWindow) - 1;
+    next = Math.min(next, this.lastProbe);
+    if (next <= k) return;
+    this.probeIndex = next;
+    // The probe is scheduled from the grid time just before it, as a full record's would be, so
+    // it runs in the same order among events due at the same instant.
+    if (next - 1 > k) this.sim.scheduleAt((next - 1) * this.probeInterval, this, BEFORE_PROBE);
+    else this.sim.scheduleAt(next * this.probeInterval, this, PROBE);
   }
 
   /** Per-component queues and busy workers, and their sums (the full record only). */

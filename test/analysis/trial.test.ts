@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { analyseRun, controlSpec } from "../../src/analysis/analyse-run.js";
+import { healthRule, judgeWindows } from "../../src/analysis/health.js";
 import { scaleLoad } from "../../src/analysis/scale-load.js";
 import { runTrial, summariseTrial } from "../../src/analysis/trial.js";
 import { judge } from "../../src/analysis/verdict.js";
+import { resolveSettings } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
 
@@ -38,6 +40,44 @@ describe("a trial records only what its verdict reads", () => {
     expect(lean.series.queueDepth.server).toEqual([]);
     expect(full.series.queueDepth.server!.length).toBe(full.series.probeTimes.length);
     expect(lean.result.phases.every((p) => p.latencyP99 === null)).toBe(true);
+  });
+});
+
+describe("a control run records only what the health rule reads", () => {
+  const judgedAlike = (parsed: ReturnType<typeof load>, seed: number) => {
+    const control = { ...parsed, spec: controlSpec(parsed.spec) };
+    const rule = healthRule(resolveSettings(parsed).health);
+    const full = runScenario(control, { seed });
+    const sparse = runScenario(control, { seed, detail: "health" });
+    expect(judgeWindows(sparse, rule)).toEqual(judgeWindows(full, rule));
+    // The probes it takes read what the full grid read there.
+    const taken = sparse.series.totalQueue.flatMap((q, k) => (Number.isNaN(q) ? [] : [k]));
+    // The first probe, one per window (its last) and the last of the run.
+    expect(taken.length).toBeLessThanOrEqual(full.series.windowStarts.length + 2);
+    for (const k of taken) expect(sparse.series.totalQueue[k]).toBe(full.series.totalQueue[k]);
+    expect(sparse.series.totalQueue.length).toBe(full.series.totalQueue.length);
+  };
+
+  it.each(catalog.filter((f) => !f.startsWith("lease")))("%s", (file) => {
+    judgedAlike(load(file), 2);
+  });
+
+  it("even arrivals that land on the probe grid are seen in the same order", () => {
+    // 10 req/s even arrivals fall on the 0.1 s probe grid; windows of 0.7 s end between probes.
+    const text = [
+      "name: ties",
+      "duration: 30",
+      "probeInterval: 0.1",
+      "window: 0.7",
+      "health: { minRequests: 100 }",
+      "sources:",
+      "  users: { target: client, arrivals: even, profile: { kind: steps, steps: [{ at: 0, rate: 10 }, { at: 10, rate: 30 }, { at: 12, rate: 10 }] } }",
+      "clients:",
+      "  client: { target: server, timeout: 1, maxAttempts: 3 }",
+      "servers:",
+      "  server: { concurrency: 1, serviceTime: { kind: constant, value: 0.1 } }",
+    ].join("\n");
+    judgedAlike(parseScenarioText(text, "ties.yaml"), 1);
   });
 });
 

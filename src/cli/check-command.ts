@@ -2,9 +2,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, relative } from "node:path";
 import type { TrialRequest } from "../analysis/batch.js";
-import { checkTrials, evaluateCheck } from "../analysis/checks.js";
+import { type CheckOutcome, checkTrials, evaluateCheck, evaluateFluidCheck } from "../analysis/checks.js";
 import { identityOf } from "../analysis/job-identity.js";
 import type { TrialResult } from "../analysis/trial.js";
+import { analyseFluid } from "../fluid/analyse.js";
 import { checksMarkdown, checksText, junitXml, type ReportedCheck } from "../report/check-report.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { type LoadedCheck, loadChecksFile } from "./checks-file.js";
@@ -96,13 +97,12 @@ export async function checkCommand(
       await runner.close();
     }
   }
-  const outcomes: ReportedCheck[] = checks.map(({ check, scenario }, i) => ({
-    ...evaluateCheck(
-      check,
-      scenario.parsed.spec,
+  const outcomes: ReportedCheck[] = checks.map((c, i) => ({
+    ...judge(
+      c,
       trials[i]!.map((t) => cache.get(jobId(t))!),
     ),
-    scenario: relative(process.cwd(), check.scenarioFile) || check.scenarioFile,
+    scenario: relative(process.cwd(), c.check.scenarioFile) || c.check.scenarioFile,
   }));
   if (flags.junit) writeOne(flags.junit, junitXml(file, outcomes));
   if (flags.markdown) writeOne(flags.markdown, checksMarkdown(file, outcomes));
@@ -110,6 +110,13 @@ export async function checkCommand(
   print(checksText(outcomes));
   const failed = outcomes.filter((o) => !o.passed).length;
   if (failed > 0) throw new CheckFailedError(`${failed} of ${outcomes.length} checks failed`);
+}
+
+/** A simulated check from its trials; a fluid check from its fluid model (deterministic, so never cached). */
+function judge({ check, scenario, fluid }: LoadedCheck, results: TrialResult[]): CheckOutcome {
+  if (check.expect.kind !== "fluid" || !fluid) return evaluateCheck(check, scenario.parsed.spec, results);
+  const analysis = analyseFluid(fluid, { load: check.expect.atLeast * fluid.baseLoad });
+  return evaluateFluidCheck(check, fluid.baseLoad, analysis);
 }
 
 function writeOne(path: string, content: string): void {

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { Check, Expectation } from "../analysis/checks.js";
 import { type Override, parseOverride, withOverrides } from "../analysis/overrides.js";
 import { SweepError } from "../analysis/param-path.js";
+import { deriveFluidModel, type FluidModel } from "../fluid/fluid-model.js";
 import { locatedIssue, zodIssue } from "../scenario/parse.js";
 import { ScenarioError, type ScenarioIssue } from "../scenario/scenario-error.js";
 import { type LoadedScenario, loadScenario, readScenarioText } from "./load-scenario.js";
@@ -35,6 +36,11 @@ const checkSchema = z
       .object({ p99: z.number().positive(), atLeast: count.optional(), of: count.optional() })
       .strict()
       .optional(),
+    // A factor of at least 1: the band must start above the operating load itself.
+    fluid: z
+      .object({ atLeast: z.number().min(1).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 
@@ -47,12 +53,14 @@ export const checksFileSchema = z
   })
   .strict();
 
-const KINDS = ["recovers", "tippingLoad", "goodput", "latency"] as const;
+const KINDS = ["recovers", "tippingLoad", "goodput", "latency", "fluid"] as const;
 
 /** A check as loaded: the check and the scenario it runs (overrides applied). */
 export interface LoadedCheck {
   check: Check;
   scenario: LoadedScenario;
+  /** A fluid check's fluid model, derived while loading so a scenario it does not cover is bad input. */
+  fluid?: FluidModel;
 }
 
 /** Reads and validates a checks file, loading every scenario it names; throws ScenarioError with every problem. */
@@ -149,7 +157,28 @@ export function loadChecksFile(file: string): LoadedCheck[] {
       }
       throw e;
     }
-    loaded.push({ check: { name: c.name, scenarioFile, overrides, expect }, scenario });
+    let fluid: FluidModel | undefined;
+    if (expect.kind === "fluid") {
+      try {
+        fluid = deriveFluidModel(scenario.parsed);
+      } catch (e) {
+        if (!(e instanceof ScenarioError)) throw e;
+        // Both places: the check that asks for the fluid model, and the scenario part it refuses.
+        issues.push(
+          issueAt(
+            at("fluid"),
+            `the fluid model does not cover ${c.scenario}; judge it with recovers, tippingLoad, goodput or latency instead`,
+          ),
+        );
+        for (const issue of e.issues) issues.push(issue);
+        continue;
+      }
+    }
+    loaded.push({
+      check: { name: c.name, scenarioFile, overrides, expect },
+      scenario,
+      ...(fluid && { fluid }),
+    });
   }
   if (issues.length > 0) throw new ScenarioError(issues);
   return loaded;
@@ -168,6 +197,7 @@ function expectation(c: z.infer<typeof checkSchema>, n: number): Expectation {
   if (c.tippingLoad)
     return { kind: "tippingLoad", atLeast: c.tippingLoad.atLeast, of: c.tippingLoad.of ?? n };
   if (c.goodput) return { kind: "goodput", atLeast: c.goodput.atLeast, of: c.goodput.of ?? n };
+  if (c.fluid) return { kind: "fluid", atLeast: c.fluid.atLeast ?? 1 };
   const l = c.latency!;
   const of = l.of ?? n;
   return { kind: "latency", p99: l.p99, of, atLeast: l.atLeast ?? of };

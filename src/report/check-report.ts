@@ -12,8 +12,18 @@ export interface ReportedCheck extends CheckOutcome {
 
 /** `metastable run SCENARIO --seed N --set ...`: the run behind one seed of a check. */
 export function replayCommand(c: ReportedCheck, seed: number): string {
-  const sets = c.replayOverrides.map((o) => ` --set ${o.param}=${o.value}`).join("");
-  return `metastable run ${c.scenario} --seed ${seed}${sets}`;
+  return `metastable run ${c.scenario} --seed ${seed}${setFlags(c)}`;
+}
+
+function setFlags(c: ReportedCheck): string {
+  return c.replayOverrides.map((o) => ` --set ${o.param}=${o.value}`).join("");
+}
+
+/** The commands that replay a check: a few of its seeds, or the fluid analysis it read. */
+export function replayCommands(c: ReportedCheck, max = 3): string[] {
+  if (c.fluidLoad !== undefined)
+    return [`metastable fluid ${c.scenario}${setFlags(c)} --load ${Number(c.fluidLoad.toPrecision(6))}`];
+  return c.replaySeeds.slice(0, max).map((s) => replayCommand(c, s));
 }
 
 function xml(text: string): string {
@@ -22,11 +32,7 @@ function xml(text: string): string {
 
 function details(c: ReportedCheck): string[] {
   const sets = c.replayOverrides.length > 0 ? ` with ${describeOverrides(c.replayOverrides)}` : "";
-  return [
-    `scenario: ${c.scenario}${sets}`,
-    ...c.evidence,
-    ...c.replaySeeds.slice(0, 3).map((s) => `replay: ${replayCommand(c, s)}`),
-  ];
+  return [`scenario: ${c.scenario}${sets}`, ...c.evidence, ...replayCommands(c).map((r) => `replay: ${r}`)];
 }
 
 /** JUnit XML: one test suite (the checks file), one test case per check. */
@@ -77,7 +83,7 @@ export function checksText(checks: readonly ReportedCheck[]): string {
   const lines = checks.flatMap((c) => [
     `${c.passed ? "PASS" : "FAIL"}  ${c.name}`,
     `      ${c.summary}`,
-    ...(c.passed ? [] : c.replaySeeds.slice(0, 3).map((s) => `      replay: ${replayCommand(c, s)}`)),
+    ...(c.passed ? [] : replayCommands(c).map((r) => `      replay: ${r}`)),
   ]);
   const failed = checks.filter((c) => !c.passed).length;
   lines.push(

@@ -123,4 +123,24 @@ describe("--set what-ifs", () => {
     expect(json.load).toBeCloseTo(4, 9);
     expect(readFileSync(join(dir, "st", "report.html"), "utf8")).toContain("Loop by loop");
   });
+
+  it("fluid --set moves the band as theory says, and load scales the operating load", async () => {
+    // M/M/1 at 10 req/s, unbounded queue: a stuck state exists from capacity / maxAttempts.
+    const dir = scratchWith({ "s.yaml": PAUSE_STORM });
+    const band = async (...set: string[]) => {
+      const r = await cli("fluid", join(dir, "s.yaml"), "--json", ...set.flatMap((x) => ["--set", x]));
+      expect(r.stderr).toBe("");
+      return JSON.parse(r.stdout) as { load: number; bistable: { low: number | null } };
+    };
+    expect((await band()).bistable.low).toBeCloseTo(10 / 5, 9);
+    expect((await band("clients.client.maxAttempts=4")).bistable.low).toBeCloseTo(10 / 4, 9);
+    const scaled = await band("clients.client.maxAttempts=2", "load=0.9");
+    expect(scaled.bistable.low).toBeCloseTo(10 / 2, 9);
+    expect(scaled.load).toBeCloseTo(4.5, 9);
+    const text = await cli("fluid", join(dir, "s.yaml"), "--set", "clients.client.maxAttempts=2");
+    expect(text.stdout).toMatch(/^with clients\.client\.maxAttempts=2:\n.*fluid model/);
+    const bad = await cli("fluid", join(dir, "s.yaml"), "--set", "clients.client.retries=2");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/clients\.client has no "retries"/);
+  });
 });

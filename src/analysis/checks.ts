@@ -50,6 +50,8 @@ export interface CheckOutcome {
   replayOverrides: Override[];
   /** A fluid check: the load (req/s) `metastable fluid --load` replays it at; it has no seeds. */
   fluidLoad?: number;
+  /** A simulated check: every seed's trial, in seed order. */
+  trials?: TrialResult[];
 }
 
 /** The trials a check needs: one per seed, on the scenario (scaled, for a tipping-load check). */
@@ -82,7 +84,13 @@ export function evaluateCheck(
   const e = check.expect;
   if (e.kind === "fluid") throw new Error("a fluid check is judged by evaluateFluidCheck");
   const evidence = results.map(trialLine);
-  const base = { name: check.name, kind: e.kind, evidence, replayOverrides: check.overrides };
+  const base = {
+    name: check.name,
+    kind: e.kind,
+    evidence,
+    replayOverrides: check.overrides,
+    trials: [...results],
+  };
   switch (e.kind) {
     case "recovers": {
       const good = (t: TrialResult) =>

@@ -257,6 +257,10 @@ Examples:
     .option("--junit <file>", "write JUnit XML (one test case per check) for CI to show")
     .option("--markdown <file>", "write a Markdown summary with evidence and replay commands")
     .option("--cache <file>", "keep finished trials here by job identity and reuse them next time")
+    .option(
+      "--out <dir>",
+      "write a self-contained report.html (explanations, evidence, replays), checks.json, junit.xml and checks.md here",
+    )
     .addOption(workersOption())
     .addOption(quietOption())
     .addOption(redisOption())

@@ -1,5 +1,6 @@
 import type { CheckOutcome } from "../analysis/checks.js";
 import { describeOverrides } from "../analysis/overrides.js";
+import type { Explanation } from "./explain.js";
 
 // What `metastable check` hands to CI: JUnit XML (shown by GitHub, GitLab, Jenkins, ...) and a
 // Markdown summary to paste into a review. No times or dates: the same results give the same bytes.
@@ -8,6 +9,8 @@ import { describeOverrides } from "../analysis/overrides.js";
 export interface ReportedCheck extends CheckOutcome {
   /** The scenario file as the reader's shell reaches it. */
   scenario: string;
+  /** The check in plain words (what happened in one of its runs, or what the fluid model says); for the HTML report. */
+  explanation?: Explanation[];
 }
 
 /** `metastable run SCENARIO --seed N --set ...`: the run behind one seed of a check. */

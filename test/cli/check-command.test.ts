@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, PAUSE_STORM, scratchWith } from "./cli-harness.js";
@@ -242,5 +242,72 @@ describe("metastable check: fluid", () => {
     const r = await cli("check", join(dir, "checks.yaml"));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/checks\.yaml:4:23: checks\.0\.fluid\.atLeast: .*>=1/);
+  });
+});
+
+describe("metastable check --out", () => {
+  it("writes a self-contained report with each check explained, its evidence and its replays", async () => {
+    const checks = `replications: 2
+checks:
+  - name: dropping expired work breaks the storm
+    scenario: s.yaml
+    set: { servers.server.dropExpired: true }
+    recovers: { within: 30 }
+  - name: the plain storm recovers
+    scenario: s.yaml
+    recovers: {}
+  - name: the storm's band holds the operating load
+    scenario: s.yaml
+    fluid: {}
+`;
+    const dir = scratchWith({ "s.yaml": PAUSE_STORM, "checks.yaml": checks });
+    const out = join(dir, "report");
+    const r = await cli("check", join(dir, "checks.yaml"), "--workers", "1", "--quiet", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Wrote 4 files to .*report \(open .*report\.html in a browser\)/);
+    expect(readdirSync(out).sort()).toEqual(["checks.json", "checks.md", "junit.xml", "report.html"]);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).not.toMatch(/<script|<link|src="http/);
+    expect(html).toContain("<h1>Metastable checks: 2 of 3 checks failed</h1>");
+    const sections = html.split('<section id="check-').slice(1);
+    expect(sections).toHaveLength(3);
+    // The passing simulated check: its run at the first seed in plain words, every seed's row.
+    expect(sections[0]).toMatch(/^1" class="verdict verdict-recovered">\n<h2>PASS · dropping expired/);
+    expect(sections[0]).toContain("<dt>What happened</dt><dd>The system degraded during the trigger");
+    expect(sections[0]).toContain("describes the run at seed 1;");
+    expect(sections[0]).toMatch(/<tr><td class="num">2<\/td><td>recovered<\/td>/);
+    // The failing one: a seed that went against it, what kept it stuck, what to do, the replays.
+    expect(sections[1]).toMatch(
+      /^2" class="verdict verdict-metastable">\n<h2>FAIL · the plain storm recovers/,
+    );
+    expect(sections[1]).toContain("<dt>What happened</dt><dd>The system got stuck");
+    expect(sections[1]).toContain("<dt>What kept it there</dt>");
+    expect(sections[1]).toContain("<dt>What to do</dt>");
+    expect(sections[1]).toContain("seed 1, one of the seeds that went against the check");
+    expect(sections[1]).toMatch(/<td class="num">2 ✗<\/td><td>metastable<\/td>/);
+    expect(sections[1]).toMatch(/<code>metastable run .*s\.yaml --seed 2<\/code>/);
+    // The fluid check: the band read out, the tipping push, the recovery and the fluid replay.
+    expect(sections[2]).toContain("<dt>What the model says</dt><dd>Between 2 and");
+    expect(sections[2]).toContain(
+      "At 5 req/s, inside that band, the stuck state exists beside the healthy one.",
+    );
+    expect(sections[2]).toContain("<dt>How it gets out</dt><dd>Below 2 req/s it recovers;");
+    expect(sections[2]).toContain("Keep the operating load below 2 req/s");
+    expect(sections[2]).toMatch(/<code>metastable fluid .*s\.yaml --load 5<\/code>/);
+    const json = JSON.parse(readFileSync(join(out, "checks.json"), "utf8"));
+    expect(json.checks.map((c: { passed: boolean }) => c.passed)).toEqual([true, false, false]);
+    expect(json.checks[1].trials.map((t: { seed: number }) => t.seed)).toEqual([1, 2]);
+  });
+
+  it("refuses a folder holding other files before running anything", async () => {
+    const dir = scratchWith({
+      "s.yaml": PAUSE_STORM,
+      "checks.yaml": "checks:\n  - name: a\n    scenario: s.yaml\n    recovers: {}\n",
+    });
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    const r = await cli("check", join(dir, "checks.yaml"), "--out", dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
   });
 });

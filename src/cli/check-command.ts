@@ -13,9 +13,10 @@ import {
 import { identityOf } from "../analysis/job-identity.js";
 import type { TrialResult } from "../analysis/trial.js";
 import { analyseFluid } from "../fluid/analyse.js";
-import { checksReportHtml, explainFluidCheck } from "../report/check-html.js";
+import { checksReportHtml } from "../report/check-html.js";
 import { checksMarkdown, checksText, junitXml, type ReportedCheck } from "../report/check-report.js";
 import { type Explanation, explainVerdict } from "../report/explain.js";
+import { explainFluid } from "../report/fluid-explain.js";
 import { labelOf } from "../report/html.js";
 import { runScenario } from "../scenario/run.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
@@ -153,9 +154,7 @@ function judge(
   if (check.expect.kind === "fluid" && fluid) {
     const analysis = analyseFluid(fluid, { load: check.expect.atLeast * fluid.baseLoad });
     const outcome = evaluateFluidCheck(check, fluid.baseLoad, analysis);
-    return explain
-      ? { ...outcome, explanation: explainFluidCheck(analysis, fluid.baseLoad, outcome.passed) }
-      : outcome;
+    return explain ? { ...outcome, explanation: explainFluid(analysis, fluid.baseLoad) } : outcome;
   }
   const outcome = evaluateCheck(check, scenario.parsed.spec, results);
   return explain ? { ...outcome, explanation: explainTrial(check, scenario, outcome) } : outcome;

@@ -1,5 +1,4 @@
 import { describeOverrides } from "../analysis/overrides.js";
-import type { FluidAnalysis } from "../fluid/analyse.js";
 import { type ReportedCheck, replayCommands } from "./check-report.js";
 import { formatNumber } from "./csv.js";
 import type { Explanation } from "./explain.js";
@@ -10,44 +9,6 @@ import { escapeHtml, explanationHtml, htmlPage } from "./html.js";
 // and the command that replays it. No dates: the same results give the same bytes.
 
 const num = (x: number) => formatNumber(x, 3);
-
-/** The plain-language reading of a fluid check: what the model says, what tips it, what to do. */
-export function explainFluidCheck(a: FluidAnalysis, operatingLoad: number, passed: boolean): Explanation[] {
-  const { low, high } = a.bistable;
-  const states = a.equilibria.map((e) => e.kind);
-  const overloaded = !states.includes("healthy");
-  const band =
-    low === null || high === null
-      ? "The fluid model finds no stuck state at any load: no trigger can leave this system stuck."
-      : high <= low
-        ? `The fluid model finds one state at every load, so no trigger can leave a second one behind; above ${num(low)} req/s the queue grows without bound (overload).`
-        : `Between ${num(low)} and ${num(high)} req/s the fluid model has two stable states, a healthy one and a stuck one: there a trigger that pushes the system far enough leaves it stuck after the trigger ends.`;
-  const here = passed
-    ? `At ${num(a.load)} req/s (${num(a.load / operatingLoad)} x the operating load of ${num(operatingLoad)} req/s) the healthy state is the only one, so the system returns to it after any trigger.`
-    : overloaded
-      ? `At ${num(a.load)} req/s there is no healthy state: the load alone is more than the server sustains.`
-      : `At ${num(a.load)} req/s, inside that band, the stuck state exists beside the healthy one. ${capitalise(a.tippingDisturbance.note)}.`;
-  const out: Explanation[] = [{ heading: "What the model says", text: `${band} ${here}` }];
-  if (!passed && !overloaded)
-    out.push({ heading: "How it gets out", text: `${capitalise(a.recovery.note)}.` });
-  if (!passed)
-    out.push({
-      heading: "What to do",
-      text: overloaded
-        ? "Add capacity or shed load: no retry policy makes an overloaded server healthy."
-        : `Keep the operating load below ${num(low ?? 0)} req/s, or move the band up: fewer attempts per request or a retry budget (less amplification), dropping work whose caller has stopped waiting, or more capacity. Re-run the check to see where the band moves.`,
-    });
-  if (a.model.notModelled.length > 0)
-    out.push({
-      heading: "Left out",
-      text: `The fluid model does not follow ${a.model.notModelled.join(", ")}; a simulated check does.`,
-    });
-  return out;
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}
 
 function table(head: string[], rows: string[][], numeric: boolean[]): string {
   const th = head.map((h, i) => `<th${numeric[i] ? ' class="num"' : ""}>${escapeHtml(h)}</th>`).join("");

@@ -139,6 +139,12 @@ describe("--set what-ifs", () => {
     expect(scaled.load).toBeCloseTo(4.5, 9);
     const text = await cli("fluid", join(dir, "s.yaml"), "--set", "clients.client.maxAttempts=2");
     expect(text.stdout).toMatch(/^with clients\.client\.maxAttempts=2:\n.*fluid model/);
+    const out = join(dir, "fluid");
+    const written = await cli("fluid", join(dir, "s.yaml"), "--set", "load=0.3", "--out", out);
+    expect(written.code).toBe(0);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html.indexOf("<h2>In plain words</h2>")).toBeLessThan(html.indexOf("<h2>Equilibria"));
+    expect(html).toContain("At 1.5 req/s the healthy state is the only one");
     const bad = await cli("fluid", join(dir, "s.yaml"), "--set", "clients.client.retries=2");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/clients\.client has no "retries"/);

@@ -40,7 +40,8 @@ it("the GitHub Actions workflow runs the check with npx and keeps the reports", 
   const steps = workflow.jobs.check.steps as { run?: string; with?: Record<string, string> }[];
   const run = steps.map((s) => s.run ?? "").find((r) => r.includes("metastable check"))!;
   expect(run).toMatch(
-    /^npx --yes metastable check metastable-checks\.yaml --junit \S+ --markdown \S+ --cache \S+$/,
+    /^npx --yes metastable check metastable-checks\.yaml --out metastable-report --cache \S+$/,
   );
-  expect(steps.some((s) => s.with?.path === "out/")).toBe(true);
+  expect(steps.some((s) => s.run?.includes("metastable-report/checks.md"))).toBe(true);
+  expect(steps.some((s) => s.with?.path === "metastable-report/")).toBe(true);
 });

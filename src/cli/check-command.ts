@@ -115,11 +115,13 @@ export async function checkCommand(
       await runner.close();
     }
   }
+  // Checks that share a run (same spec and seed) share its explanation: it is run once.
+  const explained = flags.out ? new Map<string, Explanation[]>() : undefined;
   const outcomes: ReportedCheck[] = checks.map((c, i) => ({
     ...judge(
       c,
       trials[i]!.map((t) => cache.get(jobId(t))!),
-      Boolean(flags.out),
+      explained,
     ),
     scenario: relative(process.cwd(), c.check.scenarioFile) || c.check.scenarioFile,
   }));
@@ -144,20 +146,21 @@ export async function checkCommand(
 
 /**
  * A simulated check from its trials; a fluid check from its fluid model (deterministic, so never
- * cached). With `explain`, the outcome carries its plain-language explanation for the HTML report.
+ * cached). With `explained` (explanations by run identity), the outcome carries its plain-language
+ * explanation for the HTML report.
  */
 function judge(
   { check, scenario, fluid }: LoadedCheck,
   results: TrialResult[],
-  explain: boolean,
+  explained?: Map<string, Explanation[]>,
 ): CheckOutcome & { explanation?: Explanation[] } {
   if (check.expect.kind === "fluid" && fluid) {
     const analysis = analyseFluid(fluid, { load: check.expect.atLeast * fluid.baseLoad });
     const outcome = evaluateFluidCheck(check, fluid.baseLoad, analysis);
-    return explain ? { ...outcome, explanation: explainFluid(analysis, fluid.baseLoad) } : outcome;
+    return explained ? { ...outcome, explanation: explainFluid(analysis, fluid.baseLoad) } : outcome;
   }
   const outcome = evaluateCheck(check, scenario.parsed.spec, results);
-  return explain ? { ...outcome, explanation: explainTrial(check, scenario, outcome) } : outcome;
+  return explained ? { ...outcome, explanation: explainTrial(check, scenario, outcome, explained) } : outcome;
 }
 
 /**
@@ -165,15 +168,26 @@ function judge(
  * any did, else its first seed. The run is repeated in this process for its full verdict (a trial
  * keeps only the summary), with the same spec and seed, so it is the same run.
  */
-function explainTrial(check: Check, scenario: LoadedScenario, outcome: CheckOutcome): Explanation[] {
+function explainTrial(
+  check: Check,
+  scenario: LoadedScenario,
+  outcome: CheckOutcome,
+  explained: Map<string, Explanation[]>,
+): Explanation[] {
   const requests = checkTrials(check, scenario.parsed.spec);
   const seed = outcome.replaySeeds[0] ?? requests[0]!.seed;
   const request = requests.find((r) => r.seed === seed)!;
-  const parsed = { ...scenario.parsed, spec: request.spec };
-  const { verdict, result } = analyseRun(parsed, runScenario(parsed, { seed }));
+  const id = jobId(request);
+  let points = explained.get(id);
+  if (!points) {
+    const parsed = { ...scenario.parsed, spec: request.spec };
+    const { verdict, result } = analyseRun(parsed, runScenario(parsed, { seed }));
+    points = explainVerdict(verdict, [], labelOf(result.characteristicMetrics));
+    explained.set(id, points);
+  }
   const against = outcome.replaySeeds.length > 0 ? ", one of the seeds that went against the check" : "";
   return [
-    ...explainVerdict(verdict, [], labelOf(result.characteristicMetrics)),
+    ...points,
     {
       heading: "Which run",
       text: `The explanation above describes the run at seed ${seed}${against}; the table below has every seed.`,

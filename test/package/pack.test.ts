@@ -69,6 +69,7 @@ describe("the packed package in a new project", { timeout: 120_000 }, () => {
     expect(files).toContain("./dist/index.d.ts");
     expect(files).toContain("./bin/metastable.js");
     expect(files).toContain("./schema/scenario.schema.json");
+    expect(files).toContain("./schema/checks.schema.json");
     expect(files).toContain("./scenarios/retry-storm.yaml");
     expect(files).not.toMatch(/\.\/(src|test)\//);
   });
@@ -167,6 +168,16 @@ describe("the packed package in a new project", { timeout: 120_000 }, () => {
       project,
     );
     expect(schema.trim()).toBe("Metastable scenario");
+    const checks = run(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'import s from "metastable/checks.schema.json" with { type: "json" }; console.log(s.title)',
+      ],
+      project,
+    );
+    expect(checks.trim()).toBe("Metastable checks");
   });
 });
 

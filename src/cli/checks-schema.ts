@@ -9,9 +9,8 @@ export const CHECKS_SCHEMA_FILE = "schema/checks.schema.json";
 
 /** The JSON Schema (draft-07) of a `metastable check` file. */
 export function checksJsonSchema(): Record<string, unknown> {
-  const schema = z.toJSONSchema(checksFileSchema, { target: "draft-7" }) as Record<string, unknown> & {
-    properties: { checks: { items: Record<string, unknown> } };
-  };
+  type Shape = Record<string, unknown> & { properties: { checks: { items: Record<string, unknown> } } };
+  const schema = z.toJSONSchema(checksFileSchema, { target: "draft-7" }) as unknown as Shape;
   // The loader asks for exactly one expectation per check after the fields are read; say so here too.
   schema.properties.checks.items.oneOf = KINDS.map((k) => ({ required: [k] }));
   return { $schema: schema.$schema, title: "Metastable checks", ...schema };

@@ -1,3 +1,5 @@
+import type { FluidAnalysis } from "../fluid/analyse.js";
+import type { Equilibrium } from "../fluid/equilibria.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
 import type { TrialRequest } from "./batch.js";
 import type { Override } from "./overrides.js";
@@ -17,7 +19,12 @@ export type Expectation =
   /** Mean goodput / offered load after the triggers, over `of` seeds, at least `atLeast`. */
   | { kind: "goodput"; atLeast: number; of: number }
   /** p99 latency of completed requests within `p99` s on at least `atLeast` of `of` seeds. */
-  | { kind: "latency"; p99: number; atLeast: number; of: number };
+  | { kind: "latency"; p99: number; atLeast: number; of: number }
+  /**
+   * The fluid model's bistable band excludes `atLeast` times the operating load (the sources' rate at
+   * the start): there, and so at the operating load, the healthy state is the only one.
+   */
+  | { kind: "fluid"; atLeast: number };
 
 /** One check of a checks file, with its scenario already loaded and overridden. */
 export interface Check {
@@ -41,11 +48,16 @@ export interface CheckOutcome {
   replaySeeds: number[];
   /** `--set` overrides to replay with (the check's own, plus `load` for a tipping-load check). */
   replayOverrides: Override[];
+  /** A fluid check: the load (req/s) `metastable fluid --load` replays it at; it has no seeds. */
+  fluidLoad?: number;
+  /** A simulated check: every seed's trial, in seed order. */
+  trials?: TrialResult[];
 }
 
 /** The trials a check needs: one per seed, on the scenario (scaled, for a tipping-load check). */
 export function checkTrials(check: Check, spec: ScenarioSpec): TrialRequest[] {
   const e = check.expect;
+  if (e.kind === "fluid") return [];
   const run = e.kind === "tippingLoad" ? scaleLoad(spec, e.atLeast) : spec;
   return seedsOf(spec, e.of).map((seed) => ({ spec: run, seed }));
 }
@@ -70,8 +82,15 @@ export function evaluateCheck(
   results: readonly TrialResult[],
 ): CheckOutcome {
   const e = check.expect;
+  if (e.kind === "fluid") throw new Error("a fluid check is judged by evaluateFluidCheck");
   const evidence = results.map(trialLine);
-  const base = { name: check.name, kind: e.kind, evidence, replayOverrides: check.overrides };
+  const base = {
+    name: check.name,
+    kind: e.kind,
+    evidence,
+    replayOverrides: check.overrides,
+    trials: [...results],
+  };
   switch (e.kind) {
     case "recovers": {
       const good = (t: TrialResult) =>
@@ -117,4 +136,53 @@ export function evaluateCheck(
       };
     }
   }
+}
+
+function bandText(a: FluidAnalysis): string {
+  const { low, high } = a.bistable;
+  if (low === null || high === null) return "no stuck state at any load";
+  if (high <= low) return `no bistable band; above ${r3(low)} req/s the queue grows without bound`;
+  return `bistable between ${r3(low)} and ${r3(high)} req/s`;
+}
+
+function stateLine(e: Equilibrium): string {
+  const queue = e.queue === null ? `queue grows ${r3(e.queueGrowth ?? 0)}/s` : `queue ${r3(e.queue)}`;
+  return `${e.kind} state: ${queue}, goodput ${r3(e.goodput)} req/s, P(timeout) ${r3(e.timeoutProbability)}`;
+}
+
+/**
+ * Judges a fluid check from the fluid analysis at `atLeast` x `operatingLoad`: it holds when the
+ * only state there is healthy (below the band, or no band at all). A saddle and a stuck state beside
+ * the healthy one mean a trigger can leave the system stuck; a stuck state alone means overload.
+ */
+export function evaluateFluidCheck(check: Check, operatingLoad: number, a: FluidAnalysis): CheckOutcome {
+  const e = check.expect;
+  if (e.kind !== "fluid") throw new Error("evaluateFluidCheck judges fluid checks only");
+  const states = a.equilibria;
+  const healthy = states.some((s) => s.kind === "healthy");
+  const passed = states.length > 0 && states.every((s) => s.kind === "healthy");
+  const at = `${r3(e.atLeast)} x the operating load (${r3(a.load)} req/s)`;
+  const found = passed
+    ? "the healthy state is the only one"
+    : healthy
+      ? "a stuck state exists beside the healthy one: a trigger can leave it stuck"
+      : "there is no healthy state: the load alone overloads it";
+  const m = a.model;
+  return {
+    name: check.name,
+    kind: "fluid",
+    passed,
+    summary: `fluid model: ${bandText(a)}; at ${at} ${found} (required: the band above ${r3(a.load)} req/s)`,
+    evidence: [
+      `model: client "${m.client}" -> server "${m.server}" (${m.queue}, capacity ${r3(m.capacity)} req/s), operating load ${r3(operatingLoad)} req/s`,
+      ...m.notModelled.map((x) => `not modelled: ${x}`),
+      `at ${r3(a.load)} req/s: ${states.map((s) => s.kind).join(", ") || "no state"}`,
+      ...states.map(stateLine),
+      `tipping: ${a.tippingDisturbance.note}`,
+      `recovery: ${a.recovery.note}`,
+    ],
+    replaySeeds: [],
+    replayOverrides: check.overrides,
+    fluidLoad: a.load,
+  };
 }

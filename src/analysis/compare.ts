@@ -1,4 +1,4 @@
-import { type Estimate, meanInterval, proportionInterval, shareInterval } from "./statistics.js";
+import { type Bounds, type Estimate, meanInterval, proportionInterval, shareInterval } from "./statistics.js";
 import type { TrialResult } from "./trial.js";
 
 /** One variant's replications and their summary. */
@@ -53,7 +53,7 @@ export function compareVariants(variants: { name: string; trials: TrialResult[] 
           baseline: base.name,
           goodputRatio: meanInterval(
             pairs.map(([a, b]) => a.goodputRatio - b.goodputRatio),
-            { min: -1, max: 1 },
+            ratioSpread(pairs),
           ),
           pStuck: meanInterval(
             pairs.map(([a, b]) => Number(a.stuck) - Number(b.stuck)),
@@ -65,4 +65,12 @@ export function compareVariants(variants: { name: string; trials: TrialResult[] 
       })
     : [];
   return { variants: summaries, differences };
+}
+
+/**
+ * Where a difference of two goodput ratios can lie: within +-1 for shares; unbounded once a ratio
+ * exceeds 1 (a backlog served after the trigger), so the interval never excludes its own mean.
+ */
+function ratioSpread(pairs: readonly (readonly [TrialResult, TrialResult])[]): Bounds {
+  return pairs.some(([a, b]) => a.goodputRatio > 1 || b.goodputRatio > 1) ? {} : { min: -1, max: 1 };
 }

@@ -1,6 +1,6 @@
 import type { ParsedScenario } from "../scenario/parse.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
-import { LOAD_PARAM, parseParamPath, readParam, SweepError, withParams, withSwitch } from "./param-path.js";
+import { LOAD_PARAM, parseParamPath, SweepError, withParams, withSwitch } from "./param-path.js";
 
 /**
  * One `--set PATH=VALUE`: a parameter path (as for map axes, or `load`) and the number to put
@@ -50,10 +50,7 @@ export function applyOverrides(spec: ScenarioSpec, overrides: readonly Override[
   let out = spec;
   for (const o of overrides) {
     if (typeof o.value === "boolean") out = withSwitch(out, o.param, o.value);
-    else {
-      readParam(spec, o.param);
-      numbers.push({ param: o.param, value: o.value });
-    }
+    else numbers.push({ param: o.param, value: o.value });
   }
   return withParams(out, numbers);
 }

@@ -1,3 +1,4 @@
+import { COMPONENT_TYPES } from "../scenario/registry.js";
 import type { ScenarioSpec } from "../scenario/schema.js";
 import { scaleLoad } from "./scale-load.js";
 
@@ -53,13 +54,51 @@ export function readAt(spec: ScenarioSpec, path: string): unknown {
       node !== null &&
       typeof node === "object" &&
       (Array.isArray(node) ? typeof key === "number" && key < node.length : Object.hasOwn(node, String(key)));
-    if (!has)
+    if (!has) {
+      const c = i === 2 ? componentAt(spec, keys[0], keys[1]) : null;
+      const more = c ? Object.keys(c.shape).filter((k) => !Object.hasOwn(c.entry, k)) : [];
+      const options = more.length > 0 ? `; options a ${c!.type.type} also takes: ${more.join(", ")}` : "";
       throw new SweepError(
-        `unknown parameter "${path}": ${at} has no "${key}"; keys there: ${keysOf(node)} (only fields written in the scenario file can be set or swept)`,
+        `unknown parameter "${path}": ${at} has no "${key}"; keys there: ${keysOf(node)}${options} (fields written in the scenario file and a component's own options can be set or swept)`,
       );
+    }
     node = (node as Record<string | number, unknown>)[key];
   }
   return node;
+}
+
+/** The component type and entry behind `section.name`, when that is a component of the spec. */
+function componentAt(spec: ScenarioSpec, section: unknown, name: unknown) {
+  const type = COMPONENT_TYPES.find((t) => t.section === section);
+  const entry = (spec as Record<string, Record<string, unknown> | undefined>)[String(section)]?.[
+    String(name)
+  ];
+  const shape = (type?.schema as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return type && shape && entry !== null && typeof entry === "object" ? { type, entry, shape } : null;
+}
+
+/**
+ * Whether `path` is an option its component declares but the file leaves at its default, e.g.
+ * `servers.api.dropExpired` on a server that does not write it: a what-if may set it. Only a
+ * component's own options (section.name.option), so a typo is still refused with the keys that
+ * exist; a value of the wrong kind for the option is refused naming it.
+ */
+function isDeclaredOption(spec: ScenarioSpec, path: string, value: number | boolean): boolean {
+  const keys = parseParamPath(path);
+  if (keys.length !== 3) return false;
+  const c = componentAt(spec, keys[0], keys[1]);
+  const option = String(keys[2]);
+  if (!c || !(option in c.shape) || Object.hasOwn(c.entry, option)) return false;
+  if (!c.type.schema.safeParse({ ...c.entry, [option]: value }).success)
+    throw new SweepError(
+      `parameter "${path}": the ${c.type.type} option ${option} does not take ${typeof value === "boolean" ? "true/false" : "a number"}, got ${JSON.stringify(value)}`,
+    );
+  return true;
+}
+
+/** Checks that `value` may be set at `path`: a number written in the file, or a declared option left at its default. */
+function checkSettable(spec: ScenarioSpec, path: string, value: number): void {
+  if (!isDeclaredOption(spec, path, value)) readParam(spec, path);
 }
 
 function setAt(node: unknown, keys: (string | number)[], value: number | boolean): unknown {
@@ -80,12 +119,13 @@ function setAt(node: unknown, keys: (string | number)[], value: number | boolean
  */
 export function withParam(spec: ScenarioSpec, path: string, value: number): ScenarioSpec {
   if (path === LOAD_PARAM) return scaleLoad(spec, value);
-  readParam(spec, path);
+  checkSettable(spec, path, value);
   return setAt(spec, parseParamPath(path), value) as ScenarioSpec;
 }
 
-/** The spec with the on/off switch at `path` set to `value` (the field must be a boolean in the file). */
+/** The spec with the on/off switch at `path` set to `value` (a boolean in the file, or a declared one left out). */
 export function withSwitch(spec: ScenarioSpec, path: string, value: boolean): ScenarioSpec {
+  if (isDeclaredOption(spec, path, value)) return setAt(spec, parseParamPath(path), value) as ScenarioSpec;
   const now = readAt(spec, path);
   if (typeof now !== "boolean")
     throw new SweepError(`parameter "${path}" is not true/false (it is ${JSON.stringify(now)})`);

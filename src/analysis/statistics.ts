@@ -53,12 +53,15 @@ export function meanInterval(xs: readonly number[], bounds: Bounds = {}): Estima
 
 /**
  * Mean of a share in [0, 1] (per-run goodput/offered, say) with a 95% interval that stays in
- * [0, 1]: a Wilson interval on the mean share with the sample as its size, which is exact for 0/1
+ * [0, 1] (above 1 only when a value is): a Wilson interval on the mean share with the sample as its size, which is exact for 0/1
  * outcomes and never spills past the bounds; widened to the t-interval when that is wider inside them.
  */
 export function shareInterval(xs: readonly number[]): Estimate {
   const n = xs.length;
   if (n === 0) return { mean: Number.NaN, low: 0, high: 1, n };
+  // Goodput after a trigger can exceed the load offered then (the backlog is served too): such a
+  // sample is not a share, and clipping its interval at 1 would leave the mean outside it.
+  if (xs.some((x) => x > 1)) return meanInterval(xs, { min: 0 });
   const t = meanInterval(xs, { min: 0, max: 1 });
   const w = proportionInterval(t.mean * n, n);
   return { mean: t.mean, low: Math.min(t.low, w.low), high: Math.max(t.high, w.high), n };

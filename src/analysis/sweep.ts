@@ -5,7 +5,7 @@ import type { ScenarioSpec } from "../scenario/schema.js";
 import { type Axis, axisValues } from "./axis.js";
 import type { BatchRunner } from "./batch.js";
 import { identityOf } from "./job-identity.js";
-import { readParam, SweepError, withParam, withParams } from "./param-path.js";
+import { SweepError, withParam, withParams } from "./param-path.js";
 import { type Estimate, meanInterval, proportionInterval } from "./statistics.js";
 import { replicationSeeds, type TrialResult } from "./trial.js";
 
@@ -233,7 +233,6 @@ export function planSweep(
     ["--x", x],
     ["--y", y],
   ] as const) {
-    readParam(parsed.spec, axis.param);
     for (const value of axisValues(axis)) {
       try {
         buildModel({ ...parsed, spec: withParam(parsed.spec, axis.param, value) });

@@ -1,9 +1,10 @@
+import { describeOverrides, parseOverrides } from "../analysis/overrides.js";
 import { analyseScenarioFluid, type FluidOptions } from "../fluid/analyse.js";
 import { fluidCharts } from "../report/fluid-charts.js";
 import { fluidReportHtml } from "../report/fluid-html.js";
 import { fluidSummary } from "../report/fluid-summary.js";
 import { renderSvg } from "../report/svg.js";
-import { readScenarioFile } from "./load-scenario.js";
+import { loadScenario } from "./load-scenario.js";
 import { UsageError } from "./usage-error.js";
 import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
 
@@ -14,6 +15,8 @@ export interface FluidFlags {
   load?: number;
   spike?: number;
   drainLoad?: number;
+  /** `--set PATH=VALUE` overrides, as for run and map (`load` multiplies every source's load). */
+  set?: string[];
 }
 
 /** Solves the scenario's fluid model and prints or writes what the flags ask for. */
@@ -25,7 +28,9 @@ export function fluidCommand(path: string, flags: FluidFlags, print: (text: stri
     ...(flags.spike !== undefined && { spikeRate: flags.spike }),
     ...(flags.drainLoad !== undefined && { drainLoad: flags.drainLoad }),
   };
-  const analysis = analyseScenarioFluid(readScenarioFile(path), options);
+  const overrides = parseOverrides(flags.set);
+  // Read as `run` reads it: trace CSVs loaded, overrides applied; refusals still point into the file.
+  const analysis = analyseScenarioFluid(loadScenario(path, overrides).parsed, options);
   const json = `${JSON.stringify(analysis, null, 2)}\n`;
   let written: string[] = [];
   if (flags.out) {
@@ -43,6 +48,7 @@ export function fluidCommand(path: string, flags: FluidFlags, print: (text: stri
     print(json);
     return;
   }
+  if (overrides.length > 0) print(`with ${describeOverrides(overrides)}:\n`);
   print(fluidSummary(analysis));
   if (written.length > 0) {
     const report = written.find((f) => f.endsWith("report.html"));

@@ -240,9 +240,10 @@ Examples:
         "load in req/s the drain from the stuck state is timed at (default: half the recovery load)",
       ).argParser(positive("--drain-load")),
     )
+    .addOption(setOption())
     .addHelpText(
       "after",
-      "\nExamples:\n  metastable fluid scenarios/gc-pause.yaml\n  metastable fluid scenarios/retry-storm.yaml --load 5 --json\n  metastable fluid scenarios/gc-pause.yaml --out out/gc-pause-fluid\n",
+      "\nExamples:\n  metastable fluid scenarios/gc-pause.yaml\n  metastable fluid scenarios/retry-storm.yaml --load 5 --json\n  metastable fluid scenarios/retry-storm.yaml --set clients.client.maxAttempts=4\n  metastable fluid scenarios/gc-pause.yaml --out out/gc-pause-fluid\n",
     )
     .action(async (scenario: string, flags) =>
       (await import("./fluid-command.js")).fluidCommand(scenario, flags, out),
@@ -256,6 +257,10 @@ Examples:
     .option("--junit <file>", "write JUnit XML (one test case per check) for CI to show")
     .option("--markdown <file>", "write a Markdown summary with evidence and replay commands")
     .option("--cache <file>", "keep finished trials here by job identity and reuse them next time")
+    .option(
+      "--out <dir>",
+      "write a self-contained report.html (explanations, evidence, replays), checks.json, junit.xml and checks.md here",
+    )
     .addOption(workersOption())
     .addOption(quietOption())
     .addOption(redisOption())
@@ -270,7 +275,8 @@ A checks file names scenarios, --set-style overrides and one expectation per che
       set: { clients.client.timeout: 0.5 }
       recovers: { within: 60, atLeast: 9, of: 10 }
 Expectations: recovers { within, atLeast, of }, tippingLoad { atLeast, of },
-goodput { atLeast, of }, latency { p99, atLeast, of }. See docs/ci.md.
+goodput { atLeast, of }, latency { p99, atLeast, of }, fluid { atLeast } (the fluid
+model's bistable band lies above atLeast x the operating load). See docs/ci.md.
 `,
     )
     .action(async (checks: string, flags) =>

@@ -23,7 +23,7 @@ const LEGACY_SCRATCH = /^\.metastable-tmp-[A-Za-z0-9]{6}$/;
 const LEGACY_AGE_MS = 60 * 60 * 1000;
 // Names of files metastable writes into an output folder: only a folder holding nothing else is replaced.
 const OUR_FILES =
-  /^((?:result|map|compare|threshold|stability|fluid)\.json|gauges\.csv|rates\.csv|report\.html|checkpoint\.jsonl|partial-\d+-of-\d+\.jsonl|[\w.-]+\.svg)$/;
+  /^((?:result|map|compare|threshold|stability|fluid|checks)\.json|junit\.xml|checks\.md|gauges\.csv|rates\.csv|report\.html|checkpoint\.jsonl|partial-\d+-of-\d+\.jsonl|[\w.-]+\.svg)$/;
 
 /**
  * Writes `files` as the folder `dir`, replacing what was there as a unit. Files of the old folder

@@ -27,13 +27,12 @@ function figures(svgs: readonly ReportSvg[]): string {
   return svgs.length > 0 ? `<h2>Chart</h2>\n<div class="charts">\n${figs}\n</div>` : "";
 }
 
-function table(head: string[], rows: string[][]): string {
-  const th = head.map((h, i) => `<th${i > 0 ? ' class="num"' : ""}>${escapeHtml(h)}</th>`).join("");
+/** A table whose columns after the first are numbers (right-aligned) unless `numeric` says otherwise. */
+function table(head: string[], rows: string[][], numeric = head.map((_, i) => i > 0)): string {
+  const cls = (i: number) => (numeric[i] ? ' class="num"' : "");
+  const th = head.map((h, i) => `<th${cls(i)}>${escapeHtml(h)}</th>`).join("");
   const body = rows
-    .map(
-      (r) =>
-        `<tr>${r.map((c, i) => `<td${i > 0 ? ' class="num"' : ""}>${escapeHtml(c)}</td>`).join("")}</tr>`,
-    )
+    .map((r) => `<tr>${r.map((c, i) => `<td${cls(i)}>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("\n");
   return `<div class="scroll"><table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
@@ -78,6 +77,7 @@ export function compareReportHtml(
   const perSeed = table(
     ["Seed", ...r.variants.map((v) => v.name)],
     r.seeds.map((seed, i) => [String(seed), ...r.variants.map((v) => v.trials[i]?.verdict ?? "–")]),
+    r.variants.map(() => false),
   );
   return htmlPage(
     `${r.scenario} · Metastable comparison`,
@@ -133,7 +133,7 @@ export function thresholdReportHtml(
       explanation,
     )}
 <h2>Thresholds</h2>
-${table(["", "Load", "Note"], rows)}
+${table(["", "Load", "Note"], rows, [false, true, false])}
 ${figures(svgs)}
 <h2>Loads tried</h2>
 ${points}`,
@@ -165,6 +165,7 @@ export function stabilityReportHtml(
             ? `decays in ${est(l.decay, " s")}`
             : "decays",
     ]),
+    [false, true, false],
   );
   const body = r.baseline.healthy
     ? `<h2>Disturbance sizes</h2>

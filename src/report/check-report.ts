@@ -1,5 +1,6 @@
 import type { CheckOutcome } from "../analysis/checks.js";
 import { describeOverrides } from "../analysis/overrides.js";
+import type { Explanation } from "./explain.js";
 
 // What `metastable check` hands to CI: JUnit XML (shown by GitHub, GitLab, Jenkins, ...) and a
 // Markdown summary to paste into a review. No times or dates: the same results give the same bytes.
@@ -8,12 +9,24 @@ import { describeOverrides } from "../analysis/overrides.js";
 export interface ReportedCheck extends CheckOutcome {
   /** The scenario file as the reader's shell reaches it. */
   scenario: string;
+  /** The check in plain words (what happened in one of its runs, or what the fluid model says); for the HTML report. */
+  explanation?: Explanation[];
 }
 
 /** `metastable run SCENARIO --seed N --set ...`: the run behind one seed of a check. */
 export function replayCommand(c: ReportedCheck, seed: number): string {
-  const sets = c.replayOverrides.map((o) => ` --set ${o.param}=${o.value}`).join("");
-  return `metastable run ${c.scenario} --seed ${seed}${sets}`;
+  return `metastable run ${c.scenario} --seed ${seed}${setFlags(c)}`;
+}
+
+function setFlags(c: ReportedCheck): string {
+  return c.replayOverrides.map((o) => ` --set ${o.param}=${o.value}`).join("");
+}
+
+/** The commands that replay a check: a few of its seeds, or the fluid analysis it read. */
+export function replayCommands(c: ReportedCheck, max = 3): string[] {
+  if (c.fluidLoad !== undefined)
+    return [`metastable fluid ${c.scenario}${setFlags(c)} --load ${Number(c.fluidLoad.toPrecision(6))}`];
+  return c.replaySeeds.slice(0, max).map((s) => replayCommand(c, s));
 }
 
 function xml(text: string): string {
@@ -22,11 +35,7 @@ function xml(text: string): string {
 
 function details(c: ReportedCheck): string[] {
   const sets = c.replayOverrides.length > 0 ? ` with ${describeOverrides(c.replayOverrides)}` : "";
-  return [
-    `scenario: ${c.scenario}${sets}`,
-    ...c.evidence,
-    ...c.replaySeeds.slice(0, 3).map((s) => `replay: ${replayCommand(c, s)}`),
-  ];
+  return [`scenario: ${c.scenario}${sets}`, ...c.evidence, ...replayCommands(c).map((r) => `replay: ${r}`)];
 }
 
 /** JUnit XML: one test suite (the checks file), one test case per check. */
@@ -77,7 +86,7 @@ export function checksText(checks: readonly ReportedCheck[]): string {
   const lines = checks.flatMap((c) => [
     `${c.passed ? "PASS" : "FAIL"}  ${c.name}`,
     `      ${c.summary}`,
-    ...(c.passed ? [] : c.replaySeeds.slice(0, 3).map((s) => `      replay: ${replayCommand(c, s)}`)),
+    ...(c.passed ? [] : replayCommands(c).map((r) => `      replay: ${r}`)),
   ]);
   const failed = checks.filter((c) => !c.passed).length;
   lines.push(

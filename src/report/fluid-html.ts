@@ -1,13 +1,17 @@
 import type { FluidAnalysis } from "../fluid/analyse.js";
 import { formatNumber } from "./csv.js";
+import { explainFluid } from "./fluid-explain.js";
 import { bandSentence, EQUILIBRIUM_HEADER, equilibriumRows } from "./fluid-summary.js";
-import { escapeHtml, type ReportSvg } from "./html.js";
+import { escapeHtml, explanationHtml, type ReportSvg } from "./html.js";
 import { PAGE_STYLE } from "./map-html.js";
 
 // One self-contained page like the run report: inline SVG and CSS, no scripts, no dates.
 
 const STYLE = `${PAGE_STYLE}
 td:first-child, th:first-child { text-align: left; }
+.explain { margin: 12px 0; max-width: 70em; }
+.explain dt { font-weight: 600; margin-top: 6px; }
+.explain dd { margin: 0; }
 `;
 
 const num = (x: number | null) => (x === null ? "–" : formatNumber(x, 3));
@@ -45,6 +49,8 @@ export function fluidReportHtml(a: FluidAnalysis, svgs: ReportSvg[]): string {
 <body>
 <h1>${name}: fluid model</h1>
 <p class="lead">Client "${escapeHtml(m.client)}" calling server "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the mean queue at the server and the orbit of requests waiting to retry. Timeout probability: ${escapeHtml(m.approximation)}.</p>
+<h2>In plain words</h2>
+${explanationHtml(explainFluid(a))}
 <ul class="note">
 ${assumed}
 </ul>

@@ -50,4 +50,31 @@ describe("--set overrides", () => {
       /clients.client has no "maxAtempts"; keys there: target, timeout, maxAttempts/,
     );
   });
+
+  it("sets an option its component declares but the file leaves at its default, with its kind checked", () => {
+    // PAUSE_STORM's client writes target, timeout and maxAttempts; retryOnError and deadline are
+    // client options at their defaults, and queueCapacity a server option.
+    const out = applyOverrides(
+      spec,
+      parseOverrides(["clients.client.retryOnError=false", "servers.server.queueCapacity=20"]),
+    );
+    const client = (out.clients as Record<string, Record<string, unknown>>).client!;
+    expect(client.retryOnError).toBe(false);
+    expect((out.servers as Record<string, Record<string, unknown>>).server!.queueCapacity).toBe(20);
+    expect(Object.hasOwn((spec.clients as Record<string, object>).client!, "retryOnError")).toBe(false);
+    expect(() => applyOverrides(spec, parseOverrides(["clients.client.retryOnError=3"]))).toThrow(
+      /the client option retryOnError does not take a number, got 3/,
+    );
+    expect(() => applyOverrides(spec, parseOverrides(["servers.server.queueCapacity=true"]))).toThrow(
+      /the server option queueCapacity does not take true\/false/,
+    );
+    // Only a component's own options: a nested one (the budget's ratio) must be written to be set.
+    expect(() => applyOverrides(spec, parseOverrides(["clients.client.retryBudget.ratio=0.1"]))).toThrow(
+      /clients.client has no "retryBudget"/,
+    );
+    // A typo still names the keys written and the options the component also takes.
+    expect(() => applyOverrides(spec, parseOverrides(["clients.client.retryOnErorr=false"]))).toThrow(
+      /keys there: target, timeout, maxAttempts; options a client also takes: .*retryOnError/,
+    );
+  });
 });

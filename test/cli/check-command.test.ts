@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, PAUSE_STORM, scratchWith } from "./cli-harness.js";
@@ -147,5 +147,167 @@ describe("metastable check", () => {
     expect(r.stderr).toMatch(
       /checks\.yaml:4:\d+: checks\.0\.set: unknown parameter "clients\.client\.retries"/,
     );
+  });
+});
+
+// PAUSE_STORM's fluid band worked out by hand: M/M/1 at 10 req/s with an unbounded queue, so a stuck
+// state (every attempt times out, each request makes maxAttempts attempts) exists once maxAttempts x
+// load reaches the capacity: from 10 / 5 = 2 req/s, or 10 / 2 = 5 req/s with two attempts. Without
+// retries there is no band: one state, healthy below the capacity and overloaded above it.
+const FLUID_CHECKS = `checks:
+  - name: the storm's band holds the operating load
+    scenario: s.yaml
+    fluid: {}
+  - name: at 1.5 req/s with 20% headroom
+    scenario: s.yaml
+    set: { load: 0.3 }
+    fluid: { atLeast: 1.2 }
+  - name: at 1.5 req/s with 40% headroom
+    scenario: s.yaml
+    set: { load: 0.3 }
+    fluid: { atLeast: 1.4 }
+  - name: two attempts at 4.5 req/s
+    scenario: s.yaml
+    set: { load: 0.9, clients.client.maxAttempts: 2 }
+    fluid: {}
+  - name: no retries at 5 req/s
+    scenario: s.yaml
+    set: { clients.client.maxAttempts: 1 }
+    fluid: {}
+  - name: no retries at 11 req/s
+    scenario: s.yaml
+    set: { clients.client.maxAttempts: 1, load: 2.2 }
+    fluid: {}
+`;
+
+describe("metastable check: fluid", () => {
+  it("holds exactly when the operating load (times atLeast) is below the fluid band, with evidence and a replay", async () => {
+    const dir = scratchWith({ "s.yaml": PAUSE_STORM, "checks.yaml": FLUID_CHECKS });
+    const junit = join(dir, "junit.xml");
+    const markdown = join(dir, "checks.md");
+    const r = await cli("check", join(dir, "checks.yaml"), "--junit", junit, "--markdown", markdown);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    const verdicts = [...r.stdout.matchAll(/^(PASS|FAIL) {2}(.+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(verdicts).toEqual([
+      "FAIL the storm's band holds the operating load",
+      "PASS at 1.5 req/s with 20% headroom",
+      "FAIL at 1.5 req/s with 40% headroom",
+      "PASS two attempts at 4.5 req/s",
+      "PASS no retries at 5 req/s",
+      "FAIL no retries at 11 req/s",
+    ]);
+    expect(r.stdout).toMatch(
+      /fluid model: bistable between 2 and [\d.]+ req\/s; at 1 x the operating load \(5 req\/s\) a stuck state exists beside the healthy one/,
+    );
+    expect(r.stdout).toContain("at 1.4 x the operating load (2.1 req/s) a stuck state exists");
+    expect(r.stdout).toMatch(
+      /bistable between 5 and [\d.]+ req\/s; at 1 x the operating load \(4\.5 req\/s\) the healthy state is the only one/,
+    );
+    expect(r.stdout).toContain("no bistable band; above 10 req/s the queue grows without bound");
+    expect(r.stdout).toContain("(11 req/s) there is no healthy state: the load alone overloads it");
+    // A fluid check has no seeds: it replays with the fluid command at the load it was judged at.
+    expect(r.stdout).toMatch(/replay: metastable fluid .*s\.yaml --set load=0\.3 --load 2\.1\n/);
+    expect(r.stdout).not.toMatch(/--seed/);
+    const xml = readFileSync(junit, "utf8");
+    expect(xml.match(/<failure [^>]*type="fluid">/g)).toHaveLength(3);
+    // M/M/1 at half its capacity: one call in the system on average, P(sojourn > 1 s) = e^-5.
+    expect(xml).toContain("healthy state: queue 1, goodput 4.97 req/s, P(timeout) 0.00674");
+    expect(readFileSync(markdown, "utf8")).toMatch(
+      /#### ❌ no retries at 11 req\/s[\s\S]*at 11 req\/s: stuck\n/,
+    );
+  });
+
+  it("refuses, before running anything, a fluid check on a scenario the fluid model does not cover", async () => {
+    const withDeadline = PAUSE_STORM.replace("maxAttempts: 5 }", "maxAttempts: 5, deadline: 3 }");
+    const dir = scratchWith({
+      "s.yaml": withDeadline,
+      "checks.yaml": "checks:\n  - name: cached\n    scenario: s.yaml\n    fluid: {}\n",
+    });
+    const r = await cli("check", join(dir, "checks.yaml"));
+    expect(r.stdout).toBe("");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/checks\.yaml:4:12: checks\.0\.fluid: the fluid model does not cover s\.yaml/);
+    expect(r.stderr).toMatch(
+      /s\.yaml:8:\d+: clients\.client\.deadline: client "client": an end-to-end deadline is not modelled/,
+    );
+    expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it("refuses a headroom factor below 1 at its field", async () => {
+    const dir = scratchWith({
+      "s.yaml": PAUSE_STORM,
+      "checks.yaml": "checks:\n  - name: a\n    scenario: s.yaml\n    fluid: { atLeast: 0.5 }\n",
+    });
+    const r = await cli("check", join(dir, "checks.yaml"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/checks\.yaml:4:23: checks\.0\.fluid\.atLeast: .*>=1/);
+  });
+});
+
+describe("metastable check --out", () => {
+  it("writes a self-contained report with each check explained, its evidence and its replays", async () => {
+    const checks = `replications: 2
+checks:
+  - name: dropping expired work breaks the storm
+    scenario: s.yaml
+    set: { servers.server.dropExpired: true }
+    recovers: { within: 30 }
+  - name: the plain storm recovers
+    scenario: s.yaml
+    recovers: {}
+  - name: the storm's band holds the operating load
+    scenario: s.yaml
+    fluid: {}
+`;
+    const dir = scratchWith({ "s.yaml": PAUSE_STORM, "checks.yaml": checks });
+    const out = join(dir, "report");
+    const r = await cli("check", join(dir, "checks.yaml"), "--workers", "1", "--quiet", "--out", out);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/Wrote 4 files to .*report \(open .*report\.html in a browser\)/);
+    expect(readdirSync(out).sort()).toEqual(["checks.json", "checks.md", "junit.xml", "report.html"]);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html).not.toMatch(/<script|<link|src="http/);
+    expect(html).toContain("<h1>Metastable checks: 2 of 3 checks failed</h1>");
+    const sections = html.split('<section id="check-').slice(1);
+    expect(sections).toHaveLength(3);
+    // The passing simulated check: its run at the first seed in plain words, every seed's row.
+    expect(sections[0]).toMatch(/^1" class="verdict verdict-recovered">\n<h2>PASS · dropping expired/);
+    expect(sections[0]).toContain("<dt>What happened</dt><dd>The system degraded during the trigger");
+    expect(sections[0]).toContain("describes the run at seed 1;");
+    expect(sections[0]).toMatch(/<tr><td class="num">2<\/td><td>recovered<\/td>/);
+    // The failing one: a seed that went against it, what kept it stuck, what to do, the replays.
+    expect(sections[1]).toMatch(
+      /^2" class="verdict verdict-metastable">\n<h2>FAIL · the plain storm recovers/,
+    );
+    expect(sections[1]).toContain("<dt>What happened</dt><dd>The system got stuck");
+    expect(sections[1]).toContain("<dt>What kept it there</dt>");
+    expect(sections[1]).toContain("<dt>What to do</dt>");
+    expect(sections[1]).toContain("seed 1, one of the seeds that went against the check");
+    expect(sections[1]).toMatch(/<td class="num">2 ✗<\/td><td>metastable<\/td>/);
+    expect(sections[1]).toMatch(/<code>metastable run .*s\.yaml --seed 2<\/code>/);
+    // The fluid check: the band read out, the tipping push, the recovery and the fluid replay.
+    expect(sections[2]).toContain("<dt>What the model says</dt><dd>Between 2 and");
+    expect(sections[2]).toContain(
+      "At 5 req/s, inside that band, the stuck state exists beside the healthy one.",
+    );
+    expect(sections[2]).toContain("<dt>How it gets out</dt><dd>Below 2 req/s it recovers;");
+    expect(sections[2]).toContain("Keep the operating load below 2 req/s");
+    expect(sections[2]).toMatch(/<code>metastable fluid .*s\.yaml --load 5<\/code>/);
+    const json = JSON.parse(readFileSync(join(out, "checks.json"), "utf8"));
+    expect(json.checks.map((c: { passed: boolean }) => c.passed)).toEqual([true, false, false]);
+    expect(json.checks[1].trials.map((t: { seed: number }) => t.seed)).toEqual([1, 2]);
+  });
+
+  it("refuses a folder holding other files before running anything", async () => {
+    const dir = scratchWith({
+      "s.yaml": PAUSE_STORM,
+      "checks.yaml": "checks:\n  - name: a\n    scenario: s.yaml\n    recovers: {}\n",
+    });
+    writeFileSync(join(dir, "notes.txt"), "mine");
+    const r = await cli("check", join(dir, "checks.yaml"), "--out", dir);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(readFileSync(join(dir, "notes.txt"), "utf8")).toBe("mine");
   });
 });

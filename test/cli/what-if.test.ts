@@ -123,4 +123,30 @@ describe("--set what-ifs", () => {
     expect(json.load).toBeCloseTo(4, 9);
     expect(readFileSync(join(dir, "st", "report.html"), "utf8")).toContain("Loop by loop");
   });
+
+  it("fluid --set moves the band as theory says, and load scales the operating load", async () => {
+    // M/M/1 at 10 req/s, unbounded queue: a stuck state exists from capacity / maxAttempts.
+    const dir = scratchWith({ "s.yaml": PAUSE_STORM });
+    const band = async (...set: string[]) => {
+      const r = await cli("fluid", join(dir, "s.yaml"), "--json", ...set.flatMap((x) => ["--set", x]));
+      expect(r.stderr).toBe("");
+      return JSON.parse(r.stdout) as { load: number; bistable: { low: number | null } };
+    };
+    expect((await band()).bistable.low).toBeCloseTo(10 / 5, 9);
+    expect((await band("clients.client.maxAttempts=4")).bistable.low).toBeCloseTo(10 / 4, 9);
+    const scaled = await band("clients.client.maxAttempts=2", "load=0.9");
+    expect(scaled.bistable.low).toBeCloseTo(10 / 2, 9);
+    expect(scaled.load).toBeCloseTo(4.5, 9);
+    const text = await cli("fluid", join(dir, "s.yaml"), "--set", "clients.client.maxAttempts=2");
+    expect(text.stdout).toMatch(/^with clients\.client\.maxAttempts=2:\n.*fluid model/);
+    const out = join(dir, "fluid");
+    const written = await cli("fluid", join(dir, "s.yaml"), "--set", "load=0.3", "--out", out);
+    expect(written.code).toBe(0);
+    const html = readFileSync(join(out, "report.html"), "utf8");
+    expect(html.indexOf("<h2>In plain words</h2>")).toBeLessThan(html.indexOf("<h2>Equilibria"));
+    expect(html).toContain("At 1.5 req/s the healthy state is the only one");
+    const bad = await cli("fluid", join(dir, "s.yaml"), "--set", "clients.client.retries=2");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/clients\.client has no "retries"/);
+  });
 });

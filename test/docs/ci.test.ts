@@ -15,7 +15,24 @@ it("the checks file in docs/ci.md is valid and names catalog scenarios", () => {
   writeFileSync(join(dir, "metastable-checks.yaml"), checks);
   symlinkSync(join(ROOT, "scenarios"), join(dir, "scenarios"), "dir");
   const loaded = loadChecksFile(join(dir, "metastable-checks.yaml"));
-  expect(loaded.map((c) => c.check.expect.kind)).toEqual(["recovers", "tippingLoad", "goodput", "latency"]);
+  expect(loaded.map((c) => c.check.expect.kind)).toEqual([
+    "recovers",
+    "tippingLoad",
+    "goodput",
+    "latency",
+    "fluid",
+  ]);
+});
+
+it("every other checks file in docs/ci.md loads too", () => {
+  const others = yamlBlocks.filter((b) => b.startsWith("checks:"));
+  expect(others.length).toBeGreaterThan(0);
+  const dir = mkdtempSync(join(tmpdir(), "metastable-ci-doc-"));
+  symlinkSync(join(ROOT, "scenarios"), join(dir, "scenarios"), "dir");
+  for (const [i, text] of others.entries()) {
+    writeFileSync(join(dir, `checks-${i}.yaml`), text);
+    expect(loadChecksFile(join(dir, `checks-${i}.yaml`)).length).toBeGreaterThan(0);
+  }
 });
 
 it("the GitHub Actions workflow runs the check with npx and keeps the reports", () => {
@@ -23,7 +40,8 @@ it("the GitHub Actions workflow runs the check with npx and keeps the reports", 
   const steps = workflow.jobs.check.steps as { run?: string; with?: Record<string, string> }[];
   const run = steps.map((s) => s.run ?? "").find((r) => r.includes("metastable check"))!;
   expect(run).toMatch(
-    /^npx --yes metastable check metastable-checks\.yaml --junit \S+ --markdown \S+ --cache \S+$/,
+    /^npx --yes metastable check metastable-checks\.yaml --out metastable-report --cache \S+$/,
   );
-  expect(steps.some((s) => s.with?.path === "out/")).toBe(true);
+  expect(steps.some((s) => s.run?.includes("metastable-report/checks.md"))).toBe(true);
+  expect(steps.some((s) => s.with?.path === "metastable-report/")).toBe(true);
 });

@@ -18,6 +18,13 @@ export interface ColdStartOptions {
   duration?: number;
   /** Service-time multiplier while cold (>= 1). Default: 1. */
   slowdown?: number;
+  /**
+   * An instance still cold with more than this many calls waiting fails to start: it leaves the
+   * balancer and the calls it holds are lost (their callers time out). Checked at every sample of
+   * the metric. Models instances hammered on arrival that never come up (integer >= 0).
+   * Default: none, a cold instance never fails.
+   */
+  failAbove?: number;
 }
 
 /** Options of an autoscaler. Seconds throughout. */
@@ -51,6 +58,8 @@ export interface AutoscalerStats {
   scaleOuts: number;
   /** Backends taken out of the balancer. */
   scaleIns: number;
+  /** Cold instances that failed to start under load (`coldStart.failAbove`). */
+  failedStarts: number;
   /** Calls that reached instances it created. */
   readonly instanceArrived: number;
   /** Calls those instances served. */
@@ -95,6 +104,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
   readonly scaleInCooldown: number;
   readonly coldDuration: number;
   readonly coldSlowdown: number;
+  readonly coldFailAbove: number;
   readonly minInstances: number;
   readonly maxInstances: number;
   private readonly template: ServerOptions;
@@ -102,6 +112,8 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
   private readonly created: Server[] = [];
   // Created instances since removed from the balancer: they finish what they hold, take no more.
   private readonly removed = new Set<Server>();
+  // Instances still starting cold, watched for failing to start.
+  private readonly cold = new Set<Server>();
   private pending = 0;
   private sampleSum = 0;
   private samples = 0;
@@ -147,6 +159,11 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     this.coldSlowdown = within(["coldStart"], () =>
       checkNumber("slowdown", options.coldStart?.slowdown ?? 1, { min: 1 }),
     );
+    const failAbove = options.coldStart?.failAbove;
+    this.coldFailAbove =
+      failAbove === undefined
+        ? Number.POSITIVE_INFINITY
+        : within(["coldStart"], () => checkNumber("failAbove", failAbove, { min: 0, integer: true }));
     this.minInstances = checkNumber("minInstances", options.minInstances ?? target.backends.length, {
       min: 1,
       max: MAX_INSTANCES,
@@ -192,6 +209,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     this.stats = {
       scaleOuts: 0,
       scaleIns: 0,
+      failedStarts: 0,
       get instanceArrived() {
         return sum("arrived");
       },
@@ -269,6 +287,9 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
         this.coldDuration > 0 && this.coldSlowdown > 1
           ? `${this.coldSlowdown}x slower for ${this.coldDuration} s`
           : "none",
+      ...(Number.isFinite(this.coldFailAbove) && {
+        failsToStart: `when more than ${this.coldFailAbove} calls wait while cold`,
+      }),
     };
   }
 
@@ -277,10 +298,15 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     else if (kind === READY) {
       this.pending--;
       this.launch(true);
-    } else (data as Server).setSlowdown(1);
+    } else {
+      const server = data as Server;
+      server.setSlowdown(1);
+      this.cold.delete(server);
+    }
   }
 
   private sample(): void {
+    if (this.cold.size > 0) this.failOverloadedStarts();
     this.sampleSum += this.measure();
     if (++this.samples >= SAMPLES_PER_EVALUATION) {
       this.lastValue = this.sampleSum / this.samples;
@@ -289,6 +315,19 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
       this.evaluate(this.lastValue);
     }
     this.sim.schedule(this.evaluationInterval / SAMPLES_PER_EVALUATION, this, SAMPLE);
+  }
+
+  /** Cold instances buried on arrival never come up: out of the balancer, their calls lost. */
+  private failOverloadedStarts(): void {
+    for (const server of this.cold) {
+      if (server.queueLength <= this.coldFailAbove) continue;
+      this.cold.delete(server);
+      this.target.removeBackend(server);
+      this.removed.add(server);
+      server.restart();
+      this.stats.failedStarts++;
+      this.restartAverage();
+    }
   }
 
   private measure(): number {
@@ -342,6 +381,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     this.created.push(server);
     if (cold && this.coldDuration > 0 && this.coldSlowdown > 1) {
       server.setSlowdown(this.coldSlowdown);
+      if (Number.isFinite(this.coldFailAbove)) this.cold.add(server);
       this.sim.schedule(this.coldDuration, this, WARM, server);
     }
     this.target.addBackend(server);

@@ -1,11 +1,23 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { goodputWindow, lastTriggerEnd } from "../../src/analysis/goodput.js";
+import { parseScenarioText } from "../../src/scenario/parse.js";
+import { runScenario } from "../../src/scenario/run.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import { CATALOG_SEEDS, lateGoodputRatio, runCatalog, runCatalogWithoutTriggers } from "./catalog-harness.js";
 
 // Measured from 30 s after the spike ends to the end of the load period.
 const SETTLE = 30;
 const FILE = "autoscaling-lag.yaml";
+
+/** autoscaling-lag with its autoscaler changed by `edit` (the same seed, load and spike). */
+function runEdited(seed: number, edit: (scaler: Record<string, unknown>) => void): RunOutput {
+  const path = join(import.meta.dirname, "..", "..", "scenarios", FILE);
+  const parsed = parseScenarioText(readFileSync(path, "utf8"), path);
+  edit(parsed.spec.autoscalers!.scaler as unknown as Record<string, unknown>);
+  return runScenario(parsed, { seed });
+}
 
 /** Last value of a probed gauge before `t`. */
 function gaugeAt(output: RunOutput, key: string, t: number): number {
@@ -33,14 +45,31 @@ describe("autoscaling with lag (catalog)", () => {
       expect(goodputWindow(runCatalogWithoutTriggers(FILE, seed), 2, end).ratio).toBeGreaterThan(0.95);
     });
 
-    it("stays down after the spike although it scaled out to the maximum", () => {
-      expect(lateGoodputRatio(stuck, from)).toBeLessThan(0.2);
-      expect(gaugeAt(stuck, "scaler.instances", end)).toBe(5);
-      // Retries keep the attempts near three per request: more than the five instances can serve.
+    it("stays down: every instance the autoscaler adds fails to start, and retries hold the load", () => {
+      expect(lateGoodputRatio(stuck, from)).toBeLessThan(0.05);
+      const stats = stuck.result.componentStats.scaler!;
+      expect(stats.failedStarts).toBeGreaterThanOrEqual(8);
+      expect(stats.scaleOuts - stats.failedStarts).toBeLessThanOrEqual(1);
+      expect(gaugeAt(stuck, "scaler.instances", end)).toBeLessThanOrEqual(4);
+      // Retries keep the attempts near three per request: twice what three servers can serve.
       const late = stuck.series.windowStarts.flatMap((t, i) => (t >= from && t < end ? [i] : []));
       const attempts = late.reduce((n, i) => n + stuck.series.offered[i]! + stuck.series.retries[i]!, 0);
       const offered = late.reduce((n, i) => n + stuck.series.offered[i]!, 0);
       expect(attempts / offered).toBeGreaterThan(2.5);
+    });
+
+    it("the failed starts keep it down: instances that survive a cold start bring it back", () => {
+      const surviving = runEdited(seed, (scaler) => {
+        scaler.coldStart = { duration: 30, slowdown: 2 };
+      });
+      expect(surviving.result.componentStats.scaler!.failedStarts).toBe(0);
+      // Back in the last minute of load, two to three minutes after the spike.
+      expect(goodputWindow(surviving, end - 60, end).ratio).toBeGreaterThan(0.9);
+      // And not because the load fell: without any scaling the retries hold it down too.
+      const capped = runEdited(seed, (scaler) => {
+        scaler.maxInstances = 3;
+      });
+      expect(goodputWindow(capped, end - 60, end).ratio).toBeLessThan(0.05);
     });
 
     it("warm instances with little lag recover under the same spike and load", () => {

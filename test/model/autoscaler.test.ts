@@ -102,6 +102,57 @@ describe("autoscaler", () => {
     expect((after.busySeconds - before.busySeconds) / (after.served - before.served)).toBeCloseTo(0.1, 1);
   });
 
+  it("a cold instance buried under more than failAbove waiting calls fails to start; one under its share starts", () => {
+    // 2 servers x 20 req/s at 60 req/s: saturated, so at t = 1 it launches a third (capped at 3).
+    // Cold, it serves 2 / 0.4 s = 5 req/s but gets a third of 60 = 20 req/s: more than 5 calls wait
+    // about 0.4 s after it joins, and it fails at the next sample (every 0.05 s).
+    const { sim, lb, scaler, feeder } = setup(
+      {
+        evaluationInterval: 1,
+        scaleOutDelay: 0,
+        coldStart: { duration: 100, slowdown: 4, failAbove: 5 },
+        maxInstances: 3,
+      },
+      () => 60,
+      60,
+    );
+    sim.run({ until: 1.01 });
+    const first = scaler.createdInstances[0]!;
+    expect(lb.backends.map((b) => b.name)).toContain(first.name);
+    sim.run({ until: 1.5 });
+    expect(scaler.stats.failedStarts).toBe(1);
+    expect(lb.backends.map((b) => b.name)).toEqual(["web-1", "web-2"]);
+    // Everything it held (2 in service, 6 waiting) is lost: its callers hear nothing useful.
+    const lost = feeder.calls.filter((c) => c === "lost").length;
+    expect(lost).toBe(first.stats.dropped);
+    expect(lost).toBe(8);
+    // The next decision, a full interval after the group changed, launches a replacement; it fails too.
+    sim.run({ until: 60 });
+    // About one launch per 1.4 s (a decision, then 0.4 s to bury it), every one of them failed.
+    expect(scaler.stats.failedStarts).toBeGreaterThan(40);
+    expect(scaler.stats.scaleOuts - scaler.stats.failedStarts).toBeLessThanOrEqual(1);
+    expect(lb.backends.length).toBeLessThanOrEqual(3);
+
+    // At 30 req/s (75%, target 0.6) the third instance gets 10 req/s; cold at 1.5x it can serve
+    // 13.3, so no call ever waits and it starts.
+    const calm = setup(
+      {
+        targetValue: 0.6,
+        evaluationInterval: 1,
+        scaleOutDelay: 0,
+        coldStart: { duration: 30, slowdown: 1.5, failAbove: 5 },
+        maxInstances: 3,
+      },
+      () => 30,
+      60,
+    );
+    calm.sim.run({ until: 59 });
+    expect(calm.scaler.stats).toMatchObject({ scaleOuts: 1, failedStarts: 0 });
+    expect(calm.lb.backends).toHaveLength(3);
+    calm.sim.run({ until: 61 });
+    expect(calm.feeder.calls.every((c) => c === "ok")).toBe(true);
+  });
+
   it("stops at maxInstances, and with one decision per lag it climbs a step at a time", () => {
     const { sim, scaler } = setup(
       { evaluationInterval: 5, scaleOutDelay: 20, maxInstances: 4 },
@@ -220,6 +271,8 @@ describe("autoscaler", () => {
       [{ scaleInCooldown: -1 }, ["scaleInCooldown"]],
       [{ coldStart: { slowdown: 0.5 } }, ["coldStart", "slowdown"]],
       [{ coldStart: { duration: -1 } }, ["coldStart", "duration"]],
+      [{ coldStart: { failAbove: -1 } }, ["coldStart", "failAbove"]],
+      [{ coldStart: { failAbove: 2.5 } }, ["coldStart", "failAbove"]],
       [{ minInstances: 0 }, ["minInstances"]],
       [{ minInstances: 4 }, ["maxInstances"]],
       [{ maxInstances: 2.5 }, ["maxInstances"]],

@@ -23,7 +23,10 @@ export const autoscalerType = componentType({
       evaluationInterval: num.optional(),
       scaleOutDelay: num.optional(),
       scaleInCooldown: num.optional(),
-      coldStart: z.object({ duration: num.optional(), slowdown: num.optional() }).strict().optional(),
+      coldStart: z
+        .object({ duration: num.optional(), slowdown: num.optional(), failAbove: num.optional() })
+        .strict()
+        .optional(),
       minInstances: num.optional(),
       maxInstances: num,
       server: serverType.schema,

@@ -64,6 +64,19 @@ describe("controlled recovery and re-entry (catalog)", () => {
         expect(goodputWindow(slow, 55, 70).ratio).toBeGreaterThan(0.98);
         expect(retryRate(slow, 55, 70)).toBeLessThan(20);
       });
+
+      it("a hard rate limit on attempts does not grow under retry pressure, and the storm never starts", () => {
+        const limited = runCatalog("retry-storm-rate-limit.yaml", seed);
+        const client = limited.result.componentStats.client!;
+        // The spike's 200 requests meet 8 tokens a second plus one second's burst: over 100 refused.
+        expect(client.rateLimited).toBeGreaterThan(100);
+        // About 3 req/s for 90 s plus at most 88 in the spike: no retry storm (the unlimited run
+        // sends five attempts per request once stuck).
+        expect(client.attempts).toBeLessThan(400);
+        expect(client.retries).toBeLessThan(40);
+        expect(Math.max(...limited.series.gauges["server.queueLength"]!)).toBeLessThan(10);
+        expect(goodputWindow(limited, 35, 100).ratio).toBeGreaterThan(0.97);
+      });
     },
     120_000,
   );

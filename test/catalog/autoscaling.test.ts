@@ -15,7 +15,7 @@ const FILE = "autoscaling-lag.yaml";
 function runEdited(seed: number, edit: (scaler: Record<string, unknown>) => void): RunOutput {
   const path = join(import.meta.dirname, "..", "..", "scenarios", FILE);
   const parsed = parseScenarioText(readFileSync(path, "utf8"), path);
-  edit(parsed.spec.autoscalers!.scaler as unknown as Record<string, unknown>);
+  edit((parsed.spec.autoscalers as Record<string, Record<string, unknown>>).scaler!);
   return runScenario(parsed, { seed });
 }
 
@@ -49,7 +49,7 @@ describe("autoscaling with lag (catalog)", () => {
       expect(lateGoodputRatio(stuck, from)).toBeLessThan(0.05);
       const stats = stuck.result.componentStats.scaler!;
       expect(stats.failedStarts).toBeGreaterThanOrEqual(8);
-      expect(stats.scaleOuts - stats.failedStarts).toBeLessThanOrEqual(1);
+      expect(stats.scaleOuts! - stats.failedStarts!).toBeLessThanOrEqual(1);
       expect(gaugeAt(stuck, "scaler.instances", end)).toBeLessThanOrEqual(4);
       // Retries keep the attempts near three per request: twice what three servers can serve.
       const late = stuck.series.windowStarts.flatMap((t, i) => (t >= from && t < end ? [i] : []));

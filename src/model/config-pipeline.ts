@@ -26,14 +26,45 @@ export interface ConfigPipelineOptions {
   cardinalityLimit?: number;
   /** Default: "fail-closed". */
   onBadFile?: BadFilePolicy;
+  /**
+   * Schema check: the consumer knows which schema its rows come from, so a file from an upgraded
+   * node (whose query also returned the newly visible schema's rows) is bad whatever its size.
+   * Default: false (only the cardinality limit is checked).
+   */
+  schemaCheck?: boolean;
+  /**
+   * Size-jump check: a file with more than this many times the rows of the last file loaded is
+   * bad, even under the limit (a doubling between two runs is anomalous). > 1. Default: none.
+   */
+  maxGrowth?: number;
+  /**
+   * What a last-known-good consumer does while it has never loaded a good file, so has none to
+   * keep: "fail" every call (the proxy cannot score without a file), or "bypass" the feature and
+   * pass calls on (fail open). A fail-closed consumer is unaffected. Default: "fail".
+   */
+  withoutGoodFile?: WithoutGoodFile;
 }
+
+/** What a consumer with no good file at all does: fail every call, or pass calls on without the feature. */
+export type WithoutGoodFile = "fail" | "bypass";
+
+/** Names of the no-good-file behaviours. */
+export const WITHOUT_GOOD_FILE = ["fail", "bypass"] as const;
 
 /** Counters a config pipeline keeps. */
 export interface ConfigPipelineStats {
   /** Files generated. */
   regenerations: number;
-  /** Files over the cardinality limit. */
+  /** Files refused or failed by any check. */
   badFiles: number;
+  /** Bad files over the cardinality limit. */
+  overLimit: number;
+  /** Bad files from the wrong schema (schemaCheck). */
+  wrongSchema: number;
+  /** Bad files that grew more than maxGrowth over the last file loaded. */
+  sizeJumps: number;
+  /** Bad files met while no good file had ever been loaded (last-known-good had nothing to keep). */
+  noGoodFile: number;
   /** Bad files refused, the last good file kept (last-known-good). */
   keptLastGood: number;
   /** Calls received. */
@@ -60,6 +91,10 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
   readonly stats: ConfigPipelineStats = {
     regenerations: 0,
     badFiles: 0,
+    overLimit: 0,
+    wrongSchema: 0,
+    sizeJumps: 0,
+    noGoodFile: 0,
     keptLastGood: 0,
     received: 0,
     forwarded: 0,
@@ -70,10 +105,14 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
   readonly upgradedFactor: number;
   readonly cardinalityLimit: number;
   readonly onBadFile: BadFilePolicy;
+  readonly schemaCheck: boolean;
+  readonly maxGrowth: number;
+  readonly withoutGoodFile: WithoutGoodFile;
   private readonly rng: RandomStream;
   private upgraded = 0;
   private loadedRows = 0;
   private failing = false;
+  private hasGoodFile = false;
   private started = false;
 
   constructor(
@@ -103,6 +142,23 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
       throw new OptionError(
         ["onBadFile"],
         `expected one of ${BAD_FILE_POLICIES.join(", ")}, got ${JSON.stringify(this.onBadFile)}`,
+      );
+    }
+    this.schemaCheck = options.schemaCheck ?? false;
+    if (typeof this.schemaCheck !== "boolean")
+      throw new OptionError(
+        ["schemaCheck"],
+        `expected true or false, got ${JSON.stringify(this.schemaCheck)}`,
+      );
+    this.maxGrowth =
+      options.maxGrowth === undefined
+        ? Number.POSITIVE_INFINITY
+        : checkNumber("maxGrowth", options.maxGrowth, { min: 1, exclusiveMin: true });
+    this.withoutGoodFile = options.withoutGoodFile ?? "fail";
+    if (!WITHOUT_GOOD_FILE.includes(this.withoutGoodFile)) {
+      throw new OptionError(
+        ["withoutGoodFile"],
+        `expected one of ${WITHOUT_GOOD_FILE.join(", ")}, got ${JSON.stringify(this.withoutGoodFile)}`,
       );
     }
     this.rng = sim.stream(`configPipeline:${name}:node`);
@@ -136,6 +192,12 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
       rows: `${this.rows} (x${this.upgradedFactor} on an upgraded node)`,
       cardinalityLimit: String(this.cardinalityLimit),
       onBadFile: this.onBadFile,
+      checks: [
+        `rows <= ${this.cardinalityLimit}`,
+        ...(this.schemaCheck ? ["schema"] : []),
+        ...(Number.isFinite(this.maxGrowth) ? [`growth <= x${this.maxGrowth}`] : []),
+      ].join(", "),
+      ...(this.onBadFile === "last-known-good" && { withoutGoodFile: this.withoutGoodFile }),
     };
   }
 
@@ -166,16 +228,42 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
     // One draw per regeneration whatever the rollout state, so the draws never shift.
     const hitUpgraded = this.rng.next() < this.upgraded;
     const rows = hitUpgraded ? Math.round(this.rows * this.upgradedFactor) : this.rows;
-    if (rows > this.cardinalityLimit) {
+    const bad = this.check(rows, hitUpgraded);
+    if (bad) {
       this.stats.badFiles++;
       if (this.onBadFile === "last-known-good") {
-        this.stats.keptLastGood++;
+        if (this.hasGoodFile) {
+          this.stats.keptLastGood++;
+          return;
+        }
+        // Nothing to keep: the consumer has never loaded a good file.
+        this.stats.noGoodFile++;
+        this.failing = this.withoutGoodFile === "fail";
         return;
       }
       this.failing = true;
     } else {
       this.failing = false;
+      this.hasGoodFile = true;
     }
     this.loadedRows = rows;
+  }
+
+  /** True when the file fails a check; each failed check is counted. */
+  private check(rows: number, fromUpgraded: boolean): boolean {
+    let bad = false;
+    if (rows > this.cardinalityLimit) {
+      this.stats.overLimit++;
+      bad = true;
+    }
+    if (this.schemaCheck && fromUpgraded) {
+      this.stats.wrongSchema++;
+      bad = true;
+    }
+    if (this.loadedRows > 0 && rows > this.maxGrowth * this.loadedRows) {
+      this.stats.sizeJumps++;
+      bad = true;
+    }
+    return bad;
   }
 }

@@ -53,9 +53,13 @@ describe("config oscillation (catalog)", () => {
     it("last-known-good: stays up through the same rollout", () => {
       expect(lastGood.result.triggers).toEqual(failClosed.result.triggers);
       for (const r of periodRatios(lastGood)) expect(r).toBeGreaterThan(0.95);
-      expect(lastGood.result.componentStats.proxy!.keptLastGood).toBe(
-        failClosed.result.componentStats.proxy!.badFiles,
-      );
+      const proxy = lastGood.result.componentStats.proxy!;
+      expect(proxy.keptLastGood).toBe(failClosed.result.componentStats.proxy!.badFiles);
+      // Every upgraded file (210 rows from the usual 60, a second schema) fails all three checks.
+      expect(proxy.keptLastGood).toBeGreaterThan(0);
+      expect(proxy.overLimit).toBe(proxy.keptLastGood);
+      expect(proxy.wrongSchema).toBe(proxy.keptLastGood);
+      expect(proxy.sizeJumps).toBe(proxy.keptLastGood);
     });
 
     it("both serve again once the rollout state no longer produces bad files", () => {
@@ -63,6 +67,23 @@ describe("config oscillation (catalog)", () => {
       const after = Math.ceil(failClosed.result.triggers[0]!.end / PERIOD) * PERIOD + EDGE;
       expect(goodputWindow(failClosed, after, end).ratio).toBeGreaterThan(0.95);
       expect(goodputWindow(lastGood, after, end).ratio).toBeGreaterThan(0.95);
+    });
+  });
+
+  describe.each(CATALOG_SEEDS)("no good file ever loaded, seed %i", (seed) => {
+    it("last-known-good has nothing to keep and fails every request until the first good file", () => {
+      const none = runCatalog("config-no-good-file.yaml", seed);
+      const proxy = none.result.componentStats.proxy!;
+      // Files at 0, 300, ..., 1500 s are all bad; the one at 1800 s is the first good one.
+      expect(proxy).toMatchObject({ badFiles: 6, noGoodFile: 6, keptLastGood: 0 });
+      expect(goodputWindow(none, EDGE, 1800).ratio).toBeLessThan(0.01);
+      expect(goodputWindow(none, 1800 + EDGE, none.result.simulatedSeconds).ratio).toBeGreaterThan(0.95);
+    });
+
+    it("failing open while it has no good file keeps the service up", () => {
+      const open = runCatalog("config-no-good-file-fail-open.yaml", seed);
+      expect(open.result.componentStats.proxy).toMatchObject({ badFiles: 6, noGoodFile: 6, failed: 0 });
+      expect(goodputWindow(open, EDGE, open.result.simulatedSeconds).ratio).toBeGreaterThan(0.95);
     });
   });
 });

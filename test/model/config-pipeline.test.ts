@@ -104,6 +104,53 @@ describe("config pipeline", () => {
     expect(pipeline.gauges().rows).toBe(120);
   });
 
+  it("schema check: an upgraded file is bad even under the limit; size-jump check: more than maxGrowth x is bad", () => {
+    // 60 rows x 1.5 = 90, far under 200: only the schema check sees it.
+    const schema = setup({ rows: 60, upgradedFactor: 1.5, schemaCheck: true, onBadFile: "last-known-good" });
+    schema.sim.scheduleAt(45, { handleEvent: () => schema.pipeline.setErrorRate(1) });
+    schema.sim.scheduleAt(95, { handleEvent: () => schema.pipeline.setErrorRate(0) });
+    schema.sim.run({ until: 199.9 });
+    expect(schema.pipeline.stats).toMatchObject({
+      badFiles: 5,
+      wrongSchema: 5,
+      overLimit: 0,
+      keptLastGood: 5,
+    });
+    expect(schema.calls.every((c) => c[0] === "ok")).toBe(true);
+    // Without it the same files are loaded.
+    const plain = setup({ rows: 60, upgradedFactor: 1.5, onBadFile: "last-known-good" });
+    plain.sim.scheduleAt(45, { handleEvent: () => plain.pipeline.setErrorRate(1) });
+    plain.sim.run({ until: 60 });
+    expect(plain.pipeline.stats.badFiles).toBe(0);
+    expect(plain.pipeline.gauges().rows).toBe(90);
+    // 60 -> 90 is 1.5x: over a maxGrowth of 1.4, not over 1.5.
+    for (const [maxGrowth, jumps] of [
+      [1.4, 5],
+      [1.5, 0],
+    ] as const) {
+      const jump = setup({ rows: 60, upgradedFactor: 1.5, maxGrowth, onBadFile: "fail-closed" });
+      jump.sim.scheduleAt(45, { handleEvent: () => jump.pipeline.setErrorRate(1) });
+      jump.sim.scheduleAt(95, { handleEvent: () => jump.pipeline.setErrorRate(0) });
+      jump.sim.run({ until: 199.9 });
+      // The first jump fails closed and loads 90 rows; later 90-row files are no jump from it.
+      expect(jump.pipeline.stats.sizeJumps).toBe(jumps === 0 ? 0 : 1);
+    }
+  });
+
+  it("last-known-good with no good file ever loaded fails every call, or passes them on with bypass", () => {
+    for (const withoutGoodFile of ["fail", "bypass"] as const) {
+      const { sim, pipeline, calls } = setup({ onBadFile: "last-known-good", withoutGoodFile });
+      pipeline.setErrorRate(1);
+      sim.scheduleAt(45, { handleEvent: () => pipeline.setErrorRate(0) });
+      sim.run({ until: 199.9 });
+      // Files at 0, 10, 20, 30, 40 s are bad; the one at 50 s is the first good one.
+      expect(pipeline.stats).toMatchObject({ badFiles: 5, noGoodFile: 5, keptLastGood: 0 });
+      const first50 = calls.slice(0, 50).map((c) => c[0]);
+      expect(first50.every((c) => c === (withoutGoodFile === "fail" ? "error" : "ok"))).toBe(true);
+      expect(calls.slice(50).every((c) => c[0] === "ok")).toBe(true);
+    }
+  });
+
   it("a file exactly at the limit is good; one row more is bad", () => {
     for (const [limit, bad] of [
       [240, 0],
@@ -149,6 +196,9 @@ describe("config pipeline", () => {
     expect(path({ upgradedFactor: -2 })).toEqual(["upgradedFactor"]);
     expect(path({ cardinalityLimit: 1.5 })).toEqual(["cardinalityLimit"]);
     expect(path({ onBadFile: "panic" })).toEqual(["onBadFile"]);
+    expect(path({ schemaCheck: "yes" })).toEqual(["schemaCheck"]);
+    expect(path({ maxGrowth: 1 })).toEqual(["maxGrowth"]);
+    expect(path({ withoutGoodFile: "panic" })).toEqual(["withoutGoodFile"]);
     expect(path({})).toBeNull();
     const p = new ConfigPipeline(sim, "q", origin);
     expect(() => p.setErrorRate(2)).toThrow(OptionError);

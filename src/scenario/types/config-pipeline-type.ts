@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { BAD_FILE_POLICIES, ConfigPipeline } from "../../model/config-pipeline.js";
+import { BAD_FILE_POLICIES, ConfigPipeline, WITHOUT_GOOD_FILE } from "../../model/config-pipeline.js";
 import { componentType } from "../component-type.js";
 import { num, ref } from "../schema-parts.js";
 
@@ -15,6 +15,9 @@ export const configPipelineType = componentType({
       upgradedFactor: num.optional(),
       cardinalityLimit: num.optional(),
       onBadFile: z.enum(BAD_FILE_POLICIES).optional(),
+      schemaCheck: z.boolean().optional(),
+      maxGrowth: num.optional(),
+      withoutGoodFile: z.enum(WITHOUT_GOOD_FILE).optional(),
     })
     .strict(),
   references: (s) => [{ path: ["target"], name: s.target }],

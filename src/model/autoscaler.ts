@@ -19,10 +19,8 @@ export interface ColdStartOptions {
   /** Service-time multiplier while cold (>= 1). Default: 1. */
   slowdown?: number;
   /**
-   * An instance still cold with more than this many calls waiting fails to start: it leaves the
-   * balancer and the calls it holds are lost (their callers time out). Checked at every sample of
-   * the metric. Models instances hammered on arrival that never come up (integer >= 0).
-   * Default: none, a cold instance never fails.
+   * A cold instance with more than this many calls waiting (checked at every metric sample) fails
+   * to start: it leaves the balancer, its calls are lost (integer >= 0). Default: none, it never fails.
    */
   failAbove?: number;
 }
@@ -112,7 +110,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
   private readonly created: Server[] = [];
   // Created instances since removed from the balancer: they finish what they hold, take no more.
   private readonly removed = new Set<Server>();
-  // Instances still starting cold, watched for failing to start.
+  /** Instances still starting cold, watched for failing to start. */
   private readonly cold = new Set<Server>();
   private pending = 0;
   private sampleSum = 0;
@@ -159,11 +157,10 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     this.coldSlowdown = within(["coldStart"], () =>
       checkNumber("slowdown", options.coldStart?.slowdown ?? 1, { min: 1 }),
     );
-    const failAbove = options.coldStart?.failAbove;
-    this.coldFailAbove =
-      failAbove === undefined
-        ? Number.POSITIVE_INFINITY
-        : within(["coldStart"], () => checkNumber("failAbove", failAbove, { min: 0, integer: true }));
+    const fail = options.coldStart?.failAbove;
+    const limit = (v: number) =>
+      within(["coldStart"], () => checkNumber("failAbove", v, { min: 0, integer: true }));
+    this.coldFailAbove = fail === undefined ? Number.POSITIVE_INFINITY : limit(fail);
     this.minInstances = checkNumber("minInstances", options.minInstances ?? target.backends.length, {
       min: 1,
       max: MAX_INSTANCES,
@@ -288,7 +285,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
           ? `${this.coldSlowdown}x slower for ${this.coldDuration} s`
           : "none",
       ...(Number.isFinite(this.coldFailAbove) && {
-        failsToStart: `when more than ${this.coldFailAbove} calls wait while cold`,
+        failsToStart: `above ${this.coldFailAbove} waiting, cold`,
       }),
     };
   }
@@ -299,9 +296,8 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
       this.pending--;
       this.launch(true);
     } else {
-      const server = data as Server;
-      server.setSlowdown(1);
-      this.cold.delete(server);
+      (data as Server).setSlowdown(1);
+      this.cold.delete(data as Server);
     }
   }
 
@@ -317,7 +313,6 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     this.sim.schedule(this.evaluationInterval / SAMPLES_PER_EVALUATION, this, SAMPLE);
   }
 
-  /** Cold instances buried on arrival never come up: out of the balancer, their calls lost. */
   private failOverloadedStarts(): void {
     for (const server of this.cold) {
       if (server.queueLength <= this.coldFailAbove) continue;

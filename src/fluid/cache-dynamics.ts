@@ -54,7 +54,8 @@ export class CacheDynamics {
     out[1] = two[0]!;
     out[2] = two[1]!;
     const here = this.db.lookup(q);
-    const onTime = paused ? 0 : 1 - here.timeout;
+    const growing = this.db.queue.onTimeWhileGrowing?.(q, out[1]!, this.client.timeout);
+    const onTime = paused ? 0 : Math.min(1 - here.timeout, growing ?? 1);
     const reads = (1 - hh) * load + Math.max(r, 0) / this.orbitTime;
     if (hh < this.fullHitRate) {
       // Reads per second for a key the cache lacks, per unit of its popularity.

@@ -88,6 +88,28 @@ export class ContendedQueueModel implements QueueModel {
       "birth-death number at the database (exact for exponential query times); a query's time is its solo time x the slowdown at arrival, plus an Erlang wait for a connection, the sum taken as normal";
   }
 
+  /**
+   * A query started now, with q at the database growing by `growth` a second: while n(t) = min(c,
+   * q + growth t) run, it progresses at 1 / slowdown(n(t)), so by t it has done the solo work
+   * W(t) = integral of that, in closed form; it is answered by t if its solo time is below W(t).
+   * Exact for processor sharing with the running count growing linearly (a flood just after a
+   * flush); a query that must wait for a connection is left to the steady state.
+   */
+  onTimeWhileGrowing(q: number, growth: number, t: number): number {
+    const c = this.concurrency;
+    if (growth <= 0 || q >= c) return 1 - this.query.tail(t / this.slowdown(q + 1));
+    const k = this.contention;
+    const n0 = Math.max(q, 1);
+    // Until every connection is busy the count grows; then it stays at c.
+    const tFull = Math.min(t, (c - n0) / growth);
+    const work =
+      k === 0
+        ? tFull
+        : Math.log((1 + k * (n0 - 1 + growth * tFull)) / (1 + k * (n0 - 1))) / (k * growth);
+    const rest = (t - tFull) / this.slowdown(c);
+    return 1 - this.query.tail(work + rest);
+  }
+
   /** How much slower a query runs while m run at once. */
   slowdown(m: number): number {
     return 1 + this.contention * (Math.max(m, 1) - 1);

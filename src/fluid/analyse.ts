@@ -1,6 +1,6 @@
 import type { ParsedScenario } from "../scenario/parse.js";
 import { BasinTest, smallestTipping } from "./basins.js";
-import { analyseCacheFluid, type CacheAnalysis } from "./cache-analysis.js";
+import { analyseCacheFluid, type CacheAnalysis, cacheModelBand } from "./cache-analysis.js";
 import { goodput } from "./client-flow.js";
 import { FluidDynamics } from "./dynamics.js";
 import { type Band, bistableBand, type Equilibrium, equilibriaAt, stuckLoad } from "./equilibria.js";
@@ -92,6 +92,11 @@ export interface FluidAnalysis {
 /** Reads a parsed scenario into the fluid model and analyses it (refusals throw ScenarioError). */
 export function analyseScenarioFluid(parsed: ParsedScenario, options: FluidOptions = {}): FluidAnalysis {
   return analyseFluid(deriveFluidModel(parsed), options);
+}
+
+/** Only the bistable band of a fluid model: far cheaper than the whole analysis. */
+export function fluidBand(model: FluidModel): Band {
+  return model.cache ? cacheModelBand(model) : bistableBand(new FluidDynamics(model.queue, model.client));
 }
 
 /** Equilibria, band, tipping, recovery, trajectory and portrait of a fluid model. Pure and synchronous. */

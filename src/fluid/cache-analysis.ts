@@ -68,18 +68,8 @@ export function analyseCacheFluid(model: FluidModel, options: FluidOptions): Flu
   const db = dyn.db;
   const load = options.load ?? model.baseLoad;
   const spikeRate = options.spikeRate ?? model.peak?.rate ?? 2 * load;
-  // At a fixed hit rate the database loop sees (1 - h) of the load: its band, scaled.
-  const dbBand = bistableBand(db);
-  const high = dbBand.high === null ? null : dbBand.high / (1 - hFull);
-  const loadMax = Math.max(
-    1.5 * (high ?? 0),
-    1.5 * load,
-    (1.2 * model.queue.capacity) / (1 - hFull),
-    1.1 * spikeRate,
-  );
   const flow = new CacheFlow(dyn);
-  const low = flow.lowestStuckLoad(loadMax);
-  const band: Band = low === null ? { low: null, high: null } : { low: Math.min(low, high ?? low), high };
+  const { band, loadMax } = cacheBand(dyn, flow, Math.max(1.5 * load, 1.1 * spikeRate));
   const equilibria = flow.equilibriaAt(load);
   const start = flow.startState(cache.startHitRate, model.profile(0) || load);
   const drive: Drive = { load: model.profile, events: model.events, breakpoints: model.breakpoints };
@@ -132,6 +122,34 @@ export function analyseCacheFluid(model: FluidModel, options: FluidOptions): Flu
       portrait: flow.portrait(load, equilibria, path),
     },
   };
+}
+
+/**
+ * The band of a cache over a database: `high` where the full cache's healthy state goes (the
+ * database loop's band edge over the miss ratio), `low` the lowest load at which a cold cache
+ * stays stuck. `atLeast` widens the load range searched.
+ */
+function cacheBand(dyn: CacheDynamics, flow: CacheFlow, atLeast: number): { band: Band; loadMax: number } {
+  const hFull = dyn.fullHitRate;
+  // At a fixed hit rate the database loop sees (1 - h) of the load: its band, scaled.
+  const dbBand = bistableBand(dyn.db);
+  const high = dbBand.high === null ? null : dbBand.high / (1 - hFull);
+  const loadMax = Math.max(1.5 * (high ?? 0), (1.2 * dyn.db.queue.capacity) / (1 - hFull), atLeast);
+  const low = flow.lowestStuckLoad(loadMax);
+  return {
+    band: low === null ? { low: null, high: null } : { low: Math.min(low, high ?? low), high },
+    loadMax,
+  };
+}
+
+/** Only the bistable band of a cache model (what a map or threshold report draws). */
+export function cacheModelBand(model: FluidModel): Band {
+  const cache = model.cache!;
+  const dyn = new CacheDynamics(model.queue, model.client, {
+    hotSet: cache.hotSet,
+    hitLatency: cache.hitLatency,
+  });
+  return cacheBand(dyn, new CacheFlow(dyn), 0).band;
 }
 
 /** The cache model's flow: trajectories, basins and the stuck cold state. */

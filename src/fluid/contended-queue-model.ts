@@ -103,9 +103,7 @@ export class ContendedQueueModel implements QueueModel {
     // Until every connection is busy the count grows; then it stays at c.
     const tFull = Math.min(t, (c - n0) / growth);
     const work =
-      k === 0
-        ? tFull
-        : Math.log((1 + k * (n0 - 1 + growth * tFull)) / (1 + k * (n0 - 1))) / (k * growth);
+      k === 0 ? tFull : Math.log((1 + k * (n0 - 1 + growth * tFull)) / (1 + k * (n0 - 1))) / (k * growth);
     const rest = (t - tFull) / this.slowdown(c);
     return 1 - this.query.tail(work + rest);
   }

@@ -1,5 +1,5 @@
 import type { MapResult } from "../analysis/sweep.js";
-import type { MapFluidOverlay } from "../fluid/map-overlay.js";
+import type { MapFluidOverlay } from "../report/fluid-overlay.js";
 import { mapHeatmap } from "../report/heatmap.js";
 import { mapReportHtml } from "../report/map-html.js";
 import { renderSvg } from "../report/svg.js";

@@ -1,8 +1,8 @@
 import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from "echarts";
 import type { MapCell, MapResult } from "../analysis/sweep.js";
-import type { MapFluidOverlay } from "../fluid/map-overlay.js";
 import type { ChartSpec } from "./charts.js";
 import { formatNumber } from "./csv.js";
+import type { MapFluidOverlay } from "./fluid-overlay.js";
 
 // Plain data, like charts.ts: the same option renders to SVG here and in a browser dashboard.
 

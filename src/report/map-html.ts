@@ -1,6 +1,6 @@
 import type { MapResult } from "../analysis/sweep.js";
-import type { MapFluidOverlay } from "../fluid/map-overlay.js";
 import { formatNumber } from "./csv.js";
+import type { MapFluidOverlay } from "./fluid-overlay.js";
 import { escapeHtml, type ReportSvg } from "./html.js";
 
 // One self-contained page, like the run report: inline SVG and CSS, no scripts, no dates.

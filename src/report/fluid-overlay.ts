@@ -1,9 +1,9 @@
 import type { Axis } from "../analysis/axis.js";
 import { LOAD_PARAM, SweepError, withParams } from "../analysis/param-path.js";
+import { fluidBand } from "../fluid/analyse.js";
+import { deriveFluidModel } from "../fluid/fluid-model.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
-import { fluidBand } from "./analyse.js";
-import { deriveFluidModel } from "./fluid-model.js";
 
 /** The fluid band at one value of the map's other parameter, as factors of the scenario's load. */
 export interface OverlayBand {

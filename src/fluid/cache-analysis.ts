@@ -54,16 +54,13 @@ export interface CacheAnalysis {
 
 /**
  * The cache model's analysis. Its slow state is the hit rate; at a fixed hit rate the database and
- * the client's retries are the one-server fluid model (CachedQueueModel). The healthy states are
+ * the client's retries are the one-server fluid model at (1 - h) x load. The healthy states are
  * those of a full cache; the stuck one is a cold cache whose database answers too late for any
  * read to refill it, and it counts as stuck when it has not refilled within HORIZON seconds.
  */
 export function analyseCacheFluid(model: FluidModel, options: FluidOptions): FluidAnalysis {
   const cache = model.cache!;
-  const dyn = new CacheDynamics(model.queue, model.client, {
-    hotSet: cache.hotSet,
-    hitLatency: cache.hitLatency,
-  });
+  const dyn = new CacheDynamics(model.queue, model.client, { hotSet: cache.hotSet });
   const hFull = dyn.fullHitRate;
   const db = dyn.db;
   const load = options.load ?? model.baseLoad;
@@ -145,10 +142,7 @@ function cacheBand(dyn: CacheDynamics, flow: CacheFlow, atLeast: number): { band
 /** Only the bistable band of a cache model (what a map or threshold report draws). */
 export function cacheModelBand(model: FluidModel): Band {
   const cache = model.cache!;
-  const dyn = new CacheDynamics(model.queue, model.client, {
-    hotSet: cache.hotSet,
-    hitLatency: cache.hitLatency,
-  });
+  const dyn = new CacheDynamics(model.queue, model.client, { hotSet: cache.hotSet });
   return cacheBand(dyn, new CacheFlow(dyn), 0).band;
 }
 

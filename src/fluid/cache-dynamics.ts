@@ -3,11 +3,9 @@ import { FluidDynamics } from "./dynamics.js";
 import type { HotSet } from "./hot-set.js";
 import type { QueueModel } from "./queue-model.js";
 
-/** What the fluid model needs of a look-aside cache. */
+/** What the fluid model needs of a look-aside cache (its hits take less than the timeout: never late). */
 export interface CacheFlowOptions {
   hotSet: HotSet;
-  /** Seconds to answer a hit (below the client's timeout, so a hit is never late). */
-  hitLatency: number;
 }
 
 /**

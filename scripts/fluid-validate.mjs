@@ -267,7 +267,10 @@ const doc = join(root, "docs", "validation.md");
 const text = readFileSync(doc, "utf8");
 const at = text.indexOf(FLUID_MARKER);
 const head = (at >= 0 ? text.slice(0, at) : text).replace(/\n*$/, "\n\n");
-writeFileSync(doc, head + md.join("\n"));
+// The cache section after it is written by scripts/fluid-cache-validate.mjs: keep it.
+const CACHE_MARKER = "<!-- fluid cache section: written by scripts/fluid-cache-validate.mjs -->";
+const cacheAt = text.indexOf(CACHE_MARKER);
+writeFileSync(doc, head + md.join("\n") + (cacheAt >= 0 ? `\n${text.slice(cacheAt)}` : ""));
 // Biome formats Markdown tables and `npm test` runs `biome ci`, as in scripts/validate.mjs.
 spawnSync(join(root, "node_modules", ".bin", "biome"), ["format", "--write", doc], {
   cwd: root,

@@ -13,6 +13,7 @@ import { labelOf } from "../report/html.js";
 import { renderSvg } from "../report/svg.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
+import { thresholdFluidBand } from "./fluid-command.js";
 import { loadScenario } from "./load-scenario.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
 import { UsageError } from "./usage-error.js";
@@ -213,8 +214,9 @@ export async function thresholdCommand(
           : `With this trigger the system is left stuck on most seeds at ${fmt(r.tip.rate)} req/s and above (${fmt(r.tip.factor ?? 0)} x the scenario's load of ${fmt(r.baseRate)} req/s).${r.recover?.rate != null ? ` Once stuck, it recovers within ${fmt(r.recoverWithin)} s only at ${fmt(r.recover.rate)} req/s or below.` : ""}${r.metastableWindow !== null ? ` Between the two, whether it is healthy depends on its history: a metastable window ${fmt(r.metastableWindow)} req/s wide.` : ""}`,
     };
     const explanation = [where, ...explainOneRun(parsed)];
-    wrote = writeReport(flags.out, { "threshold.json": json }, [thresholdChart(r)], (svgs) =>
-      thresholdReportHtml(parsed.spec.name, r, explanation, svgs),
+    const fluid = thresholdFluidBand(parsed);
+    wrote = writeReport(flags.out, { "threshold.json": json }, [thresholdChart(r, fluid)], (svgs) =>
+      thresholdReportHtml(parsed.spec.name, r, explanation, svgs, fluid),
     );
   }
   if (flags.json) {

@@ -217,7 +217,10 @@ Examples:
     .description(
       "Solve the scenario's fluid (mean-field) model: equilibria, bistable band, tipping disturbance, recovery.",
     )
-    .argument("<scenario>", "scenario file (sources -> one client -> one server)")
+    .argument(
+      "<scenario>",
+      "scenario file (sources -> one client -> one server, or -> one cache -> one database)",
+    )
     .option("--json", "print the analysis as JSON")
     .option(
       "--out <dir>",

@@ -15,7 +15,7 @@ import {
 import { mergeRecords, parseRecord, recordText } from "../analysis/sweep-record.js";
 import type { TrialResult } from "../analysis/trial.js";
 import { formatNumber } from "../report/csv.js";
-import { parseScenarioText } from "../scenario/parse.js";
+import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
 import { Checkpoint } from "./checkpoint.js";
 import { InterruptedError } from "./interrupted-error.js";
 import { readScenarioText } from "./load-scenario.js";
@@ -127,7 +127,7 @@ export async function mapCommand(
     );
     return;
   }
-  await emitMap(summariseSweep(header, done), flags, print);
+  await emitMap(summariseSweep(header, done), flags, print, parsed);
 }
 
 /** `metastable merge <partial...>`: the map of a sharded run, exactly as one unsharded run gives it. */
@@ -149,19 +149,27 @@ export async function mergeCommand(
     return parseRecord(text, f);
   });
   const { header, results } = mergeRecords(records);
-  await emitMap(summariseSweep(header, results), flags, print);
+  await emitMap(
+    summariseSweep(header, results),
+    flags,
+    print,
+    "a merged map carries no scenario text; run `metastable fluid` on the scenario",
+  );
 }
 
 async function emitMap(
   result: MapResult,
   flags: { out?: string; json?: boolean },
   print: (s: string) => void,
+  scenario: ParsedScenario | string,
 ): Promise<void> {
   const json = `${JSON.stringify(result, null, 2)}\n`;
   if (flags.out) {
     const { mapFiles } = await import("./map-output.js");
+    const { mapFluidBand } = await import("./fluid-command.js");
+    const fluid = typeof scenario === "string" ? scenario : mapFluidBand(scenario, result);
     // The checkpoint and partials stay: a rerun prints the map from them at once.
-    writeOutputFolder(flags.out, mapFiles(result, json), (name) => name.endsWith(".jsonl"));
+    writeOutputFolder(flags.out, mapFiles(result, json, fluid), (name) => name.endsWith(".jsonl"));
   }
   print(
     flags.json ? json : formatMap(result) + (flags.out ? `\nwrote ${join(flags.out, "report.html")}\n` : ""),

@@ -91,7 +91,7 @@ function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
-const normalCdf = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
+export const normalCdf = (x: number): number => 0.5 * erfc(-x / Math.SQRT2);
 const normalPdf = (x: number): number =>
   Number.isFinite(x) ? Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI) : 0;
 

@@ -1,5 +1,6 @@
 import type { ParsedScenario } from "../scenario/parse.js";
 import { BasinTest, smallestTipping } from "./basins.js";
+import { analyseCacheFluid, type CacheAnalysis, cacheModelBand } from "./cache-analysis.js";
 import { goodput } from "./client-flow.js";
 import { FluidDynamics } from "./dynamics.js";
 import { type Band, bistableBand, type Equilibrium, equilibriaAt, stuckLoad } from "./equilibria.js";
@@ -21,6 +22,8 @@ export interface FluidOptions {
 export interface TippingDisturbance {
   /** Calls added at once to the healthy queue that tip it (distance to the separatrix); null: nothing tips it. */
   queue: number | null;
+  /** With a cache: the hit rate lost at once (a partial flush) that tips it; null: not even a full flush. */
+  hitRate?: number | null;
   /** Rate of the spike (req/s) that `seconds` is measured with. */
   spikeRate: number;
   /** Seconds of that spike that tip it; null when no length of it does. */
@@ -34,8 +37,8 @@ export interface Recovery {
   load: number | null;
   /** Load at which `seconds` is measured. */
   drainLoad: number | null;
-  /** The stuck state drained from. */
-  from: { queue: number; orbit: number } | null;
+  /** The stuck state drained from (with a cache, its hit rate too). */
+  from: { queue: number; orbit: number; hitRate?: number } | null;
   /** Seconds at drainLoad until the queue is back near the healthy state; null if it never is. */
   seconds: number | null;
   note: string;
@@ -48,6 +51,8 @@ export interface BifurcationPoint {
   goodput: number;
   throughput: number;
   stable: boolean;
+  /** With a cache: the hit rate of the branch (the full cache's, or 0 for the cold stuck branch). */
+  hitRate?: number;
 }
 
 /** Everything `metastable fluid` reports. Loads in requests per second, times in seconds. */
@@ -80,6 +85,8 @@ export interface FluidAnalysis {
   /** The scenario's own load and triggers, followed from its healthy state (or from empty). */
   trajectory: TrajectoryPoint[];
   portrait: Portrait;
+  /** With a cache over a database: its hit rates and the field over (hit rate, database queue). */
+  cache?: CacheAnalysis;
 }
 
 /** Reads a parsed scenario into the fluid model and analyses it (refusals throw ScenarioError). */
@@ -87,8 +94,14 @@ export function analyseScenarioFluid(parsed: ParsedScenario, options: FluidOptio
   return analyseFluid(deriveFluidModel(parsed), options);
 }
 
+/** Only the bistable band of a fluid model: far cheaper than the whole analysis. */
+export function fluidBand(model: FluidModel): Band {
+  return model.cache ? cacheModelBand(model) : bistableBand(new FluidDynamics(model.queue, model.client));
+}
+
 /** Equilibria, band, tipping, recovery, trajectory and portrait of a fluid model. Pure and synchronous. */
 export function analyseFluid(model: FluidModel, options: FluidOptions = {}): FluidAnalysis {
+  if (model.cache) return analyseCacheFluid(model, options);
   const dyn = new FluidDynamics(model.queue, model.client);
   const load = options.load ?? model.baseLoad;
   const band = bistableBand(dyn);

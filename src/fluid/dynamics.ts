@@ -16,9 +16,11 @@ export function flowAt(queue: QueueModel, client: ClientFlowOptions, x: number):
   return { state, flow, load: loadFor(client, flow.attemptsPerRequest, x) };
 }
 
-// Grid of offered loads, as fractions of capacity: fine near 0 and, for an unbounded queue, closer
-// and closer to capacity where its queue grows without bound; out to 30x capacity for the others.
-function grid(unbounded: boolean): number[] {
+/**
+ * Grid of offered loads, as fractions of capacity: fine near 0 and, for an unbounded queue, closer
+ * and closer to capacity where its queue grows without bound; out to 30x capacity for the others.
+ */
+export function grid(unbounded: boolean): number[] {
   const out: number[] = [];
   for (let i = 0; i < 160; i++) out.push((0.9 * i) / 160);
   for (let i = 0; i <= 240; i++) {
@@ -72,10 +74,18 @@ export class FluidDynamics {
   }
 
   // Scratch for `lookup`: the flow is evaluated thousands of times per analysis.
-  private readonly here = { x: 0, rejected: 0, attempts: 1 };
+  private readonly here = { x: 0, rejected: 0, attempts: 1, timeout: 0 };
 
-  /** Interpolated quantities at queue q: offered load, rejected fraction, attempts per request. */
-  lookup(q: number): { readonly x: number; readonly rejected: number; readonly attempts: number } {
+  /**
+   * Interpolated quantities at queue q: offered load, rejected fraction, attempts per request and
+   * P(an attempt has no ok answer within the timeout).
+   */
+  lookup(q: number): {
+    readonly x: number;
+    readonly rejected: number;
+    readonly attempts: number;
+    readonly timeout: number;
+  } {
     const qs = this.q;
     const here = this.here;
     let lo = 0;
@@ -85,6 +95,7 @@ export class FluidDynamics {
       here.x = p.state.offered;
       here.rejected = p.state.rejected;
       here.attempts = p.flow.attemptsPerRequest;
+      here.timeout = p.flow.timeout;
       return here;
     }
     while (hi - lo > 1) {
@@ -98,6 +109,7 @@ export class FluidDynamics {
     here.x = a.state.offered + w * (b.state.offered - a.state.offered);
     here.rejected = a.state.rejected + w * (b.state.rejected - a.state.rejected);
     here.attempts = a.flow.attemptsPerRequest + w * (b.flow.attemptsPerRequest - a.flow.attemptsPerRequest);
+    here.timeout = a.flow.timeout + w * (b.flow.timeout - a.flow.timeout);
     return here;
   }
 
@@ -164,7 +176,16 @@ export class FluidDynamics {
   offeredFor(q: number): number {
     let lo = 0;
     let hi = Number.isFinite(this.queue.maxOffered) ? this.queue.maxOffered : 30 * this.queue.capacity;
-    for (let i = 0; i < 80; i++) {
+    // Bracket it on the table first: fewer evaluations of the model.
+    const qs = this.q;
+    for (let i = 0; i < qs.length; i++) {
+      if (qs[i]! < q) lo = this.points[i]!.state.offered;
+      else {
+        hi = this.points[i]!.state.offered;
+        break;
+      }
+    }
+    for (let i = 0; i < 80 && hi - lo > 1e-14 * hi; i++) {
       const mid = (lo + hi) / 2;
       if (this.queue.at(mid).inSystem < q) lo = mid;
       else hi = mid;

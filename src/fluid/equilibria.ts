@@ -22,6 +22,8 @@ export interface Equilibrium {
   eigenvalues: Eigenvalue[] | null;
   /** For an unbounded queue: how fast it grows, calls per second. */
   queueGrowth?: number;
+  /** With a cache: its hit rate in this state (eigenvalues then add the hit rate's own). */
+  hitRate?: number;
 }
 
 /** Where the fluid system has one state and where two. Loads in requests per second. */

@@ -1,3 +1,6 @@
+import type { DistributionSpec } from "../engine/distributions.js";
+import { Cache } from "../model/cache.js";
+import { Database } from "../model/database.js";
 import { createProfile, type LoadProfile, type ProfileSpec } from "../model/load/profile.js";
 import { Server } from "../model/server.js";
 import { buildModel } from "../scenario/build.js";
@@ -5,28 +8,51 @@ import type { ParsedScenario } from "../scenario/parse.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { BoundedQueueModel } from "./bounded-queue-model.js";
 import type { ClientFlowOptions } from "./client-flow.js";
+import { ContendedQueueModel, queryTime } from "./contended-queue-model.js";
 import { ExpiringQueueModel } from "./expiring-queue-model.js";
 import { FifoQueueModel } from "./fifo-queue-model.js";
+import { HotSet } from "./hot-set.js";
 import type { QueueModel } from "./queue-model.js";
 
 /** A change over an interval of time that the fluid trajectory follows. */
 export interface FluidEvent {
-  kind: "loadFactor" | "pause" | "emptyQueue";
+  kind: "loadFactor" | "loadRamp" | "pause" | "emptyQueue" | "flush" | "warm";
   start: number;
   end: number;
-  /** Load multiplier for `loadFactor`. */
+  /**
+   * Load multiplier for `loadFactor`; the starting multiplier of `loadRamp` (it rises to 1 at
+   * `end`); the fraction of the cache's capacity filled with its hottest keys for `warm`.
+   */
   factor: number;
   /** How the scenario names it, e.g. "spike users at 20 s". */
   label: string;
 }
 
-/** A scenario reduced to what the fluid model needs: one client calling one queued server. */
+/** A look-aside cache between the client and the database (the queue), hit rate as a state. */
+export interface FluidCache {
+  name: string;
+  hotSet: HotSet;
+  /** Seconds to answer a hit. */
+  hitLatency: number;
+  /** Hit rate at the start: the hottest keys `prefill` puts in, else 0 (cold). */
+  startHitRate: number;
+  /** How requests pick keys, e.g. "zipf(exponent=1.2)". */
+  popularity: string;
+  keys: number;
+}
+
+/**
+ * A scenario reduced to what the fluid model needs: one client calling one queued server, or a
+ * look-aside cache over one database (`cache` set; `serverName` and `queue` are the database's).
+ */
 export interface FluidModel {
   scenario: string;
   clientName: string;
   serverName: string;
   client: ClientFlowOptions;
   queue: QueueModel;
+  /** The cache in front of the database; null for a client calling a server. */
+  cache: FluidCache | null;
   /** Requests per second the sources offer at time t (triggers not included). */
   profile(t: number): number;
   /** The scenario's own base load: the sources' rate at the start. */
@@ -55,6 +81,10 @@ export class FluidRefusal extends ScenarioError {
 }
 
 const SECTIONS_COVERED = new Set(["sources", "clients", "servers"]);
+// With a cache: one cache and one database (the client's servers section must then be empty).
+const CACHE_SECTIONS = new Set(["sources", "clients", "caches", "databases"]);
+const LEASE_REFUSAL =
+  "its load depends on how many hosts hold a lease, and after an outage they re-acquire in lockstep, not as a Poisson flow; simulate it";
 const SECTION_NOUN: Record<string, string> = {
   loadBalancers: "load balancer",
   autoscalers: "autoscaler",
@@ -91,13 +121,18 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
   const refuse = (issue: Issue): never => {
     throw new FluidRefusal([parsed.issueAt(issue.path, issue.message)]);
   };
+  const cached = Object.keys((spec.caches ?? {}) as object).length > 0;
+  const covered = cached ? CACHE_SECTIONS : SECTIONS_COVERED;
   for (const [section, noun] of Object.entries(SECTION_NOUN)) {
     const entries = Object.keys((spec[section] ?? {}) as object);
-    if (entries.length > 0 && !SECTIONS_COVERED.has(section)) {
-      refuse({
-        path: [section, entries[0]!],
-        message: `${noun} "${entries[0]}" is not covered: the fluid model solves sources -> one client -> one server`,
-      });
+    const allowed = covered.has(section) ? 1 : 0;
+    if (entries.length > allowed) {
+      const name = entries[allowed]!;
+      const why =
+        section === "leaseFleets"
+          ? LEASE_REFUSAL
+          : "the fluid model solves sources -> one client -> one server, or -> one cache -> one database";
+      refuse({ path: [section, name], message: `${noun} "${name}" is not covered: ${why}` });
     }
   }
   const clients = Object.entries((spec.clients ?? {}) as Record<string, Record<string, unknown>>);
@@ -114,18 +149,34 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     }
   }
   const client = built.clients.find((c) => c.name === clientName)!;
-  const server = built.components.find(
-    (c): c is Server => c instanceof Server && c.name === client.target.name,
+  const cacheComponent = built.components.find(
+    (c): c is Cache => c instanceof Cache && c.name === client.target.name,
   );
-  if (!server) {
-    refuse({
-      path: ["clients", clientName, "target"],
-      message: `client "${clientName}" must call a server, not "${client.target.name}"`,
-    });
+  let cache: FluidCache | null = null;
+  let serverName: string;
+  let queue: QueueModel;
+  if (cacheComponent) {
+    cache = cacheOf(cacheComponent, client.timeout, refuse);
+    const db = built.components.find(
+      (c): c is Database => c instanceof Database && c.name === cacheComponent.database.name,
+    )!;
+    serverName = db.name;
+    const dbSpec = (spec.databases as Record<string, Record<string, unknown>>)[serverName]!;
+    queue = databaseQueueModel(serverName, dbSpec, db, client.timeout, refuse);
+  } else {
+    const server = built.components.find(
+      (c): c is Server => c instanceof Server && c.name === client.target.name,
+    );
+    if (!server) {
+      refuse({
+        path: ["clients", clientName, "target"],
+        message: `client "${clientName}" must call a server or a cache, not "${client.target.name}"`,
+      });
+    }
+    serverName = server!.name;
+    const serverSpec = (spec.servers as Record<string, Record<string, unknown>>)[serverName]!;
+    queue = queueModel(serverName, serverSpec, server!, client.timeout, refuse);
   }
-  const serverName = server!.name;
-  const serverSpec = (spec.servers as Record<string, Record<string, unknown>>)[serverName]!;
-  const queue = queueModel(serverName, serverSpec, server!, client.timeout, refuse);
 
   const sources = Object.entries(
     (spec.sources ?? {}) as Record<string, { target: string; profile: unknown }>,
@@ -162,6 +213,12 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     retryBudget: null,
   };
   const budget = clientSpec.retryBudget as { ratio?: number; minPerSecond?: number } | undefined;
+  if (budget && cache) {
+    refuse({
+      path: ["clients", clientName, "retryBudget"],
+      message: `client "${clientName}": a retry budget in front of a cache is not modelled (it counts every request, the retries only misses)`,
+    });
+  }
   if (budget) {
     // The simulator's defaults (src/model/client-policies/retry-budget.ts).
     client_.retryBudget = { ratio: budget.ratio ?? 0.1, minPerSecond: budget.minPerSecond ?? 1 };
@@ -171,13 +228,22 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     spec,
     sources.map(([n]) => n),
     serverName,
+    cache?.name ?? null,
   );
+  if (cache && Object.keys(spec.servers ?? {}).length > 0) {
+    const name = Object.keys(spec.servers as object)[0]!;
+    refuse({
+      path: ["servers", name],
+      message: `server "${name}" is not covered: the fluid model of a cache solves one client -> one cache -> one database`,
+    });
+  }
   return {
     scenario: spec.name,
     clientName,
     serverName,
     client: client_,
     queue,
+    cache,
     profile,
     baseLoad,
     peak: peakOf(profiles, profile, baseLoad, duration),
@@ -237,19 +303,20 @@ function queueModel(
   },
   timeout: number,
   refuse: (issue: Issue) => never,
+  noun: "server" | "database" = "server",
 ): QueueModel {
-  const path = ["servers", name];
+  const path = [noun === "server" ? "servers" : "databases", name];
   const queue = spec.queue as { kind: string } | undefined;
   if (queue && queue.kind !== "fifo") {
     refuse({
       path: [...path, "queue", "kind"],
-      message: `server "${name}": the ${queue.kind} queue is not modelled (only fifo)`,
+      message: `${noun} "${name}": the ${queue.kind} queue is not modelled (only fifo)`,
     });
   }
   if (server.errorCost > 0) {
     refuse({
       path: [...path, "errorCost"],
-      message: `server "${name}": a costly error path is not modelled`,
+      message: `${noun} "${name}": a costly error path is not modelled`,
     });
   }
   const dist = spec.serviceTime as { kind: string } & Record<string, number>;
@@ -257,7 +324,7 @@ function queueModel(
   if (!scv) {
     refuse({
       path: [...path, "serviceTime", "kind"],
-      message: `server "${name}": a ${dist.kind} service time is not modelled (exponential is exact; constant, uniform, normal and lognormal are approximated)`,
+      message: `${noun} "${name}": a ${dist.kind} service time is not modelled (exponential is exact; constant, uniform, normal and lognormal are approximated)`,
     });
   }
   const c = server.concurrency;
@@ -267,7 +334,7 @@ function queueModel(
   if (server.dropExpired && bounded) {
     refuse({
       path: [...path, "queueCapacity"],
-      message: `server "${name}": dropExpired together with a queueCapacity is not modelled (either one is)`,
+      message: `${noun} "${name}": dropExpired together with a queueCapacity is not modelled (either one is)`,
     });
   }
   if (server.dropExpired) return new ExpiringQueueModel(c, mu, timeout, exponential);
@@ -275,7 +342,7 @@ function queueModel(
     if (server.queueCapacity > 20_000) {
       refuse({
         path: [...path, "queueCapacity"],
-        message: `server "${name}": a queue of more than 20,000 is solved as unbounded; leave queueCapacity out`,
+        message: `${noun} "${name}": a queue of more than 20,000 is solved as unbounded; leave queueCapacity out`,
       });
     }
     return new BoundedQueueModel(c, mu, server.queueCapacity, exponential);
@@ -317,6 +384,7 @@ function faultEvents(
   spec: ParsedScenario["spec"],
   sources: string[],
   server: string,
+  cache: string | null,
 ): { events: FluidEvent[]; notModelled: string[] } {
   const events: FluidEvent[] = [];
   const notModelled: string[] = [];
@@ -328,6 +396,15 @@ function faultEvents(
       const factor = f.kind === "spike" ? (f.factor ?? 1) : 1 - (f.fraction ?? 0);
       if (sources.length === 1) events.push({ kind: "loadFactor", start: f.at, end, factor, label });
       else notModelled.push(`${label} (one of several sources)`);
+    } else if (sources.includes(f.target) && f.kind === "rampLoad") {
+      // The simulator steps the load back in 20 equal steps; the fluid takes the ramp as linear.
+      const factor = f.from ?? 0;
+      if (sources.length === 1) events.push({ kind: "loadRamp", start: f.at, end, factor, label });
+      else notModelled.push(`${label} (one of several sources)`);
+    } else if (f.target === cache && f.kind === "flush") {
+      events.push({ kind: "flush", start: f.at, end: f.at, factor: 0, label });
+    } else if (f.target === cache && f.kind === "warmCache") {
+      events.push({ kind: "warm", start: f.at, end: f.at, factor: f.fraction ?? 1, label });
     } else if (f.target === server && (f.kind === "pause" || f.kind === "unreachable")) {
       events.push({ kind: "pause", start: f.at, end, factor: 1, label });
     } else if (f.target === server && (f.kind === "crash" || f.kind === "restart")) {
@@ -337,4 +414,79 @@ function faultEvents(
     }
   }
   return { events, notModelled };
+}
+
+/** The cache's key space and options, or a refusal naming the option the model leaves out. */
+function cacheOf(cache: Cache, timeout: number, refuse: (issue: Issue) => never): FluidCache {
+  const path = ["caches", cache.name];
+  const why = {
+    coalesce: "coalesced reads (one database read per key in flight) are not modelled",
+    serveStale: "serving stale entries while a read refreshes them is not modelled",
+  } as const;
+  for (const option of ["coalesce", "serveStale"] as const) {
+    if (cache[option]) refuse({ path: [...path, option], message: `cache "${cache.name}": ${why[option]}` });
+  }
+  if (Number.isFinite(cache.ttl)) {
+    refuse({
+      path: [...path, "ttl"],
+      message: `cache "${cache.name}": expiring entries (ttl) are not modelled; the model's cache keeps an entry until LRU evicts it`,
+    });
+  }
+  if (cache.hitLatency >= timeout) {
+    refuse({
+      path: [...path, "hitLatency"],
+      message: `cache "${cache.name}": a hit slower than the client's ${timeout} s timeout is not modelled`,
+    });
+  }
+  const hotSet = new HotSet(cache.popularity, cache.capacity);
+  const prefilled = Math.min(Math.round(cache.prefill * cache.capacity), cache.popularity.keys);
+  return {
+    name: cache.name,
+    hotSet,
+    hitLatency: cache.hitLatency,
+    startHitRate: hotSet.hotShare(prefilled),
+    popularity: cache.popularity.label,
+    keys: cache.popularity.keys,
+  };
+}
+
+/** The database's queue: as a server's when its queries do not slow each other down, else contended. */
+function databaseQueueModel(
+  name: string,
+  spec: Record<string, unknown>,
+  db: Database,
+  timeout: number,
+  refuse: (issue: Issue) => never,
+): QueueModel {
+  const path = ["databases", name];
+  if (db.contention === 0) {
+    const options = {
+      concurrency: db.concurrency,
+      serviceTime: db.serviceTime,
+      queueCapacity: db.queueCapacity,
+      dropExpired: db.dropExpired,
+      errorCost: 0,
+    };
+    return queueModel(name, spec, options, timeout, refuse, "database");
+  }
+  const query = queryTime(spec.serviceTime as DistributionSpec);
+  if (!query) {
+    refuse({
+      path: [...path, "serviceTime", "kind"],
+      message: `database "${name}": a ${(spec.serviceTime as { kind: string }).kind} query time is not modelled with contention (exponential, constant, uniform, normal and lognormal are)`,
+    });
+  }
+  if (db.dropExpired) {
+    refuse({
+      path: [...path, "dropExpired"],
+      message: `database "${name}": dropExpired together with contention is not modelled`,
+    });
+  }
+  if (!Number.isFinite(db.queueCapacity) || db.queueCapacity > 20_000) {
+    refuse({
+      path: [...path, "queueCapacity"],
+      message: `database "${name}": with contention the model needs a queueCapacity of at most 20,000`,
+    });
+  }
+  return new ContendedQueueModel(db.concurrency, query!, db.contention, db.queueCapacity);
 }

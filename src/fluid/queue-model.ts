@@ -30,4 +30,11 @@ export interface QueueModel {
   /** Offered loads with a steady state are those below this (capacity for an unbounded FIFO queue). */
   readonly maxOffered: number;
   at(offered: number): QueueState;
+  /**
+   * For a server whose running calls share it (a database with contention): the share of calls
+   * sent now that are answered within t seconds while its queue, now q, grows by `growth` calls a
+   * second; a call's time then depends on the calls that arrive after it. Absent: the steady
+   * state's answer stands.
+   */
+  onTimeWhileGrowing?(q: number, growth: number, t: number): number;
 }

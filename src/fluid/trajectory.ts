@@ -12,6 +12,8 @@ export interface TrajectoryPoint {
   orbit: number;
   /** Base load offered at t (req/s). */
   load: number;
+  /** With a cache: its hit rate. */
+  hitRate?: number;
 }
 
 /** Load over time and the changes a trajectory follows. */
@@ -29,12 +31,13 @@ export function steadyDrive(load: number): Drive {
 }
 
 /** The load at t with the load-factor events applied, and whether the server is paused. */
-function driveAt(drive: Drive, t: number): { load: number; paused: boolean } {
+export function driveAt(drive: Drive, t: number): { load: number; paused: boolean } {
   let load = drive.load(t);
   let paused = false;
   for (const e of drive.events) {
     if (t < e.start || t >= e.end) continue;
     if (e.kind === "loadFactor") load *= e.factor;
+    else if (e.kind === "loadRamp") load *= e.factor + ((1 - e.factor) * (t - e.start)) / (e.end - e.start);
     else if (e.kind === "pause") paused = true;
   }
   return { load, paused };

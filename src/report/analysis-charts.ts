@@ -1,6 +1,7 @@
 import type { EChartsOption } from "echarts";
 import type { VariantSummary } from "../analysis/compare.js";
 import type { ThresholdResult } from "../analysis/threshold.js";
+import type { Band } from "../fluid/equilibria.js";
 import type { ChartSpec } from "./charts.js";
 
 // Charts of the batch analyses (compare, threshold), in the style of the run charts.
@@ -48,8 +49,11 @@ export function compareChart(
   };
 }
 
-/** The probability of getting stuck against load, and of recovering once the load is cut. */
-export function thresholdChart(result: ThresholdResult): ChartSpec {
+/**
+ * The probability of getting stuck against load, and of recovering once the load is cut; with the
+ * fluid model's band (requests per second) shaded where it has one.
+ */
+export function thresholdChart(result: ThresholdResult, fluid?: Band | string): ChartSpec {
   const title = "Where the system tips";
   const series: NonNullable<EChartsOption["series"]> = [
     {
@@ -66,6 +70,21 @@ export function thresholdChart(result: ThresholdResult): ChartSpec {
       color: "#009E73",
       data: result.recover.points.map((p) => [p.rate, p.probability.mean]),
     });
+  if (fluid !== undefined && typeof fluid !== "string" && fluid.low !== null) {
+    const edge = fluid.high ?? fluid.low;
+    series.push({
+      type: "line",
+      name: "fluid bistable band",
+      data: [],
+      color: "rgba(230, 159, 0, 0.5)",
+      markArea: {
+        silent: true,
+        itemStyle: { color: "rgba(230, 159, 0, 0.16)" },
+        label: { position: "insideTop", fontSize: 10, color: "#555555" },
+        data: [[{ name: "fluid band", xAxis: fluid.low }, { xAxis: edge }]],
+      },
+    });
+  }
   return {
     id: "threshold",
     title,

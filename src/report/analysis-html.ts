@@ -2,6 +2,7 @@ import type { PairedDifference, VariantSummary } from "../analysis/compare.js";
 import type { StabilityResult } from "../analysis/stability.js";
 import type { Estimate } from "../analysis/statistics.js";
 import type { ThresholdResult } from "../analysis/threshold.js";
+import type { Band } from "../fluid/equilibria.js";
 import { formatNumber } from "./csv.js";
 import type { Explanation } from "./explain.js";
 import { escapeHtml, explanationHtml, htmlPage, type ReportSvg } from "./html.js";
@@ -103,6 +104,7 @@ export function thresholdReportHtml(
   r: ThresholdResult,
   explanation: readonly Explanation[],
   svgs: ReportSvg[],
+  fluid: Band | string = "not computed",
 ): string {
   const load = (t: { rate: number | null; low: number; high: number }) =>
     t.rate === null ? "not determined" : `${num(t.rate)} req/s [${num(t.low)}, ${num(t.high)}]`;
@@ -120,6 +122,15 @@ export function thresholdReportHtml(
       r.metastableWindow === null ? "–" : `${num(r.metastableWindow)} req/s`,
       "between the two loads, the state depends on history",
     ],
+    typeof fluid === "string"
+      ? ["Fluid model band", "not available", fluid]
+      : [
+          "Fluid model band (metastable fluid)",
+          fluid.low === null
+            ? "none: no stuck state at any load"
+            : `${num(fluid.low)} – ${fluid.high === null ? "∞" : num(fluid.high)} req/s`,
+          "below low only the healthy state exists (compare the recovery load); above high only the stuck one (the tipping load lies at or below it)",
+        ],
   ];
   const points = table(
     ["Load (req/s)", "× base load", "P(stuck)"],

@@ -141,7 +141,15 @@ export function bifurcationChart(a: FluidAnalysis): ChartSpec {
   const stable: Point[] = [];
   const unstable: Point[] = [];
   let prev: boolean | null = null;
+  let branch = b.points[0]?.hitRate;
   for (const p of b.points) {
+    // A cache's cold stuck branch is a curve of its own: start it afresh.
+    if (p.hitRate !== branch) {
+      stable.push([null, null]);
+      unstable.push([null, null]);
+      prev = null;
+      branch = p.hitRate;
+    }
     const into = p.stable ? stable : unstable;
     const other = p.stable ? unstable : stable;
     // Break the other branch where this one takes over, and join this one to where it left off.
@@ -232,12 +240,99 @@ export function fluidTrajectoryChart(a: FluidAnalysis): ChartSpec {
       },
     ),
   ]);
+  if (a.cache) {
+    // The hit rate on an axis of its own, at the right.
+    option.yAxis = [
+      option.yAxis as object,
+      {
+        type: "value",
+        name: "hit rate",
+        nameLocation: "middle",
+        nameGap: 40,
+        min: 0,
+        max: 1,
+        splitLine: { show: false },
+      },
+    ] as EChartsOption["yAxis"];
+    option.grid = { left: 64, right: 64, top: 64, bottom: 52 };
+    (option.series as LineSeriesOption[]).push(
+      line(
+        "hit rate",
+        COLOR.healthy,
+        a.trajectory.map((t) => [t.t, t.hitRate ?? 0]),
+        { yAxisIndex: 1 },
+      ),
+    );
+    const legend = option.legend as { data: string[] };
+    option.legend = { ...legend, data: [...legend.data, "hit rate"] };
+  }
   return { id: "fluid-trajectory", title: "Fluid trajectory", option };
 }
 
-/** The three fluid charts in reading order. */
+/**
+ * A cache's hit rate against its database's queue at the analysed load (the orbit held where it
+ * would settle): the flow, the equilibria and the scenario's trajectory through its flush.
+ */
+export function cachePortraitChart(a: FluidAnalysis): ChartSpec | null {
+  const c = a.cache;
+  if (!c) return null;
+  const p = c.portrait;
+  const cellH = p.hitRateMax / 16;
+  const cellQ = p.queueMax / 12;
+  const arrows: Point[] = [];
+  for (const f of p.field) {
+    const len = Math.hypot(f.dHitRate / cellH, f.dQueue / cellQ);
+    if (len === 0) continue;
+    const k = 0.75 / len;
+    arrows.push([f.hitRate, f.queue], [f.hitRate + k * f.dHitRate, f.queue + k * f.dQueue], [null, null]);
+  }
+  const finite = a.equilibria.filter((e) => e.queue !== null && e.hitRate !== undefined);
+  const point = (kind: string, color: string, hollow: boolean): ScatterSeriesOption => ({
+    type: "scatter",
+    name: kind,
+    symbolSize: 11,
+    itemStyle: hollow ? { color: "#ffffff", borderColor: color, borderWidth: 2 } : { color },
+    data: finite.filter((e) => e.kind === kind).map((e) => [e.hitRate!, Math.min(e.queue!, p.queueMax)]),
+    z: 5,
+  });
+  const series: (LineSeriesOption | ScatterSeriesOption)[] = [
+    {
+      type: "line",
+      name: "flow",
+      data: arrows,
+      color: COLOR.field,
+      lineStyle: { width: 1, color: COLOR.field },
+      symbol: "none",
+      connectNulls: false,
+      silent: true,
+    },
+    {
+      type: "line",
+      name: "scenario trajectory",
+      data: a.trajectory.map((t) => [t.hitRate ?? 0, Math.min(t.queue, p.queueMax)]),
+      color: COLOR.trajectory,
+      lineStyle: { width: 1.8, color: COLOR.trajectory },
+      symbol: "none",
+    },
+    point("healthy", COLOR.healthy, false),
+    point("saddle", COLOR.saddle, true),
+    point("stuck", COLOR.stuck, false),
+  ];
+  const option = frame(
+    `Cache hit rate and database queue at ${short(p.load)} req/s`,
+    "hit rate",
+    "queue (queries at the database)",
+    series,
+  );
+  option.xAxis = { ...(option.xAxis as object), max: nice(p.hitRateMax) };
+  option.yAxis = { ...(option.yAxis as object), max: nice(p.queueMax) };
+  return { id: "fluid-cache-portrait", title: "Cache portrait", option };
+}
+
+/** The fluid charts in reading order (the cache portrait only with a cache). */
 export function fluidCharts(a: FluidAnalysis): ChartSpec[] {
-  return [bifurcationChart(a), phasePortraitChart(a), fluidTrajectoryChart(a)];
+  const cache = cachePortraitChart(a);
+  return [bifurcationChart(a), ...(cache ? [cache] : []), phasePortraitChart(a), fluidTrajectoryChart(a)];
 }
 
 function nice(x: number): number {

@@ -1,7 +1,7 @@
 import type { FluidAnalysis } from "../fluid/analyse.js";
 import { formatNumber } from "./csv.js";
 import { explainFluid } from "./fluid-explain.js";
-import { bandSentence, EQUILIBRIUM_HEADER, equilibriumRows } from "./fluid-summary.js";
+import { bandSentence, equilibriumHeader, equilibriumRows } from "./fluid-summary.js";
 import { escapeHtml, explanationHtml, type ReportSvg } from "./html.js";
 import { PAGE_STYLE } from "./map-html.js";
 
@@ -26,7 +26,9 @@ export function fluidReportHtml(a: FluidAnalysis, svgs: ReportSvg[]): string {
         `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
     )
     .join("\n");
-  const head = EQUILIBRIUM_HEADER.map((h) => `<th>${escapeHtml(h)}</th>`).join("");
+  const head = equilibriumHeader(a.equilibria)
+    .map((h) => `<th>${escapeHtml(h)}</th>`)
+    .join("");
   const rows = equilibriumRows(a.equilibria)
     .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join("")}</tr>`)
     .join("\n");
@@ -48,7 +50,11 @@ export function fluidReportHtml(a: FluidAnalysis, svgs: ReportSvg[]): string {
 </head>
 <body>
 <h1>${name}: fluid model</h1>
-<p class="lead">Client "${escapeHtml(m.client)}" calling server "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the mean queue at the server and the orbit of requests waiting to retry. Timeout probability: ${escapeHtml(m.approximation)}.</p>
+<p class="lead">${
+    a.cache
+      ? `Client "${escapeHtml(m.client)}" calling cache "${escapeHtml(a.cache.name)}" (${a.cache.capacity} of ${a.cache.keys} keys, ${escapeHtml(a.cache.popularity)}, ${num(100 * a.cache.fullHitRate)}% hit rate when full) over database "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the cache's hit rate, the mean queue at the database and the orbit of requests waiting to retry.`
+      : `Client "${escapeHtml(m.client)}" calling server "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the mean queue at the server and the orbit of requests waiting to retry.`
+  } Timeout probability: ${escapeHtml(m.approximation)}.</p>
 <h2>In plain words</h2>
 ${explanationHtml(explainFluid(a))}
 <ul class="note">
@@ -62,7 +68,7 @@ ${rows}
 </tbody></table>
 <h2>Tipping and recovery</h2>
 <table><tbody>
-<tr><th>calls added at once that tip it</th><td>${num(t.queue)}</td></tr>
+${t.hitRate === undefined ? "" : `<tr><th>hit rate lost at once that tips it</th><td>${t.hitRate === null ? "–" : `${num(100 * t.hitRate)}%`}</td></tr>\n`}<tr><th>calls added at once that tip it</th><td>${num(t.queue)}</td></tr>
 <tr><th>seconds at ${num(t.spikeRate)} req/s that tip it</th><td>${num(t.seconds)}</td></tr>
 <tr><th>recovery load (req/s)</th><td>${num(r.load)}</td></tr>
 <tr><th>seconds to drain at ${num(r.drainLoad)} req/s</th><td>${num(r.seconds)}</td></tr>

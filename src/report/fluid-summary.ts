@@ -4,10 +4,15 @@ import { formatNumber } from "./csv.js";
 
 const num = (x: number) => formatNumber(x, 3);
 
-/** The equilibria as table rows: state, queue, orbit, goodput, throughput, attempts/s, P(timeout), eigenvalues. */
+/**
+ * The equilibria as table rows: state, (hit rate,) queue, orbit, goodput, throughput, attempts/s,
+ * P(timeout), eigenvalues. The hit rate column is there when any equilibrium has one (a cache).
+ */
 export function equilibriumRows(equilibria: readonly Equilibrium[]): string[][] {
+  const cached = equilibria.some((e) => e.hitRate !== undefined);
   return equilibria.map((e) => [
     e.kind,
+    ...(cached ? [`${num(100 * (e.hitRate ?? 0))}%`] : []),
     e.queue === null ? `grows ${num(e.queueGrowth ?? 0)}/s` : num(e.queue),
     e.orbit === null ? "–" : num(e.orbit),
     num(e.goodput),
@@ -22,7 +27,13 @@ export function equilibriumRows(equilibria: readonly Equilibrium[]): string[][] 
   ]);
 }
 
-/** Header of equilibriumRows. */
+/** Header of equilibriumRows (with a cache, "hit rate" follows "state"). */
+export function equilibriumHeader(equilibria: readonly Equilibrium[]): string[] {
+  const cached = equilibria.some((e) => e.hitRate !== undefined);
+  return cached ? [EQUILIBRIUM_HEADER[0]!, "hit rate", ...EQUILIBRIUM_HEADER.slice(1)] : EQUILIBRIUM_HEADER;
+}
+
+/** Header of equilibriumRows without a cache. */
 export const EQUILIBRIUM_HEADER = [
   "state",
   "queue",
@@ -46,8 +57,11 @@ export function bandSentence(a: FluidAnalysis): string {
 /** What `metastable fluid` prints without --json. */
 export function fluidSummary(a: FluidAnalysis): string {
   const m = a.model;
+  const c = a.cache;
   const lines = [
-    `${a.scenario}: fluid model of client "${m.client}" -> server "${m.server}" (${m.queue}, capacity ${num(m.capacity)} req/s)`,
+    c
+      ? `${a.scenario}: fluid model of client "${m.client}" -> cache "${c.name}" (${c.capacity} of ${c.keys} keys, ${c.popularity}, ${num(100 * c.fullHitRate)}% hit rate when full) -> database "${m.server}" (${m.queue}, capacity ${num(m.capacity)} req/s)`
+      : `${a.scenario}: fluid model of client "${m.client}" -> server "${m.server}" (${m.queue}, capacity ${num(m.capacity)} req/s)`,
     `  timeout probability: ${m.approximation}`,
     ...m.approximations.map((x) => `  assumed: ${x}`),
     ...m.notModelled.map((x) => `  not modelled: ${x}`),
@@ -56,8 +70,9 @@ export function fluidSummary(a: FluidAnalysis): string {
     "",
     `equilibria at ${num(a.load)} req/s:`,
   ];
-  const rows = [EQUILIBRIUM_HEADER, ...equilibriumRows(a.equilibria)];
-  const widths = EQUILIBRIUM_HEADER.map((_, i) => rows.reduce((m, r) => Math.max(m, r[i]!.length), 0));
+  const header = equilibriumHeader(a.equilibria);
+  const rows = [header, ...equilibriumRows(a.equilibria)];
+  const widths = header.map((_, i) => rows.reduce((m, r) => Math.max(m, r[i]!.length), 0));
   for (const r of rows)
     lines.push(`  ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ")}`);
   lines.push("", `tipping disturbance: ${a.tippingDisturbance.note}`, `recovery: ${a.recovery.note}`);

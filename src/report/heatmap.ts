@@ -1,7 +1,8 @@
-import type { EChartsOption } from "echarts";
+import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from "echarts";
 import type { MapCell, MapResult } from "../analysis/sweep.js";
 import type { ChartSpec } from "./charts.js";
 import { formatNumber } from "./csv.js";
+import type { MapFluidOverlay } from "./fluid-overlay.js";
 
 // Plain data, like charts.ts: the same option renders to SVG here and in a browser dashboard.
 
@@ -28,7 +29,7 @@ export type MapMetric = keyof typeof MAP_METRICS;
 const label = (x: number) => formatNumber(x, 4);
 
 /** A heatmap of one metric over the two swept parameters, one square per cell, labelled when the grid is small. */
-export function mapHeatmap(result: MapResult, metric: MapMetric): ChartSpec {
+export function mapHeatmap(result: MapResult, metric: MapMetric, fluid?: MapFluidOverlay): ChartSpec {
   const m = MAP_METRICS[metric];
   const value = (c: MapCell) => {
     const v = c[metric].mean;
@@ -93,5 +94,97 @@ export function mapHeatmap(result: MapResult, metric: MapMetric): ChartSpec {
       },
     ],
   };
+  if (fluid) addFluidOverlay(option, result, fluid);
   return { id: `map-${metric === "pStuck" ? "stuck" : "goodput"}`, title, option };
+}
+
+const BAND_EDGE = { low: "#009E73", high: "#0072B2" } as const;
+
+/**
+ * The fluid model's band over the map: with a load axis, its two edges as dashed lines across
+ * each row (on hidden value axes laid over the category ones, so an edge can fall between
+ * cells); without one, a ring on each cell the model calls bistable at the scenario's load and a
+ * dot where it calls it stuck only.
+ */
+function addFluidOverlay(option: EChartsOption, result: MapResult, fluid: MapFluidOverlay): void {
+  const series = option.series as (LineSeriesOption | ScatterSeriesOption)[];
+  const extra: (LineSeriesOption | ScatterSeriesOption)[] = [];
+  if (fluid.loadAxis !== null) {
+    const along = fluid.loadAxis === "x" ? result.x : result.y;
+    const across = fluid.loadAxis === "x" ? result.y : result.x;
+    const n = along.values.length;
+    const first = along.values[0]!;
+    const last = along.values[n - 1]!;
+    const at = (factor: number) => (n === 1 ? 0 : ((factor - first) / (last - first)) * (n - 1));
+    for (const edge of ["low", "high"] as const) {
+      const data: ([number, number] | [null, null])[] = [];
+      for (const b of fluid.bands) {
+        const v = b[edge];
+        const row = across.values.indexOf(b.value);
+        if (v === null || row < 0) continue;
+        const pos = at(v);
+        if (pos < -0.5 || pos > n - 0.5) continue;
+        const ends: [number, number][] = [
+          [pos, row - 0.5],
+          [pos, row + 0.5],
+        ];
+        for (const [p, r] of ends) data.push(fluid.loadAxis === "x" ? [p, r] : [r, p]);
+        data.push([null, null]);
+      }
+      extra.push({
+        type: "line",
+        name: `fluid band ${edge}`,
+        xAxisIndex: 1,
+        yAxisIndex: 1,
+        data,
+        color: BAND_EDGE[edge],
+        lineStyle: { width: 2.5, type: "dashed", color: BAND_EDGE[edge] },
+        symbol: "none",
+        connectNulls: false,
+        silent: true,
+        z: 5,
+      });
+    }
+    const hidden = (count: number) => ({
+      type: "value" as const,
+      min: -0.5,
+      max: count - 0.5,
+      show: false,
+      axisLine: { show: false },
+      splitLine: { show: false },
+    });
+    option.xAxis = [option.xAxis as object, hidden(result.x.values.length)] as EChartsOption["xAxis"];
+    option.yAxis = [option.yAxis as object, hidden(result.y.values.length)] as EChartsOption["yAxis"];
+  } else {
+    const marker = (state: "bistable" | "stuck", name: string, symbol: string): ScatterSeriesOption => ({
+      type: "scatter",
+      name,
+      data: fluid.cells.filter((c) => c.state === state).map((c) => [c.ix, c.iy]),
+      symbol,
+      symbolSize: state === "bistable" ? 16 : 7,
+      itemStyle:
+        state === "bistable"
+          ? { color: "rgba(0,0,0,0)", borderColor: "#0072B2", borderWidth: 2 }
+          : { color: "#0072B2" },
+      silent: true,
+      z: 5,
+    });
+    extra.push(
+      marker("bistable", "fluid: bistable here", "circle"),
+      marker("stuck", "fluid: stuck only", "circle"),
+    );
+  }
+  for (const e of extra) series.push(e);
+  option.legend = {
+    data: extra.map((s) => s.name as string),
+    bottom: 4,
+    left: 8,
+    itemGap: 16,
+    itemWidth: 18,
+    itemHeight: 8,
+    textStyle: { fontSize: 11 },
+  };
+  option.grid = { ...(option.grid as object), bottom: 72 };
+  // The colour scale is for the heatmap alone.
+  (option.visualMap as { seriesIndex?: number }).seriesIndex = 0;
 }

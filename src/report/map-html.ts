@@ -1,5 +1,6 @@
 import type { MapResult } from "../analysis/sweep.js";
 import { formatNumber } from "./csv.js";
+import type { MapFluidOverlay } from "./fluid-overlay.js";
 import { escapeHtml, type ReportSvg } from "./html.js";
 
 // One self-contained page, like the run report: inline SVG and CSS, no scripts, no dates.
@@ -21,8 +22,34 @@ th { background: #f6f7f9; font-weight: 600; }
 
 const num = (x: number) => formatNumber(x, 3);
 
-/** The map's report page: the heatmaps and a table of every cell with its intervals. */
-export function mapReportHtml(result: MapResult, svgs: ReportSvg[]): string {
+/** What the page says about the fluid band drawn over the map (or why there is none). */
+function fluidParagraph(result: MapResult, fluid: MapFluidOverlay | string): string {
+  if (typeof fluid === "string") return `<p class="note">Fluid band: not drawn: ${escapeHtml(fluid)}.</p>`;
+  const skipped =
+    fluid.skipped.length === 0
+      ? ""
+      : `<p class="note">Not solved by the fluid model: ${fluid.skipped.map(escapeHtml).join("; ")}.</p>`;
+  if (fluid.loadAxis === null) {
+    return `<p>Fluid model (<code>metastable fluid</code>) at the scenario's own load, cell by cell: a ring where it has both a healthy and a stuck state (a trigger can leave it stuck), a dot where only the stuck state is left. Compare them with the simulated probability of getting stuck.</p>${skipped}`;
+  }
+  const other = escapeHtml(fluid.loadAxis === "x" ? result.y.param : result.x.param);
+  const f = (v: number | null) => (v === null ? "–" : num(v));
+  const rows = fluid.bands
+    .map((b) => `<tr><td>${num(b.value)}</td><td>${f(b.low)}</td><td>${f(b.high)}</td></tr>`)
+    .join("\n");
+  return `<p>Dashed lines: the fluid model's bistable band along the load (<code>metastable fluid</code>), as factors of the scenario's load. Below <code>low</code> only the healthy state exists, above <code>high</code> only the stuck one; between them a trigger can leave the system stuck. The simulated tipping load usually lies below <code>high</code> (noise tips it earlier) and the recovery load near <code>low</code>.</p>
+<table><thead><tr><th>${other}</th><th>fluid low (× load)</th><th>fluid high (× load)</th></tr></thead>
+<tbody>
+${rows}
+</tbody></table>${skipped}`;
+}
+
+/** The map's report page: the heatmaps, the fluid band, and a table of every cell with its intervals. */
+export function mapReportHtml(
+  result: MapResult,
+  svgs: ReportSvg[],
+  fluid: MapFluidOverlay | string = "not computed",
+): string {
   const name = escapeHtml(result.scenario);
   const figures = svgs
     .map(
@@ -53,6 +80,7 @@ export function mapReportHtml(result: MapResult, svgs: ReportSvg[]): string {
 <div class="charts">
 ${figures}
 </div>
+${fluidParagraph(result, fluid)}
 <h2>Cells</h2>
 <table><thead><tr><th>${x}</th><th>${y}</th><th>P(stuck)</th><th>95% interval</th><th>goodput ratio</th><th>95% interval</th></tr></thead>
 <tbody>

@@ -85,8 +85,8 @@ describe("refusals", () => {
   };
 
   it("names a component type it does not cover, at its line", () => {
-    expect(refusal(() => analyseScenarioFluid(scenario("cache-flush.yaml")))).toMatch(
-      /^scenarios\/cache-flush\.yaml:\d+:\d+: caches\.cache: cache "cache" is not covered/,
+    expect(refusal(() => analyseScenarioFluid(scenario("lease-renewal-storm.yaml")))).toMatch(
+      /^scenarios\/lease-renewal-storm\.yaml:\d+:\d+: leaseFleets\.dwfm: lease fleet "dwfm" is not covered: .*lockstep/,
     );
   });
 

@@ -82,7 +82,9 @@ const tipRows = TIP_FACTORS.map((f) => {
   const runs = seeds.map((s) => simulate(scenarioText({ load, duration: 100 }), s));
   const stuck = runs.filter((r) => r.hitRatio < 0.8 * full).length;
   const text = scenarioText({ load, duration: 100 });
-  const path = analyseFluid(deriveFluidModel(parseScenarioText(text, "fluid-cache-validation.yaml"))).trajectory;
+  const path = analyseFluid(
+    deriveFluidModel(parseScenarioText(text, "fluid-cache-validation.yaml")),
+  ).trajectory;
   return {
     f,
     load,
@@ -121,7 +123,9 @@ const md = [
   "",
   "| Load (× fluid) | Load (req/s) | Seeds stuck | Mean hit ratio at the end | Fluid hit rate at the end |",
   "| -------------: | -----------: | ----------: | ------------------------: | ------------------------: |",
-  ...tipRows.map((r) => `| ${r.f} | ${r.load} | ${r.stuck} of ${SEEDS} | ${pct(r.hit)} | ${pct(r.fluidHit)} |`),
+  ...tipRows.map(
+    (r) => `| ${r.f} | ${r.load} | ${r.stuck} of ${SEEDS} | ${pct(r.hit)} | ${pct(r.fluidHit)} |`,
+  ),
   "",
   `**Recovery.** Fluid: below \`bistable.low\` = ${fmt(low)} req/s a cold cache refills. Simulated:`,
   "flushed at 20 s at 3000 req/s (stuck), the load cut at 40 s and held 160 s, recovered at the end",

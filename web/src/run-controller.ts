@@ -51,7 +51,7 @@ export class RunController {
   private worker: Worker | null = null;
   private id = 0;
   private started = 0;
-  // Progress waiting to be drawn: only the latest is, once per animation frame.
+  // Progress waiting to be shown: only the latest is, when the page gets to it.
   private pending: FromWorker | null = null;
 
   private spawn(): Worker {
@@ -62,12 +62,14 @@ export class RunController {
         this.receive(e.data);
         return;
       }
+      // Taken in a task of its own, not in an animation frame: a frame also draws the charts, and
+      // rendering the run panel in the same task would add the two together.
       if (this.pending === null)
-        requestAnimationFrame(() => {
+        setTimeout(() => {
           const m = this.pending;
           this.pending = null;
           if (m) this.receive(m);
-        });
+        }, 0);
       this.pending = e.data;
     };
     w.onerror = (e) => {

@@ -1,7 +1,8 @@
+import { useMemo } from "preact/hooks";
 import { type ChartSpec, characteristicChart, chartOptions } from "../../src/report/charts.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
-import { ChartView } from "./chart-view.js";
 import { scenarioDrafts } from "./drafts.js";
+import { LiveChart } from "./live-chart.js";
 import type { Speed } from "./protocol.js";
 import type { RunController, RunView } from "./run-controller.js";
 import { scenarioFile, scenarioText, validation } from "./scenario-store.js";
@@ -224,12 +225,17 @@ export function RunPanel({ runs }: { runs: RunController }) {
   const ran = runs.ran.value;
   const stale = ran !== null && (ran.text !== scenarioText.value || ran.file !== scenarioFile.value);
   const output = v.output;
-  const charts = output
-    ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))].filter(
-        // A model without queues of its own (a cache in front of a database) has no queue chart to show.
-        (c) => c.id !== "queue-depth" || Object.keys(output.series.queueDepth).length > 0,
-      )
-    : [];
+  // Built once per report of the run, not at every render of the panel (a click, a stale mark).
+  const charts = useMemo(
+    () =>
+      output
+        ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))].filter(
+            // A model without queues of its own (a cache in front of a database) has no queue chart to show.
+            (c) => c.id !== "queue-depth" || Object.keys(output.series.queueDepth).length > 0,
+          )
+        : [],
+    [output, v.metrics],
+  );
   return (
     <section class="run-panel">
       <Controls runs={runs} />
@@ -240,7 +246,7 @@ export function RunPanel({ runs }: { runs: RunController }) {
           <div class="charts">
             {charts.map((spec) => (
               <div class="chart-cell" key={spec.id}>
-                <ChartView spec={spec} height={280} />
+                <LiveChart spec={spec} height={280} />
                 {output && <ChartNote spec={spec} output={output} />}
               </div>
             ))}

@@ -5,3 +5,6 @@ declare module "virtual:option-docs" {
   const docs: Record<string, Record<string, OptionDoc>>;
   export default docs;
 }
+
+// Style sheets imported for their side effect (Vite puts them in the page's CSS).
+declare module "*.css";

@@ -5,7 +5,7 @@ import { type CatalogScenario, CatalogView, catalog, loadCatalog } from "./catal
 import { ComponentsView } from "./components-view.js";
 import { RunController } from "./run-controller.js";
 import { RunPanel } from "./run-panel.js";
-import { loadSavedWork, type SavedWork, saveWork } from "./saved-work.js";
+import { loadSavedResults, loadSavedWork, type SavedWork, saveResults, saveWork } from "./saved-work.js";
 import {
   historyDepth,
   loadScenario,
@@ -188,7 +188,24 @@ async function startUp(): Promise<void> {
     if (!q.has("view")) left.value = "catalog";
   }
   history.replaceState(null, "", currentUrl());
+  restoreResults();
 }
+
+/**
+ * Shows the last finished run again after a reload, when it was a run of the scenario now open (this
+ * version or an earlier one of the same file); the run panel marks it stale if the text differs.
+ */
+function restoreResults(): void {
+  const r = loadSavedResults();
+  if (r && (r.text === scenarioText.value || r.file === scenarioFile.value)) runs.restore(r);
+}
+
+// A finished run is kept for the next visit, in a task of its own (writing it takes a few ms).
+effect(() => {
+  if (runs.view.value.phase !== "done") return;
+  const kept = runs.finished();
+  if (kept) setTimeout(() => saveResults(kept), 0);
+});
 
 /** Back and forward: the views of that entry, and its example when it is another one. */
 function onPopState(): void {

@@ -240,6 +240,13 @@ export function RunPanel({ runs }: { runs: RunController }) {
     <section class="run-panel">
       <Controls runs={runs} />
       <StaleNote stale={stale} />
+      {v.restoredFrom !== null && (
+        <p class="restored-note" data-restored={stale ? "stale" : "current"}>
+          Restored from your last visit: the run that finished{" "}
+          {new Date(v.restoredFrom).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
+          {stale ? ", of an earlier version of this scenario." : ", of the scenario as it is now."}
+        </p>
+      )}
       <div class={stale ? "results stale" : "results"}>
         <Verdict v={v} />
         {charts.length > 0 && (

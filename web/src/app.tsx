@@ -3,6 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { AnalysisView, resetAnalyses } from "./analysis-view.js";
 import { type CatalogScenario, CatalogView, catalog, loadCatalog } from "./catalog-view.js";
 import { ComponentsView } from "./components-view.js";
+import { FluidPanel } from "./fluid-panel.js";
 import { RunController } from "./run-controller.js";
 import { RunPanel } from "./run-panel.js";
 import { loadSavedResults, loadSavedWork, type SavedWork, saveResults, saveWork } from "./saved-work.js";
@@ -22,9 +23,9 @@ import { TopologyView } from "./topology-view.js";
 import { IssueList, YamlView } from "./yaml-view.js";
 
 type LeftTab = "catalog" | "topology" | "timeline" | "yaml";
-type RightTab = "run" | "analysis";
+type RightTab = "run" | "analysis" | "fluid";
 const LEFT_TABS: LeftTab[] = ["catalog", "topology", "timeline", "yaml"];
-const RIGHT_TABS: RightTab[] = ["run", "analysis"];
+const RIGHT_TABS: RightTab[] = ["run", "analysis", "fluid"];
 const left = signal<LeftTab>("catalog");
 const right = signal<RightTab>("run");
 /** The catalog example the open scenario came from (null: new, imported or shared). */
@@ -427,12 +428,15 @@ export function App() {
             tabs={[
               ["run", "Run"],
               ["analysis", "Analysis"],
+              ["fluid", "Fluid model"],
             ]}
             current={right}
             label="results"
           />
           <div role="tabpanel" id="panel-results" aria-labelledby={`tab-${right.value}`}>
-            {right.value === "run" ? <RunPanel runs={runs} /> : <AnalysisView />}
+            {right.value === "run" && <RunPanel runs={runs} />}
+            {right.value === "analysis" && <AnalysisView />}
+            {right.value === "fluid" && <FluidPanel />}
           </div>
         </section>
       </main>

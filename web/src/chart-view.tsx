@@ -1,4 +1,4 @@
-import { BarChart, HeatmapChart, LineChart } from "echarts/charts";
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from "echarts/charts";
 import {
   GridComponent,
   LegendComponent,
@@ -18,6 +18,7 @@ import { useQueuedDraw } from "./draw-queue.js";
 // (style and layout of thousands of elements) were most of what held the page up.
 use([
   LineChart,
+  ScatterChart,
   BarChart,
   HeatmapChart,
   VisualMapComponent,
@@ -47,8 +48,12 @@ function draw(c: EChartsType, spec: ChartSpec, previous: ChartSpec | null): void
   // The options are laid out for the report's 640 px; in a narrower box the legend goes under
   // the title instead of over it.
   const title = spec.option.title as { subtext?: string } | undefined;
-  if (c.getWidth() < 560 && !title?.subtext)
-    c.setOption({ legend: { left: 8, right: "auto", top: 26 }, grid: { top: 62 } });
+  if (c.getWidth() < 560 && !title?.subtext) {
+    // About three legend entries fit on a line of a phone-wide chart; the plot starts below them.
+    const named = ((spec.option.series ?? []) as { name?: string }[]).filter((x) => x.name).length;
+    const rows = Math.max(1, Math.ceil(named / 3));
+    c.setOption({ legend: { left: 8, right: 8, top: 26 }, grid: { top: 44 + 20 * rows } });
+  }
 }
 
 /**

@@ -4,6 +4,7 @@ import { AnalysisView, resetAnalyses } from "./analysis-view.js";
 import { type CatalogScenario, CatalogView, catalog, loadCatalog } from "./catalog-view.js";
 import { ComponentsView } from "./components-view.js";
 import { FluidPanel } from "./fluid-panel.js";
+import { liveState } from "./live-state.js";
 import { RunController } from "./run-controller.js";
 import { RunPanel } from "./run-panel.js";
 import { loadSavedResults, loadSavedWork, type SavedWork, saveResults, saveWork } from "./saved-work.js";
@@ -246,6 +247,14 @@ function onKey(e: KeyboardEvent): void {
   }
 }
 
+/** Each component's state in the run on screen, while it is of the scenario open (null: no run to show). */
+function liveNodes() {
+  const v = runs.view.value;
+  const ran = runs.ran.value;
+  if (!v.output || !ran || ran.text !== scenarioText.value) return null;
+  return liveState(v.output);
+}
+
 /** Metastability in plain words, and how to use the page. */
 function About() {
   return (
@@ -415,7 +424,7 @@ export function App() {
             {left.value === "catalog" && <CatalogView onOpen={open} />}
             {left.value === "topology" && (
               <>
-                <TopologyView />
+                <TopologyView live={liveNodes()} />
                 <ComponentsView />
               </>
             )}

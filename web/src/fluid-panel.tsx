@@ -179,10 +179,8 @@ export function FluidPanel() {
               </thead>
               <tbody>
                 {equilibriumRows(a.equilibria).map((r, i) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: equilibria have no id; the list is redrawn whole
                   <tr key={i}>
                     {r.map((c, j) => (
-                      // biome-ignore lint/suspicious/noArrayIndexKey: cells of a fixed header
                       <td key={j} class={j > 0 ? "num" : ""}>
                         {c}
                       </td>

@@ -225,7 +225,7 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
             data-node={n.name}
             class={`node node-${n.type}${live?.get(n.name)?.state ? ` live-${live.get(n.name)!.state}` : ""}${selected.value === n.name ? " selected" : ""}${broken.has(n.name) ? " broken" : ""}${link ? (link.allowed.has(n.name) ? " can-connect" : n.name === link.from ? "" : " cannot-connect") : ""}`}
             transform={`translate(${n.x},${n.y})`}
-            tabIndex={0}
+            tabindex={0}
             role="button"
             aria-label={`${n.name} ${n.type}${broken.has(n.name) ? " (has errors)" : ""}${liveWords(live?.get(n.name))}`}
             onKeyDown={(e) => {

@@ -88,7 +88,8 @@ function flowStyle(to: NodeLive | undefined): Record<string, string> | undefined
 
 /** The live state for a screen reader, after the node's name. */
 function liveWords(n: NodeLive | undefined): string {
-  return n ? `, ${n.state ?? ""} ${liveLabel(n)}`.replace(/ +/g, " ") : "";
+  // The same words as the label under the node, so the accessible name contains the visible text.
+  return n ? ` ${n.state ?? ""} ${liveLabel(n)}`.replace(/ +/g, " ").trimEnd() : "";
 }
 
 /** Writes a connection the registry allows: a list field gains the name, a single one is replaced. */
@@ -261,7 +262,8 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
             </text>
             {live?.get(n.name) && (
               <text class="live-label" x={2} y={H + 13} data-live={live.get(n.name)!.state ?? ""}>
-                {`${live.get(n.name)!.state ?? ""} ${liveLabel(live.get(n.name)!)}`.trim()}
+                {/* A leading space, so the node's text reads "name type state ..." as its label does. */}
+                {` ${`${live.get(n.name)!.state ?? ""} ${liveLabel(live.get(n.name)!)}`.trim()}`}
               </text>
             )}
             {n.calls && (

@@ -375,3 +375,35 @@ test("the load profile's steps drag on the timeline", async ({ page }) => {
   expect(Number(m![1])).toBeLessThan(15.5);
   expect(errors).toEqual([]);
 });
+
+test("timeline handles move with the keyboard: a trigger's time, a load step's time and rate", async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await openCatalogScenario(page, "retry-storm");
+  await page.locator('[data-tab="timeline"]').click();
+  // Step 1 is the spike, 20 req/s from 20 s: two steps right, one big step up.
+  const step = page.locator('circle[data-step="1"]');
+  await step.focus();
+  await expect(step).toHaveAttribute("aria-valuetext", "20 req/s from 20 s");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowUp");
+  await expect(step).toHaveAttribute("aria-valuetext", "30 req/s from 22 s");
+  await expect(step).toBeFocused();
+  await page.locator('[data-tab="yaml"]').click();
+  expect(await readYaml(page)).toMatch(/- \{ at: 22, rate: 30 \}/);
+
+  await page.goto("/?example=cache-flush&view=timeline");
+  await expect(page.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", "cache-flush");
+  const flush = page.locator('[data-change="triggers.0"]');
+  await flush.focus();
+  await expect(flush).toHaveAttribute("aria-valuenow", "20");
+  for (let k = 0; k < 3; k++) await page.keyboard.press("ArrowRight");
+  await page.keyboard.press("Shift+ArrowLeft");
+  await expect(flush).toHaveAttribute("aria-valuenow", "13");
+  await page.locator("svg.timeline").screenshot({ path: `${SHOTS}/timeline-keyboard.png` });
+  await page.locator('[data-tab="yaml"]').click();
+  expect(await readYaml(page)).toMatch(/at: 13\b/);
+  expect(errors).toEqual([]);
+});

@@ -130,6 +130,50 @@ test("work survives a reload; back and forward move between views and examples",
   await expect(page.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", "gc-pause");
 });
 
+test("the last run's verdict and charts come back after a reload, marked stale once the scenario changed", async ({
+  page,
+}) => {
+  const errors = watchErrors(page);
+  await page.goto("/?example=retry-storm&view=topology");
+  await page.locator(".speed button", { hasText: "max" }).click();
+  await page.locator('[data-action="run"]').click();
+  const verdict = page.locator(".verdict[data-verdict]:not([data-verdict=pending])");
+  await expect(verdict).toBeVisible({ timeout: 60_000 });
+  const kind = await verdict.getAttribute("data-verdict");
+  const text = await verdict.textContent();
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem("metastable:results")?.length ?? 0))
+    .toBeGreaterThan(1000);
+
+  await page.reload();
+  await expect(page.locator("[data-restored]")).toHaveAttribute("data-restored", "current");
+  await expect(page.locator(`.verdict[data-verdict="${kind}"]`)).toHaveText(text!);
+  await expect(page.locator("[data-stale]")).toHaveCount(0);
+  const goodput = page.locator('[data-chart="goodput"]');
+  await goodput.scrollIntoViewIfNeeded();
+  await expect(goodput).toHaveAttribute("data-points", /^[1-9]\d+$/);
+  await expect(page.locator('[data-chart="load-profile"]')).toHaveAttribute("data-points", /^[1-9]\d+$/);
+  await page.screenshot({ path: `${SHOTS}/results-restored.png` });
+
+  // An edit after the run: the restored results belong to the earlier version.
+  await page.locator('[data-component="server"]').click();
+  await type(page, "servers.server.concurrency", "3");
+  await expect
+    .poll(() => page.evaluate(() => localStorage.getItem("metastable:work") ?? ""))
+    .toContain("concurrency: 3");
+  await page.reload();
+  await expect(page.locator("[data-restored]")).toHaveAttribute("data-restored", "stale");
+  await expect(page.locator("[data-stale]")).toBeVisible();
+  await expect(page.locator(`.verdict[data-verdict="${kind}"]`)).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/results-restored-stale.png` });
+
+  // Another example opened: its page does not show the retry storm's results.
+  await page.goto("/?example=gc-pause&view=topology");
+  await expect(page.locator("[data-scenario-name]")).toHaveAttribute("data-scenario-name", "gc-pause");
+  await expect(page.locator(".verdict")).toHaveCount(0);
+  expect(errors).toEqual([]);
+});
+
 test("the canvas offers only connections the model accepts; a new scenario and new things start valid", async ({
   page,
 }) => {

@@ -11,7 +11,7 @@ const s = output.series;
 
 describe("coarsening a run for the page", () => {
   it("leaves a series that already fits untouched", () => {
-    expect(coarsenSeries(s).series).toBe(s);
+    expect(coarsenSeries(s, 2000).series).toBe(s);
   });
 
   it("keeps every series under the point budget, aligned with its time axis", () => {
@@ -37,7 +37,7 @@ describe("coarsening a run for the page", () => {
 
   it("coarsens the characteristic metrics with the windows", () => {
     const metrics = characteristicSeries(output).map((m) => ({ ...m, envelope: null }));
-    expect(forDisplay(output, metrics).metrics).toBe(metrics);
+    expect(forDisplay(output, metrics, 2000).metrics).toBe(metrics);
     const shown = forDisplay(output, metrics, 50);
     expect(shown.output.series.windowStarts).toHaveLength(37);
     expect(shown.metrics!.length).toBe(metrics.length);

@@ -3,9 +3,11 @@ import { useEffect, useRef } from "preact/hooks";
 import { AnalysisView, resetAnalyses } from "./analysis-view.js";
 import { type CatalogScenario, CatalogView, catalog, loadCatalog } from "./catalog-view.js";
 import { ComponentsView } from "./components-view.js";
+import { FluidPanel } from "./fluid-panel.js";
+import { liveState } from "./live-state.js";
 import { RunController } from "./run-controller.js";
 import { RunPanel } from "./run-panel.js";
-import { loadSavedWork, type SavedWork, saveWork } from "./saved-work.js";
+import { loadSavedResults, loadSavedWork, type SavedWork, saveResults, saveWork } from "./saved-work.js";
 import {
   historyDepth,
   loadScenario,
@@ -22,9 +24,9 @@ import { TopologyView } from "./topology-view.js";
 import { IssueList, YamlView } from "./yaml-view.js";
 
 type LeftTab = "catalog" | "topology" | "timeline" | "yaml";
-type RightTab = "run" | "analysis";
+type RightTab = "run" | "analysis" | "fluid";
 const LEFT_TABS: LeftTab[] = ["catalog", "topology", "timeline", "yaml"];
-const RIGHT_TABS: RightTab[] = ["run", "analysis"];
+const RIGHT_TABS: RightTab[] = ["run", "analysis", "fluid"];
 const left = signal<LeftTab>("catalog");
 const right = signal<RightTab>("run");
 /** The catalog example the open scenario came from (null: new, imported or shared). */
@@ -188,7 +190,24 @@ async function startUp(): Promise<void> {
     if (!q.has("view")) left.value = "catalog";
   }
   history.replaceState(null, "", currentUrl());
+  restoreResults();
 }
+
+/**
+ * Shows the last finished run again after a reload, when it was a run of the scenario now open (this
+ * version or an earlier one of the same file); the run panel marks it stale if the text differs.
+ */
+function restoreResults(): void {
+  const r = loadSavedResults();
+  if (r && (r.text === scenarioText.value || r.file === scenarioFile.value)) runs.restore(r);
+}
+
+// A finished run is kept for the next visit, in a task of its own (writing it takes a few ms).
+effect(() => {
+  if (runs.view.value.phase !== "done") return;
+  const kept = runs.finished();
+  if (kept) setTimeout(() => saveResults(kept), 0);
+});
 
 /** Back and forward: the views of that entry, and its example when it is another one. */
 function onPopState(): void {
@@ -226,6 +245,14 @@ function onKey(e: KeyboardEvent): void {
   } else if ((k === "z" && e.shiftKey) || k === "y") {
     if (redo()) e.preventDefault();
   }
+}
+
+/** Each component's state in the run on screen, while it is of the scenario open (null: no run to show). */
+function liveNodes() {
+  const v = runs.view.value;
+  const ran = runs.ran.value;
+  if (!v.output || !ran || ran.text !== scenarioText.value) return null;
+  return liveState(v.output);
 }
 
 /** Metastability in plain words, and how to use the page. */
@@ -397,7 +424,7 @@ export function App() {
             {left.value === "catalog" && <CatalogView onOpen={open} />}
             {left.value === "topology" && (
               <>
-                <TopologyView />
+                <TopologyView live={liveNodes()} />
                 <ComponentsView />
               </>
             )}
@@ -410,12 +437,15 @@ export function App() {
             tabs={[
               ["run", "Run"],
               ["analysis", "Analysis"],
+              ["fluid", "Fluid model"],
             ]}
             current={right}
             label="results"
           />
           <div role="tabpanel" id="panel-results" aria-labelledby={`tab-${right.value}`}>
-            {right.value === "run" ? <RunPanel runs={runs} /> : <AnalysisView />}
+            {right.value === "run" && <RunPanel runs={runs} />}
+            {right.value === "analysis" && <AnalysisView />}
+            {right.value === "fluid" && <FluidPanel />}
           </div>
         </section>
       </main>

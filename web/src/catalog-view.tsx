@@ -1,4 +1,6 @@
+import audited from "virtual:catalog-verdicts";
 import { signal } from "@preact/signals";
+import { verdictCell } from "../../src/analysis/catalog-audit.js";
 
 /** A catalog scenario as /api/scenarios lists it. */
 export interface CatalogScenario {
@@ -34,13 +36,45 @@ export function systemOf(name: string, names: string[]): string {
 
 const query = signal("");
 
+/**
+ * The verdict the catalog audit found on seeds 1-10 ("metastable", or "8 recovered, 2 metastable"
+ * when it varies), and why it varies; null for a file the audit has not seen.
+ */
+export function expectedVerdict(file: string): { text: string; kind: string; note: string | null } | null {
+  const a = audited[file];
+  if (!a || a.seeds.length === 0) return null;
+  // The audit document's own wording (verdictCell), so badge and table read the same.
+  const text = verdictCell(a.seeds);
+  const kind = new Set(a.seeds).size === 1 ? a.seeds[0]! : "varies";
+  return { text, kind, note: a.note };
+}
+
 function matches(s: CatalogScenario, q: string): boolean {
   if (q === "") return true;
-  const hay = [s.name, s.description, ...s.triggers, ...s.interventions].join(" ").toLowerCase();
+  const hay = [s.name, s.description, expectedVerdict(s.file)?.text ?? "", ...s.triggers, ...s.interventions]
+    .join(" ")
+    .toLowerCase();
   return q
     .toLowerCase()
     .split(/\s+/)
     .every((w) => hay.includes(w));
+}
+
+/** The audit's verdict for a catalog file as a badge; its title says on how many seeds, and why it varies. */
+function VerdictBadge({ file }: { file: string }) {
+  const v = expectedVerdict(file);
+  if (!v) return null;
+  const n = audited[file]!.seeds.length;
+  return (
+    <span
+      class={`verdict-badge badge-${v.kind}`}
+      data-expected-verdict={v.text}
+      title={`expected verdict, from the catalog audit on seeds 1-${n}${v.note ? `: ${v.note}` : ""}`}
+    >
+      <span class="sr-only">expected verdict: </span>
+      {v.text}
+    </span>
+  );
 }
 
 function Entry({
@@ -55,7 +89,10 @@ function Entry({
   return (
     <li>
       <button type="button" data-scenario={s.name} class={variant ? "variant" : ""} onClick={() => onOpen(s)}>
-        <b>{s.name}</b>
+        <span class="entry-head">
+          <b>{s.name}</b>
+          <VerdictBadge file={s.file} />
+        </span>
         <span class="file">{s.file}</span>
         <span class="desc">{s.description}</span>
         {s.triggers.length > 0 && <span class="tags">triggers: {s.triggers.join("; ")}</span>}

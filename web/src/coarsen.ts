@@ -1,12 +1,12 @@
 import type { RunOutput, RunSeries } from "../../src/scenario/run-result.js";
 import type { LiveMetric } from "./protocol.js";
 
-// A chart a few hundred pixels wide shows at most a few thousand points; a long run has hundreds
+// A chart a few hundred pixels wide shows at most a thousand or so points; a long run has hundreds
 // of thousands of probes and windows. Sending and drawing them all would stall the page, so the
 // worker sends a coarser copy for display. The verdict and statistics use the full series.
 
 /** Most points per series the page is sent. */
-export const MAX_POINTS = 2000;
+export const MAX_POINTS = 1000;
 
 type Reduce = (block: number[]) => number;
 const max: Reduce = (b) => (b.length === 0 ? Number.NaN : Math.max(...b));

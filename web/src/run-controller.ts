@@ -3,6 +3,7 @@ import type { AnalysedResult } from "../../src/analysis/analyse-run.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import type { ScenarioIssue } from "../../src/scenario/scenario-error.js";
 import type { FromWorker, LiveMetric, Provisional, Speed, ToWorker } from "./protocol.js";
+import type { SavedResults } from "./saved-work.js";
 
 /** Where the current run is. */
 export type RunPhase = "idle" | "running" | "paused" | "done" | "failed" | "cancelled";
@@ -20,6 +21,8 @@ export interface RunView {
   error: string | null;
   issues: ScenarioIssue[] | null;
   wallMs: number;
+  /** When these results were restored from the last visit, the time their run finished (ms since epoch). */
+  restoredFrom: number | null;
 }
 
 const IDLE: RunView = {
@@ -34,6 +37,7 @@ const IDLE: RunView = {
   error: null,
   issues: null,
   wallMs: 0,
+  restoredFrom: null,
 };
 
 /**
@@ -51,7 +55,7 @@ export class RunController {
   private worker: Worker | null = null;
   private id = 0;
   private started = 0;
-  // Progress waiting to be drawn: only the latest is, once per animation frame.
+  // Progress waiting to be shown: only the latest is, when the page gets to it.
   private pending: FromWorker | null = null;
 
   private spawn(): Worker {
@@ -62,12 +66,14 @@ export class RunController {
         this.receive(e.data);
         return;
       }
+      // Taken in a task of its own, not in an animation frame: a frame also draws the charts, and
+      // rendering the run panel in the same task would add the two together.
       if (this.pending === null)
-        requestAnimationFrame(() => {
+        setTimeout(() => {
           const m = this.pending;
           this.pending = null;
           if (m) this.receive(m);
-        });
+        }, 0);
       this.pending = e.data;
     };
     w.onerror = (e) => {
@@ -138,6 +144,31 @@ export class RunController {
     this.id++;
     this.ran.value = null;
     this.view.value = IDLE;
+  }
+
+  /** Shows a finished run kept from the last visit (the stale mark compares its text with the editor's). */
+  restore(saved: SavedResults): void {
+    const r = saved.output.result;
+    this.ran.value = { text: saved.text, file: saved.file };
+    this.view.value = {
+      ...IDLE,
+      phase: "done",
+      now: r.simulatedSeconds,
+      end: r.simulatedSeconds,
+      events: r.events,
+      output: { ...saved.output, result: saved.result },
+      result: saved.result,
+      metrics: saved.metrics,
+      restoredFrom: saved.at,
+    };
+  }
+
+  /** The finished run as it is kept for the next visit (null while no run has finished). */
+  finished(): SavedResults | null {
+    const v = this.view.value;
+    const ran = this.ran.value;
+    if (v.phase !== "done" || !ran || !v.output || !v.result || v.restoredFrom !== null) return null;
+    return { ...ran, output: v.output, result: v.result, metrics: v.metrics ?? [], at: Date.now() };
   }
 
   private receive(m: FromWorker): void {

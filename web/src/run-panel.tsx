@@ -1,7 +1,8 @@
+import { useMemo } from "preact/hooks";
 import { type ChartSpec, characteristicChart, chartOptions } from "../../src/report/charts.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
-import { ChartView } from "./chart-view.js";
 import { scenarioDrafts } from "./drafts.js";
+import { LiveChart } from "./live-chart.js";
 import type { Speed } from "./protocol.js";
 import type { RunController, RunView } from "./run-controller.js";
 import { scenarioFile, scenarioText, validation } from "./scenario-store.js";
@@ -139,6 +140,91 @@ function Verdict({ v }: { v: RunView }) {
   );
 }
 
+/** What the CLI says under its verdict: conclusive or run longer, the drain, the loop's signs. */
+function Conclusion({ v }: { v: RunView }) {
+  const r = v.result;
+  if (!r) return null;
+  const verdict = r.verdict;
+  const moved = r.characteristicMetrics.filter((m) => m.leftAt !== null);
+  return (
+    <div class="conclusion" data-conclusive={verdict.conclusive ? "yes" : "no"}>
+      <p>
+        {verdict.conclusive ? (
+          <>
+            <b>Conclusive:</b> the run is long enough to tell a slow recovery from a stuck state.
+          </>
+        ) : (
+          <>
+            <b>Run longer:</b> the run ends too soon to tell a slow recovery from a stuck state
+            {verdict.runLonger !== null &&
+              `; about ${Math.ceil(verdict.runLonger)} s more of load period would settle it`}
+            .
+          </>
+        )}
+        {verdict.degradedAtEnd &&
+          ` The run ended still degraded: ${
+            verdict.drainEstimate === null
+              ? "it would not drain at the final rates"
+              : `about ${Math.ceil(verdict.drainEstimate)} s to drain at the final rates`
+          }.`}
+      </p>
+      {moved.length > 0 && (
+        <ul class="moved" aria-label="characteristic metrics that left their envelope">
+          {moved.map((m) => (
+            <li key={m.name}>
+              {m.label}: left its pre-trigger range at {fmt(m.leftAt!)} s,{" "}
+              {m.backAt === null ? "not back" : `back at ${fmt(m.backAt)} s`}
+              {m.loopAtEnd && <b> (loop still running at the end)</b>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Work by component, every tier that does work: what `metastable run` prints as its worker table. */
+function WorkByTier({ v }: { v: RunView }) {
+  const r = v.output?.result;
+  if (!r || r.workers.length === 0) return null;
+  const pct = (a: number, b: number) => (b > 0 ? fmt((100 * a) / b) : "–");
+  return (
+    <ScrollTable label="work by component">
+      <table class="phases work-by-tier" data-table="work-by-tier">
+        <caption>Work by component (every tier that does work)</caption>
+        <thead>
+          <tr>
+            <th>component</th>
+            <th>type</th>
+            <th class="num">finished</th>
+            <th class="num">wasted</th>
+            <th class="num">busy %</th>
+            <th class="num">wasted %</th>
+            <th class="num">error %</th>
+            <th class="num">queue max</th>
+            <th class="num">queue at end</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.workers.map((w) => (
+            <tr key={w.name}>
+              <td>{w.name}</td>
+              <td>{w.type}</td>
+              <td class="num">{w.finished.toLocaleString("en")}</td>
+              <td class="num">{w.wasted.toLocaleString("en")}</td>
+              <td class="num">{fmt(100 * w.utilisation)}</td>
+              <td class="num">{pct(w.wastedBusySeconds, w.busySeconds)}</td>
+              <td class="num">{pct(w.errorBusySeconds, w.busySeconds)}</td>
+              <td class="num">{w.queueMax.toLocaleString("en")}</td>
+              <td class="num">{w.queueAtEnd.toLocaleString("en")}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ScrollTable>
+  );
+}
+
 function Phases({ v }: { v: RunView }) {
   const r = v.output?.result;
   if (!r) return null;
@@ -224,29 +310,43 @@ export function RunPanel({ runs }: { runs: RunController }) {
   const ran = runs.ran.value;
   const stale = ran !== null && (ran.text !== scenarioText.value || ran.file !== scenarioFile.value);
   const output = v.output;
-  const charts = output
-    ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))].filter(
-        // A model without queues of its own (a cache in front of a database) has no queue chart to show.
-        (c) => c.id !== "queue-depth" || Object.keys(output.series.queueDepth).length > 0,
-      )
-    : [];
+  // Built once per report of the run, not at every render of the panel (a click, a stale mark).
+  const charts = useMemo(
+    () =>
+      output
+        ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))].filter(
+            // A model without queues of its own (a cache in front of a database) has no queue chart to show.
+            (c) => c.id !== "queue-depth" || Object.keys(output.series.queueDepth).length > 0,
+          )
+        : [],
+    [output, v.metrics],
+  );
   return (
     <section class="run-panel">
       <Controls runs={runs} />
       <StaleNote stale={stale} />
+      {v.restoredFrom !== null && (
+        <p class="restored-note" data-restored={stale ? "stale" : "current"}>
+          Restored from your last visit: the run that finished{" "}
+          {new Date(v.restoredFrom).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
+          {stale ? ", of an earlier version of this scenario." : ", of the scenario as it is now."}
+        </p>
+      )}
       <div class={stale ? "results stale" : "results"}>
         <Verdict v={v} />
         {charts.length > 0 && (
           <div class="charts">
             {charts.map((spec) => (
               <div class="chart-cell" key={spec.id}>
-                <ChartView spec={spec} height={280} />
+                <LiveChart spec={spec} height={280} />
                 {output && <ChartNote spec={spec} output={output} />}
               </div>
             ))}
           </div>
         )}
+        <Conclusion v={v} />
         <Phases v={v} />
+        <WorkByTier v={v} />
       </div>
       {v.phase === "idle" && (
         <p class="hint">Pick a scenario from the catalog, or edit this one, then press Run.</p>

@@ -128,13 +128,14 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
     Number((k * step).toPrecision(6)),
   );
   return (
+    // biome-ignore lint/a11y/useSemanticElements: an SVG drawing cannot be a fieldset; the group names it
     <svg
       ref={svg}
       class="timeline"
       viewBox={`0 0 ${W} ${height}`}
       width="100%"
-      role="img"
-      aria-label="timeline"
+      role="group"
+      aria-label="timeline: Tab to a trigger, intervention or load step; arrow keys move it (Shift: by 10)"
       onPointerMove={(e) => {
         if (drag?.type === "change") setDrag({ ...drag, at: round(timeAt(e) - drag.dt) });
         else if (drag?.type === "step") {
@@ -176,6 +177,29 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
           cx={x(st.at)}
           cy={y(st.rate)}
           r={5}
+          tabindex={0}
+          role="slider"
+          aria-label={`load step ${st.i < 0 ? "(constant rate)" : `from ${st.at} s`}: up and down change the rate${st.i >= 0 ? ", left and right the time" : ""}`}
+          aria-valuemin={0}
+          aria-valuenow={st.rate}
+          aria-valuetext={`${st.rate} req/s from ${st.at} s`}
+          onKeyDown={(e) => {
+            const big = e.shiftKey ? 10 : 1;
+            const profile = ["sources", editable.source, "profile"];
+            const steps = editable.steps;
+            const k = steps.findIndex((o) => o.i === st.i);
+            const lo = k > 0 ? steps[k - 1]!.at + 0.1 : 0;
+            const hi = k >= 0 && k < steps.length - 1 ? steps[k + 1]!.at - 0.1 : duration;
+            let { at, rate } = st;
+            if (e.key === "ArrowUp") rate = round(rate + big);
+            else if (e.key === "ArrowDown") rate = round(rate - big);
+            else if (e.key === "ArrowRight" && st.i >= 0) at = Math.min(hi, round(at + big));
+            else if (e.key === "ArrowLeft" && st.i >= 0) at = Math.max(lo, round(at - big));
+            else return;
+            e.preventDefault();
+            if (st.i < 0) setAt([...profile, "rate"], rate);
+            else setAt([...profile, "steps", st.i], { at, rate });
+          }}
           onPointerDown={(e) => {
             (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
             setDrag({
@@ -211,6 +235,20 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
             key={`${section}-${i}`}
             class={`change ${section}`}
             data-change={`${section}.${i}`}
+            tabindex={0}
+            role="slider"
+            aria-label={`${c.kind} ${c.target} start time: left and right arrows move it`}
+            aria-valuemin={0}
+            aria-valuemax={duration}
+            aria-valuenow={at}
+            aria-valuetext={`at ${at} s`}
+            onKeyDown={(e) => {
+              const by =
+                (e.shiftKey ? 10 : 1) * (e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0);
+              if (by === 0) return;
+              e.preventDefault();
+              setAt([section, i, "at"], Math.min(duration, round(at + by)));
+            }}
             onPointerDown={(e) => {
               (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
               setDrag({ type: "change", section, i, dt: timeAt(e) - at, at });

@@ -1,4 +1,5 @@
 import { useRef, useState } from "preact/hooks";
+import { liveLabel, type NodeLive } from "./live-state.js";
 import {
   componentsOf,
   placeComponent,
@@ -79,6 +80,18 @@ function layout(data: Record<string, unknown> | null): Node[] {
   });
 }
 
+/** An edge into a component that is doing work is drawn thicker the more it finishes (log scale). */
+function flowStyle(to: NodeLive | undefined): Record<string, string> | undefined {
+  if (!to?.finishedPerSec) return undefined;
+  return { strokeWidth: String(1 + Math.min(5, Math.log10(1 + to.finishedPerSec))) };
+}
+
+/** The live state for a screen reader, after the node's name. */
+function liveWords(n: NodeLive | undefined): string {
+  // The same words as the label under the node, so the accessible name contains the visible text.
+  return n ? ` ${n.state ?? ""} ${liveLabel(n)}`.replace(/ +/g, " ").trimEnd() : "";
+}
+
 /** Writes a connection the registry allows: a list field gains the name, a single one is replaced. */
 function connect(from: Node, c: Connection): void {
   const data = scenarioData.value!;
@@ -105,7 +118,7 @@ function connectionsFrom(nodes: Node[], name: string): Connection[] {
  * The topology as a canvas: drag a node to move it, drag from its right-hand port to another node
  * to connect them, click it to open its form. Nodes with errors are outlined.
  */
-export function TopologyView() {
+export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | null } = {}) {
   const svg = useRef<SVGSVGElement>(null);
   // The dragged node follows the pointer here; the scenario gets its place when it is dropped.
   const [drag, setDrag] = useState<{ name: string; dx: number; dy: number; at: Point | null } | null>(null);
@@ -122,7 +135,8 @@ export function TopologyView() {
   const [refused, setRefused] = useState<string | null>(null);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const broken = new Set(validation.value.issues.map((i) => i.field.split(".")[1]));
-  const width = Math.max(480, ...nodes.map((n) => n.x + W + 16));
+  // Room on the right for the live line under the last node, which runs past its box.
+  const width = Math.max(480, ...nodes.map((n) => n.x + W + (live ? 60 : 16)));
   const height = Math.max(140, ...nodes.map((n) => n.y + H + 16));
   // The drawing scales to the pane; pointer positions are mapped back to drawing units.
   const point = (e: PointerEvent) => {
@@ -170,8 +184,9 @@ export function TopologyView() {
             viewBox="0 0 10 10"
             refX="10"
             refY="5"
-            markerWidth="7"
-            markerHeight="7"
+            markerWidth="9"
+            markerHeight="9"
+            markerUnits="userSpaceOnUse"
             orient="auto"
           >
             <path d="M0,0 L10,5 L0,10 z" fill="#555" />
@@ -184,7 +199,8 @@ export function TopologyView() {
             return (
               <line
                 key={`${n.name}-${r.field}`}
-                class="edge"
+                class={live ? "edge live" : "edge"}
+                style={flowStyle(live?.get(r.to))}
                 x1={n.x + W}
                 y1={n.y + H / 2}
                 x2={to.x}
@@ -208,11 +224,11 @@ export function TopologyView() {
           <g
             key={n.name}
             data-node={n.name}
-            class={`node node-${n.type}${selected.value === n.name ? " selected" : ""}${broken.has(n.name) ? " broken" : ""}${link ? (link.allowed.has(n.name) ? " can-connect" : n.name === link.from ? "" : " cannot-connect") : ""}`}
+            class={`node node-${n.type}${live?.get(n.name)?.state ? ` live-${live.get(n.name)!.state}` : ""}${selected.value === n.name ? " selected" : ""}${broken.has(n.name) ? " broken" : ""}${link ? (link.allowed.has(n.name) ? " can-connect" : n.name === link.from ? "" : " cannot-connect") : ""}`}
             transform={`translate(${n.x},${n.y})`}
-            tabIndex={0}
+            tabindex={0}
             role="button"
-            aria-label={`${n.name} ${n.type}${broken.has(n.name) ? " (has errors)" : ""}`}
+            aria-label={`${n.name} ${n.type}${broken.has(n.name) ? " (has errors)" : ""}${liveWords(live?.get(n.name))}`}
             onKeyDown={(e) => {
               const step = e.shiftKey ? 50 : 10;
               const move: Record<string, [number, number]> = {
@@ -244,6 +260,12 @@ export function TopologyView() {
                 {` ${n.type}`}
               </tspan>
             </text>
+            {live?.get(n.name) && (
+              <text class="live-label" x={2} y={H + 13} data-live={live.get(n.name)!.state ?? ""}>
+                {/* A leading space, so the node's text reads "name type state ..." as its label does. */}
+                {` ${`${live.get(n.name)!.state ?? ""} ${liveLabel(live.get(n.name)!)}`.trim()}`}
+              </text>
+            )}
             {n.calls && (
               <circle
                 class="port"

@@ -49,7 +49,9 @@ describe("multi-tier retry storm (catalog)", () => {
     ])("%s recovers after the same spike", (file) => {
       const deadlines = file.includes("deadlines");
       const fixed = judgeCatalog(file, seed);
-      expect(goodputWindow(fixed.output, ...AFTER).offered).toBe(goodputWindow(storm.output, ...AFTER).offered);
+      expect(goodputWindow(fixed.output, ...AFTER).offered).toBe(
+        goodputWindow(storm.output, ...AFTER).offered,
+      );
       expect(ratio(fixed.output, BEFORE)).toBeGreaterThan(0.95);
       expect(ratio(fixed.output, [70, 100])).toBeGreaterThan(0.95);
       expect(fixed.verdict.kind).toBe("recovered");

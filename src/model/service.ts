@@ -38,22 +38,14 @@ export interface ServiceOptions {
   unreachableAnswer?: "unavailable" | "empty";
 }
 
-/** Counters a service keeps; `<call>.<counter>` are its downstream calls' client counters. */
-export interface ServiceStats {
+/**
+ * Counters a service keeps; `<call>.<counter>` are its downstream calls' client counters. Worker
+ * time is time held: with `blocking`, waiting downstream included. `finished` counts every call
+ * it took on and answered (ok, error, empty, expired).
+ */
+export interface ServiceStats extends Counting<WorkCounters> {
   /** Calls received. */
   arrived: number;
-  /** Calls it answered after taking them on (ok, error, empty, expired), whatever the answer. */
-  finished: number;
-  /** Calls answered "ok". */
-  served: number;
-  /** Served calls whose caller no longer wanted the answer. */
-  wasted: number;
-  /** Worker-seconds held (blocking: waiting downstream included). */
-  busySeconds: number;
-  /** Worker-seconds held for answers nobody wanted. */
-  wastedBusySeconds: number;
-  /** Worker-seconds held for calls answered with an error, "empty" or "expired". */
-  errorBusySeconds: number;
   /** Calls refused because the queue was full. */
   rejected: number;
   /** Calls answered "expired" because the caller's deadline had passed (`dropExpired`). */
@@ -66,6 +58,9 @@ export interface ServiceStats {
   dropped: number;
   [perCall: `${string}.${string}`]: number;
 }
+
+/** The same counters, writable. */
+type Counting<T> = { -readonly [K in keyof T]: T[K] };
 
 const WORK_DONE = 0;
 

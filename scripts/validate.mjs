@@ -19,7 +19,7 @@ const vitest = spawnSync(join(root, "node_modules", ".bin", "vitest"), ["run", "
 const seconds = (performance.now() - started) / 1000;
 
 // Sections in reading order; rows keep the order their tests recorded them in.
-const ORDER = ["M/M/1", "M/M/c", "M/D/1", "M/M/1/K", "Retry amplification", "Little's law"];
+const ORDER = ["M/M/1", "M/M/c", "M/D/1", "M/M/1/K", "Retry amplification", "Multi-tier", "Little's law"];
 const rows = readdirSync(out)
   .filter((f) => f.endsWith(".json"))
   .flatMap((f) => JSON.parse(readFileSync(join(out, f), "utf8")).rows);
@@ -67,6 +67,15 @@ const md = [
   "- Retry amplification: a Poisson source at 5 req/s for 200 s into a `Client` (1 s timeout, jittered",
   "  exponential backoff) whose every attempt fails, or fails with probability p; counted once every",
   "  request has ended.",
+  "- Multi-tier: a tandem is a non-blocking `service` (own work exponential at rate μ1, one worker,",
+  "  freed while its call is out) calling a `Server` (exponential at rate μ2), fed by a Poisson source",
+  "  through a client with no retries: two M/M/1 queues in series (a Jackson network, each tier sees",
+  "  Poisson arrivals at λ by Burke's theorem), so W = 1/(μ1 − λ) + 1/(μ2 − λ); requests arriving in",
+  "  the first 5% are left out and every request runs to its end. The stuck storm runs",
+  "  multi-tier-retry-storm held at 20 req/s for 180 s and counts, per request made in [100, 150) s,",
+  "  the queries that reach its pool (each hop passes the request number down); the fluid estimate",
+  "  (every attempt fails at every layer, so each layer multiplies what reaches the next by its",
+  "  attempts) is 3 × 3 × 3 = 27 per request, checked exactly.",
   "- Little's law runs `runScenario` and reads only the run's series, per steady phase, as the ratio",
   "  L / (λW) (theory 1). *Server view* (every client calls a server directly): L = mean of",
   "  Σ `queueLength` + `inService` over the probes, λ = server throughput, W = mean client latency,",
@@ -78,7 +87,8 @@ const md = [
   "  = 1.075 with its 1 s probes, 1.088 with 0.1 s, 1.002 with 0.0371 s). A phase is skipped, with",
   "  the reason, when a trigger or intervention acts in it, its rate changes, it is shorter than",
   "  10 s, or on any seed goodput falls below 95% of offered load or its timeouts and retries could",
-  "  move the ratio by more than 1% (each counted as timeout + W of misattributed time).",
+  "  move the ratio by more than 1% (each counted as timeout + W of misattributed time), or the",
+  "  probes saw fewer than 400 requests in flight in total (too few to sample L).",
   "- `threshold` is checked against the fluid estimate for retry storms (a stuck request makes A",
   "  attempts, so the stuck state sustains itself while λ × A > μ) for A = 2-5 and timeouts 0.5, 1",
   "  and 2 s in [threshold-validation.md](threshold-validation.md) (`npm run validate:threshold`).",

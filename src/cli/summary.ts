@@ -42,6 +42,13 @@ export function formatSummary(r: RunResult | AnalysedResult): string {
   ];
   for (const [label, value] of flow) lines.push(`  ${label.padEnd(38)} ${int(value).padStart(10)}`);
   if (r.workers.length > 0) lines.push("", "Work by component (every tier that does work):", workerTable(r));
+  // Only where calls cross more than one hop: one client's row repeats the request flow above.
+  if (r.callers.length > 1)
+    lines.push(
+      "",
+      "Calls by component (attempts per request: the amplification each hop adds):",
+      callerTable(r),
+    );
   lines.push(
     "",
     "Key metrics:",
@@ -97,6 +104,30 @@ function workerTable(r: RunResult): string {
     pctOf(w.errorBusySeconds, w.busySeconds),
     int(w.queueMax),
     int(w.queueAtEnd),
+  ]);
+  return table(head, rows, 2);
+}
+
+function callerTable(r: RunResult): string {
+  const head = [
+    "component",
+    "type",
+    "requests",
+    "attempts",
+    "per request",
+    "timeouts",
+    "completed",
+    "gave up",
+  ];
+  const rows = r.callers.map((c) => [
+    c.name,
+    c.type,
+    int(c.requests),
+    int(c.attempts),
+    `${c.attemptsPerRequest.toFixed(2)}x`,
+    int(c.timeouts),
+    int(c.completions),
+    int(c.gaveUp),
   ]);
   return table(head, rows, 2);
 }

@@ -28,6 +28,8 @@ export interface ObservedModel {
   workers: readonly DoesWork[];
   /** Every component that holds waiting calls (workers included). */
   queues: readonly HoldsQueue[];
+  /** Every component that makes calls (clients, and services calling downstream): one row per hop. */
+  callers: readonly MakesCalls[];
   /** Generators judged by a share of healthy units (lease fleets). */
   demandHolders: readonly HoldsDemand[];
   /** Components that name loop-state gauges. */
@@ -55,6 +57,7 @@ export function observeByRole(components: readonly Component[]): ObservedModel {
     entryCallers,
     workers: components.filter(doesWork),
     queues: components.filter(holdsQueue),
+    callers: components.filter(makesCalls),
     demandHolders,
     loopStates: components.filter(showsLoopState),
     stepCallers: new Set(entryCallers.filter((c) => through.has(c.name))),

@@ -8,8 +8,13 @@ export type ReplyStatus =
   | "expired"
   /** The work failed (an injected error, a failed dependency). */
   | "error"
-  /** The service could not be reached at all (crashed, partitioned, empty DNS answer). */
+  /** The service could not be reached (crashed, partitioned, NXDOMAIN): transient, worth a retry. */
   | "unavailable"
+  /**
+   * An authoritative answer that there is nothing to get (a DNS NOERROR with no address): not an
+   * error to retry. Compliant callers stop; a calling service passes the stop on to its caller.
+   */
+  | "empty"
   /**
    * The call vanished without an answer (its server restarted). Nobody hears of it in time, so a
    * client keeps waiting for its timeout; the status only lets components that forward calls free
@@ -47,4 +52,16 @@ export interface Service {
   accept(caller: Caller, token: number, deadline: number): void;
   /** Requests per second it can serve when saturated (used for capacity lines in charts). */
   readonly capacityPerSec: number;
+}
+
+/**
+ * Whom a client reports forwarded requests to: a calling service waiting on a downstream call.
+ */
+export interface RequestOwner {
+  /**
+   * Request `ownerToken` ended: "ok", or given up with the last failure ("expired" for a timeout
+   * or a passed deadline, "rejected" when a gate refused, "empty" when told there is nothing).
+   * Returns whether the owner still wanted the answer (false: the work was wasted).
+   */
+  requestEnded(ownerToken: number, status: ReplyStatus): boolean;
 }

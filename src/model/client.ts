@@ -3,7 +3,7 @@ import type { RandomStream } from "../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
 import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
-import type { Caller, ReplyStatus, Service } from "./call.js";
+import type { Caller, ReplyStatus, RequestOwner, Service } from "./call.js";
 import type { CircuitBreakerOptions } from "./client-policies/circuit-breaker.js";
 import type { ConcurrencyLimitOptions } from "./client-policies/concurrency-limit.js";
 import { type DeadlinePolicy, FixedDeadline } from "./client-policies/deadline.js";
@@ -24,8 +24,13 @@ export interface ClientOptions {
   maxAttempts?: number;
   /** Retry an attempt that timed out. Default: true. */
   retryOnTimeout?: boolean;
-  /** Retry an attempt answered with an error (rejected, expired). Default: true. */
+  /** Retry an attempt answered with an error (rejected, expired, unavailable). Default: true. */
   retryOnError?: boolean;
+  /**
+   * Retry an attempt answered "empty" (there is nothing to get, as a DNS NOERROR with no
+   * address says). Default: false (a compliant client stops).
+   */
+  retryOnEmpty?: boolean;
   /** Wait before each retry. Default: { kind: "none" } (retry at once). */
   backoff?: BackoffSpec;
   /**
@@ -116,6 +121,7 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
   readonly maxAttempts: number;
   readonly retryOnTimeout: boolean;
   readonly retryOnError: boolean;
+  readonly retryOnEmpty: boolean;
   readonly backoff: Backoff;
   readonly acceptLateResponses: boolean;
   readonly hedge: HedgePolicy | null;
@@ -134,11 +140,14 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     readonly name: string,
     readonly target: Service,
     options: ClientOptions = {},
+    // The calling service it makes calls for, if any (see `forward`).
+    private readonly owner: RequestOwner | null = null,
   ) {
     this.timeout = checkNumber("timeout", options.timeout ?? 1, { min: 0, exclusiveMin: true });
     this.maxAttempts = checkNumber("maxAttempts", options.maxAttempts ?? 3, { min: 1, integer: true });
     this.retryOnTimeout = checkBoolean("retryOnTimeout", options.retryOnTimeout ?? true);
     this.retryOnError = checkBoolean("retryOnError", options.retryOnError ?? true);
+    this.retryOnEmpty = checkBoolean("retryOnEmpty", options.retryOnEmpty ?? false);
     this.acceptLateResponses = checkBoolean("acceptLateResponses", options.acceptLateResponses ?? false);
     this.backoff = within(["backoff"], () => createBackoff(options.backoff ?? { kind: "none" }));
     const hedge = options.hedge;
@@ -146,7 +155,8 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     this.deadline = options.deadline === undefined ? null : new FixedDeadline(options.deadline);
     this.gates = GateSet.wanted(options) ? new GateSet(options, this.stats) : null;
     if (this.hedge) this.stats.hedges = 0;
-    if (this.deadline) this.stats.deadlineExceeded = 0;
+    // A forwarding client may be handed a propagated deadline even without one of its own.
+    if (this.deadline || this.owner) this.stats.deadlineExceeded = 0;
     this.rng = sim.stream(`client:${name}`);
   }
 
@@ -167,8 +177,9 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
       maxAttempts: String(this.maxAttempts),
       backoff: this.backoff.label,
       retryOn:
-        [this.retryOnTimeout && "timeout", this.retryOnError && "error"].filter(Boolean).join(", ") ||
-        "nothing",
+        [this.retryOnTimeout && "timeout", this.retryOnError && "error", this.retryOnEmpty && "empty"]
+          .filter(Boolean)
+          .join(", ") || "nothing",
       acceptLateResponses: String(this.acceptLateResponses),
       ...(this.deadline && { deadline: this.deadline.label }),
       ...(this.hedge && { hedge: this.hedge.label }),
@@ -190,12 +201,31 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
   }
 
   request(): void {
+    this.forward(NONE, -1, Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * A request, made for the owner (NONE: for a source) and reported back through
+   * `owner.requestEnded(ownerToken, ...)`. `requestId` is the upstream request it serves (-1: a
+   * new one); `deadline` caps the request's own end-to-end deadline (a propagated deadline).
+   */
+  forward(ownerToken: number, requestId: number, deadline: number): void {
     this.stats.requests++;
     this.stats.inFlight++;
     const now = this.sim.now;
     this.gates?.onRequest(now);
-    const deadline = this.deadline ? this.deadline.deadlineFor(now) : Number.POSITIVE_INFINITY;
-    this.send(this.table.open(now, deadline, this.sim.uniqueId()));
+    const own = this.deadline ? this.deadline.deadlineFor(now) : Number.POSITIVE_INFINITY;
+    const end = Math.min(own, deadline);
+    const row = this.table.open(now, end, requestId < 0 ? this.sim.uniqueId() : requestId);
+    this.table.owner[row] = ownerToken;
+    if (end <= now) {
+      // Nobody will wait for an answer: no attempt is sent.
+      this.stats.deadlineExceeded!++;
+      this.giveUp(row, "expired");
+      this.table.release(row);
+      return;
+    }
+    this.send(row);
   }
 
   handleEvent(kind: number, data: unknown): void {
@@ -203,7 +233,7 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     if (kind === TIMEOUT || kind === HEDGE_TIMEOUT) {
       this.stats.timeouts++;
       this.stopWaiting(row, kind === HEDGE_TIMEOUT, "failed");
-      this.failed(row, this.retryOnTimeout);
+      this.failed(row, this.retryOnTimeout, "expired");
     } else if (kind === RETRY) {
       this.table.retryPending[row] = 0;
       this.send(row);
@@ -226,9 +256,9 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
       // An attempt no longer waited for; its answer can still complete a pending request.
       if (status !== "ok" || !this.acceptLateResponses || !t.current(token) || t.done[row] === 1)
         return false;
-      this.complete(row);
+      const wanted = this.complete(row);
       t.release(row);
-      return true;
+      return wanted;
     }
     this.sim.cancel(isHedge ? t.hedgeTimeout[row]! : t.timer[row]!);
     this.stopWaiting(row, isHedge, status === "ok" ? "ok" : "failed");
@@ -236,14 +266,15 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
       t.release(row);
       return false;
     }
+    let wanted = true;
     if (status === "ok") {
-      this.complete(row);
+      wanted = this.complete(row);
     } else {
       this.stats.errors++;
-      this.failed(row, this.retryOnError);
+      this.failed(row, status === "empty" ? this.retryOnEmpty : this.retryOnError, status);
     }
     t.release(row);
-    return true;
+    return wanted;
   }
 
   requestOf(token: number): number {
@@ -259,7 +290,7 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     if (this.gates !== null) {
       ticket = this.gates.admit(this.sim.now, retry);
       if (ticket < 0) {
-        this.giveUp(row);
+        this.giveUp(row, "rejected");
         return;
       }
     }
@@ -322,21 +353,21 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     }
   }
 
-  private failed(row: number, retryable: boolean): void {
+  private failed(row: number, retryable: boolean, status: ReplyStatus): void {
     const t = this.table;
     if (t.done[row] === 1) return;
     // With a hedge out, the other copy may still answer.
     if (t.waiting[row] !== NONE || t.hedge[row] !== NONE) return;
     const attempts = t.attempts[row]!;
     if (!retryable || attempts >= this.maxAttempts) {
-      this.giveUp(row);
+      this.giveUp(row, status);
       return;
     }
     const delay = this.backoff.delay(attempts, t.lastDelay[row]!, this.rng);
     t.lastDelay[row] = delay;
     if (this.sim.now + delay >= t.deadline[row]!) {
       this.stats.deadlineExceeded!++;
-      this.giveUp(row);
+      this.giveUp(row, "expired");
       return;
     }
     if (delay === 0 && this.nested < MAX_NESTED_RETRIES) this.send(row);
@@ -346,10 +377,12 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     }
   }
 
-  private giveUp(row: number): void {
-    this.table.done[row] = 1;
+  private giveUp(row: number, status: ReplyStatus): void {
+    const t = this.table;
+    t.done[row] = 1;
     this.stats.gaveUp++;
     this.stats.inFlight--;
+    if (this.owner !== null && t.owner[row] !== NONE) this.owner.requestEnded(t.owner[row]!, status);
   }
 
   /** Stops waiting for an attempt (if any) whose request another attempt has answered; true if one was out. */
@@ -361,7 +394,8 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     return true;
   }
 
-  private complete(row: number): void {
+  /** Completes the request in `row`; returns whether its owner (if any) still wanted the answer. */
+  private complete(row: number): boolean {
     const t = this.table;
     t.done[row] = 1;
     this.stats.completions++;
@@ -373,5 +407,6 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     const latency = this.sim.now - t.createdAt[row]!;
     const attempts = t.attempts[row]!;
     for (const listener of this.listeners) listener(latency, attempts);
+    return this.owner === null || t.owner[row] === NONE || this.owner.requestEnded(t.owner[row]!, "ok");
   }
 }

@@ -50,7 +50,7 @@ export interface Capabilities {
   setErrorRate?(rate: number): void;
   /** Drop everything queued and in progress, as a restart does; callers time out. */
   restart?(): void;
-  /** Make the component unreachable (calls fail at once, as with an empty DNS answer), or reachable. */
+  /** Make the component unreachable (calls fail at once, as in a partition), or reachable. */
   setReachable?(reachable: boolean): void;
   /** Empty a cache. */
   flush?(): void;

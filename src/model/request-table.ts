@@ -41,6 +41,8 @@ export class RequestTable {
   hedgeTicket = new Float64Array(0);
   /** The pending event that sends the hedge, or NONE. */
   hedgeTimer = new Float64Array(0);
+  /** For a request forwarded for a calling service: the service's token for it, else NONE. */
+  owner = new Float64Array(0);
   // Next serial to hand out, and the first serial of the row's current request.
   private nextSerial = new Float64Array(0);
   private firstSerial = new Float64Array(0);
@@ -61,6 +63,7 @@ export class RequestTable {
     this.waiting[row] = NONE;
     this.hedge[row] = NONE;
     this.hedgeTimer[row] = NONE;
+    this.owner[row] = NONE;
     this.firstSerial[row] = this.nextSerial[row]!;
     this.inUse[row] = 1;
     return row;
@@ -128,6 +131,7 @@ export class RequestTable {
     this.hedgeTimeout = resized(this.hedgeTimeout, n);
     this.hedgeTicket = resized(this.hedgeTicket, n);
     this.hedgeTimer = resized(this.hedgeTimer, n);
+    this.owner = resized(this.owner, n);
     this.nextSerial = resized(this.nextSerial, n);
     this.firstSerial = resized(this.firstSerial, n);
     this.inUse = resized(this.inUse, n);

@@ -157,6 +157,37 @@ function workers(r: RunResult): string {
   return `<table>${head(labels, numeric)}<tbody>\n${rows.join("\n")}\n</tbody></table>`;
 }
 
+/** Calls by hop: every component that makes calls, with the attempts per request it adds. */
+function callers(r: RunResult): string {
+  const labels = [
+    "Component",
+    "Type",
+    "Requests",
+    "Attempts",
+    "Per request",
+    "Timeouts",
+    "Completed",
+    "Gave up",
+  ];
+  const numeric = labels.map((_, i) => i > 1);
+  const rows = r.callers.map((c) =>
+    row(
+      [
+        escapeHtml(c.name),
+        escapeHtml(c.type),
+        String(c.requests),
+        String(c.attempts),
+        `${formatNumber(c.attemptsPerRequest, 3)}×`,
+        String(c.timeouts),
+        String(c.completions),
+        String(c.gaveUp),
+      ],
+      numeric,
+    ),
+  );
+  return `<table>${head(labels, numeric)}<tbody>\n${rows.join("\n")}\n</tbody></table>`;
+}
+
 function phases(r: RunResult): string {
   const labels = ["Phase", "Time (s)", "Offered", "Throughput", "Goodput", "Timeouts/s", "Retries/s"];
   const all = [...labels, "Queue mean", "Queue max", "p50 (ms)", "p99 (ms)"];
@@ -278,7 +309,7 @@ ${components(r)}
 ${requestFlow(r)}
 <h2>Work by tier</h2>
 ${workers(r)}
-<h2>Phases</h2>
+${r.callers.length > 1 ? `<h2>Calls by hop</h2>\n${callers(r)}\n` : ""}<h2>Phases</h2>
 ${phases(r)}
 <h2>Charts</h2>
 <div class="charts">

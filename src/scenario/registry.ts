@@ -8,6 +8,7 @@ import { databaseType } from "./types/database-type.js";
 import { leaseFleetType } from "./types/lease-fleet-type.js";
 import { loadBalancerType } from "./types/load-balancer-type.js";
 import { serverType } from "./types/server-type.js";
+import { serviceType } from "./types/service-type.js";
 import { sourceType } from "./types/source-type.js";
 
 /** Every component type scenario files can use, in the order their sections are documented. */
@@ -15,6 +16,7 @@ export const COMPONENT_TYPES: readonly ComponentType[] = [
   sourceType,
   clientType,
   serverType,
+  serviceType,
   loadBalancerType,
   autoscalerType,
   cacheType,

@@ -86,6 +86,8 @@ export interface RunResult {
   finalQueueDepth: number;
   /** Every component that does work (servers, databases, autoscaled instance groups): its totals. */
   workers: WorkerSummary[];
+  /** Every component that makes calls (clients, services calling downstream): amplification per hop. */
+  callers: CallerSummary[];
   /** Gauges the components name as loop state, keyed as in series.gauges (`db.latency`). */
   loopGauges: LoopGaugeSummary[];
   phases: PhaseStats[];
@@ -183,6 +185,21 @@ export interface WorkerSummary {
   utilisation: number;
   queueMax: number;
   queueAtEnd: number;
+}
+
+/** One component that makes calls, over the whole run: what it was asked and what it sent. */
+export interface CallerSummary {
+  name: string;
+  type: string;
+  /** Requests it was asked to make (from a source, or a service's calls to it). */
+  requests: number;
+  /** Attempts it sent (first tries, retries, hedges). */
+  attempts: number;
+  /** attempts / requests: the amplification this hop adds (0 without requests). */
+  attemptsPerRequest: number;
+  timeouts: number;
+  completions: number;
+  gaveUp: number;
 }
 
 /** Everything a run produces. */

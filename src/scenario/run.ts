@@ -240,6 +240,19 @@ function summarise(
         queueAtEnd: w.queueLength,
       };
     }),
+    callers: model.callers.map((c) => {
+      const k = c.calls;
+      return {
+        name: c.name,
+        type: (c as { type?: string }).type ?? "",
+        requests: k.requests,
+        attempts: k.attempts,
+        attemptsPerRequest: k.requests > 0 ? k.attempts / k.requests : 0,
+        timeouts: k.timeouts,
+        completions: k.completions,
+        gaveUp: k.gaveUp,
+      };
+    }),
     loopGauges: model.loopStates.flatMap((c) =>
       c.loopGauges.map((g) => ({
         key: `${c.name}.${g.gauge}`,

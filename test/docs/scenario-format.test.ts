@@ -34,3 +34,9 @@ it("the trace example is a valid source", () => {
   const doc = exampleAfter("### Recorded traffic: `trace`") as { sources: { users: unknown } };
   expect(sourceType.schema.safeParse(doc.sources.users).success).toBe(true);
 });
+
+it("the services example is a valid service", async () => {
+  const { serviceType } = await import("../../src/scenario/types/service-type.js");
+  const doc = exampleAfter("## Services") as { services: { web: unknown } };
+  expect(serviceType.schema.safeParse(doc.services.web).success).toBe(true);
+});

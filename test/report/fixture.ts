@@ -133,6 +133,18 @@ export function fixtureOutput(): RunOutput {
           queueAtEnd: 0,
         },
       ],
+      callers: [
+        {
+          name: "client",
+          type: "client",
+          requests: 210,
+          attempts: 260,
+          attemptsPerRequest: 260 / 210,
+          timeouts: 75,
+          completions: 170,
+          gaveUp: 25,
+        },
+      ],
       timeout: 0.5,
       totals: {
         requests: 210,

@@ -28,13 +28,18 @@ reportRows("little");
  * A phase is steady when its offered rate is constant, no trigger or intervention acts in it, and
  * on every seed goodput kept up with offered load and timeouts and retries were too rare to matter:
  * each one can shift the sums behind L and λW by about (timeout + W), so their count times
- * (timeout + W) must stay under 1% of the total latency λWT (the bound is shown in the report).
+ * (timeout + W) must stay under 1% of the total latency λWT (the bound is shown in the report);
+ * and enough requests were seen in flight for the sampled L to mean something (a fast tier at
+ * light load holds a fraction of a request on average).
  */
 
 const GROUP = "Little's law";
 const SCENARIOS = join(import.meta.dirname, "..", "..", "scenarios");
 const MIN_SPAN = 10;
 const MAX_INCIDENT_BOUND = 0.01;
+// Requests seen in flight, summed over the probes: below this the sampled L of one seed varies by
+// more than about 5% (a request is caught by ~L x probes / requests probes), whatever the model.
+const MIN_OBSERVATIONS = 400;
 const PROBE_INTERVAL = 0.1 / ((1 + Math.sqrt(5)) / 2);
 const EPS = 1e-9;
 
@@ -133,6 +138,9 @@ function measure(output: RunOutput, view: View, a: number, b: number): Measure |
     sum += gaugeSum(output, keys, k);
     n++;
   });
+  if (sum < MIN_OBSERVATIONS) {
+    return `too few requests in flight to sample L (${Math.round(sum)} observations over the probes, fewer than ${MIN_OBSERVATIONS})`;
+  }
   return { L: sum / n, lambda: (view === "server" ? served : completed) / (b - a), W, incidents, bound };
 }
 

@@ -55,3 +55,12 @@ export function retryAmplification(p: number, R: number): number {
   for (let k = 0; k <= R; k++) sum += p ** k;
   return sum;
 }
+
+/**
+ * Tandem of M/M/1 queues (a Jackson network in series): by Burke's theorem each tier's departures
+ * are Poisson at rate lambda, so each tier is M/M/1 and the mean end-to-end time is the sum of
+ * 1 / (mu_i - lambda).
+ */
+export function tandemTimeInSystem(lambda: number, mus: readonly number[]): number {
+  return mus.reduce((sum, mu) => sum + mm1TimeInSystem(lambda, mu), 0);
+}

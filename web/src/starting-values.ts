@@ -13,6 +13,8 @@ export const REQUIRED_START: Readonly<Record<string, Record<string, unknown>>> =
   source: { profile: { kind: "constant", rate: 5 } },
   server: { serviceTime: { kind: "exponential", mean: 0.1 } },
   database: { serviceTime: { kind: "exponential", mean: 0.01 } },
+  // Own work only, as fast as a new server; calls downstream are added as steps in its form.
+  service: { steps: [{ kind: "work", serviceTime: { kind: "exponential", mean: 0.1 } }] },
   autoscaler: {
     targetValue: 0.7,
     maxInstances: 4,

@@ -107,7 +107,7 @@ const KINDS: Record<string, FaultKind> = {
     },
   },
   unreachable: {
-    doc: "Makes a component unreachable for `duration`: every call fails at once (an empty DNS answer, a partition).",
+    doc: "Makes a component unreachable for `duration`: every call fails at once, answered `unavailable` (a partition, NXDOMAIN: callers retry), or `empty` by a service with `unreachableAnswer: empty` (a DNS answer with no address: compliant callers stop).",
     params: {},
     needs: "setReachable",
     lasting: true,

@@ -1,0 +1,402 @@
+import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
+import type { RandomStream } from "../engine/random.js";
+import type { Handler, Simulation } from "../engine/simulation.js";
+import type { Caller, ReplyStatus, RequestOwner, Service } from "./call.js";
+import type { Capabilities, Component } from "./component.js";
+import { CallQueue, HeldCall } from "./queue/call-queue.js";
+import { createQueue, type QueueSpec } from "./queue/create-queue.js";
+import type { QueueDiscipline } from "./queue/queue-discipline.js";
+import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "./roles.js";
+import { buildSteps, Callers, type Step, type StepOptions } from "./service-steps.js";
+
+/** Options of a calling service. Seconds throughout. */
+export interface ServiceOptions {
+  /** What one call's work is, in order: own work, downstream calls, parallel calls. Required. */
+  steps: StepOptions[];
+  /** Workers (threads). Default: 1. */
+  concurrency?: number;
+  /** Calls that may wait for a worker; one more is answered "rejected". Default: Infinity. */
+  queueCapacity?: number;
+  /** Order in which waiting calls get a worker. Default: { kind: "fifo" }. */
+  queue?: QueueSpec;
+  /**
+   * Thread-per-request: a call keeps its worker while it waits downstream, so slow dependencies
+   * exhaust the workers. false: the worker is freed while the call waits downstream (an event
+   * loop) and the call needs one again for its next work step. Default: true.
+   */
+  blocking?: boolean;
+  /**
+   * Answer "expired" instead of going on when the caller's deadline has passed: before the
+   * first step and before each later one. Default: false (the work goes on, and is wasted).
+   */
+  dropExpired?: boolean;
+  /**
+   * What calls get while the service is unreachable: "unavailable" (a transient failure such as
+   * NXDOMAIN, which callers retry) or "empty" (an authoritative "nothing here", a DNS NOERROR
+   * with no address: compliant callers stop). Default: "unavailable".
+   */
+  unreachableAnswer?: "unavailable" | "empty";
+}
+
+/**
+ * Counters a service keeps; `<call>.<counter>` are its downstream calls' client counters. Worker
+ * time is time held: with `blocking`, waiting downstream included. `finished` counts every call
+ * it took on and answered (ok, error, empty, expired).
+ */
+export interface ServiceStats extends Counting<WorkCounters> {
+  /** Calls received. */
+  arrived: number;
+  /** Calls refused because the queue was full. */
+  rejected: number;
+  /** Calls answered "expired" because the caller's deadline had passed (`dropExpired`). */
+  expired: number;
+  /** Calls answered "error" because a downstream call failed. */
+  errors: number;
+  /** Calls answered "empty": a downstream call was told there is nothing, or the service is unreachable so. */
+  empty: number;
+  /** Calls refused while unreachable. */
+  dropped: number;
+  [perCall: `${string}.${string}`]: number;
+}
+
+/** The same counters, writable. */
+type Counting<T> = { -readonly [K in keyof T]: T[K] };
+
+const WORK_DONE = 0;
+
+/** One call in progress. */
+class Job {
+  caller: Caller | null = null;
+  token = 0;
+  deadline = 0;
+  requestId = -1;
+  /** Index of the step under way. */
+  step = 0;
+  /** Whether it holds a worker, since when, and worker-seconds held so far. */
+  hasWorker = false;
+  heldSince = 0;
+  held = 0;
+  /** The token its current group of downstream calls reports with, and what the group awaits. */
+  group = -1;
+  pending = 0;
+  failed = 0;
+  failure: ReplyStatus = "error";
+  /** Still sending the group's calls (answers given at once wait until all are out). */
+  sending = false;
+}
+
+/**
+ * A service whose work includes downstream calls: a queue in front of `concurrency` workers, each
+ * call going through its steps (own work, calls, parallel calls). Every downstream call is made
+ * by its own client, so timeouts, retries, backoff, budgets, breakers and deadlines work as for a
+ * client; calls through a pool go to the pool as their target. There is no cancellation: a call
+ * the upstream gave up on runs on, and its answers are wasted work at every tier.
+ */
+export class CallingService
+  implements Handler, Service, RequestOwner, Component, Capabilities, DoesWork, MakesCalls
+{
+  readonly type = "service";
+  readonly concurrency: number;
+  readonly queueCapacity: number;
+  readonly blocking: boolean;
+  readonly dropExpired: boolean;
+  readonly unreachableAnswer: "unavailable" | "empty";
+  private readonly steps: Step[];
+  private readonly callSet: Callers;
+  private readonly waiting: QueueDiscipline;
+  // Non-blocking calls back from downstream that need a worker for their next work step.
+  private readonly resuming: Job[] = [];
+  // Jobs by the token of the group of calls they wait on; a group that ended is removed, so a
+  // late answer finds nothing and is unwanted.
+  private readonly byGroup = new Map<number, Job>();
+  private readonly counters: ServiceStats;
+  private readonly rng: RandomStream;
+  private readonly taken = new HeldCall();
+  private readonly shed = new CallQueue();
+  private nextGroup = 0;
+  private busy = 0;
+  private inProgress = 0;
+  private slowdown = 1;
+  private reachable = true;
+  private pumping = false;
+
+  constructor(
+    private readonly sim: Simulation,
+    readonly name: string,
+    options: ServiceOptions,
+  ) {
+    this.concurrency = checkNumber("concurrency", options.concurrency ?? 1, { min: 1, integer: true });
+    this.queueCapacity =
+      options.queueCapacity === undefined || options.queueCapacity === Number.POSITIVE_INFINITY
+        ? Number.POSITIVE_INFINITY
+        : checkNumber("queueCapacity", options.queueCapacity, { min: 0, integer: true });
+    this.blocking = checkBoolean("blocking", options.blocking ?? true);
+    this.dropExpired = checkBoolean("dropExpired", options.dropExpired ?? false);
+    const answer = options.unreachableAnswer ?? "unavailable";
+    if (answer !== "unavailable" && answer !== "empty")
+      throw new OptionError(
+        ["unreachableAnswer"],
+        `expected "unavailable" or "empty", got ${JSON.stringify(answer)}`,
+      );
+    this.unreachableAnswer = answer;
+    this.waiting = within(["queue"], () => createQueue(options.queue ?? { kind: "fifo" }));
+    this.steps = buildSteps(sim, name, options.steps, this);
+    this.callSet = new Callers(this.steps);
+    this.rng = sim.stream(`service:${name}`);
+    this.counters = {
+      arrived: 0,
+      finished: 0,
+      served: 0,
+      wasted: 0,
+      rejected: 0,
+      expired: 0,
+      errors: 0,
+      empty: 0,
+      dropped: 0,
+      busySeconds: 0,
+      wastedBusySeconds: 0,
+      errorBusySeconds: 0,
+    };
+    this.callSet.copyInto(this.counters);
+  }
+
+  /** Its counters, with its downstream calls' counters brought up to date. */
+  get stats(): ServiceStats {
+    this.callSet.copyInto(this.counters);
+    return this.counters;
+  }
+
+  get work(): WorkCounters {
+    return this.counters;
+  }
+
+  /** Its downstream calls' counters, summed over its calls. */
+  get calls(): CallCounters {
+    return this.callSet.sum();
+  }
+
+  onCompletion(listener: (latency: number, attempts: number) => void): void {
+    for (const c of this.callSet.clients) c.onCompletion(listener);
+  }
+
+  get workers(): number {
+    return this.concurrency;
+  }
+
+  /** Workers held (blocking: calls under way, waiting downstream included). */
+  get inService(): number {
+    return this.busy;
+  }
+
+  get queueLength(): number {
+    return this.waiting.length + this.resuming.length;
+  }
+
+  /**
+   * Calls per second it can finish with every worker busy: its workers over its own work, and no
+   * more than the slowest of what it calls; 0 while unreachable.
+   */
+  get capacityPerSec(): number {
+    if (!this.reachable) return 0;
+    const own = this.callSet.ownWorkMean * this.slowdown;
+    return Math.min(own > 0 ? this.concurrency / own : Number.POSITIVE_INFINITY, this.callSet.capacityPerSec);
+  }
+
+  gauges(): Record<string, number> {
+    return {
+      queueLength: this.queueLength,
+      inService: this.busy,
+      waitingDownstream: this.byGroup.size,
+      inProgress: this.inProgress,
+    };
+  }
+
+  describe(): Record<string, string> {
+    const out: Record<string, string> = {
+      steps: this.callSet.describeSteps(),
+      concurrency: String(this.concurrency),
+      blocking: this.blocking ? "yes (thread per request)" : "no (workers freed while waiting downstream)",
+      queue: this.waiting.label,
+      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
+      dropExpired: String(this.dropExpired),
+    };
+    return { ...out, ...this.callSet.describeCalls() };
+  }
+
+  setSlowdown(factor: number): void {
+    this.slowdown = checkNumber("factor", factor, { min: 0, exclusiveMin: true });
+  }
+
+  setReachable(reachable: boolean): void {
+    this.reachable = reachable;
+  }
+
+  accept(caller: Caller, token: number, deadline: number): void {
+    const s = this.counters;
+    s.arrived++;
+    if (!this.reachable) {
+      s.dropped++;
+      if (this.unreachableAnswer === "empty") s.empty++;
+      caller.reply(token, this.unreachableAnswer);
+      return;
+    }
+    if (this.busy >= this.concurrency && this.waiting.length >= this.queueCapacity) {
+      s.rejected++;
+      caller.reply(token, "rejected");
+      return;
+    }
+    this.waiting.push(caller, token, deadline, this.sim.now);
+    this.pump();
+  }
+
+  handleEvent(_kind: number, data: unknown): void {
+    const job = data as Job;
+    job.step++;
+    this.advance(job);
+    this.pump();
+  }
+
+  requestEnded(group: number, status: ReplyStatus): boolean {
+    const job = this.byGroup.get(group);
+    // The group already ended (a failure, or another call of a wait-first group won).
+    if (job === undefined) return false;
+    const wanted = this.sim.now <= job.deadline;
+    const wait = this.steps[job.step]!.wait;
+    job.pending--;
+    if (status === "ok") {
+      if (wait === "first") job.pending = 0;
+    } else {
+      job.failed++;
+      // A stop answer outranks a retryable failure: the caller must not retry it either.
+      if (status === "empty" || job.failure !== "empty") job.failure = status;
+      if (wait === "all") job.pending = 0;
+    }
+    if (job.pending === 0) {
+      this.byGroup.delete(group);
+      if (!job.sending) this.groupEnded(job);
+    }
+    return wanted;
+  }
+
+  /** Hands workers to resuming and waiting calls; a loop, so calls answered at once do not recurse. */
+  private pump(): void {
+    if (this.pumping) return;
+    this.pumping = true;
+    const taken = this.taken;
+    while (this.busy < this.concurrency) {
+      const resumed = this.resuming.shift();
+      if (resumed !== undefined) {
+        this.hold(resumed);
+        this.runWork(resumed);
+        continue;
+      }
+      const got = this.waiting.take(this.sim.now, taken, this.shed);
+      while (this.shed.shift(taken)) this.expire(taken.caller!, taken.token);
+      if (!got) break;
+      if (this.dropExpired && this.sim.now > taken.deadline) {
+        this.expire(taken.caller!, taken.token);
+        continue;
+      }
+      const job = new Job();
+      job.caller = taken.caller;
+      job.token = taken.token;
+      job.deadline = taken.deadline;
+      job.requestId = taken.caller!.requestOf(taken.token);
+      this.inProgress++;
+      this.hold(job);
+      this.advance(job);
+    }
+    this.pumping = false;
+  }
+
+  /** Runs `job` from its current step until it waits (for work or calls) or ends. */
+  private advance(job: Job): void {
+    if (job.step >= this.steps.length) {
+      this.end(job, "ok");
+      return;
+    }
+    if (this.dropExpired && this.sim.now > job.deadline) {
+      this.end(job, "expired");
+      return;
+    }
+    const step = this.steps[job.step]!;
+    if (step.work) {
+      if (job.hasWorker) this.runWork(job);
+      else if (this.busy < this.concurrency) {
+        this.hold(job);
+        this.runWork(job);
+      } else this.resuming.push(job);
+      return;
+    }
+    if (!this.blocking && job.hasWorker) this.letGo(job);
+    const group = this.nextGroup++;
+    job.group = group;
+    job.pending = step.callers.length;
+    job.failed = 0;
+    job.failure = "error";
+    job.sending = true;
+    this.byGroup.set(group, job);
+    for (let i = 0; i < step.callers.length; i++) {
+      // A group may end while its calls go out (a failure answered at once): send no more.
+      if (this.byGroup.get(group) !== job) break;
+      const deadline = step.propagate[i] ? job.deadline : Number.POSITIVE_INFINITY;
+      step.callers[i]!.forward(group, job.requestId, deadline);
+    }
+    job.sending = false;
+    if (this.byGroup.get(group) !== job) this.groupEnded(job);
+  }
+
+  private groupEnded(job: Job): void {
+    const step = this.steps[job.step]!;
+    const success = step.wait === "first" ? job.failed < step.callers.length : job.failed === 0;
+    if (!success) {
+      this.end(job, job.failure === "empty" ? "empty" : "error");
+      return;
+    }
+    job.step++;
+    this.advance(job);
+  }
+
+  private runWork(job: Job): void {
+    const work = this.steps[job.step]!.work!;
+    this.sim.schedule(work.sample(this.rng) * this.slowdown, this, WORK_DONE, job);
+  }
+
+  private hold(job: Job): void {
+    this.busy++;
+    job.hasWorker = true;
+    job.heldSince = this.sim.now;
+  }
+
+  private letGo(job: Job): void {
+    this.busy--;
+    job.hasWorker = false;
+    const spent = this.sim.now - job.heldSince;
+    job.held += spent;
+    this.counters.busySeconds += spent;
+    this.pump();
+  }
+
+  private end(job: Job, status: "ok" | "error" | "empty" | "expired"): void {
+    if (job.hasWorker) this.letGo(job);
+    this.inProgress--;
+    const s = this.counters;
+    s.finished++;
+    if (status !== "ok") {
+      s.errorBusySeconds += job.held;
+      s[status === "error" ? "errors" : status]++;
+      job.caller!.reply(job.token, status);
+      return;
+    }
+    s.served++;
+    if (!job.caller!.reply(job.token, "ok")) {
+      s.wasted++;
+      s.wastedBusySeconds += job.held;
+    }
+  }
+
+  private expire(caller: Caller, token: number): void {
+    this.counters.expired++;
+    caller.reply(token, "expired");
+  }
+}

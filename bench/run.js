@@ -165,7 +165,10 @@ function engineInlineModel(rho) {
 
 /** `count <workload> <warm> <n>`: runs warm + n events of an M/M/1 and nothing else (bench/instructions.js). */
 function count(w, warm, n) {
-  if (w === "bare") {
+  if (w === "storm") {
+    // Whole scenario runs: `warm` of them, then `n` more.
+    for (let i = 0; i < warm + n; i++) retryStormScaled(100);
+  } else if (w === "bare") {
     bareMm1(0.9, warm);
     bareMm1(0.9, n);
   }

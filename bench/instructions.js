@@ -14,7 +14,17 @@ const runner = fileURLToPath(new URL("./run.js", import.meta.url));
 function instructions(workload, n) {
   const r = spawnSync(
     "valgrind",
-    ["--tool=callgrind", "--callgrind-out-file=/dev/null", process.execPath, "--single-threaded", runner, "count", workload, String(WARM), String(n)],
+    [
+      "--tool=callgrind",
+      "--callgrind-out-file=/dev/null",
+      process.execPath,
+      "--single-threaded",
+      runner,
+      "count",
+      workload,
+      String(WARM),
+      String(n),
+    ],
     { encoding: "utf8", maxBuffer: 2 ** 26 },
   );
   const m = /Collected : (\d+)/.exec(r.stderr);

@@ -171,12 +171,14 @@ function count(w, warm, n) {
   } else if (w === "bare") {
     bareMm1(0.9, warm);
     bareMm1(0.9, n);
-  }
-  else {
+  } else {
     const sim = w === "mm1" ? mm1Model(0.9).sim : engineInlineModel(0.9);
     // In steps, as a scenario run calls it (between probes), so `run` is compiled as a whole
     // function rather than only entered mid-loop (on-stack replacement).
-    for (let e = 0; e < warm + n; ) sim.run({ maxEvents: (e = Math.min(warm + n, e + 50_000)) });
+    for (let e = Math.min(warm + n, 50_000); ; e = Math.min(warm + n, e + 50_000)) {
+      sim.run({ maxEvents: e });
+      if (e === warm + n) break;
+    }
   }
 }
 

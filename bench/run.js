@@ -24,7 +24,7 @@ function heapAfterGc() {
 }
 
 /** M/M/1 at utilisation rho: Poisson arrivals straight into one exponential server. */
-function mm1(rho, targetEvents) {
+function mm1Model(rho) {
   const sim = new Simulation({ seed: 1 });
   const server = new Server(sim, "s", { serviceTime: createDistribution({ kind: "exponential", mean: 1 }) });
   let token = 0;
@@ -35,6 +35,11 @@ function mm1(rho, targetEvents) {
     arrivals: "poisson",
   });
   source.start();
+  return { sim, server };
+}
+
+function mm1(rho, targetEvents) {
+  const { sim, server } = mm1Model(rho);
   const checkpoints = [];
   const chunk = targetEvents / 5;
   let peakRss = process.memoryUsage().rss;
@@ -124,6 +129,13 @@ function benchStorm() {
  * and Server components: what the engine itself (heap, slots, handles, dispatch) costs.
  */
 function engineInlineMm1(rho, targetEvents) {
+  const sim = engineInlineModel(rho);
+  const t0 = performance.now();
+  sim.run({ maxEvents: targetEvents });
+  return { seconds: (performance.now() - t0) / 1000, events: sim.events };
+}
+
+function engineInlineModel(rho) {
   const sim = new Simulation({ seed: 1 });
   const arrivals = sim.stream("source:arrivals");
   const service = sim.stream("server:s");
@@ -148,9 +160,26 @@ function engineInlineMm1(rho, targetEvents) {
     },
   };
   sim.schedule(-Math.log(1 - arrivals.next()) / rho, source);
-  const t0 = performance.now();
-  sim.run({ maxEvents: targetEvents });
-  return { seconds: (performance.now() - t0) / 1000, events: sim.events };
+  return sim;
+}
+
+/** `count <workload> <warm> <n>`: runs warm + n events of an M/M/1 and nothing else (bench/instructions.js). */
+function count(w, warm, n) {
+  if (w === "storm") {
+    // Whole scenario runs: `warm` of them, then `n` more.
+    for (let i = 0; i < warm + n; i++) retryStormScaled(100);
+  } else if (w === "bare") {
+    bareMm1(0.9, warm);
+    bareMm1(0.9, n);
+  } else {
+    const sim = w === "mm1" ? mm1Model(0.9).sim : engineInlineModel(0.9);
+    // In steps, as a scenario run calls it (between probes), so `run` is compiled as a whole
+    // function rather than only entered mid-loop (on-stack replacement).
+    for (let e = Math.min(warm + n, 50_000); ; e = Math.min(warm + n, e + 50_000)) {
+      sim.run({ maxEvents: e });
+      if (e === warm + n) break;
+    }
+  }
 }
 
 function benchInline() {
@@ -308,7 +337,8 @@ function ratioEngine(rounds) {
 // Each workload runs in a process of its own: run after the M/M/1, the storm would inherit call
 // sites the JIT had specialised for the M/M/1's sink, and measure that instead of itself.
 const workload = process.argv[2];
-if (workload === "mm1") benchMm1();
+if (workload === "count") count(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
+else if (workload === "mm1") benchMm1();
 else if (workload === "storm") benchStorm();
 else if (workload === "bare") benchBare();
 else if (workload === "mm1-inline") benchInline();

@@ -2,8 +2,9 @@ import { EventQueue } from "./event-queue.js";
 import { createStream, type RandomStream } from "./random.js";
 
 /**
- * Anything that can receive a scheduled event. `kind` lets one component tell its own event types
- * apart without allocating a closure per event; `data` is whatever was passed to `schedule`.
+ * Anything that can receive a scheduled event. `kind` (an integer that fits in 32 bits) lets one
+ * component tell its own event types apart without allocating a closure per event; `data` is
+ * whatever was passed to `schedule`.
  */
 export interface Handler {
   handleEvent(kind: number, data: unknown): void;
@@ -66,7 +67,8 @@ export class Simulation {
   private readonly queue = new EventQueue();
   // Per-slot tables; a slot is free while its handler is null and it is on the free stack.
   private handlers: (Handler | null)[] = [];
-  private kinds = new Float64Array(0);
+  // Kinds are integers: kept as such, the run loop passes them on without converting a double.
+  private kinds = new Int32Array(0);
   private data: unknown[] = [];
   private generations = new Int32Array(0);
   private freeSlots = new Int32Array(0);
@@ -249,7 +251,7 @@ export class Simulation {
     if (slot >= SLOT_BITS) throw new RangeError(`more than ${SLOT_BITS} pending events`);
     if (slot === this.kinds.length) {
       const n = Math.max(1024, 2 * slot);
-      const kinds = new Float64Array(n);
+      const kinds = new Int32Array(n);
       kinds.set(this.kinds);
       this.kinds = kinds;
       const generations = new Int32Array(n);

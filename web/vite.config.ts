@@ -1,5 +1,4 @@
 import { defineConfig } from "vite";
-import { optionDocsPlugin } from "./option-docs.js";
 
 // The dashboard: web/ built to dist-web/, which `metastable serve` serves. The browser imports the
 // engine, model, scenario and analysis layers from src/ directly, so the CLI and the page run the
@@ -10,5 +9,4 @@ export default defineConfig({
   build: { outDir: "../dist-web", emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   worker: { format: "es" },
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
-  plugins: [optionDocsPlugin()],
 });

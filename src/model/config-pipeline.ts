@@ -3,6 +3,7 @@ import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 
 /** What the consumer does with a file over its cardinality limit. */
 export type BadFilePolicy =
@@ -15,18 +16,38 @@ export type BadFilePolicy =
 export const BAD_FILE_POLICIES = ["fail-closed", "last-known-good"] as const;
 
 /** Options of a config pipeline. Seconds throughout. */
-export interface ConfigPipelineOptions {
-  /** The producer regenerates the file this often, the first time at 0. Default: 300 (Cloudflare's five minutes). */
-  regenerateEvery?: number;
-  /** Rows the producer's query returns from a source node that has not been upgraded. Default: 120. */
-  rows?: number;
-  /** Row multiplier when the query runs on an upgraded node (the newly visible schema duplicates every row). Default: 2. */
-  upgradedFactor?: number;
-  /** Most rows the consumer's preallocated table takes; a file with more is bad. Default: 200. */
-  cardinalityLimit?: number;
-  /** Default: "fail-closed". */
-  onBadFile?: BadFilePolicy;
-}
+export const CONFIG_PIPELINE_OPTIONS = {
+  regenerateEvery: option.number({
+    doc: "The producer regenerates the file this often, the first time at 0.",
+    default: 300,
+    defaultText: "(Cloudflare's five minutes)",
+    min: 0,
+    exclusiveMin: true,
+  }),
+  rows: option.integer({
+    doc: "Rows the producer's query returns from a source node that has not been upgraded; at most `cardinalityLimit`.",
+    default: 120,
+    min: 0,
+  }),
+  upgradedFactor: option.number({
+    doc: "Row multiplier when the query runs on an upgraded node (the newly visible schema duplicates every row).",
+    default: 2,
+    min: 0,
+  }),
+  cardinalityLimit: option.integer({
+    doc: "Most rows the consumer's preallocated table takes; a file with more is bad.",
+    default: 200,
+    min: 0,
+  }),
+  onBadFile: option.choice({
+    doc: "What the consumer does with a bad file: load it and fail every call while it is loaded (`fail-closed`), or refuse it and keep serving with the last good file (`last-known-good`).",
+    values: BAD_FILE_POLICIES,
+    default: "fail-closed",
+  }),
+} as const;
+
+/** Options of a config pipeline, as its constructor takes them. */
+export type ConfigPipelineOptions = OptionsInput<typeof CONFIG_PIPELINE_OPTIONS>;
 
 /** Counters a config pipeline keeps. */
 export interface ConfigPipelineStats {
@@ -82,29 +103,18 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
     readonly target: Service,
     options: ConfigPipelineOptions = {},
   ) {
-    this.regenerateEvery = checkNumber("regenerateEvery", options.regenerateEvery ?? 300, {
-      min: 0,
-      exclusiveMin: true,
-    });
-    this.rows = checkNumber("rows", options.rows ?? 120, { min: 0, integer: true });
-    this.upgradedFactor = checkNumber("upgradedFactor", options.upgradedFactor ?? 2, { min: 0 });
-    this.cardinalityLimit = checkNumber("cardinalityLimit", options.cardinalityLimit ?? 200, {
-      min: 0,
-      integer: true,
-    });
+    const o = readOptions(CONFIG_PIPELINE_OPTIONS, options);
+    this.regenerateEvery = o.regenerateEvery;
+    this.rows = o.rows;
+    this.upgradedFactor = o.upgradedFactor;
+    this.cardinalityLimit = o.cardinalityLimit;
     if (this.rows > this.cardinalityLimit) {
       throw new OptionError(
         ["rows"],
         `expected at most cardinalityLimit (${this.cardinalityLimit}), or even the normal file is bad; got ${this.rows}`,
       );
     }
-    this.onBadFile = options.onBadFile ?? "fail-closed";
-    if (!BAD_FILE_POLICIES.includes(this.onBadFile)) {
-      throw new OptionError(
-        ["onBadFile"],
-        `expected one of ${BAD_FILE_POLICIES.join(", ")}, got ${JSON.stringify(this.onBadFile)}`,
-      );
-    }
+    this.onBadFile = o.onBadFile;
     this.rng = sim.stream(`configPipeline:${name}:node`);
   }
 

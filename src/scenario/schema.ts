@@ -1,6 +1,9 @@
 import { z } from "zod";
+import type { FileInput } from "../model/options.js";
+import { optionShape } from "./option-schema.js";
 import { COMPONENT_TYPES } from "./registry.js";
 import { finite, num, ref } from "./schema-parts.js";
+import { SETTINGS_OPTIONS } from "./settings-options.js";
 
 const componentName = z
   .string()
@@ -31,12 +34,9 @@ export const scenarioSchema = z
     $schema: z.string().optional(),
     name: z.string().min(1),
     description: z.string().optional(),
-    seed: num.optional(),
-    duration: num,
-    drain: num.optional(),
-    probeInterval: num.optional(),
-    window: num.optional(),
-    limits: z.object({ maxEvents: num.optional(), maxWallSeconds: num.optional() }).strict().optional(),
+    ...(optionShape(SETTINGS_OPTIONS) as {
+      [K in keyof typeof SETTINGS_OPTIONS]: z.ZodType<FileInput<typeof SETTINGS_OPTIONS>[K]>;
+    }),
     /** What healthy means for the verdict (see src/analysis/health.ts). */
     health: z
       .object({

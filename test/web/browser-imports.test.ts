@@ -5,8 +5,7 @@ import { describe, expect, it } from "vitest";
 // The dashboard imports src/ directly; a `node:` import anywhere it reaches would break the page.
 const ROOT = join(import.meta.dirname, "..", "..");
 const WEB = join(ROOT, "web", "src");
-const PACKAGES =
-  /^(preact|@preact\/signals|echarts|yaml|zod|pure-rand|codemirror|@codemirror\/[\w-]+|virtual:option-docs)(\/|$)/;
+const PACKAGES = /^(preact|@preact\/signals|echarts|yaml|zod|pure-rand|codemirror|@codemirror\/[\w-]+)(\/|$)/;
 
 /** Imports that survive compilation: `import type` and `export type` are erased. */
 function importsOf(file: string): string[] {

@@ -1,7 +1,7 @@
 import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import { type Handler, Simulation } from "../engine/simulation.js";
+import type { LoadBalancer } from "./balancer.js";
 import type { Component } from "./component.js";
-import type { LoadBalancer } from "./load-balancer.js";
 import { type OptionsInput, option, readOptions } from "./options.js";
 import type { DoesWork, LoopGauge, ShowsLoopState, WorkCounters } from "./roles.js";
 import { SERVER_OPTIONS, Server, type ServerOptions } from "./server.js";
@@ -86,7 +86,7 @@ export interface AutoscalerStats {
 /** The parts of a backend the metric reads. */
 interface Measured {
   readonly concurrency: number;
-  readonly inService: number;
+  readonly inFlight: number;
   readonly queueLength: number;
 }
 
@@ -231,9 +231,9 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
   }
 
   /** Calls in service at the instances it created. */
-  get inService(): number {
+  get inFlight(): number {
     let n = 0;
-    for (const s of this.created) n += s.inService;
+    for (const s of this.created) n += s.inFlight;
     return n;
   }
 
@@ -306,7 +306,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     let workers = 0;
     let waiting = 0;
     for (const b of backends) {
-      busy += b.inService;
+      busy += b.inFlight;
       workers += b.concurrency;
       waiting += b.queueLength;
     }
@@ -368,6 +368,6 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
 function isMeasured(b: unknown): b is Measured {
   const m = b as Partial<Measured>;
   return (
-    typeof m.concurrency === "number" && typeof m.inService === "number" && typeof m.queueLength === "number"
+    typeof m.concurrency === "number" && typeof m.inFlight === "number" && typeof m.queueLength === "number"
   );
 }

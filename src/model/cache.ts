@@ -155,7 +155,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
   constructor(
     private readonly sim: Simulation,
     readonly name: string,
-    readonly database: Service,
+    readonly target: Service,
     options: CacheOptions = {},
   ) {
     const o = readOptions(CACHE_OPTIONS, options);
@@ -183,7 +183,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
    */
   get capacityPerSec(): number {
     const missRatio = 1 - this.expectedHitRate;
-    return missRatio > 0 ? this.database.capacityPerSec / missRatio : Number.POSITIVE_INFINITY;
+    return missRatio > 0 ? this.target.capacityPerSec / missRatio : Number.POSITIVE_INFINITY;
   }
 
   /** Entries held. */
@@ -203,7 +203,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
   describe(): Record<string, string> {
     const rate = (x: number) => `${Number(x.toFixed(1))} req/s`;
     return {
-      database: this.database.name,
+      target: this.target.name,
       keys: String(this.popularity.keys),
       popularity: this.popularity.label,
       capacity: `${this.capacity} entries`,
@@ -214,7 +214,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
       ...(this.prefill > 0 && { prefill: String(this.prefill) }),
       expectedHitRate: `${(this.expectedHitRate * 100).toFixed(1)}% (LRU steady state, before expiry)`,
       advertisedCapacity: rate(this.capacityPerSec),
-      hiddenCapacity: rate(this.database.capacityPerSec),
+      hiddenCapacity: rate(this.target.capacityPerSec),
     };
   }
 
@@ -332,7 +332,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
     this.stats.dbReads++;
     if (shareable) this.reads.set(key, read);
     this.sent.set(read.id, read);
-    this.database.accept(this, read.id, deadline);
+    this.target.accept(this, read.id, deadline);
   }
 
   // Passes the database's answer on to every miss waiting for `read`.

@@ -3,17 +3,19 @@ import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
+import { type OptionsInput, option, policyFamily, readOptions } from "./options.js";
 
 /** What the consumer does with a file over its cardinality limit. */
-export type BadFilePolicy =
-  /** Load it and fail every call while it is loaded (the proxy's `.unwrap()` on the load error). */
-  | "fail-closed"
-  /** Refuse it and keep serving with the last file that was good. */
-  | "last-known-good";
+export const BAD_FILE_POLICIES = policyFamily("bad-file", {
+  failClosed: {
+    doc: "Load it and fail every call while it is loaded (the proxy's `.unwrap()` on the load error).",
+    options: {},
+  },
+  lastKnownGood: { doc: "Refuse it and keep serving with the last file that was good.", options: {} },
+});
 
-/** Names of the bad-file policies. */
-export const BAD_FILE_POLICIES = ["fail-closed", "last-known-good"] as const;
+/** A bad-file policy by kind. */
+export type BadFilePolicy = keyof (typeof BAD_FILE_POLICIES)["variants"];
 
 /** Options of a config pipeline. Seconds throughout. */
 export const CONFIG_PIPELINE_OPTIONS = {
@@ -39,10 +41,9 @@ export const CONFIG_PIPELINE_OPTIONS = {
     default: 200,
     min: 0,
   }),
-  onBadFile: option.choice({
-    doc: "What the consumer does with a bad file: load it and fail every call while it is loaded (`fail-closed`), or refuse it and keep serving with the last good file (`last-known-good`).",
-    values: BAD_FILE_POLICIES,
-    default: "fail-closed",
+  onBadFile: option.policy(BAD_FILE_POLICIES, {
+    doc: "What the consumer does with a file over its cardinality limit.",
+    default: { kind: "failClosed" },
   }),
 } as const;
 
@@ -55,7 +56,7 @@ export interface ConfigPipelineStats {
   regenerations: number;
   /** Files over the cardinality limit. */
   badFiles: number;
-  /** Bad files refused, the last good file kept (last-known-good). */
+  /** Bad files refused, the last good file kept (lastKnownGood). */
   keptLastGood: number;
   /** Calls received. */
   received: number;
@@ -70,7 +71,7 @@ export interface ConfigPipelineStats {
  * file and the FL2 proxy, 18 November 2025). Every `regenerateEvery` seconds the producer queries
  * one node of a source cluster; on an upgraded node the query returns `upgradedFactor` times the
  * rows, which overflows the consumer's `cardinalityLimit`. Which node a run hits is random, so
- * during a partial rollout the file flips between good and bad, and a fail-closed consumer flips
+ * during a partial rollout the file flips between good and bad, and a failClosed consumer flips
  * the service between up and down with it.
  *
  * The rollout is driven by the `errors` trigger: its `rate` is the fraction of source nodes
@@ -114,7 +115,7 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
         `expected at most cardinalityLimit (${this.cardinalityLimit}), or even the normal file is bad; got ${this.rows}`,
       );
     }
-    this.onBadFile = o.onBadFile;
+    this.onBadFile = o.onBadFile.kind;
     this.rng = sim.stream(`configPipeline:${name}:node`);
   }
 
@@ -123,7 +124,7 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
     return this.target.capacityPerSec;
   }
 
-  /** Whether every call is failing now (a bad file is loaded, fail-closed). */
+  /** Whether every call is failing now (a bad file is loaded, failClosed). */
   get isFailing(): boolean {
     return this.failing;
   }
@@ -178,7 +179,7 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
     const rows = hitUpgraded ? Math.round(this.rows * this.upgradedFactor) : this.rows;
     if (rows > this.cardinalityLimit) {
       this.stats.badFiles++;
-      if (this.onBadFile === "last-known-good") {
+      if (this.onBadFile === "lastKnownGood") {
         this.stats.keptLastGood++;
         return;
       }

@@ -173,11 +173,6 @@ export class Database implements Handler, Service, Component, Capabilities, Does
     return this.concurrency;
   }
 
-  /** Queries running (the DoesWork name for inFlight). */
-  get inService(): number {
-    return this.busy;
-  }
-
   /** Queries waiting for a connection. */
   get queueLength(): number {
     return this.waiting.length;

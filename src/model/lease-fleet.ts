@@ -38,8 +38,8 @@ export const LEASE_FLEET_OPTIONS = {
     min: 0,
     exclusiveMin: true,
   }),
-  jitter: option.number({
-    doc: "Spread of each renewal interval, as a fraction: the interval is renewEvery x (1 + jitter x u), u uniform in [-1, 1). 0: every host keeps its slot for ever.",
+  renewSpread: option.number({
+    doc: "Spread of each renewal interval, as a fraction: the interval is renewEvery x (1 + renewSpread x u), u uniform in [-1, 1). 0: every host keeps its slot for ever.",
     default: 0,
     min: 0,
     max: 0.99,
@@ -154,7 +154,7 @@ export class LeaseFleet
   readonly hosts: number;
   readonly leaseDuration: number;
   readonly renewEvery: number;
-  readonly jitter: number;
+  readonly renewSpread: number;
   readonly acquireCost: number;
   readonly acquireBackoff: Backoff;
   private readonly outstanding = new RingQueue<Token>();
@@ -184,7 +184,7 @@ export class LeaseFleet
         `expected more than renewEvery (${this.renewEvery}), or every lease lapses between two renewals; got ${this.leaseDuration}`,
       );
     }
-    this.jitter = o.jitter;
+    this.renewSpread = o.renewSpread;
     this.acquireCost = o.acquireCost;
     this.acquireBackoff = within(["acquireBackoff"], () => createBackoff(o.acquireBackoff));
     this.jitterRng = sim.stream(`leaseFleet:${name}:jitter`);
@@ -261,7 +261,7 @@ export class LeaseFleet
     return {
       hostsWithLease: this.holdingCount,
       expiredHosts: this.hosts - this.holdingCount,
-      outstanding: this.outstanding.length,
+      inFlight: this.outstanding.length,
       renewalLatency: this.renewalLatency(),
     };
   }
@@ -282,7 +282,7 @@ export class LeaseFleet
       target: this.client.name,
       hosts: String(this.hosts),
       leaseDuration: `${this.leaseDuration} s`,
-      renewEvery: `${this.renewEvery} s${this.jitter > 0 ? ` ±${this.jitter * 100}%` : ""}`,
+      renewEvery: `${this.renewEvery} s${this.renewSpread > 0 ? ` ±${this.renewSpread * 100}%` : ""}`,
       renewalDemand: `${Number((this.hosts / this.renewEvery).toFixed(3))} req/s`,
       acquireCost: `${this.acquireCost} requests`,
       acquireBackoff: this.acquireBackoff.label,
@@ -327,8 +327,8 @@ export class LeaseFleet
       this.stats.renewals++;
       this.send({ host, kind: RENEW, epoch: host.epoch, sentAt: 0 });
     }
-    const u = this.jitter > 0 ? 2 * this.jitterRng.next() - 1 : 0;
-    this.sim.schedule(this.renewEvery * (1 + this.jitter * u), this, TICK, host);
+    const u = this.renewSpread > 0 ? 2 * this.jitterRng.next() - 1 : 0;
+    this.sim.schedule(this.renewEvery * (1 + this.renewSpread * u), this, TICK, host);
   }
 
   private expire(host: Host): void {

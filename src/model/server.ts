@@ -173,12 +173,12 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   }
 
   /** Calls being served. */
-  get inService(): number {
+  get inFlight(): number {
     return this.busy;
   }
 
   gauges(): Record<string, number> {
-    return { queueLength: this.waiting.length, inService: this.busy };
+    return { queueLength: this.waiting.length, inFlight: this.busy };
   }
 
   describe(): Record<string, string> {

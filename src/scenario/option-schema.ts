@@ -1,6 +1,7 @@
 import { z } from "zod";
 import {
   type FileInput,
+  type FileValueOf,
   kindsOf,
   type OptionDecl,
   type OptionSet,
@@ -55,9 +56,16 @@ export function declSchema(d: OptionDecl): z.ZodType {
   return d.required ? s : s.optional();
 }
 
+/** The zod field of each option, typed as the file holds it. */
+export type OptionShape<S extends OptionSet> = {
+  [K in keyof S]: S[K] extends { required: true }
+    ? z.ZodType<FileValueOf<S[K]>, FileValueOf<S[K]>>
+    : z.ZodOptional<z.ZodType<FileValueOf<S[K]>, FileValueOf<S[K]>>>;
+};
+
 /** The fields of an options object in the file, for a schema that adds fields of its own. */
-export function optionShape(set: OptionSet): Record<string, z.ZodType> {
-  return Object.fromEntries(Object.entries(set).map(([k, d]) => [k, declSchema(d)]));
+export function optionShape<S extends OptionSet>(set: S): OptionShape<S> {
+  return Object.fromEntries(Object.entries(set).map(([k, d]) => [k, declSchema(d)])) as OptionShape<S>;
 }
 
 /** The file format of an options object: its declared fields, nothing else. */

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import type { FileInput } from "../model/options.js";
 import { optionShape } from "./option-schema.js";
 import { COMPONENT_TYPES } from "./registry.js";
 import { finite, num, ref } from "./schema-parts.js";
@@ -34,9 +33,7 @@ export const scenarioSchema = z
     $schema: z.string().optional(),
     name: z.string().min(1),
     description: z.string().optional(),
-    ...(optionShape(SETTINGS_OPTIONS) as {
-      [K in keyof typeof SETTINGS_OPTIONS]: z.ZodType<FileInput<typeof SETTINGS_OPTIONS>[K]>;
-    }),
+    ...optionShape(SETTINGS_OPTIONS),
     /** What healthy means for the verdict (see src/analysis/health.ts). */
     health: z
       .object({

@@ -95,7 +95,7 @@ describe("config pipeline", () => {
   });
 
   it("last-known-good: refuses oversized files and stays up", () => {
-    const { sim, pipeline, calls } = setup({ onBadFile: "last-known-good" }, 3);
+    const { sim, pipeline, calls } = setup({ onBadFile: { kind: "lastKnownGood" } }, 3);
     pipeline.setErrorRate(0.5);
     sim.run({ until: 199.9 });
     expect(calls.every((c) => c[0] === "ok")).toBe(true);
@@ -148,7 +148,7 @@ describe("config pipeline", () => {
     expect(path({ rows: 250 })).toEqual(["rows"]);
     expect(path({ upgradedFactor: -2 })).toEqual(["upgradedFactor"]);
     expect(path({ cardinalityLimit: 1.5 })).toEqual(["cardinalityLimit"]);
-    expect(path({ onBadFile: "panic" })).toEqual(["onBadFile"]);
+    expect(path({ onBadFile: { kind: "panic" } as never })).toEqual(["onBadFile", "kind"]);
     expect(path({})).toBeNull();
     const p = new ConfigPipeline(sim, "q", origin);
     expect(() => p.setErrorRate(2)).toThrow(OptionError);

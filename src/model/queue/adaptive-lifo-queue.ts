@@ -26,7 +26,7 @@ export class AdaptiveLifoQueue implements QueueDiscipline {
 
   constructor(options: AdaptiveLifoOptions = {}) {
     this.threshold = readOptions(ADAPTIVE_LIFO_OPTIONS, options).threshold;
-    this.label = `adaptive-lifo(threshold ${this.threshold})`;
+    this.label = `adaptiveLifo(threshold ${this.threshold})`;
   }
 
   get length(): number {

@@ -13,7 +13,7 @@ export const QUEUE_DISCIPLINES = policyFamily("queue", {
     doc: "Newest first: under a backlog the fresh calls, which callers still want, are served.",
     options: {},
   },
-  "adaptive-lifo": {
+  adaptiveLifo: {
     doc: "FIFO while the queue is short, LIFO once `threshold` calls wait (Facebook's adaptive LIFO).",
     options: ADAPTIVE_LIFO_OPTIONS,
   },
@@ -36,7 +36,7 @@ export function createQueue(spec: QueueSpec): QueueDiscipline {
       return new FifoQueue();
     case "lifo":
       return new LifoQueue();
-    case "adaptive-lifo":
+    case "adaptiveLifo":
       return new AdaptiveLifoQueue(spec);
     case "codel":
       return new CodelQueue(spec);

@@ -7,8 +7,8 @@ export const cacheType = componentType({
   section: "caches",
   type: "cache",
   options: {
-    database: option.reference({ doc: "The store it reads through to on a miss.", required: true }),
+    target: option.reference({ doc: "The store it reads through to on a miss.", required: true }),
     ...CACHE_OPTIONS,
   },
-  build: (ctx, name, { database, ...s }) => new Cache(ctx.sim, name, ctx.service(database), s),
+  build: (ctx, name, { target, ...s }) => new Cache(ctx.sim, name, ctx.service(target), s),
 });

@@ -1,9 +1,9 @@
-import { CONNECTION_POOL_OPTIONS, ConnectionPool } from "../../model/connection-pool.js";
 import { option } from "../../model/options.js";
+import { CONNECTION_POOL_OPTIONS, ConnectionPool } from "../../model/pool.js";
 import { componentType } from "../component-type.js";
 
 /** `pools:` a fixed set of connections over one or more backends, re-established after failures. */
-export const connectionPoolType = componentType({
+export const poolType = componentType({
   section: "pools",
   type: "pool",
   options: {

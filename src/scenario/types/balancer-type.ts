@@ -1,9 +1,9 @@
-import { LOAD_BALANCER_OPTIONS, LoadBalancer } from "../../model/load-balancer.js";
+import { LOAD_BALANCER_OPTIONS, LoadBalancer } from "../../model/balancer.js";
 import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
 
 /** `balancers:` spread calls over backends, optionally ejecting those that fail health checks. */
-export const loadBalancerType = componentType({
+export const balancerType = componentType({
   section: "balancers",
   type: "balancer",
   options: {

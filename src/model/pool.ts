@@ -7,7 +7,7 @@ import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Component } from "./component.js";
 import { type OptionsInput, option, readOptions } from "./options.js";
 import type { ConnectionSelection } from "./pool/connection-selection.js";
-import { createSelection, SELECTION_KINDS } from "./pool/create-selection.js";
+import { createSelection, SELECTIONS } from "./pool/create-selection.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
 import { RecordTable } from "./record-table.js";
 import type { HoldsQueue } from "./roles.js";
@@ -22,10 +22,9 @@ export const CONNECTION_POOL_OPTIONS = {
     max: MAX_SIZE,
     defaultText: "4 per backend",
   }),
-  selection: option.choice({
+  selection: option.policy(SELECTIONS, {
     doc: "Which idle connection a call takes: the one released last (`mru`) or first (`lru`).",
-    values: SELECTION_KINDS,
-    default: "mru",
+    default: { kind: "mru" },
   }),
   reconnectCost: option.integer({
     doc: "Handshake calls a new connection sends its backend, one after another, before it carries calls; each costs the backend one service time (TLS, auth). 0: connecting is free.",
@@ -50,7 +49,7 @@ export const CONNECTION_POOL_OPTIONS = {
     doc: "Wait before reconnect attempt n, where n counts the connection's consecutive failures (the call that closed it, then failed handshakes; a call answered \"ok\" resets it). A reconnect is always a scheduled event, but a zero delay against an unreachable backend spins until the run's event budget stops it.",
     default: { kind: "fixed", delay: 0.1 },
   }),
-  maxWaiting: option.integer({
+  queueCapacity: option.integer({
     doc: 'Calls that may wait for a free connection; one more is answered "rejected".',
     default: Number.POSITIVE_INFINITY,
     min: 0,
@@ -75,7 +74,7 @@ export interface ConnectionPoolStats {
   timedOut: number;
   /** Calls whose deadline passed while waiting for a connection (answered "expired", never sent). */
   expired: number;
-  /** Calls refused because `maxWaiting` calls were already waiting. */
+  /** Calls refused because `queueCapacity` calls were already waiting. */
   rejected: number;
   /** Connections closed after a timeout or an error. */
   closed: number;
@@ -143,7 +142,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   readonly closeOnTimeout: boolean;
   readonly closeOnError: boolean;
   readonly reconnectBackoff: Backoff;
-  readonly maxWaiting: number;
+  readonly queueCapacity: number;
   private readonly selection: ConnectionSelection<Connection>;
   private readonly waiting = new CallQueue();
   // Where `pump` takes a waiting call into; read at once, since a reply may re-enter.
@@ -185,7 +184,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     this.closeOnTimeout = o.closeOnTimeout;
     this.closeOnError = o.closeOnError;
     this.reconnectBackoff = within(["reconnectBackoff"], () => createBackoff(o.reconnectBackoff));
-    this.maxWaiting = o.maxWaiting;
+    this.queueCapacity = o.queueCapacity;
     this.selection = within(["selection"], () => createSelection<Connection>(o.selection));
     this.rng = sim.stream(`pool:${name}:reconnect`);
     const stats: ConnectionPoolStats = {
@@ -258,13 +257,13 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
         [this.closeOnTimeout && "timeout", this.closeOnError && "error"].filter(Boolean).join(", ") ||
         "nothing",
       reconnectBackoff: this.reconnectBackoff.label,
-      maxWaiting: Number.isFinite(this.maxWaiting) ? String(this.maxWaiting) : "unbounded",
+      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
     };
   }
 
   accept(caller: Caller, token: number, deadline: number): void {
     this.stats.received++;
-    if (this.selection.length === 0 && this.waiting.length >= this.maxWaiting) {
+    if (this.selection.length === 0 && this.waiting.length >= this.queueCapacity) {
       this.stats.rejected++;
       caller.reply(token, "rejected");
       return;

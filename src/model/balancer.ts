@@ -11,10 +11,9 @@ import type { LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a load balancer. */
 export const LOAD_BALANCER_OPTIONS = {
-  policy: option.choice({
+  policy: option.policy(BALANCING_POLICIES, {
     doc: "How the next backend is chosen.",
-    values: BALANCING_POLICIES,
-    default: "round-robin",
+    default: { kind: "roundRobin" },
   }),
   healthCheck: option.group(HEALTH_CHECK_OPTIONS, {
     doc: "Probe backends and take failing ones out of rotation.",
@@ -171,9 +170,9 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
   }
 
   gauges(): Record<string, number> {
-    let outstanding = 0;
-    for (const b of this.all) outstanding += b.outstanding;
-    return { healthyBackends: this.rotation.length, backends: this.all.length, outstanding };
+    let inFlight = 0;
+    for (const b of this.all) inFlight += b.outstanding;
+    return { healthyBackends: this.rotation.length, backends: this.all.length, inFlight };
   }
 
   describe(): Record<string, string> {

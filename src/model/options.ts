@@ -77,6 +77,11 @@ export interface ValueOption<T = unknown, F = T> extends Common<T> {
 export interface ReferenceOption<L extends boolean = boolean> extends Common<never> {
   readonly type: "reference";
   readonly list: L;
+  /**
+   * What it may name: a role every type playing it accepts ("service": takes calls;
+   * "requestSink": takes a source's requests) or one component type ("balancer").
+   */
+  readonly to: string;
 }
 
 /** Any option declaration. */

@@ -3,7 +3,7 @@ import type { Simulation } from "../engine/simulation.js";
 import type { Service } from "../model/call.js";
 import type { ModelComponent } from "../model/component.js";
 import type { RequestSink } from "../model/load/source.js";
-import type { FileInput, OptionSet } from "../model/options.js";
+import type { FileInput, OptionSet, ReferenceOption } from "../model/options.js";
 import { optionSchema } from "./option-schema.js";
 
 /** Scenario-wide settings a component may need (the load window, the run's length). */
@@ -36,6 +36,10 @@ export interface ComponentType<S = unknown> {
   type: string;
   /** Every option of an entry, in the order they are documented. */
   options: OptionSet;
+  /** The roles its components play (a test checks them against the built components). */
+  roles: readonly ComponentRole[];
+  /** A valid new entry, references left out: what the dashboard starts a new component with. */
+  template: Readonly<Record<string, unknown>>;
   /** Structure of one entry, derived from `options` (types only; ranges are checked by the component). */
   schema: z.ZodType<S>;
   /** What the entry refers to: option path (e.g. ["target"], ["backends", 0]) and component name. */
@@ -44,11 +48,20 @@ export interface ComponentType<S = unknown> {
   build(ctx: BuildContext, name: string, spec: S): ModelComponent;
 }
 
+/**
+ * A role a component plays, as the file and the page see it: `load` generates demand (where the
+ * canvas starts its columns), `service` takes calls, `requestSink` takes a source's requests,
+ * `work` does work (workers, a queue).
+ */
+export type ComponentRole = "load" | "service" | "requestSink" | "work";
+
 /** What a component type declares; the schema and the references are derived from its options. */
 export interface ComponentTypeDecl<S extends OptionSet> {
   section: string;
   type: string;
   options: S;
+  roles: readonly ComponentRole[];
+  template: Readonly<Partial<FileInput<S>>>;
   build(ctx: BuildContext, name: string, spec: FileInput<S>): ModelComponent;
 }
 
@@ -64,6 +77,31 @@ function referencesOf(
       ? v.map((name: string, i) => ({ path: [field, i], name }))
       : [{ path: [field], name: v as string }];
   });
+}
+
+/** Whether a reference declared as `ref` may name a component of type `target`. */
+export function accepts(ref: ReferenceOption, target: ComponentType): boolean {
+  return ref.to === target.type || (target.roles as readonly string[]).includes(ref.to);
+}
+
+// How a reference's `to` reads in messages.
+const ROLE_WORDS: Record<string, string> = {
+  service: "something that takes calls",
+  requestSink: "a client (something that takes a source's requests)",
+  load: "something that generates load",
+  work: "something that does work",
+};
+
+/** What a reference may name, in words: "something that takes calls", "a balancer". */
+export function describeAccepted(ref: ReferenceOption): string {
+  return ROLE_WORDS[ref.to] ?? `a ${ref.to}`;
+}
+
+/** The options of `type` that name other components, with their field names, in declaration order. */
+export function referenceOptions(type: ComponentType): { field: string; ref: ReferenceOption }[] {
+  return Object.entries(type.options).flatMap(([field, d]) =>
+    d.type === "reference" ? [{ field, ref: d }] : [],
+  );
 }
 
 /** Declares a component type: its file format and references follow from its options. */

@@ -38,7 +38,7 @@ describe("the canvas's connections, derived from the registry", () => {
         { field: "target", list: false },
         "server",
       ),
-    ).toMatch(/cannot take requests from a source/);
+    ).toBe("users.target names a client (something that takes a source's requests); server is a server");
   });
 
   it("refuses an autoscaler anything but a balancer, and wiring cycles", () => {

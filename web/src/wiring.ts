@@ -1,14 +1,20 @@
 import { buildModel } from "../../src/scenario/build.js";
-import type { ComponentType } from "../../src/scenario/component-type.js";
+import {
+  accepts,
+  type ComponentType,
+  describeAccepted,
+  referenceOptions,
+} from "../../src/scenario/component-type.js";
 import type { ParsedScenario } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
 
 // Which connections the canvas offers is asked of the registry itself: a component type's option
-// declarations say which of its fields name other components, and building
-// the scenario with a candidate connection in place says whether the component accepts it (a
-// source feeds a client, an autoscaler scales a balancer, no wiring cycles). Nothing here lists
-// component kinds, so a type added to the registry is wired correctly with no change to the page.
+// declarations say which of its fields name other components and what each may name (a role such
+// as "service", or a type: a source feeds a client, an autoscaler scales a balancer), and building
+// the scenario with a candidate connection in place says whether the rest holds (no wiring cycles,
+// the component's own checks). Nothing here lists component kinds, so a type added to the registry
+// is wired correctly with no change to the page.
 
 /** A field that names other components: one name (`target`) or a list of them (`backends`). */
 export interface ReferenceField {
@@ -18,9 +24,7 @@ export interface ReferenceField {
 
 /** The fields of `type` that name other components, in declaration order. */
 export function referenceFields(type: ComponentType): ReferenceField[] {
-  return Object.entries(type.options).flatMap(([field, d]): ReferenceField[] =>
-    d.type === "reference" ? [{ field, list: d.list }] : [],
-  );
+  return referenceOptions(type).map(({ field, ref }) => ({ field, list: ref.list }));
 }
 
 type Entries = Record<string, Record<string, unknown>>;
@@ -112,6 +116,10 @@ export function connectionProblem(
   if (back) return `wiring cycle: ${[from.name, ...back].join(" -> ")} would forward calls for ever`;
   const fromType = typeOf(parsed.spec, from.name);
   const toType = typeOf(parsed.spec, to);
+  // What the field may name is declared with it; only a connection of a kind it takes is tried.
+  const declared = fromType && referenceOptions(fromType).find((r) => r.field === ref.field)?.ref;
+  if (declared && toType && !accepts(declared, toType))
+    return `${from.name}.${ref.field} names ${describeAccepted(declared)}; ${to} is a ${toType.type}`;
   return problemAfter(
     parsed,
     (spec) => {

@@ -9,8 +9,18 @@ import { componentType } from "../component-type.js";
 export const autoscalerType = componentType({
   section: "autoscalers",
   type: "autoscaler",
+  roles: ["work"],
+  template: {
+    targetValue: 0.7,
+    maxInstances: 4,
+    server: { serviceTime: { kind: "exponential", mean: 0.1 } },
+  },
   options: {
-    target: option.reference({ doc: "The balancer whose backends it scales.", required: true }),
+    target: option.reference({
+      doc: "The balancer whose backends it scales.",
+      required: true,
+      to: "balancer",
+    }),
     ...AUTOSCALER_OPTIONS,
   },
   build: (ctx, name, { target, ...s }) => {

@@ -6,8 +6,14 @@ import { componentType } from "../component-type.js";
 export const balancerType = componentType({
   section: "balancers",
   type: "balancer",
+  roles: ["service"],
+  template: {},
   options: {
-    backends: option.references({ doc: "The services it spreads calls over.", required: true }),
+    backends: option.references({
+      doc: "The services it spreads calls over.",
+      required: true,
+      to: "service",
+    }),
     ...LOAD_BALANCER_OPTIONS,
   },
   build: (ctx, name, { backends, ...s }) =>

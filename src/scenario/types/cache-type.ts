@@ -6,8 +6,14 @@ import { componentType } from "../component-type.js";
 export const cacheType = componentType({
   section: "caches",
   type: "cache",
+  roles: ["service"],
+  template: {},
   options: {
-    target: option.reference({ doc: "The store it reads through to on a miss.", required: true }),
+    target: option.reference({
+      doc: "The store it reads through to on a miss.",
+      required: true,
+      to: "service",
+    }),
     ...CACHE_OPTIONS,
   },
   build: (ctx, name, { target, ...s }) => new Cache(ctx.sim, name, ctx.service(target), s),

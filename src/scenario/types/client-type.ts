@@ -6,8 +6,10 @@ import { componentType } from "../component-type.js";
 export const clientType = componentType({
   section: "clients",
   type: "client",
+  roles: ["requestSink"],
+  template: {},
   options: {
-    target: option.reference({ doc: "The service it calls.", required: true }),
+    target: option.reference({ doc: "The service it calls.", required: true, to: "service" }),
     ...CLIENT_OPTIONS,
   },
   build: (ctx, name, { target, ...s }) => new Client(ctx.sim, name, ctx.service(target), s),

@@ -6,8 +6,10 @@ import { componentType } from "../component-type.js";
 export const configPipelineType = componentType({
   section: "configPipelines",
   type: "configPipeline",
+  roles: ["service"],
+  template: {},
   options: {
-    target: option.reference({ doc: "The service the consumer fronts.", required: true }),
+    target: option.reference({ doc: "The service the consumer fronts.", required: true, to: "service" }),
     ...CONFIG_PIPELINE_OPTIONS,
   },
   build: (ctx, name, { target, ...s }) => new ConfigPipeline(ctx.sim, name, ctx.service(target), s),

@@ -7,6 +7,8 @@ import { componentType } from "../component-type.js";
 export const databaseType = componentType({
   section: "databases",
   type: "database",
+  roles: ["service", "work"],
+  template: { serviceTime: { kind: "exponential", mean: 0.01 } },
   options: DATABASE_OPTIONS,
   build: (ctx, name, s) =>
     new Database(ctx.sim, name, {

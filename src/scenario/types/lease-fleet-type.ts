@@ -8,8 +8,14 @@ import { componentType } from "../component-type.js";
 export const leaseFleetType = componentType({
   section: "leaseFleets",
   type: "leaseFleet",
+  roles: ["load"],
+  template: { hosts: 20, leaseDuration: 10, renewEvery: 3 },
   options: {
-    target: option.reference({ doc: "The client its renewals and acquisitions go through.", required: true }),
+    target: option.reference({
+      doc: "The client its renewals and acquisitions go through.",
+      required: true,
+      to: "client",
+    }),
     ...LEASE_FLEET_OPTIONS,
   },
   build: (ctx, name, { target, ...s }) => {

@@ -6,8 +6,14 @@ import { componentType } from "../component-type.js";
 export const poolType = componentType({
   section: "pools",
   type: "pool",
+  roles: ["service"],
+  template: {},
   options: {
-    backends: option.references({ doc: "The services its connections lead to.", required: true }),
+    backends: option.references({
+      doc: "The services its connections lead to.",
+      required: true,
+      to: "service",
+    }),
     ...CONNECTION_POOL_OPTIONS,
   },
   build: (ctx, name, { backends, ...s }) =>

@@ -7,6 +7,8 @@ import { componentType } from "../component-type.js";
 export const serverType = componentType({
   section: "servers",
   type: "server",
+  roles: ["service", "work"],
+  template: { serviceTime: { kind: "exponential", mean: 0.1 } },
   options: SERVER_OPTIONS,
   build: (ctx, name, s) =>
     new Server(ctx.sim, name, {

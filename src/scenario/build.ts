@@ -210,8 +210,10 @@ export function buildModel(parsed: ParsedScenario, seed?: number, clock?: () => 
           );
         });
       }
-      guard([list, i], () => checkFault(spec, target!, end, allowed));
-      faults.add(spec, target!);
+      faults.add(
+        guard([list, i], () => checkFault(spec, target!, end, allowed)),
+        target!,
+      );
       return { kind: spec.kind, target: spec.target, start: spec.at, end: spec.at + (spec.duration ?? 0) };
     });
   const triggers = schedule("triggers", TRIGGER_KINDS);

@@ -12,6 +12,7 @@ import { type OptionDoc, optionDocs } from "../../src/scenario/option-docs.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { SETTINGS_OPTIONS } from "../../src/scenario/settings-options.js";
+import { fixtureFor } from "../scenario/fixtures.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const DOC = join(ROOT, "docs", "reference.md");
@@ -39,17 +40,15 @@ function optionTable(docs: Docs, families: Map<string, OptionDoc>): string[] {
   ];
 }
 
-/** Component types (by section) whose built instances have `method`, found on the catalog. */
+/** Component types whose built components have `method`, found on fixtures made from the registry. */
 function typesWith(method: string): string[] {
-  const dir = join(ROOT, "scenarios");
-  const found = new Set<string>();
-  for (const f of readdirSync(dir).filter((x) => x.endsWith(".yaml"))) {
-    const model = buildModel(parseScenarioText(readFileSync(join(dir, f), "utf8"), f), 1);
-    for (const c of model.components) {
-      if (typeof (c as unknown as Record<string, unknown>)[method] === "function") found.add(c.type);
-    }
-  }
-  return [...found].sort();
+  return COMPONENT_TYPES.filter((t) => {
+    const { parsed, name } = fixtureFor(t);
+    const c = buildModel(parsed, 1).components.find((x) => x.name === name)!;
+    return typeof (c as unknown as Record<string, unknown>)[method] === "function";
+  })
+    .map((t) => t.type)
+    .sort();
 }
 
 function generate(): string {
@@ -99,11 +98,10 @@ function generate(): string {
     );
     for (const kind of kinds) {
       const d = describeFaultKind(kind)!;
-      const params = Object.entries(d.params)
-        .map(([p, r]) => {
-          const lo = `${r.exclusiveMin ? "(" : "["}${r.min}`;
-          const hi = r.max === undefined ? "∞)" : `${r.max}]`;
-          return `\`${p}\` ${lo}, ${hi}${r.optional ? " optional" : ""}`;
+      const params = Object.entries(optionDocs(d.params))
+        .map(([p, o]) => {
+          const dflt = o.required ? "" : `, default ${o.default}`;
+          return `\`${p}\` (${o.range}${dflt}): ${o.doc}`;
         })
         .join("; ");
       out.push(

@@ -3,13 +3,12 @@
 // and checks and the dashboard's forms use) and every trigger and intervention with its parameters
 // and the capability its target needs. This test fails when the doc is stale; `UPDATE_DOCS=1 npx vitest run
 // test/docs/reference.test.ts` rewrites it.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { describeFaultKind, INTERVENTION_KINDS, TRIGGER_KINDS } from "../../src/model/faults/fault.js";
 import { buildModel } from "../../src/scenario/build.js";
 import { type OptionDoc, optionDocs } from "../../src/scenario/option-docs.js";
-import { parseScenarioText } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { SETTINGS_OPTIONS } from "../../src/scenario/settings-options.js";
 import { fixtureFor } from "../scenario/fixtures.js";

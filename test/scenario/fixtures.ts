@@ -26,7 +26,7 @@ export class FixtureBuilder {
       const to = this.provide((t) => accepts(ref, t));
       entry[field] = ref.list ? [to] : to;
     }
-    (this.sections[type.section] ??= {})[name] = entry;
+    this.sections[type.section] = { ...this.sections[type.section], [name]: entry };
     return name;
   }
 

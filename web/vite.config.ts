@@ -1,6 +1,5 @@
 import { defineConfig } from "vite";
 import { catalogVerdictsPlugin } from "./catalog-verdicts.js";
-import { optionDocsPlugin } from "./option-docs.js";
 
 // The dashboard: web/ built to dist-web/, which `metastable serve` serves. The browser imports the
 // engine, model, scenario and analysis layers from src/ directly, so the CLI and the page run the
@@ -11,5 +10,5 @@ export default defineConfig({
   build: { outDir: "../dist-web", emptyOutDir: true, chunkSizeWarningLimit: 1500 },
   worker: { format: "es" },
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
-  plugins: [optionDocsPlugin(), catalogVerdictsPlugin()],
+  plugins: [catalogVerdictsPlugin()],
 });

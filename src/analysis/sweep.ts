@@ -5,10 +5,12 @@ import type { ScenarioSpec } from "../scenario/schema.js";
 import { type Axis, axisValues } from "./axis.js";
 import type { BatchRunner } from "./batch.js";
 import { identityOf } from "./job-identity.js";
+import type { MapCell, MapResult, SweepCell } from "./map-result.js";
 import { SweepError, withParam, withParams } from "./param-path.js";
-import { type Estimate, meanInterval, proportionInterval } from "./statistics.js";
+import { meanInterval, proportionInterval } from "./statistics.js";
 import { replicationSeeds, type TrialResult } from "./trial.js";
 
+export type { MapCell, MapResult, SweepCell } from "./map-result.js";
 export { type Axis, axisValues };
 
 /** Which part of a sweep to run: cells with index % count == index - 1 (1-based, as Slurm and Kubernetes number jobs). */
@@ -32,15 +34,6 @@ export interface SweepHeader {
   refine?: number;
 }
 
-/** One grid point: cell index = iy * x.steps + ix. */
-export interface SweepCell {
-  index: number;
-  ix: number;
-  iy: number;
-  x: number;
-  y: number;
-}
-
 /** One trial of the sweep; `id` hashes (scenario, parameter point, replication, seed). */
 export interface SweepJob {
   id: string;
@@ -49,73 +42,12 @@ export interface SweepJob {
   seed: number;
 }
 
-/** A cell's statistics over its replications. */
-export interface MapCell extends SweepCell {
-  /** Probability of getting stuck (metastable or unstable), Wilson 95% interval. */
-  pStuck: Estimate;
-  /** Goodput / offered load after the triggers, 95% t-interval. */
-  goodputRatio: Estimate;
-  /** How many replications ended with each verdict. */
-  verdicts: Record<TrialResult["verdict"], number>;
-}
-
-/** What `metastable map` reports; identical whether it ran in one piece, in shards or resumed. */
-export interface MapResult {
-  scenario: string;
-  description: string;
-  scenarioHash: string;
-  x: Axis & { values: number[] };
-  y: Axis & { values: number[] };
-  /** Replications of every cell; refined cells have more (their `pStuck.n`), seeds continuing from `seeds`. */
-  replications: number;
-  seeds: number[];
-  /** Refinement rounds run. */
-  refine: number;
-  cells: MapCell[];
-}
-
 /**
  * Most trials (cells x replications) one map may plan. Each axis is capped at 10,000 steps, but
  * two such axes make 10^8 cells: the job list alone would not fit in memory. A million trials
  * is already days of computing on one machine.
  */
 export const MAX_SWEEP_TRIALS = 1_000_000;
-
-/** Parses `<param>=<from>:<to>:<steps>` (e.g. `clients.api.timeout=0.2:2:10`), naming `flag` in errors. */
-export function parseAxis(text: string, flag: string): Axis {
-  const m = /^([^=\s]+)=([^:]*):([^:]*):([^:]*)$/.exec(text.trim());
-  if (!m) throw new SweepError(`${flag} must look like <param>=<from>:<to>:<steps>, got "${text}"`);
-  const [, param, fromText, toText, stepsText] = m;
-  const number = (s: string, what: string) => {
-    const n = Number(s);
-    if (s.trim() === "" || !Number.isFinite(n))
-      throw new SweepError(`${flag} ${param}: ${what} must be a number, got "${s}"`);
-    return n;
-  };
-  const from = number(fromText!, "<from>");
-  const to = number(toText!, "<to>");
-  const steps = Number(stepsText);
-  if (!/^\d+$/.test(stepsText!) || steps < 1)
-    throw new SweepError(`${flag} ${param}: <steps> must be an integer >= 1, got "${stepsText}"`);
-  if (from > to)
-    throw new SweepError(`${flag} ${param}: the range ${from}:${to} is reversed (<from> > <to>)`);
-  if (steps === 1 && from !== to)
-    throw new SweepError(`${flag} ${param}: 1 step needs <from> = <to>, got ${from}:${to}`);
-  if (steps > 1 && from === to)
-    throw new SweepError(`${flag} ${param}: the range ${from}:${to} is empty; use 1 step for a single value`);
-  if (steps > 10_000) throw new SweepError(`${flag} ${param}: at most 10000 steps, got ${steps}`);
-  return { param: param!, from, to, steps };
-}
-
-/** Parses `i/n` with 1 <= i <= n. */
-export function parseShard(text: string): Shard {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count)
-    throw new SweepError(`--shard must be i/n with 1 <= i <= n (e.g. 1/4), got "${text}"`);
-  return { index, count };
-}
 
 /** The grid's cells, row by row (y outer, x inner). */
 export function sweepCells(header: SweepHeader): SweepCell[] {

@@ -1,38 +1,5 @@
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
+import { type CatalogEntry, readCatalog } from "../files/catalog.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
-import { readScenarioFile } from "./load-scenario.js";
-
-/** One scenario of the catalog folder. */
-export interface CatalogEntry {
-  file: string;
-  name: string;
-  description: string;
-  /** Scheduled triggers and interventions, as short phrases. */
-  triggers: string[];
-  interventions: string[];
-}
-
-/** Reads every scenario in `dir`, in file-name order; a broken file is reported, not skipped. */
-export function readCatalog(dir: string): CatalogEntry[] {
-  const files = readdirSync(dir)
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .sort();
-  return files.map((file) => {
-    const parsed = readScenarioFile(join(dir, file));
-    const list = (key: "triggers" | "interventions") =>
-      (parsed.spec[key] ?? []).map(
-        (f) => `${f.kind} ${f.target} at ${f.at} s${f.duration ? ` for ${f.duration} s` : ""}`,
-      );
-    return {
-      file,
-      name: parsed.spec.name,
-      description: (parsed.spec.description ?? "").trim(),
-      triggers: list("triggers"),
-      interventions: list("interventions"),
-    };
-  });
-}
 
 /** The catalog as Markdown (docs/catalog.md is this, generated). */
 export function catalogMarkdown(entries: CatalogEntry[]): string {

@@ -5,10 +5,11 @@ import { z } from "zod";
 import type { Check, Expectation } from "../analysis/checks.js";
 import { type Override, parseOverride, withOverrides } from "../analysis/overrides.js";
 import { SweepError } from "../analysis/param-path.js";
+import { readScenarioText } from "../files/scenario-file.js";
 import { deriveFluidModel, type FluidModel } from "../fluid/fluid-model.js";
 import { locatedIssue, zodIssue } from "../scenario/parse.js";
 import { ScenarioError, type ScenarioIssue } from "../scenario/scenario-error.js";
-import { type LoadedScenario, loadScenario, readScenarioText } from "./load-scenario.js";
+import { type LoadedScenario, loadScenario } from "./load-scenario.js";
 
 // A checks file: the scenarios a change must not make metastable, and what must hold for each.
 // Validated like a scenario file: every problem named with file:line:column and the field.

@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
 import { type Override, withOverrides } from "../analysis/overrides.js";
+import { readScenarioFile, readScenarioText } from "../files/scenario-file.js";
 import type { ProfileSpec } from "../model/load/profile.js";
 import { parseTraceCsv, TraceCsvError } from "../model/load/trace-csv.js";
-import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
+import type { ParsedScenario } from "../scenario/parse.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 
 /** A scenario read from disk: its text (worker threads re-parse it) and the spec to run. */
@@ -62,26 +63,5 @@ function readTrace(parsed: ParsedScenario, file: string, at: Path) {
   } catch (e) {
     if (!(e instanceof TraceCsvError)) throw e;
     throw new ScenarioError(e.issues.map((i) => ({ file: path, ...i })));
-  }
-}
-
-/** Reads a scenario file; a missing or unreadable file is bad input, not an internal failure. */
-export function readScenarioFile(path: string, text = readScenarioText(path)): ParsedScenario {
-  return parseScenarioText(text, path);
-}
-
-/** A scenario file's text (worker threads re-parse it); errors as in readScenarioFile. */
-export function readScenarioText(path: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a folder, not a file"
-          : (e as Error).message;
-    throw new ScenarioError([{ file: path, line: 0, column: 0, field: "", message: why }]);
   }
 }

@@ -4,8 +4,6 @@ import { parseOverrides, withOverrides } from "../analysis/overrides.js";
 import {
   type MapCell,
   type MapResult,
-  parseAxis,
-  parseShard,
   plannedJobs,
   planSweep,
   runSweepJobs,
@@ -14,12 +12,13 @@ import {
 } from "../analysis/sweep.js";
 import { mergeRecords, parseRecord, recordText } from "../analysis/sweep-record.js";
 import type { TrialResult } from "../analysis/trial.js";
+import { readScenarioText } from "../files/scenario-file.js";
 import { formatNumber } from "../report/csv.js";
 import { type ParsedScenario, parseScenarioText } from "../scenario/parse.js";
 import { Checkpoint } from "./checkpoint.js";
 import { InterruptedError } from "./interrupted-error.js";
-import { readScenarioText } from "./load-scenario.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
+import { parseAxis, parseShard } from "./sweep-flags.js";
 import { UsageError } from "./usage-error.js";
 import { checkOutputFolder, writeFileAtomically, writeOutputFolder } from "./write-output.js";
 

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { compiledFile } from "./compiled-file.js";
+import { compiledFile } from "../files/compiled-file.js";
 import { checkRedis, openRedis, redactUrl } from "./redis-connection.js";
 import { checkQueueName, DEFAULT_QUEUE, type EncodedTrialResult, type RedisTrialJob } from "./redis-job.js";
 import { threadCount } from "./thread-count.js";

@@ -158,7 +158,7 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
   if (cacheComponent) {
     cache = cacheOf(cacheComponent, client.timeout, refuse);
     const db = built.components.find(
-      (c): c is Database => c instanceof Database && c.name === cacheComponent.database.name,
+      (c): c is Database => c instanceof Database && c.name === cacheComponent.target.name,
     )!;
     serverName = db.name;
     const dbSpec = (spec.databases as Record<string, Record<string, unknown>>)[serverName]!;

@@ -231,11 +231,11 @@ export class RunRecorder implements Handler {
     const ws = this.model.workers;
     for (let i = 0; i < ws.length; i++) {
       const w = ws[i]!;
-      const inService = w.inService;
+      const inFlight = w.inFlight;
       const n = w.workers;
-      this.workerBusy[i]!.push(inService);
+      this.workerBusy[i]!.push(inFlight);
       this.workerCount[i]!.push(n);
-      busy += inService;
+      busy += inFlight;
       workers += n;
     }
     this.busy.push(busy);

@@ -1,54 +1,78 @@
 import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import { type Handler, Simulation } from "../engine/simulation.js";
+import type { LoadBalancer } from "./balancer.js";
 import type { Component } from "./component.js";
-import type { LoadBalancer } from "./load-balancer.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import type { DoesWork, LoopGauge, ShowsLoopState, WorkCounters } from "./roles.js";
-import { Server, type ServerOptions } from "./server.js";
+import { SERVER_OPTIONS, Server, type ServerOptions } from "./server.js";
 
 /** What the autoscaler tracks. */
-export type ScalingMetric =
-  /** Busy workers / all workers over the balancer's backends, averaged over the evaluation interval. */
-  | "utilisation"
-  /** Calls waiting per backend, averaged over the evaluation interval. */
-  | "queueLength";
+export const SCALING_METRICS = ["utilisation", "queueLength"] as const;
+
+/** What the autoscaler tracks. */
+export type ScalingMetric = (typeof SCALING_METRICS)[number];
+
+// The most backends one autoscaler keeps.
+const MAX_INSTANCES = 10_000;
 
 /** How a new instance starts: slower by `slowdown` for `duration` seconds (cold caches, JIT). */
-export interface ColdStartOptions {
-  /** Seconds the instance runs slow (>= 0). Default: 0. */
-  duration?: number;
-  /** Service-time multiplier while cold (>= 1). Default: 1. */
-  slowdown?: number;
-  /**
-   * A cold instance with more than this many calls waiting (checked at every metric sample) fails
-   * to start: it leaves the balancer, its calls are lost (integer >= 0). Default: none, it never fails.
-   */
-  failAbove?: number;
-}
+export const COLD_START_OPTIONS = {
+  duration: option.number({ doc: "Seconds the instance runs slow.", default: 0, min: 0 }),
+  slowdown: option.number({ doc: "Service-time multiplier while cold.", default: 1, min: 1 }),
+  failAbove: option.integer({
+    doc: "A cold instance with more than this many calls waiting (checked at every metric sample) fails to start: it leaves the balancer, its calls are lost.",
+    min: 0,
+    defaultText: "none, it never fails",
+  }),
+} as const;
 
 /** Options of an autoscaler. Seconds throughout. */
-export interface AutoscalerOptions {
-  /** The metric it keeps at `targetValue`. Default: "utilisation". */
-  metric?: ScalingMetric;
-  /** Value of the metric it aims for: in (0, 1] for utilisation, > 0 for queueLength. Required. */
-  targetValue: number;
-  /**
-   * Time between scaling decisions; each averages twenty samples of the metric taken over the
-   * interval, and the interval restarts when a backend joins or leaves (> 0). Default: 10.
-   */
-  evaluationInterval?: number;
-  /** Time from deciding to scale out until the new instance takes calls (>= 0). Default: 0. */
-  scaleOutDelay?: number;
-  /** How a new instance starts. Default: at full speed. */
-  coldStart?: ColdStartOptions;
-  /** Time after the last scaling action (a launch, a join or a removal) before it may scale in (>= 0). Default: 3 x evaluationInterval. */
-  scaleInCooldown?: number;
-  /** Fewest backends (integer in [1, 10,000]); extra ones are created at the start. Default: the balancer's backend count. */
-  minInstances?: number;
-  /** Most backends, counting those pending (integer >= minInstances, at most 10,000). Required. */
-  maxInstances: number;
-  /** Options of every instance it creates. Required. */
-  server: ServerOptions;
-}
+export const AUTOSCALER_OPTIONS = {
+  metric: option.choice({
+    doc: "The metric it keeps at `targetValue`: busy workers / all workers over the balancer's backends (`utilisation`), or calls waiting per backend (`queueLength`), averaged over the evaluation interval.",
+    values: SCALING_METRICS,
+    default: "utilisation",
+  }),
+  targetValue: option.number({
+    doc: "Value of the metric it aims for: in (0, 1] for utilisation, > 0 for queueLength.",
+    required: true,
+  }),
+  evaluationInterval: option.number({
+    doc: "Time between scaling decisions; each averages twenty samples of the metric taken over the interval, and the interval restarts when a backend joins or leaves.",
+    default: 10,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  scaleOutDelay: option.number({
+    doc: "Time from deciding to scale out until the new instance takes calls.",
+    default: 0,
+    min: 0,
+  }),
+  coldStart: option.group(COLD_START_OPTIONS, {
+    doc: "How a new instance starts.",
+    defaultText: "at full speed",
+  }),
+  scaleInCooldown: option.number({
+    doc: "Time after the last scaling action (a launch, a join or a removal) before it may scale in.",
+    min: 0,
+    defaultText: "3 x evaluationInterval",
+  }),
+  minInstances: option.integer({
+    doc: "Fewest backends; extra ones are created at the start.",
+    min: 1,
+    max: MAX_INSTANCES,
+    defaultText: "the balancer's backend count",
+  }),
+  maxInstances: option.integer({
+    doc: "Most backends, counting those pending; at least `minInstances`.",
+    required: true,
+    max: MAX_INSTANCES,
+  }),
+  server: option.group(SERVER_OPTIONS, { doc: "Options of every instance it creates.", required: true }),
+} as const;
+
+/** Options of an autoscaler, as its constructor takes them. */
+export type AutoscalerOptions = OptionsInput<typeof AUTOSCALER_OPTIONS>;
 
 /** Counters an autoscaler keeps, including the work of the instances it created. */
 export interface AutoscalerStats {
@@ -69,12 +93,9 @@ export interface AutoscalerStats {
 /** The parts of a backend the metric reads. */
 interface Measured {
   readonly concurrency: number;
-  readonly inService: number;
+  readonly inFlight: number;
   readonly queueLength: number;
 }
-
-// Every instance is a whole server; the minimum ones are built at the start.
-const MAX_INSTANCES = 10_000;
 
 const SAMPLE = 0;
 const READY = 1;
@@ -130,43 +151,28 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
       if (!isMeasured(b))
         throw new OptionError(["target"], `"${target.name}" has backend "${b.name}", which is not a server`);
     }
-    this.metric = options.metric ?? "utilisation";
-    if (this.metric !== "utilisation" && this.metric !== "queueLength")
-      throw new OptionError(
-        ["metric"],
-        `expected "utilisation" or "queueLength", got ${JSON.stringify(this.metric)}`,
-      );
-    this.targetValue = checkNumber("targetValue", options.targetValue, {
+    const o = readOptions(AUTOSCALER_OPTIONS, options);
+    this.metric = o.metric;
+    this.targetValue = checkNumber("targetValue", o.targetValue, {
       min: 0,
       exclusiveMin: true,
       ...(this.metric === "utilisation" && { max: 1 }),
     });
-    this.evaluationInterval = checkNumber("evaluationInterval", options.evaluationInterval ?? 10, {
-      min: 0,
-      exclusiveMin: true,
-    });
-    this.scaleOutDelay = checkNumber("scaleOutDelay", options.scaleOutDelay ?? 0, { min: 0 });
-    this.scaleInCooldown = checkNumber(
-      "scaleInCooldown",
-      options.scaleInCooldown ?? 3 * this.evaluationInterval,
-      { min: 0 },
-    );
-    this.coldDuration = within(["coldStart"], () =>
-      checkNumber("duration", options.coldStart?.duration ?? 0, { min: 0 }),
-    );
-    this.coldSlowdown = within(["coldStart"], () =>
-      checkNumber("slowdown", options.coldStart?.slowdown ?? 1, { min: 1 }),
-    );
-    const fail = options.coldStart?.failAbove;
-    const limit = (v: number) =>
-      within(["coldStart"], () => checkNumber("failAbove", v, { min: 0, integer: true }));
-    this.coldFailAbove = fail === undefined ? Number.POSITIVE_INFINITY : limit(fail);
-    this.minInstances = checkNumber("minInstances", options.minInstances ?? target.backends.length, {
-      min: 1,
-      max: MAX_INSTANCES,
-      integer: true,
-    });
-    this.maxInstances = checkNumber("maxInstances", options.maxInstances, {
+    this.evaluationInterval = o.evaluationInterval;
+    this.scaleOutDelay = o.scaleOutDelay;
+    this.scaleInCooldown = o.scaleInCooldown ?? 3 * this.evaluationInterval;
+    const cold = within(["coldStart"], () => readOptions(COLD_START_OPTIONS, o.coldStart ?? {}));
+    this.coldDuration = cold.duration;
+    this.coldSlowdown = cold.slowdown;
+    this.coldFailAbove = cold.failAbove ?? Number.POSITIVE_INFINITY;
+    this.minInstances =
+      o.minInstances ??
+      checkNumber("minInstances", target.backends.length, {
+        min: 1,
+        max: MAX_INSTANCES,
+        integer: true,
+      });
+    this.maxInstances = checkNumber("maxInstances", o.maxInstances, {
       min: this.minInstances,
       max: MAX_INSTANCES,
       integer: true,
@@ -237,9 +243,9 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
   }
 
   /** Calls in service at the instances it created. */
-  get inService(): number {
+  get inFlight(): number {
     let n = 0;
-    for (const s of this.created) n += s.inService;
+    for (const s of this.created) n += s.inFlight;
     return n;
   }
 
@@ -331,7 +337,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     let workers = 0;
     let waiting = 0;
     for (const b of backends) {
-      busy += b.inService;
+      busy += b.inFlight;
       workers += b.concurrency;
       waiting += b.queueLength;
     }
@@ -394,6 +400,6 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
 function isMeasured(b: unknown): b is Measured {
   const m = b as Partial<Measured>;
   return (
-    typeof m.concurrency === "number" && typeof m.inService === "number" && typeof m.queueLength === "number"
+    typeof m.concurrency === "number" && typeof m.inFlight === "number" && typeof m.queueLength === "number"
   );
 }

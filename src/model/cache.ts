@@ -1,7 +1,7 @@
-import { checkBoolean, checkNumber, within } from "../engine/option-error.js";
+import { checkNumber, within } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
-import { createPopularity, type PopularitySpec } from "./cache/create-popularity.js";
+import { createPopularity, POPULARITIES } from "./cache/create-popularity.js";
 import { expectedLruHitRate } from "./cache/expected-hit-rate.js";
 import { HitRateWindow } from "./cache/hit-rate-window.js";
 import type { KeyPopularity } from "./cache/key-popularity.js";
@@ -9,30 +9,52 @@ import { LruStore } from "./cache/lru-store.js";
 import { RequestKeys } from "./cache/request-keys.js";
 import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import type { LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a look-aside cache. Seconds throughout. */
-export interface CacheOptions {
-  /** Number of distinct keys requests ask for (at most 1,000,000). Default: 1000. */
-  keys?: number;
-  /** How requests pick keys: "uniform" or { kind: "zipf", exponent }. Default: "uniform". */
-  popularity?: PopularitySpec;
-  /** Entries held; the least recently used one is evicted for a new one. Default: `keys` (all fit). */
-  capacity?: number;
-  /** Seconds an entry stays fresh after it is filled. Default: Infinity (never expires). */
-  ttl?: number;
-  /** Time to answer a hit. Default: 0.001. */
-  hitLatency?: number;
-  /** One database read per key at a time: later misses for the key wait for it. Default: false. */
-  coalesce?: boolean;
-  /**
-   * Answer an expired entry from the cache at once while one background read refreshes it; a failed
-   * refresh leaves the stale entry in service. Default: false (an expired entry is a miss).
-   */
-  serveStale?: boolean;
-  /** Fraction of `capacity` filled with the most popular keys when the run starts. Default: 0 (cold). */
-  prefill?: number;
-}
+export const CACHE_OPTIONS = {
+  keys: option.integer({
+    doc: "Number of distinct keys requests ask for.",
+    default: 1000,
+    min: 1,
+    max: 1_000_000,
+  }),
+  popularity: option.policy(POPULARITIES, { doc: "How requests pick keys.", default: { kind: "uniform" } }),
+  capacity: option.integer({
+    doc: "Entries held; the least recently used one is evicted for a new one.",
+    min: 0,
+    defaultText: "`keys` (all fit)",
+  }),
+  ttl: option.number({
+    doc: "Seconds an entry stays fresh after it is filled.",
+    default: Number.POSITIVE_INFINITY,
+    defaultText: "(never expires)",
+    min: 0,
+    exclusiveMin: true,
+    unbounded: true,
+  }),
+  hitLatency: option.number({ doc: "Time to answer a hit.", default: 0.001, min: 0 }),
+  coalesce: option.boolean({
+    doc: "One database read per key at a time: later misses for the key wait for it.",
+    default: false,
+  }),
+  serveStale: option.boolean({
+    doc: "Answer an expired entry from the cache at once while one background read refreshes it; a failed refresh leaves the stale entry in service.",
+    default: false,
+    defaultText: "(an expired entry is a miss)",
+  }),
+  prefill: option.number({
+    doc: "Fraction of `capacity` filled with the most popular keys when the run starts.",
+    default: 0,
+    defaultText: "(cold)",
+    min: 0,
+    max: 1,
+  }),
+} as const;
+
+/** Options of a look-aside cache, as its constructor takes them. */
+export type CacheOptions = OptionsInput<typeof CACHE_OPTIONS>;
 
 /** Counters a cache keeps. Every call is exactly one of hits, staleServed and misses. */
 export interface CacheStats {
@@ -133,20 +155,18 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
   constructor(
     private readonly sim: Simulation,
     readonly name: string,
-    readonly database: Service,
+    readonly target: Service,
     options: CacheOptions = {},
   ) {
-    const keys = checkNumber("keys", options.keys ?? 1000, { min: 1, max: 1_000_000, integer: true });
-    this.popularity = within(["popularity"], () => createPopularity(options.popularity ?? "uniform", keys));
-    this.capacity = checkNumber("capacity", options.capacity ?? keys, { min: 0, integer: true });
-    this.ttl =
-      options.ttl === undefined || options.ttl === Number.POSITIVE_INFINITY
-        ? Number.POSITIVE_INFINITY
-        : checkNumber("ttl", options.ttl, { min: 0, exclusiveMin: true });
-    this.hitLatency = checkNumber("hitLatency", options.hitLatency ?? 0.001, { min: 0 });
-    this.coalesce = checkBoolean("coalesce", options.coalesce ?? false);
-    this.serveStale = checkBoolean("serveStale", options.serveStale ?? false);
-    this.prefill = checkNumber("prefill", options.prefill ?? 0, { min: 0, max: 1 });
+    const o = readOptions(CACHE_OPTIONS, options);
+    const keys = o.keys;
+    this.popularity = within(["popularity"], () => createPopularity(o.popularity, keys));
+    this.capacity = o.capacity ?? keys;
+    this.ttl = o.ttl;
+    this.hitLatency = o.hitLatency;
+    this.coalesce = o.coalesce;
+    this.serveStale = o.serveStale;
+    this.prefill = o.prefill;
     this.store = new LruStore(this.capacity);
     this.rng = sim.stream(`cache:${name}:keys`);
   }
@@ -163,7 +183,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
    */
   get capacityPerSec(): number {
     const missRatio = 1 - this.expectedHitRate;
-    return missRatio > 0 ? this.database.capacityPerSec / missRatio : Number.POSITIVE_INFINITY;
+    return missRatio > 0 ? this.target.capacityPerSec / missRatio : Number.POSITIVE_INFINITY;
   }
 
   /** Entries held. */
@@ -183,7 +203,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
   describe(): Record<string, string> {
     const rate = (x: number) => `${Number(x.toFixed(1))} req/s`;
     return {
-      database: this.database.name,
+      target: this.target.name,
       keys: String(this.popularity.keys),
       popularity: this.popularity.label,
       capacity: `${this.capacity} entries`,
@@ -194,7 +214,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
       ...(this.prefill > 0 && { prefill: String(this.prefill) }),
       expectedHitRate: `${(this.expectedHitRate * 100).toFixed(1)}% (LRU steady state, before expiry)`,
       advertisedCapacity: rate(this.capacityPerSec),
-      hiddenCapacity: rate(this.database.capacityPerSec),
+      hiddenCapacity: rate(this.target.capacityPerSec),
     };
   }
 
@@ -312,7 +332,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
     this.stats.dbReads++;
     if (shareable) this.reads.set(key, read);
     this.sent.set(read.id, read);
-    this.database.accept(this, read.id, deadline);
+    this.target.accept(this, read.id, deadline);
   }
 
   // Passes the database's answer on to every miss waiting for `read`.

@@ -1,60 +1,74 @@
-import { checkBoolean, checkNumber, within } from "../engine/option-error.js";
+import { checkNumber, within } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
-import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
+import { BACKOFFS, createBackoff } from "./backoff/create-backoff.js";
 import type { Caller, ReplyStatus, RequestOwner, Service } from "./call.js";
-import type { CircuitBreakerOptions } from "./client-policies/circuit-breaker.js";
-import type { ConcurrencyLimitOptions } from "./client-policies/concurrency-limit.js";
+import { CIRCUIT_BREAKER_OPTIONS } from "./client-policies/circuit-breaker.js";
+import { CONCURRENCY_LIMITS } from "./client-policies/concurrency-limit.js";
 import { type DeadlinePolicy, FixedDeadline } from "./client-policies/deadline.js";
 import { type AttemptOutcome, GateSet, type GateStats } from "./client-policies/gate-set.js";
-import { FixedDelayHedge, type HedgeOptions, type HedgePolicy } from "./client-policies/hedge.js";
-import type { RateLimitOptions } from "./client-policies/rate-limit.js";
-import type { RetryBudgetOptions } from "./client-policies/retry-budget.js";
+import { FixedDelayHedge, HEDGE_OPTIONS, type HedgePolicy } from "./client-policies/hedge.js";
+import { RATE_LIMIT_OPTIONS } from "./client-policies/rate-limit.js";
+import { RETRY_BUDGET_OPTIONS } from "./client-policies/retry-budget.js";
 import type { Capabilities, Component } from "./component.js";
 import type { RequestSink } from "./load/source.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import { NONE, RequestTable } from "./request-table.js";
 import type { MakesCalls } from "./roles.js";
 
 /** Options of a client. Seconds throughout. */
-export interface ClientOptions {
-  /** Per-attempt timeout (> 0). Default: 1. */
-  timeout?: number;
-  /** Attempts per request, first try included (1 = never retry). Default: 3. */
-  maxAttempts?: number;
-  /** Retry an attempt that timed out. Default: true. */
-  retryOnTimeout?: boolean;
-  /** Retry an attempt answered with an error (rejected, expired, unavailable). Default: true. */
-  retryOnError?: boolean;
-  /**
-   * Retry an attempt answered "empty" (there is nothing to get, as a DNS NOERROR with no
-   * address says). Default: false (a compliant client stops).
-   */
-  retryOnEmpty?: boolean;
-  /** Wait before each retry. Default: { kind: "none" } (retry at once). */
-  backoff?: BackoffSpec;
-  /**
-   * Take the answer to an attempt that already timed out if the request is still pending (a
-   * retry is in flight or waiting): the request completes and the retry's work is wasted.
-   * Default: false (a timed-out attempt's answer is discarded, as when its connection is closed).
-   */
-  acceptLateResponses?: boolean;
-  /** Retry only while retries stay under a fraction of requests; a refused retry gives up. Default: none. */
-  retryBudget?: RetryBudgetOptions;
-  /** Fail attempts locally, without a call, while recent attempts mostly failed. Default: none. */
-  circuitBreaker?: CircuitBreakerOptions;
-  /** Send one extra copy of a request whose first attempt is slow; the first ok answer wins. Default: none. */
-  hedge?: HedgeOptions;
-  /**
-   * End-to-end deadline per request (> 0 seconds): attempts carry min(own timeout, arrival +
-   * deadline), and no retry starts after it. Default: none.
-   */
-  deadline?: number;
-  /** A hard cap on attempts per second; attempts over it fail locally. Default: none. */
-  rateLimit?: RateLimitOptions;
-  /** An adaptive cap on attempts in flight; attempts over it fail locally. Default: none. */
-  concurrencyLimit?: ConcurrencyLimitOptions;
-}
+export const CLIENT_OPTIONS = {
+  timeout: option.number({ doc: "Per-attempt timeout.", default: 1, min: 0, exclusiveMin: true }),
+  maxAttempts: option.integer({
+    doc: "Attempts per request, first try included (1 = never retry).",
+    default: 3,
+    min: 1,
+  }),
+  retryOnTimeout: option.boolean({ doc: "Retry an attempt that timed out.", default: true }),
+  retryOnError: option.boolean({
+    doc: "Retry an attempt answered with an error (rejected, expired, unavailable).",
+    default: true,
+  }),
+  retryOnEmpty: option.boolean({
+    doc: 'Retry an attempt answered "empty" (there is nothing to get, as a DNS NOERROR with no address says).',
+    default: false,
+    defaultText: "(a compliant client stops)",
+  }),
+  backoff: option.policy(BACKOFFS, {
+    doc: "Wait before each retry.",
+    default: { kind: "none" },
+    defaultText: "(retry at once)",
+  }),
+  acceptLateResponses: option.boolean({
+    doc: "Take the answer to an attempt that already timed out if the request is still pending (a retry is in flight or waiting): the request completes and the retry's work is wasted.",
+    default: false,
+    defaultText: "(a timed-out attempt's answer is discarded, as when its connection is closed)",
+  }),
+  retryBudget: option.group(RETRY_BUDGET_OPTIONS, {
+    doc: "Retry only while retries stay under a fraction of requests; a refused retry gives up.",
+  }),
+  circuitBreaker: option.group(CIRCUIT_BREAKER_OPTIONS, {
+    doc: "Fail attempts locally, without a call, while recent attempts mostly failed.",
+  }),
+  hedge: option.group(HEDGE_OPTIONS, {
+    doc: "Send one extra copy of a request whose first attempt is slow; the first ok answer wins.",
+  }),
+  deadline: option.number({
+    doc: "End-to-end deadline per request: attempts carry min(own timeout, arrival + deadline), and no retry starts after it.",
+    min: 0,
+    exclusiveMin: true,
+  }),
+  rateLimit: option.group(RATE_LIMIT_OPTIONS, {
+    doc: "A hard cap on attempts per second; attempts over it fail locally.",
+  }),
+  concurrencyLimit: option.policy(CONCURRENCY_LIMITS, {
+    doc: "An adaptive cap on attempts in flight; attempts over it fail locally.",
+  }),
+} as const;
+
+/** Options of a client, as its constructor takes them. */
+export type ClientOptions = OptionsInput<typeof CLIENT_OPTIONS>;
 
 /**
  * Counters a client keeps. The optional ones exist only while the option they count is set.
@@ -143,17 +157,18 @@ export class Client implements Handler, Caller, RequestSink, Component, Capabili
     // The calling service it makes calls for, if any (see `forward`).
     private readonly owner: RequestOwner | null = null,
   ) {
-    this.timeout = checkNumber("timeout", options.timeout ?? 1, { min: 0, exclusiveMin: true });
-    this.maxAttempts = checkNumber("maxAttempts", options.maxAttempts ?? 3, { min: 1, integer: true });
-    this.retryOnTimeout = checkBoolean("retryOnTimeout", options.retryOnTimeout ?? true);
-    this.retryOnError = checkBoolean("retryOnError", options.retryOnError ?? true);
-    this.retryOnEmpty = checkBoolean("retryOnEmpty", options.retryOnEmpty ?? false);
-    this.acceptLateResponses = checkBoolean("acceptLateResponses", options.acceptLateResponses ?? false);
-    this.backoff = within(["backoff"], () => createBackoff(options.backoff ?? { kind: "none" }));
-    const hedge = options.hedge;
+    const o = readOptions(CLIENT_OPTIONS, options);
+    this.timeout = o.timeout;
+    this.maxAttempts = o.maxAttempts;
+    this.retryOnTimeout = o.retryOnTimeout;
+    this.retryOnError = o.retryOnError;
+    this.retryOnEmpty = o.retryOnEmpty;
+    this.acceptLateResponses = o.acceptLateResponses;
+    this.backoff = within(["backoff"], () => createBackoff(o.backoff));
+    const hedge = o.hedge;
     this.hedge = hedge ? within(["hedge"], () => new FixedDelayHedge(hedge, this.timeout)) : null;
-    this.deadline = options.deadline === undefined ? null : new FixedDeadline(options.deadline);
-    this.gates = GateSet.wanted(options) ? new GateSet(options, this.stats) : null;
+    this.deadline = o.deadline === undefined ? null : new FixedDeadline(o.deadline);
+    this.gates = GateSet.wanted(o) ? new GateSet(o, this.stats) : null;
     if (this.hedge) this.stats.hedges = 0;
     // A forwarding client may be handed a propagated deadline even without one of its own.
     if (this.deadline || this.owner) this.stats.deadlineExceeded = 0;

@@ -3,53 +3,74 @@ import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
+import { type OptionsInput, option, policyFamily, readOptions } from "./options.js";
 
 /** What the consumer does with a file over its cardinality limit. */
-export type BadFilePolicy =
-  /** Load it and fail every call while it is loaded (the proxy's `.unwrap()` on the load error). */
-  | "fail-closed"
-  /** Refuse it and keep serving with the last file that was good. */
-  | "last-known-good";
+export const BAD_FILE_POLICIES = policyFamily("bad-file", {
+  failClosed: {
+    doc: "Load it and fail every call while it is loaded (the proxy's `.unwrap()` on the load error).",
+    options: {},
+  },
+  lastKnownGood: { doc: "Refuse it and keep serving with the last file that was good.", options: {} },
+});
 
-/** Names of the bad-file policies. */
-export const BAD_FILE_POLICIES = ["fail-closed", "last-known-good"] as const;
+/** A bad-file policy by kind. */
+export type BadFilePolicy = keyof (typeof BAD_FILE_POLICIES)["variants"];
 
 /** Options of a config pipeline. Seconds throughout. */
-export interface ConfigPipelineOptions {
-  /** The producer regenerates the file this often, the first time at 0. Default: 300 (Cloudflare's five minutes). */
-  regenerateEvery?: number;
-  /** Rows the producer's query returns from a source node that has not been upgraded. Default: 120. */
-  rows?: number;
-  /** Row multiplier when the query runs on an upgraded node (the newly visible schema duplicates every row). Default: 2. */
-  upgradedFactor?: number;
-  /** Most rows the consumer's preallocated table takes; a file with more is bad. Default: 200. */
-  cardinalityLimit?: number;
-  /** Default: "fail-closed". */
-  onBadFile?: BadFilePolicy;
-  /**
-   * Schema check: the consumer knows which schema its rows come from, so a file from an upgraded
-   * node (whose query also returned the newly visible schema's rows) is bad whatever its size.
-   * Default: false (only the cardinality limit is checked).
-   */
-  schemaCheck?: boolean;
-  /**
-   * Size-jump check: a file with more than this many times the rows of the last file loaded is
-   * bad, even under the limit (a doubling between two runs is anomalous). > 1. Default: none.
-   */
-  maxGrowth?: number;
-  /**
-   * What a last-known-good consumer does while it has never loaded a good file, so has none to
-   * keep: "fail" every call (the proxy cannot score without a file), or "bypass" the feature and
-   * pass calls on (fail open). A fail-closed consumer is unaffected. Default: "fail".
-   */
-  withoutGoodFile?: WithoutGoodFile;
-}
-
 /** What a consumer with no good file at all does: fail every call, or pass calls on without the feature. */
-export type WithoutGoodFile = "fail" | "bypass";
-
-/** Names of the no-good-file behaviours. */
 export const WITHOUT_GOOD_FILE = ["fail", "bypass"] as const;
+
+/** What a consumer with no good file at all does. */
+export type WithoutGoodFile = (typeof WITHOUT_GOOD_FILE)[number];
+
+export const CONFIG_PIPELINE_OPTIONS = {
+  regenerateEvery: option.number({
+    doc: "The producer regenerates the file this often, the first time at 0.",
+    default: 300,
+    defaultText: "(Cloudflare's five minutes)",
+    min: 0,
+    exclusiveMin: true,
+  }),
+  rows: option.integer({
+    doc: "Rows the producer's query returns from a source node that has not been upgraded; at most `cardinalityLimit`.",
+    default: 120,
+    min: 0,
+  }),
+  upgradedFactor: option.number({
+    doc: "Row multiplier when the query runs on an upgraded node (the newly visible schema duplicates every row).",
+    default: 2,
+    min: 0,
+  }),
+  cardinalityLimit: option.integer({
+    doc: "Most rows the consumer's preallocated table takes; a file with more is bad.",
+    default: 200,
+    min: 0,
+  }),
+  onBadFile: option.policy(BAD_FILE_POLICIES, {
+    doc: "What the consumer does with a bad file (over its cardinality limit, or failing a check below).",
+    default: { kind: "failClosed" },
+  }),
+  schemaCheck: option.boolean({
+    doc: "Schema check: the consumer knows which schema its rows come from, so a file from an upgraded node (whose query also returned the newly visible schema's rows) is bad whatever its size.",
+    default: false,
+    defaultText: "(only the cardinality limit is checked)",
+  }),
+  maxGrowth: option.number({
+    doc: "Size-jump check: a file with more than this many times the rows of the last file loaded is bad, even under the limit (a doubling between two runs is anomalous).",
+    min: 1,
+    exclusiveMin: true,
+    defaultText: "none",
+  }),
+  withoutGoodFile: option.choice({
+    doc: 'What a lastKnownGood consumer does while it has never loaded a good file, so has none to keep: "fail" every call (the proxy cannot score without a file), or "bypass" the feature and pass calls on (fail open). A failClosed consumer is unaffected.',
+    values: WITHOUT_GOOD_FILE,
+    default: "fail",
+  }),
+} as const;
+
+/** Options of a config pipeline, as its constructor takes them. */
+export type ConfigPipelineOptions = OptionsInput<typeof CONFIG_PIPELINE_OPTIONS>;
 
 /** Counters a config pipeline keeps. */
 export interface ConfigPipelineStats {
@@ -63,9 +84,9 @@ export interface ConfigPipelineStats {
   wrongSchema: number;
   /** Bad files that grew more than maxGrowth over the last file loaded. */
   sizeJumps: number;
-  /** Bad files met while no good file had ever been loaded (last-known-good had nothing to keep). */
+  /** Bad files met while no good file had ever been loaded (lastKnownGood had nothing to keep). */
   noGoodFile: number;
-  /** Bad files refused, the last good file kept (last-known-good). */
+  /** Bad files refused, the last good file kept (lastKnownGood). */
   keptLastGood: number;
   /** Calls received. */
   received: number;
@@ -80,7 +101,7 @@ export interface ConfigPipelineStats {
  * file and the FL2 proxy, 18 November 2025). Every `regenerateEvery` seconds the producer queries
  * one node of a source cluster; on an upgraded node the query returns `upgradedFactor` times the
  * rows, which overflows the consumer's `cardinalityLimit`. Which node a run hits is random, so
- * during a partial rollout the file flips between good and bad, and a fail-closed consumer flips
+ * during a partial rollout the file flips between good and bad, and a failClosed consumer flips
  * the service between up and down with it.
  *
  * The rollout is driven by the `errors` trigger: its `rate` is the fraction of source nodes
@@ -121,46 +142,21 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
     readonly target: Service,
     options: ConfigPipelineOptions = {},
   ) {
-    this.regenerateEvery = checkNumber("regenerateEvery", options.regenerateEvery ?? 300, {
-      min: 0,
-      exclusiveMin: true,
-    });
-    this.rows = checkNumber("rows", options.rows ?? 120, { min: 0, integer: true });
-    this.upgradedFactor = checkNumber("upgradedFactor", options.upgradedFactor ?? 2, { min: 0 });
-    this.cardinalityLimit = checkNumber("cardinalityLimit", options.cardinalityLimit ?? 200, {
-      min: 0,
-      integer: true,
-    });
+    const o = readOptions(CONFIG_PIPELINE_OPTIONS, options);
+    this.regenerateEvery = o.regenerateEvery;
+    this.rows = o.rows;
+    this.upgradedFactor = o.upgradedFactor;
+    this.cardinalityLimit = o.cardinalityLimit;
     if (this.rows > this.cardinalityLimit) {
       throw new OptionError(
         ["rows"],
         `expected at most cardinalityLimit (${this.cardinalityLimit}), or even the normal file is bad; got ${this.rows}`,
       );
     }
-    this.onBadFile = options.onBadFile ?? "fail-closed";
-    if (!BAD_FILE_POLICIES.includes(this.onBadFile)) {
-      throw new OptionError(
-        ["onBadFile"],
-        `expected one of ${BAD_FILE_POLICIES.join(", ")}, got ${JSON.stringify(this.onBadFile)}`,
-      );
-    }
-    this.schemaCheck = options.schemaCheck ?? false;
-    if (typeof this.schemaCheck !== "boolean")
-      throw new OptionError(
-        ["schemaCheck"],
-        `expected true or false, got ${JSON.stringify(this.schemaCheck)}`,
-      );
-    this.maxGrowth =
-      options.maxGrowth === undefined
-        ? Number.POSITIVE_INFINITY
-        : checkNumber("maxGrowth", options.maxGrowth, { min: 1, exclusiveMin: true });
-    this.withoutGoodFile = options.withoutGoodFile ?? "fail";
-    if (!WITHOUT_GOOD_FILE.includes(this.withoutGoodFile)) {
-      throw new OptionError(
-        ["withoutGoodFile"],
-        `expected one of ${WITHOUT_GOOD_FILE.join(", ")}, got ${JSON.stringify(this.withoutGoodFile)}`,
-      );
-    }
+    this.onBadFile = o.onBadFile.kind;
+    this.schemaCheck = o.schemaCheck;
+    this.maxGrowth = o.maxGrowth ?? Number.POSITIVE_INFINITY;
+    this.withoutGoodFile = o.withoutGoodFile;
     this.rng = sim.stream(`configPipeline:${name}:node`);
   }
 
@@ -169,7 +165,7 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
     return this.target.capacityPerSec;
   }
 
-  /** Whether every call is failing now (a bad file is loaded, fail-closed). */
+  /** Whether every call is failing now (a bad file is loaded, failClosed). */
   get isFailing(): boolean {
     return this.failing;
   }
@@ -197,7 +193,7 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
         ...(this.schemaCheck ? ["schema"] : []),
         ...(Number.isFinite(this.maxGrowth) ? [`growth <= x${this.maxGrowth}`] : []),
       ].join(", "),
-      ...(this.onBadFile === "last-known-good" && { withoutGoodFile: this.withoutGoodFile }),
+      ...(this.onBadFile === "lastKnownGood" && { withoutGoodFile: this.withoutGoodFile }),
     };
   }
 
@@ -231,7 +227,7 @@ export class ConfigPipeline implements Handler, Service, Component, Capabilities
     const bad = this.check(rows, hitUpgraded);
     if (bad) {
       this.stats.badFiles++;
-      if (this.onBadFile === "last-known-good") {
+      if (this.onBadFile === "lastKnownGood") {
         if (this.hasGoodFile) {
           this.stats.keptLastGood++;
           return;

@@ -1,32 +1,48 @@
 import type { Distribution } from "../engine/distribution.js";
+import type { DistributionSpec } from "../engine/distributions.js";
 import { EventQueue } from "../engine/event-queue.js";
-import { checkBoolean, checkNumber, OptionError } from "../engine/option-error.js";
+import { checkNumber, OptionError } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
 import type { DoesWork, LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a database. Seconds throughout. */
-export interface DatabaseOptions {
-  /** Service time of one query when it runs alone. Required; must not go below 0. */
-  serviceTime: Distribution;
-  /** Queries run at once (the connection limit). Default: 100 (PostgreSQL's max_connections). */
-  concurrency?: number;
-  /**
-   * How much each other running query slows a query down (locks, latches, buffer pool): while n
-   * queries run, each progresses at 1 / (1 + contention x (n - 1)) of its solo speed, so its time
-   * is its service time times that factor. Throughput then levels off at 1 / (serviceTime x
-   * contention) however many run (the contention term of the Universal Scalability Law).
-   * Default: 0 (queries do not interfere).
-   */
-  contention?: number;
-  /** Queries that may wait for a connection (FIFO); one more is answered "rejected". Default: Infinity. */
-  queueCapacity?: number;
-  /** Answer "expired" without running a query whose deadline passed while it waited. Default: false. */
-  dropExpired?: boolean;
-}
+export const DATABASE_OPTIONS = {
+  serviceTime: option.value<Distribution, DistributionSpec>()({
+    format: "distribution",
+    doc: "Service time of one query when it runs alone; must not go below 0.",
+    required: true,
+  }),
+  concurrency: option.integer({
+    doc: "Queries run at once (the connection limit).",
+    default: 100,
+    defaultText: "(PostgreSQL's max_connections)",
+    min: 1,
+  }),
+  contention: option.number({
+    doc: "How much each other running query slows a query down (locks, latches, buffer pool): while n queries run, each progresses at 1 / (1 + contention x (n - 1)) of its solo speed, so its time is its service time times that factor. Throughput then levels off at 1 / (serviceTime x contention) however many run (the contention term of the Universal Scalability Law).",
+    default: 0,
+    defaultText: "(queries do not interfere)",
+    min: 0,
+  }),
+  queueCapacity: option.integer({
+    doc: 'Queries that may wait for a connection (FIFO); one more is answered "rejected".',
+    default: Number.POSITIVE_INFINITY,
+    min: 0,
+    unbounded: true,
+  }),
+  dropExpired: option.boolean({
+    doc: 'Answer "expired" without running a query whose deadline passed while it waited.',
+    default: false,
+  }),
+} as const;
+
+/** Options of a database, as its constructor takes them. */
+export type DatabaseOptions = OptionsInput<typeof DATABASE_OPTIONS>;
 
 /** Counters a database keeps. */
 export interface DatabaseStats {
@@ -127,13 +143,11 @@ export class Database implements Handler, Service, Component, Capabilities, Does
         `expected a distribution of non-negative times, got ${this.serviceTime.label}`,
       );
     }
-    this.concurrency = checkNumber("concurrency", options.concurrency ?? 100, { min: 1, integer: true });
-    this.contention = checkNumber("contention", options.contention ?? 0, { min: 0 });
-    this.queueCapacity =
-      options.queueCapacity === undefined || options.queueCapacity === Number.POSITIVE_INFINITY
-        ? Number.POSITIVE_INFINITY
-        : checkNumber("queueCapacity", options.queueCapacity, { min: 0, integer: true });
-    this.dropExpired = checkBoolean("dropExpired", options.dropExpired ?? false);
+    const o = readOptions(DATABASE_OPTIONS, options);
+    this.concurrency = o.concurrency;
+    this.contention = o.contention;
+    this.queueCapacity = o.queueCapacity;
+    this.dropExpired = o.dropExpired;
     this.rng = sim.stream(`database:${name}`);
     this.errorRng = sim.stream(`database:${name}:errors`);
   }
@@ -157,11 +171,6 @@ export class Database implements Handler, Service, Component, Capabilities, Does
   /** Workers: its connection limit. */
   get workers(): number {
     return this.concurrency;
-  }
-
-  /** Queries running (the DoesWork name for inFlight). */
-  get inService(): number {
-    return this.busy;
   }
 
   /** Queries waiting for a connection. */

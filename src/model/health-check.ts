@@ -1,19 +1,37 @@
-import { checkNumber, OptionError } from "../engine/option-error.js";
+import { OptionError } from "../engine/option-error.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, ReplyStatus, Service } from "./call.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import { RecordTable } from "./record-table.js";
 
 /** Options of an active health check. Seconds throughout. */
-export interface HealthCheckOptions {
-  /** Time between probe rounds; every backend gets one probe per round (> 0). Default: 5. */
-  interval?: number;
-  /** A probe not answered "ok" within this time fails (> 0, at most `interval`). Default: 2. */
-  timeout?: number;
-  /** Consecutive failed probes that take a backend out of rotation (integer >= 1). Default: 3. */
-  unhealthyThreshold?: number;
-  /** Consecutive good probes that put an ejected backend back (integer >= 1). Default: 2. */
-  healthyThreshold?: number;
-}
+export const HEALTH_CHECK_OPTIONS = {
+  interval: option.number({
+    doc: "Time between probe rounds; every backend gets one probe per round.",
+    default: 5,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  timeout: option.number({
+    doc: 'A probe not answered "ok" within this time fails; at most `interval`.',
+    defaultText: "min(2, interval)",
+    min: 0,
+    exclusiveMin: true,
+  }),
+  unhealthyThreshold: option.integer({
+    doc: "Consecutive failed probes that take a backend out of rotation.",
+    default: 3,
+    min: 1,
+  }),
+  healthyThreshold: option.integer({
+    doc: "Consecutive good probes that put an ejected backend back.",
+    default: 2,
+    min: 1,
+  }),
+} as const;
+
+/** Options of a health check, as its constructor takes them. */
+export type HealthCheckOptions = OptionsInput<typeof HEALTH_CHECK_OPTIONS>;
 
 /** What the health check tracks about one backend. */
 export interface Probed {
@@ -76,25 +94,17 @@ export class HealthCheck implements Handler, Caller {
     private readonly owner: HealthCheckOwner,
     options: HealthCheckOptions,
   ) {
-    this.interval = checkNumber("interval", options.interval ?? 5, { min: 0, exclusiveMin: true });
-    this.timeout = checkNumber("timeout", options.timeout ?? Math.min(2, this.interval), {
-      min: 0,
-      exclusiveMin: true,
-    });
+    const o = readOptions(HEALTH_CHECK_OPTIONS, options);
+    this.interval = o.interval;
+    this.timeout = o.timeout ?? Math.min(2, this.interval);
     if (this.timeout > this.interval) {
       throw new OptionError(
         ["timeout"],
         `expected at most the interval (${this.interval}), got ${this.timeout}: a probe must end before the next one`,
       );
     }
-    this.unhealthyThreshold = checkNumber("unhealthyThreshold", options.unhealthyThreshold ?? 3, {
-      min: 1,
-      integer: true,
-    });
-    this.healthyThreshold = checkNumber("healthyThreshold", options.healthyThreshold ?? 2, {
-      min: 1,
-      integer: true,
-    });
+    this.unhealthyThreshold = o.unhealthyThreshold;
+    this.healthyThreshold = o.healthyThreshold;
   }
 
   /** e.g. `every 2 s, timeout 0.5 s, out after 3, back after 2`. */

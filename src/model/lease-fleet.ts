@@ -2,10 +2,11 @@ import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
-import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
+import { BACKOFFS, createBackoff } from "./backoff/create-backoff.js";
 import type { CompletionListener } from "./client.js";
 import type { Capabilities, Component, LoadGenerator } from "./component.js";
 import type { RequestSink } from "./load/source.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import { RingQueue } from "./queue/ring-queue.js";
 import type { HoldsDemand, LoopGauge, ShowsLoopState } from "./roles.js";
 
@@ -19,27 +20,43 @@ export interface LeaseClient extends RequestSink {
   readonly stats: { readonly gaveUp: number };
 }
 
+// Each host is an object with its own events: a million already takes hundreds of megabytes.
+const MAX_HOSTS = 1_000_000;
+
 /** Options of a lease fleet. Seconds throughout. */
-export interface LeaseFleetOptions {
-  /** Hosts, each holding one lease. Required; an integer in [1, 1,000,000]. */
-  hosts: number;
-  /** A lease lapses this long after its last successful renewal or acquisition. Required; > renewEvery. */
-  leaseDuration: number;
-  /** Each host renews its lease this often (hosts start evenly staggered over one period). Required; > 0. */
-  renewEvery: number;
-  /**
-   * Spread of each renewal interval, as a fraction: the interval is renewEvery x (1 + jitter x u),
-   * u uniform in [-1, 1). 0: every host keeps its slot for ever. Default: 0.
-   */
-  jitter?: number;
-  /**
-   * Requests a (re-)acquisition takes, sent one after another, each as costly as a renewal (read
-   * the owner record, write the new lease, confirm it); all must succeed. Default: 3.
-   */
-  acquireCost?: number;
-  /** Wait before retrying a failed acquisition (retry n after n consecutive failures). Default: { kind: "fixed", delay: 1 }. */
-  acquireBackoff?: BackoffSpec;
-}
+export const LEASE_FLEET_OPTIONS = {
+  hosts: option.integer({ doc: "Hosts, each holding one lease.", required: true, min: 1, max: MAX_HOSTS }),
+  leaseDuration: option.number({
+    doc: "A lease lapses this long after its last successful renewal or acquisition; more than `renewEvery`.",
+    required: true,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  renewEvery: option.number({
+    doc: "Each host renews its lease this often (hosts start evenly staggered over one period).",
+    required: true,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  renewSpread: option.number({
+    doc: "Spread of each renewal interval, as a fraction: the interval is renewEvery x (1 + renewSpread x u), u uniform in [-1, 1). 0: every host keeps its slot for ever.",
+    default: 0,
+    min: 0,
+    max: 0.99,
+  }),
+  acquireCost: option.integer({
+    doc: "Requests a (re-)acquisition takes, sent one after another, each as costly as a renewal (read the owner record, write the new lease, confirm it); all must succeed.",
+    default: 3,
+    min: 1,
+  }),
+  acquireBackoff: option.policy(BACKOFFS, {
+    doc: "Wait before retrying a failed acquisition (retry n after n consecutive failures).",
+    default: { kind: "fixed", delay: 1 },
+  }),
+} as const;
+
+/** Options of a lease fleet, as its constructor takes them. */
+export type LeaseFleetOptions = OptionsInput<typeof LEASE_FLEET_OPTIONS>;
 
 /** Counters a lease fleet keeps. */
 export interface LeaseFleetStats {
@@ -81,9 +98,6 @@ interface Host {
   failures: number;
   lastDelay: number;
 }
-
-// Each host is an object with its own events: a million already takes hundreds of megabytes.
-const MAX_HOSTS = 1_000_000;
 
 const RENEW = 0;
 const ACQUIRE = 1;
@@ -140,7 +154,7 @@ export class LeaseFleet
   readonly hosts: number;
   readonly leaseDuration: number;
   readonly renewEvery: number;
-  readonly jitter: number;
+  readonly renewSpread: number;
   readonly acquireCost: number;
   readonly acquireBackoff: Backoff;
   private readonly outstanding = new RingQueue<Token>();
@@ -160,20 +174,19 @@ export class LeaseFleet
     readonly client: LeaseClient,
     options: LeaseFleetOptions,
   ) {
-    this.hosts = checkNumber("hosts", options.hosts, { min: 1, max: MAX_HOSTS, integer: true });
-    this.renewEvery = checkNumber("renewEvery", options.renewEvery, { min: 0, exclusiveMin: true });
-    this.leaseDuration = checkNumber("leaseDuration", options.leaseDuration, { min: 0, exclusiveMin: true });
+    const o = readOptions(LEASE_FLEET_OPTIONS, options);
+    this.hosts = o.hosts;
+    this.renewEvery = o.renewEvery;
+    this.leaseDuration = o.leaseDuration;
     if (this.leaseDuration <= this.renewEvery) {
       throw new OptionError(
         ["leaseDuration"],
         `expected more than renewEvery (${this.renewEvery}), or every lease lapses between two renewals; got ${this.leaseDuration}`,
       );
     }
-    this.jitter = checkNumber("jitter", options.jitter ?? 0, { min: 0, max: 0.99 });
-    this.acquireCost = checkNumber("acquireCost", options.acquireCost ?? 3, { min: 1, integer: true });
-    this.acquireBackoff = within(["acquireBackoff"], () =>
-      createBackoff(options.acquireBackoff ?? { kind: "fixed", delay: 1 }),
-    );
+    this.renewSpread = o.renewSpread;
+    this.acquireCost = o.acquireCost;
+    this.acquireBackoff = within(["acquireBackoff"], () => createBackoff(o.acquireBackoff));
     this.jitterRng = sim.stream(`leaseFleet:${name}:jitter`);
     this.backoffRng = sim.stream(`leaseFleet:${name}:backoff`);
     client.onCompletion(() => this.onCompletion());
@@ -248,7 +261,7 @@ export class LeaseFleet
     return {
       hostsWithLease: this.holdingCount,
       expiredHosts: this.hosts - this.holdingCount,
-      outstanding: this.outstanding.length,
+      inFlight: this.outstanding.length,
       renewalLatency: this.renewalLatency(),
     };
   }
@@ -269,7 +282,7 @@ export class LeaseFleet
       target: this.client.name,
       hosts: String(this.hosts),
       leaseDuration: `${this.leaseDuration} s`,
-      renewEvery: `${this.renewEvery} s${this.jitter > 0 ? ` ±${this.jitter * 100}%` : ""}`,
+      renewEvery: `${this.renewEvery} s${this.renewSpread > 0 ? ` ±${this.renewSpread * 100}%` : ""}`,
       renewalDemand: `${Number((this.hosts / this.renewEvery).toFixed(3))} req/s`,
       acquireCost: `${this.acquireCost} requests`,
       acquireBackoff: this.acquireBackoff.label,
@@ -314,8 +327,8 @@ export class LeaseFleet
       this.stats.renewals++;
       this.send({ host, kind: RENEW, epoch: host.epoch, sentAt: 0 });
     }
-    const u = this.jitter > 0 ? 2 * this.jitterRng.next() - 1 : 0;
-    this.sim.schedule(this.renewEvery * (1 + this.jitter * u), this, TICK, host);
+    const u = this.renewSpread > 0 ? 2 * this.jitterRng.next() - 1 : 0;
+    this.sim.schedule(this.renewEvery * (1 + this.renewSpread * u), this, TICK, host);
   }
 
   private expire(host: Host): void {

@@ -32,7 +32,7 @@ export interface HoldsQueue {
 export interface DoesWork extends HoldsQueue {
   readonly work: WorkCounters;
   /** Calls being worked on now. */
-  readonly inService: number;
+  readonly inFlight: number;
   /** Workers now (threads, connections, instances x concurrency). */
   readonly workers: number;
   /** Calls per second it can finish now with every worker busy (0 while it cannot work). */
@@ -100,7 +100,7 @@ export interface HoldsDemand {
 
 /** Whether `c` does work. */
 export function doesWork<T extends object>(c: T): c is T & DoesWork {
-  return "work" in c && "inService" in c && "workers" in c;
+  return "work" in c && "inFlight" in c && "workers" in c;
 }
 
 /** Whether `c` holds a queue of waiting calls. */

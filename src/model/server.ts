@@ -1,35 +1,48 @@
 import type { Distribution } from "../engine/distribution.js";
-import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
+import type { DistributionSpec } from "../engine/distributions.js";
+import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
-import { createQueue, type QueueSpec } from "./queue/create-queue.js";
+import { createQueue, QUEUE_DISCIPLINES } from "./queue/create-queue.js";
 import type { QueueDiscipline } from "./queue/queue-discipline.js";
 import type { DoesWork, LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a queued server. Seconds throughout. */
-export interface ServerOptions {
-  /** Service time of one call. Required; must not go below 0. */
-  serviceTime: Distribution;
-  /** Calls served at once (threads, workers). Default: 1. */
-  concurrency?: number;
-  /** Calls that may wait; a call arriving to a full queue is answered "rejected" at once. Default: Infinity. */
-  queueCapacity?: number;
-  /** Order in which waiting calls are served. Default: { kind: "fifo" }. */
-  queue?: QueueSpec;
-  /**
-   * Answer "expired" without doing the work when a call's deadline has passed by the time its
-   * service would start. Default: false (the work is done, and wasted if nobody wants it).
-   */
-  dropExpired?: boolean;
-  /**
-   * Cost of the error path, as a multiple of a normal service time: an injected error or an
-   * expired call takes `errorCost` x a service time to answer (0: errors are free). Default: 0.
-   */
-  errorCost?: number;
-}
+export const SERVER_OPTIONS = {
+  serviceTime: option.value<Distribution, DistributionSpec>()({
+    format: "distribution",
+    doc: "Service time of one call; must not go below 0.",
+    required: true,
+  }),
+  concurrency: option.integer({ doc: "Calls served at once (threads, workers).", default: 1, min: 1 }),
+  queueCapacity: option.integer({
+    doc: 'Calls that may wait; a call arriving to a full queue is answered "rejected" at once.',
+    default: Number.POSITIVE_INFINITY,
+    min: 0,
+    unbounded: true,
+  }),
+  queue: option.policy(QUEUE_DISCIPLINES, {
+    doc: "Order in which waiting calls are served.",
+    default: { kind: "fifo" },
+  }),
+  dropExpired: option.boolean({
+    doc: 'Answer "expired" without doing the work when a call\'s deadline has passed by the time its service would start.',
+    default: false,
+    defaultText: "(the work is done, and wasted if nobody wants it)",
+  }),
+  errorCost: option.number({
+    doc: "Cost of the error path, as a multiple of a normal service time: an injected error or an expired call takes `errorCost` x a service time to answer (0: errors are free).",
+    default: 0,
+    min: 0,
+  }),
+} as const;
+
+/** Options of a queued server, as its constructor takes them. */
+export type ServerOptions = OptionsInput<typeof SERVER_OPTIONS>;
 
 /** Counters a server keeps. */
 export interface ServerStats {
@@ -123,14 +136,12 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
         `expected a distribution of non-negative times, got ${this.serviceTime.label} (truncate a normal with min: 0, or use lognormal)`,
       );
     }
-    this.concurrency = checkNumber("concurrency", options.concurrency ?? 1, { min: 1, integer: true });
-    this.queueCapacity =
-      options.queueCapacity === undefined || options.queueCapacity === Number.POSITIVE_INFINITY
-        ? Number.POSITIVE_INFINITY
-        : checkNumber("queueCapacity", options.queueCapacity, { min: 0, integer: true });
-    this.dropExpired = checkBoolean("dropExpired", options.dropExpired ?? false);
-    this.errorCost = checkNumber("errorCost", options.errorCost ?? 0, { min: 0 });
-    this.waiting = within(["queue"], () => createQueue(options.queue ?? { kind: "fifo" }));
+    const o = readOptions(SERVER_OPTIONS, options);
+    this.concurrency = o.concurrency;
+    this.queueCapacity = o.queueCapacity;
+    this.dropExpired = o.dropExpired;
+    this.errorCost = o.errorCost;
+    this.waiting = within(["queue"], () => createQueue(o.queue));
     this.rng = sim.stream(`server:${name}`);
     this.errorRng = sim.stream(`server:${name}:errors`);
   }
@@ -162,12 +173,12 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   }
 
   /** Calls being served. */
-  get inService(): number {
+  get inFlight(): number {
     return this.busy;
   }
 
   gauges(): Record<string, number> {
-    return { queueLength: this.waiting.length, inService: this.busy };
+    return { queueLength: this.waiting.length, inFlight: this.busy };
   }
 
   describe(): Record<string, string> {

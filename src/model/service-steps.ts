@@ -1,21 +1,38 @@
 import type { Distribution } from "../engine/distribution.js";
+import type { DistributionSpec } from "../engine/distributions.js";
 import { checkBoolean, OptionError, within } from "../engine/option-error.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { RequestOwner, Service } from "./call.js";
-import { Client, type ClientOptions } from "./client.js";
+import { CLIENT_OPTIONS, Client } from "./client.js";
+import { type FileInput, type OptionsInput, option } from "./options.js";
 import type { CallCounters } from "./roles.js";
 
-/** A downstream call: a client's options (timeout, retries, backoff, gates, deadline) and a target. */
-export interface CallOptions extends ClientOptions {
-  /** What is called: a server, a pool over servers, another service. Required. */
-  target: Service;
-  /**
-   * Pass the incoming call's deadline down: the call's requests end when the upstream caller
-   * gives up (no retry starts after it, and attempts carry it so a `dropExpired` target can
-   * shed them). Default: false (the call runs on its own timeout and retries, however late).
-   */
-  propagateDeadline?: boolean;
-}
+/**
+ * A downstream call as the file holds it: the called component, a client's options (timeout,
+ * retries, backoff, gates, deadline) and whether the incoming deadline is passed down.
+ */
+export const CALL_OPTIONS = {
+  target: option.reference({
+    doc: "What is called: a server, a pool over servers, another service.",
+    required: true,
+    to: "service",
+  }),
+  ...CLIENT_OPTIONS,
+  propagateDeadline: option.boolean({
+    doc: "Pass the incoming call's deadline down: the call's requests end when the upstream caller gives up (no retry starts after it, and attempts carry it so a `dropExpired` target can shed them).",
+    default: false,
+    defaultText: "(the call runs on its own timeout and retries, however late)",
+  }),
+} as const;
+
+/** A downstream call as the service takes it: the target built. */
+export type CallOptions = Omit<OptionsInput<typeof CALL_OPTIONS>, "target"> & { target: Service };
+
+/** A downstream call as the file holds it. */
+export type CallSpec = FileInput<typeof CALL_OPTIONS>;
+
+/** The ways a parallel step waits for its calls. */
+export const PARALLEL_WAITS = ["all", "first"] as const;
 
 /** One step of a service's work, done in order. */
 export type StepOptions =
@@ -27,7 +44,13 @@ export type StepOptions =
    * Downstream calls sent together. `wait: "all"` (default) needs every call to succeed;
    * `wait: "first"` goes on at the first success, and fails only if every call fails.
    */
-  | { kind: "parallel"; wait?: "all" | "first"; calls: CallOptions[] };
+  | { kind: "parallel"; wait?: (typeof PARALLEL_WAITS)[number]; calls: CallOptions[] };
+
+/** One step as the file holds it. */
+export type StepSpec =
+  | { kind: "work"; serviceTime: DistributionSpec }
+  | ({ kind: "call" } & CallSpec)
+  | { kind: "parallel"; wait?: (typeof PARALLEL_WAITS)[number]; calls: CallSpec[] };
 
 /** A step made ready to run: a service time, or a group of callers. */
 export type Step =

@@ -1,42 +1,54 @@
-import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
+import { checkNumber, within } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { Handler, Simulation } from "../engine/simulation.js";
 import type { Caller, ReplyStatus, RequestOwner, Service } from "./call.js";
 import type { Capabilities, Component } from "./component.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
-import { createQueue, type QueueSpec } from "./queue/create-queue.js";
+import { createQueue, QUEUE_DISCIPLINES } from "./queue/create-queue.js";
 import type { QueueDiscipline } from "./queue/queue-discipline.js";
 import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "./roles.js";
-import { buildSteps, Callers, type Step, type StepOptions } from "./service-steps.js";
+import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "./service-steps.js";
+
+/** What calls get while a service is unreachable. */
+export const UNREACHABLE_ANSWERS = ["unavailable", "empty"] as const;
 
 /** Options of a calling service. Seconds throughout. */
-export interface ServiceOptions {
-  /** What one call's work is, in order: own work, downstream calls, parallel calls. Required. */
-  steps: StepOptions[];
-  /** Workers (threads). Default: 1. */
-  concurrency?: number;
-  /** Calls that may wait for a worker; one more is answered "rejected". Default: Infinity. */
-  queueCapacity?: number;
-  /** Order in which waiting calls get a worker. Default: { kind: "fifo" }. */
-  queue?: QueueSpec;
-  /**
-   * Thread-per-request: a call keeps its worker while it waits downstream, so slow dependencies
-   * exhaust the workers. false: the worker is freed while the call waits downstream (an event
-   * loop) and the call needs one again for its next work step. Default: true.
-   */
-  blocking?: boolean;
-  /**
-   * Answer "expired" instead of going on when the caller's deadline has passed: before the
-   * first step and before each later one. Default: false (the work goes on, and is wasted).
-   */
-  dropExpired?: boolean;
-  /**
-   * What calls get while the service is unreachable: "unavailable" (a transient failure such as
-   * NXDOMAIN, which callers retry) or "empty" (an authoritative "nothing here", a DNS NOERROR
-   * with no address: compliant callers stop). Default: "unavailable".
-   */
-  unreachableAnswer?: "unavailable" | "empty";
-}
+export const SERVICE_OPTIONS = {
+  steps: option.value<StepOptions[], StepSpec[]>()({
+    format: "steps",
+    doc: "What one call's work is, in order: own work (`{ kind: work, serviceTime }`), a downstream call (`{ kind: call, target, ...a client's options, propagateDeadline }`), or calls sent together (`{ kind: parallel, wait: all | first, calls: [...] }`).",
+    required: true,
+  }),
+  concurrency: option.integer({ doc: "Workers (threads).", default: 1, min: 1 }),
+  queueCapacity: option.integer({
+    doc: 'Calls that may wait for a worker; one more is answered "rejected".',
+    default: Number.POSITIVE_INFINITY,
+    min: 0,
+    unbounded: true,
+  }),
+  queue: option.policy(QUEUE_DISCIPLINES, {
+    doc: "Order in which waiting calls get a worker.",
+    default: { kind: "fifo" },
+  }),
+  blocking: option.boolean({
+    doc: "Thread-per-request: a call keeps its worker while it waits downstream, so slow dependencies exhaust the workers. false: the worker is freed while the call waits downstream (an event loop) and the call needs one again for its next work step.",
+    default: true,
+  }),
+  dropExpired: option.boolean({
+    doc: 'Answer "expired" instead of going on when the caller\'s deadline has passed: before the first step and before each later one.',
+    default: false,
+    defaultText: "(the work goes on, and is wasted)",
+  }),
+  unreachableAnswer: option.choice({
+    doc: 'What calls get while the service is unreachable: "unavailable" (a transient failure such as NXDOMAIN, which callers retry) or "empty" (an authoritative "nothing here", a DNS NOERROR with no address: compliant callers stop).',
+    values: UNREACHABLE_ANSWERS,
+    default: "unavailable",
+  }),
+} as const;
+
+/** Options of a calling service, as its constructor takes them. */
+export type ServiceOptions = OptionsInput<typeof SERVICE_OPTIONS>;
 
 /**
  * Counters a service keeps; `<call>.<counter>` are its downstream calls' client counters. Worker
@@ -125,21 +137,13 @@ export class CallingService
     readonly name: string,
     options: ServiceOptions,
   ) {
-    this.concurrency = checkNumber("concurrency", options.concurrency ?? 1, { min: 1, integer: true });
-    this.queueCapacity =
-      options.queueCapacity === undefined || options.queueCapacity === Number.POSITIVE_INFINITY
-        ? Number.POSITIVE_INFINITY
-        : checkNumber("queueCapacity", options.queueCapacity, { min: 0, integer: true });
-    this.blocking = checkBoolean("blocking", options.blocking ?? true);
-    this.dropExpired = checkBoolean("dropExpired", options.dropExpired ?? false);
-    const answer = options.unreachableAnswer ?? "unavailable";
-    if (answer !== "unavailable" && answer !== "empty")
-      throw new OptionError(
-        ["unreachableAnswer"],
-        `expected "unavailable" or "empty", got ${JSON.stringify(answer)}`,
-      );
-    this.unreachableAnswer = answer;
-    this.waiting = within(["queue"], () => createQueue(options.queue ?? { kind: "fifo" }));
+    const o = readOptions(SERVICE_OPTIONS, options);
+    this.concurrency = o.concurrency;
+    this.queueCapacity = o.queueCapacity;
+    this.blocking = o.blocking;
+    this.dropExpired = o.dropExpired;
+    this.unreachableAnswer = o.unreachableAnswer;
+    this.waiting = within(["queue"], () => createQueue(o.queue));
     this.steps = buildSteps(sim, name, options.steps, this);
     this.callSet = new Callers(this.steps);
     this.rng = sim.stream(`service:${name}`);
@@ -184,7 +188,7 @@ export class CallingService
   }
 
   /** Workers held (blocking: calls under way, waiting downstream included). */
-  get inService(): number {
+  get inFlight(): number {
     return this.busy;
   }
 
@@ -205,7 +209,7 @@ export class CallingService
   gauges(): Record<string, number> {
     return {
       queueLength: this.queueLength,
-      inService: this.busy,
+      inFlight: this.busy,
       waitingDownstream: this.byGroup.size,
       inProgress: this.inProgress,
     };

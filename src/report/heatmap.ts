@@ -1,5 +1,5 @@
 import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from "echarts";
-import type { MapCell, MapResult } from "../analysis/sweep.js";
+import type { MapCell, MapResult } from "../analysis/map-result.js";
 import type { ChartSpec } from "./charts.js";
 import { formatNumber } from "./csv.js";
 import type { MapFluidOverlay } from "./fluid-overlay.js";

@@ -1,4 +1,4 @@
-import type { MapResult } from "../analysis/sweep.js";
+import type { MapResult } from "../analysis/map-result.js";
 import { formatNumber } from "./csv.js";
 import type { MapFluidOverlay } from "./fluid-overlay.js";
 import { escapeHtml, type ReportSvg } from "./html.js";

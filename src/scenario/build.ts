@@ -12,13 +12,14 @@ import {
   TRIGGER_KINDS,
 } from "../model/faults/fault.js";
 import { type RequestSink, Source } from "../model/load/source.js";
+import { readOptions } from "../model/options.js";
 import type { ComponentType } from "./component-type.js";
 import { optionFailure, type ParsedScenario } from "./parse.js";
 import { COMPONENT_TYPES } from "./registry.js";
 import type { ScheduledChange } from "./run-result.js";
+import { LIMIT_OPTIONS, SETTINGS_OPTIONS } from "./settings-options.js";
 
-/** Default budgets that stop a runaway model. */
-export const DEFAULT_LIMITS = { maxEvents: 200_000_000, maxWallSeconds: 600 } as const;
+export { DEFAULT_LIMITS } from "./settings-options.js";
 
 // The recorder keeps every probe and window of a run in memory: about a hundred megabytes per
 // million points with a dozen gauges.
@@ -44,19 +45,13 @@ export interface HealthSpec {
 export interface ScenarioSettings {
   name: string;
   description: string;
-  /** Root seed. Default: 1. */
+  // The numeric settings and budgets are declared (doc, default, range) in settings-options.ts.
   seed: number;
-  /** Sources offer load during [0, duration). Required. */
   duration: number;
-  /** Extra time after the sources stop, to watch the system drain. Default: 0. */
   drain: number;
-  /** Gauge sampling interval. Default: 0.1. */
   probeInterval: number;
-  /** Rate window. Default: 1. */
   window: number;
-  /** Event budget, set in the file as `limits.maxEvents`: the run stops with an error past it. Default: 200,000,000. */
   maxEvents: number;
-  /** Wall-clock budget in seconds, set in the file as `limits.maxWallSeconds`. Default: 600. */
   maxWallSeconds: number;
   /** The health rule as written (`health:`), checked; defaults are filled by the verdict. */
   health?: HealthSpec;
@@ -82,24 +77,13 @@ export interface BuiltModel extends ObservedModel {
 export function resolveSettings(parsed: ParsedScenario): ScenarioSettings {
   const s = parsed.spec;
   try {
+    const { limits, ...numbers } = readOptions(SETTINGS_OPTIONS, s);
     const settings = {
       name: s.name,
       description: s.description ?? "",
-      seed: checkNumber("seed", s.seed ?? 1, { min: 0, max: Number.MAX_SAFE_INTEGER, integer: true }),
-      duration: checkNumber("duration", s.duration, { min: 0, exclusiveMin: true, max: 1e9 }),
-      drain: checkNumber("drain", s.drain ?? 0, { min: 0, max: 1e9 }),
-      probeInterval: checkNumber("probeInterval", s.probeInterval ?? 0.1, { min: 1e-6, max: 1e9 }),
-      window: checkNumber("window", s.window ?? 1, { min: 1e-6, max: 1e9 }),
-      maxEvents: within(["limits"], () =>
-        checkNumber("maxEvents", s.limits?.maxEvents ?? DEFAULT_LIMITS.maxEvents, { min: 1, integer: true }),
-      ),
+      ...numbers,
+      ...within(["limits"], () => readOptions(LIMIT_OPTIONS, limits ?? {})),
       ...(s.health && { health: within(["health"], () => checkHealth(s.health!)) }),
-      maxWallSeconds: within(["limits"], () =>
-        checkNumber("maxWallSeconds", s.limits?.maxWallSeconds ?? DEFAULT_LIMITS.maxWallSeconds, {
-          min: 0,
-          exclusiveMin: true,
-        }),
-      ),
     };
     const end = settings.duration + settings.drain;
     for (const field of ["probeInterval", "window"] as const) {
@@ -226,8 +210,10 @@ export function buildModel(parsed: ParsedScenario, seed?: number, clock?: () => 
           );
         });
       }
-      guard([list, i], () => checkFault(spec, target!, end, allowed));
-      faults.add(spec, target!);
+      faults.add(
+        guard([list, i], () => checkFault(spec, target!, end, allowed)),
+        target!,
+      );
       return { kind: spec.kind, target: spec.target, start: spec.at, end: spec.at + (spec.duration ?? 0) };
     });
   const triggers = schedule("triggers", TRIGGER_KINDS);

@@ -14,12 +14,6 @@ type Node = Record<string, unknown> & { properties?: Record<string, Node>; items
 const DOCS: Record<string, string> = {
   name: "Scenario name, shown in reports.",
   description: "What the scenario shows, in a sentence or two.",
-  seed: "Root seed: the same seed gives the same run.",
-  duration: "Seconds of offered load.",
-  drain: "Seconds after the load stops, to see whether queues empty.",
-  probeInterval: "Seconds between gauge probes.",
-  window: "Seconds per rate window in the series and charts.",
-  limits: "Budgets that stop a runaway model.",
   triggers: "Faults that push the system: spikes, pauses, flushes, outages.",
   interventions: "Changes that try to rescue it: load cuts, restarts, config changes.",
   layout: "Where the dashboard draws each component; runs ignore it.",

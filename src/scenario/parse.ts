@@ -11,6 +11,7 @@ import {
 } from "yaml";
 import type { z } from "zod";
 import { describeValue, OptionError } from "../engine/option-error.js";
+import type { OptionSet } from "../model/options.js";
 import { COMPONENT_TYPES } from "./registry.js";
 import { ScenarioError, type ScenarioIssue } from "./scenario-error.js";
 import { type ScenarioSpec, scenarioSchema } from "./schema.js";
@@ -99,7 +100,8 @@ export function parseScenarioText(text: string, file: string): ParsedScenario {
     ]);
   }
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => zodIssue(i, issueAt)));
+  if (!parsed.success)
+    throw new ScenarioError(withoutRenamed(parsed.error.issues.map((i) => zodIssue(i, issueAt))));
   const spec = parsed.data as ScenarioSpec;
   const stray = strayLayout(spec, issueAt);
   if (stray.length > 0) throw new ScenarioError(stray);
@@ -130,6 +132,53 @@ export function optionFailure(parsed: ParsedScenario, prefix: (string | number)[
   throw error;
 }
 
+// Fields renamed so that one word means one thing in every component: a file in the old spelling
+// is told the new name. Keyed by section, then old name.
+const RENAMED_FIELDS: Record<string, Record<string, string>> = {
+  caches: { database: "target" },
+  pools: { maxWaiting: "queueCapacity" },
+  leaseFleets: { jitter: "renewSpread" },
+};
+
+// Kinds renamed to the one casing every kind uses (camelCase, as sections and fault kinds are).
+const RENAMED_KINDS: Record<string, string> = {
+  "round-robin": "roundRobin",
+  "least-outstanding": "leastOutstanding",
+  "power-of-two": "powerOfTwo",
+  "adaptive-lifo": "adaptiveLifo",
+  "fail-closed": "failClosed",
+  "last-known-good": "lastKnownGood",
+};
+
+/** Every policy kind any component type declares, for recognising a policy written as a bare word. */
+const POLICY_KINDS = new Set(COMPONENT_TYPES.flatMap((t) => policyKinds(t.options)));
+
+function policyKinds(set: OptionSet): string[] {
+  return Object.values(set).flatMap((d) =>
+    d.type === "policy"
+      ? Object.entries(d.family.variants).flatMap(([kind, v]) => [kind, ...policyKinds(v.options)])
+      : d.type === "group"
+        ? policyKinds(d.options)
+        : [],
+  );
+}
+
+/** Drops "missing" issues for a field the file has under its old name (that issue says it all). */
+function withoutRenamed(issues: ScenarioIssue[]): ScenarioIssue[] {
+  const renamedTo = new Set(
+    issues.flatMap((i) => {
+      const m = /^"[^"]+" is now called "([^"]+)"$/.exec(i.message);
+      return m ? [`${i.field.slice(0, i.field.lastIndexOf(".") + 1)}${m[1]}`] : [];
+    }),
+  );
+  return issues.filter((i) => !(renamedTo.has(i.field) && i.message.startsWith("missing required")));
+}
+
+/** The new name of a field an older file spells `key`, when `path` is a component entry. */
+function renamedField(path: readonly (string | number)[], key: string): string | undefined {
+  return path.length === 2 && typeof path[0] === "string" ? RENAMED_FIELDS[path[0]]?.[key] : undefined;
+}
+
 /** A zod issue as a located scenario issue, worded for people. */
 export function zodIssue(
   issue: z.core.$ZodIssue,
@@ -139,6 +188,8 @@ export function zodIssue(
   switch (issue.code) {
     case "unrecognized_keys": {
       const key = issue.keys[0]!;
+      const now = renamedField(path, key);
+      if (now) return issueAt([...path, key], `"${key}" is now called "${now}"`);
       return issueAt([...path, key], `unknown field "${key}"`);
     }
     case "invalid_type": {
@@ -150,10 +201,18 @@ export function zodIssue(
             ? "a list"
             : `a ${issue.expected}`;
       if (got === "nothing") return issueAt(path, `missing required field (expected ${what})`);
+      if (issue.expected === "object" && typeof issue.input === "string") {
+        // A policy written as a bare word, as older files did: say how it is written now.
+        const kind = RENAMED_KINDS[issue.input] ?? issue.input;
+        if (POLICY_KINDS.has(kind)) return issueAt(path, `a policy is written { kind: ${kind} }, got ${got}`);
+      }
       return issueAt(path, `expected ${what}, got ${got}`);
     }
     case "invalid_union": {
       const options = (issue as { options?: unknown[] }).options;
+      const given = (issue.input as { kind?: unknown } | undefined)?.kind;
+      const now = typeof given === "string" ? RENAMED_KINDS[given] : undefined;
+      if (options && now && options.includes(now)) return issueAt(path, `"${given}" is now spelled "${now}"`);
       if (options) return issueAt(path, `expected one of ${options.join(", ")}`);
       return issueAt(path, issue.message);
     }

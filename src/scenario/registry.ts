@@ -1,12 +1,12 @@
 import type { ComponentType } from "./component-type.js";
 import { autoscalerType } from "./types/autoscaler-type.js";
+import { balancerType } from "./types/balancer-type.js";
 import { cacheType } from "./types/cache-type.js";
 import { clientType } from "./types/client-type.js";
 import { configPipelineType } from "./types/config-pipeline-type.js";
-import { connectionPoolType } from "./types/connection-pool-type.js";
 import { databaseType } from "./types/database-type.js";
 import { leaseFleetType } from "./types/lease-fleet-type.js";
-import { loadBalancerType } from "./types/load-balancer-type.js";
+import { poolType } from "./types/pool-type.js";
 import { serverType } from "./types/server-type.js";
 import { serviceType } from "./types/service-type.js";
 import { sourceType } from "./types/source-type.js";
@@ -17,11 +17,11 @@ export const COMPONENT_TYPES: readonly ComponentType[] = [
   clientType,
   serverType,
   serviceType,
-  loadBalancerType,
+  balancerType,
   autoscalerType,
   cacheType,
   databaseType,
   leaseFleetType,
-  connectionPoolType,
+  poolType,
   configPipelineType,
 ];

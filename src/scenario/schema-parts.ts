@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { describeValue } from "../engine/option-error.js";
+import type { ProfileSpec } from "../model/load/profile.js";
 
 // Structure and types only: ranges and cross-field rules live in the components themselves
 // (one place per rule), and reach the user through the same file:line error path.
@@ -39,18 +40,8 @@ export const distributionSchema = z.discriminatedUnion("kind", [
     .strict(),
 ]);
 
-type ProfileInput =
-  | { kind: "constant"; rate: number }
-  | { kind: "steps"; steps: { at: number; rate: number }[] }
-  | { kind: "ramp"; from: number; to: number; start: number; end: number }
-  | { kind: "spike"; at: number; duration: number; rate: number }
-  | { kind: "sum"; of: ProfileInput[] }
-  | { kind: "capped"; of: ProfileInput; max: number }
-  | { kind: "switch"; at: number; from: ProfileInput; to: ProfileInput }
-  | { kind: "trace"; file?: string; points?: { at: number; rate: number }[]; scale?: number };
-
 /** A load profile: requests per second over time. */
-export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
+export const profileSchema: z.ZodType<ProfileSpec> = z.lazy(() =>
   z.discriminatedUnion("kind", [
     z.object({ kind: z.literal("constant"), rate: num }).strict(),
     z
@@ -71,27 +62,3 @@ export const profileSchema: z.ZodType<ProfileInput> = z.lazy(() =>
       .strict(),
   ]),
 );
-
-/** A client's wait before retrying. */
-export const backoffSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("none") }).strict(),
-  z.object({ kind: z.literal("fixed"), delay: num }).strict(),
-  z
-    .object({
-      kind: z.literal("exponential"),
-      base: num,
-      multiplier: num.optional(),
-      cap: num.optional(),
-      jitter: z.enum(["none", "full", "equal"]).optional(),
-    })
-    .strict(),
-  z.object({ kind: z.literal("decorrelated"), base: num, cap: num.optional() }).strict(),
-]);
-
-/** Queue discipline of a server. */
-export const queueSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("fifo") }).strict(),
-  z.object({ kind: z.literal("lifo") }).strict(),
-  z.object({ kind: z.literal("adaptive-lifo"), threshold: num.optional() }).strict(),
-  z.object({ kind: z.literal("codel"), target: num.optional(), interval: num.optional() }).strict(),
-]);

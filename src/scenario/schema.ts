@@ -1,22 +1,26 @@
 import { z } from "zod";
+import { FAULT_PARAM_NAMES, type FaultParamName } from "../model/faults/fault.js";
+import { optionShape } from "./option-schema.js";
 import { COMPONENT_TYPES } from "./registry.js";
 import { finite, num, ref } from "./schema-parts.js";
+import { SETTINGS_OPTIONS } from "./settings-options.js";
 
 const componentName = z
   .string()
   .regex(/^[A-Za-z][\w.-]*$/, "names start with a letter and use letters, digits, _ . -");
 
+// A fault's kind and its parameters' ranges are checked by `checkFault` against the kind's
+// declaration (its message names the section's kinds); the file format lists every parameter name.
 const fault = z
   .object({
     kind: z.string(),
     target: ref,
     at: num,
     duration: num.optional(),
-    factor: num.optional(),
-    fraction: num.optional(),
-    rate: num.optional(),
-    perSecond: num.optional(),
-    from: num.optional(),
+    ...(Object.fromEntries(FAULT_PARAM_NAMES.map((p) => [p, num.optional()])) as Record<
+      FaultParamName,
+      z.ZodOptional<typeof num>
+    >),
   })
   .strict();
 
@@ -31,12 +35,7 @@ export const scenarioSchema = z
     $schema: z.string().optional(),
     name: z.string().min(1),
     description: z.string().optional(),
-    seed: num.optional(),
-    duration: num,
-    drain: num.optional(),
-    probeInterval: num.optional(),
-    window: num.optional(),
-    limits: z.object({ maxEvents: num.optional(), maxWallSeconds: num.optional() }).strict().optional(),
+    ...optionShape(SETTINGS_OPTIONS),
     /** What healthy means for the verdict (see src/analysis/health.ts). */
     health: z
       .object({

@@ -5,7 +5,7 @@ import { type Context, Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { stream } from "hono/streaming";
 import type { Axis } from "../analysis/sweep.js";
-import { readCatalog } from "../cli/catalog-command.js";
+import { readCatalog } from "../files/catalog.js";
 import { DEFAULT_CAPS, type RunCaps } from "./caps.js";
 import type { MapMessage, WorkReply } from "./server-work.js";
 import { staticResponse } from "./static-files.js";

@@ -1,6 +1,6 @@
 import type { Transferable } from "node:worker_threads";
 import { Piscina } from "piscina";
-import { compiledFile } from "../cli/compiled-file.js";
+import { compiledFile } from "../files/compiled-file.js";
 import type { RunCaps } from "./caps.js";
 import type { MapTask, RunTask, WorkReply } from "./server-work.js";
 

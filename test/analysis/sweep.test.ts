@@ -11,8 +11,6 @@ import {
   axisValues,
   boundaryCells,
   cellSpec,
-  parseAxis,
-  parseShard,
   plannedJobs,
   planSweep,
   runSweepJobs,
@@ -23,6 +21,7 @@ import {
 } from "../../src/analysis/sweep.js";
 import { mergeRecords, parseRecord, recordText } from "../../src/analysis/sweep-record.js";
 import type { TrialResult } from "../../src/analysis/trial.js";
+import { parseAxis, parseShard } from "../../src/cli/sweep-flags.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 
 // A server at 50% load whose retrying clients may turn a pause into a lasting storm; short runs.

@@ -27,7 +27,7 @@ describe("slow error paths (catalog)", () => {
       expect(ratio).toBeLessThan(0.1);
       // The failures consume the capacity: 10 workers busy, finishing work (throughput is high),
       // nearly all of it error answers: the workers' time goes to the error path or to waste.
-      expect(gaugeMean(stuck, "api.inService", from, end)).toBeGreaterThan(9.5);
+      expect(gaugeMean(stuck, "api.inFlight", from, end)).toBeGreaterThan(9.5);
       const late = (xs: number[]) =>
         xs
           .filter((_, i) => stuck.series.windowStarts[i]! >= from && stuck.series.windowStarts[i]! < end)

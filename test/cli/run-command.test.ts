@@ -94,7 +94,7 @@ describe("metastable run", () => {
     const html = readFileSync(join(dir, "report.html"), "utf8");
     expect((html.match(/<svg/g) ?? []).length).toBeGreaterThanOrEqual(14);
     expect(readFileSync(join(dir, "gauges.csv"), "utf8").split("\n")[0]).toBe(
-      "time,queue_total,utilisation,capacity_per_s,queue_depth_server,users.offeredRate,client.inFlight,server.inService",
+      "time,queue_total,utilisation,capacity_per_s,queue_depth_server,users.offeredRate,client.inFlight,server.inFlight",
     );
     expect(JSON.parse(readFileSync(join(dir, "result.json"), "utf8")).scenario).toBe("retry-storm");
   });

@@ -1,47 +1,57 @@
-// docs/reference.md is generated from the code it documents: every component type's options with
-// their documented defaults (from the option interfaces in src/model, the same source the
-// dashboard's forms use) and every trigger and intervention with its parameters and the capability
-// its target needs. This test fails when the doc is stale; `UPDATE_DOCS=1 npx vitest run
+// docs/reference.md is generated from the code it documents: every component type's options from
+// their declarations (src/model/options.ts: the same declaration the loader, the components' defaults
+// and checks and the dashboard's forms use) and every trigger and intervention with its parameters
+// and the capability its target needs. This test fails when the doc is stale; `UPDATE_DOCS=1 npx vitest run
 // test/docs/reference.test.ts` rewrites it.
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { describeFaultKind, INTERVENTION_KINDS, TRIGGER_KINDS } from "../../src/model/faults/fault.js";
 import { buildModel } from "../../src/scenario/build.js";
-import { parseScenarioText } from "../../src/scenario/parse.js";
+import { type OptionDoc, optionDocs } from "../../src/scenario/option-docs.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
-import { modelOptionDocs, type OptionDocs } from "../../web/option-docs.js";
-import { interfaceFor } from "../../web/src/option-names.js";
+import { SETTINGS_OPTIONS } from "../../src/scenario/settings-options.js";
+import { fixtureFor } from "../scenario/fixtures.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const DOC = join(ROOT, "docs", "reference.md");
 
 const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-function optionTable(docs: OptionDocs, name: string): string[] {
-  const fields = docs[name] ?? {};
-  const rows = Object.entries(fields).map(
-    ([field, d]) =>
-      `| \`${field}\` | \`${cell(d.type)}\` | ${d.required ? "required" : d.default === null ? "none" : cell(d.default)} | ${cell(d.doc)} |`,
-  );
-  return ["| option | type | default | meaning |", "| --- | --- | --- | --- |", ...rows];
+type Docs = Record<string, OptionDoc>;
+
+/** Rows of an option table; a group's options follow it as `group.option`. */
+function optionRows(docs: Docs, prefix: string, families: Map<string, OptionDoc>): string[] {
+  return Object.entries(docs).flatMap(([field, d]) => {
+    const type = d.range ? `${d.type} (${d.range})` : d.type;
+    if (d.kinds) families.set(d.type, d);
+    const dflt = d.required ? "required" : d.default === null ? "none" : cell(d.default);
+    const row = `| \`${prefix}${field}\` | ${cell(type)} | ${dflt} | ${cell(d.doc)} |`;
+    return [row, ...(d.options ? optionRows(d.options, `${prefix}${field}.`, families) : [])];
+  });
 }
 
-/** Component types (by section) whose built instances have `method`, found on the catalog. */
+function optionTable(docs: Docs, families: Map<string, OptionDoc>): string[] {
+  return [
+    "| option | type | default | meaning |",
+    "| --- | --- | --- | --- |",
+    ...optionRows(docs, "", families),
+  ];
+}
+
+/** Component types whose built components have `method`, found on fixtures made from the registry. */
 function typesWith(method: string): string[] {
-  const dir = join(ROOT, "scenarios");
-  const found = new Set<string>();
-  for (const f of readdirSync(dir).filter((x) => x.endsWith(".yaml"))) {
-    const model = buildModel(parseScenarioText(readFileSync(join(dir, f), "utf8"), f), 1);
-    for (const c of model.components) {
-      if (typeof (c as unknown as Record<string, unknown>)[method] === "function") found.add(c.type);
-    }
-  }
-  return [...found].sort();
+  return COMPONENT_TYPES.filter((t) => {
+    const { parsed, name } = fixtureFor(t);
+    const c = buildModel(parsed, 1).components.find((x) => x.name === name)!;
+    return typeof (c as unknown as Record<string, unknown>)[method] === "function";
+  })
+    .map((t) => t.type)
+    .sort();
 }
 
 function generate(): string {
-  const docs = modelOptionDocs(join(ROOT, "src"));
+  const families = new Map<string, OptionDoc>();
   const out = [
     "# Scenario reference",
     "",
@@ -51,17 +61,27 @@ function generate(): string {
     "",
     "## Scenario settings",
     "",
-    ...optionTable(docs, "ScenarioSettings"),
+    ...optionTable(optionDocs(SETTINGS_OPTIONS), families),
   ];
   for (const t of COMPONENT_TYPES) {
-    out.push("", `## \`${t.section}\` (${t.type})`, "", ...optionTable(docs, interfaceFor(t.type)));
+    out.push("", `## \`${t.section}\` (${t.type})`, "", ...optionTable(optionDocs(t.options), families));
   }
-  const used = new Set(["ScenarioSettings", ...COMPONENT_TYPES.map((t) => interfaceFor(t.type))]);
-  const policies = Object.keys(docs)
-    .filter((n) => !used.has(n) && Object.keys(docs[n]!).length > 0)
-    .sort();
-  out.push("", "## Policy options", "", "Options objects that the component options above refer to.");
-  for (const name of policies) out.push("", `### ${name}`, "", ...optionTable(docs, name));
+  out.push(
+    "",
+    "## Policies",
+    "",
+    "Policies are written `{ kind: ..., ...options }`; each kind has its own options.",
+  );
+  for (const [name, d] of [...families].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push("", `### ${name}`, "");
+    for (const [kind, v] of Object.entries(d.kinds!)) {
+      out.push(`- \`${kind}\`: ${v.doc}`);
+    }
+    for (const [kind, v] of Object.entries(d.kinds!)) {
+      if (Object.keys(v.options).length === 0) continue;
+      out.push("", `#### \`${kind}\``, "", ...optionTable(v.options, families));
+    }
+  }
   for (const [title, kinds] of [
     ["Triggers", TRIGGER_KINDS],
     ["Interventions", INTERVENTION_KINDS],
@@ -77,11 +97,10 @@ function generate(): string {
     );
     for (const kind of kinds) {
       const d = describeFaultKind(kind)!;
-      const params = Object.entries(d.params)
-        .map(([p, r]) => {
-          const lo = `${r.exclusiveMin ? "(" : "["}${r.min}`;
-          const hi = r.max === undefined ? "∞)" : `${r.max}]`;
-          return `\`${p}\` ${lo}, ${hi}${r.optional ? " optional" : ""}`;
+      const params = Object.entries(optionDocs(d.params))
+        .map(([p, o]) => {
+          const dflt = o.required ? "" : `, default ${o.default}`;
+          return `\`${p}\` (${o.range}${dflt}): ${o.doc}`;
         })
         .join("; ");
       out.push(

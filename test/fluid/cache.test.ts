@@ -180,7 +180,7 @@ describe("the contended database", () => {
 });
 
 describe("the hot set", () => {
-  const uniform = new HotSet(createPopularity("uniform", 100), 50);
+  const uniform = new HotSet(createPopularity({ kind: "uniform" }, 100), 50);
 
   it("fills hottest-first up to Che's hit rate", () => {
     expect(uniform.fullHitRate).toBeCloseTo(0.5, 9);

@@ -196,7 +196,7 @@ describe("hostile scenario files found by fuzzing end in a located error", () =>
   it("a database with contention 1e308 and a server slowed by the largest factor allowed run to the end", () => {
     const database = via(
       "k",
-      "caches:\n  k: { database: d }\ndatabases:\n  d: { serviceTime: { kind: constant, value: 2 }, contention: 1e308 }\n",
+      "caches:\n  k: { target: d }\ndatabases:\n  d: { serviceTime: { kind: constant, value: 2 }, contention: 1e308 }\n",
     );
     const slowed =
       service("kind: constant, value: 2").replace("duration: 10", "duration: 30") +

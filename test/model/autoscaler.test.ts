@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { type Handler, Simulation } from "../../src/engine/simulation.js";
 import { Autoscaler, type AutoscalerOptions } from "../../src/model/autoscaler.js";
+import { LoadBalancer } from "../../src/model/balancer.js";
 import type { Caller, ReplyStatus } from "../../src/model/call.js";
-import { LoadBalancer } from "../../src/model/load-balancer.js";
 import { Server } from "../../src/model/server.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
@@ -234,7 +234,7 @@ describe("autoscaler", () => {
         sample: (rng) => -0.1 * Math.log(1 - rng.next()),
       };
       const web = [new Server(sim, "web-1", { serviceTime: exp, concurrency: 2 })];
-      const lb = new LoadBalancer(sim, "lb", web, { policy: "power-of-two" });
+      const lb = new LoadBalancer(sim, "lb", web, { policy: { kind: "powerOfTwo" } });
       const scaler = new Autoscaler(sim, "scaler", lb, {
         targetValue: 0.6,
         maxInstances: 5,

@@ -145,7 +145,7 @@ describe("cache", () => {
   });
 
   it("flush empties it; warm fills the most popular keys first", () => {
-    const { cache } = setup({ keys: 100, capacity: 40, popularity: "uniform" });
+    const { cache } = setup({ keys: 100, capacity: 40, popularity: { kind: "uniform" } });
     cache.warm(0.5);
     expect(cache.size).toBe(20);
     expect(cache.stats.warmed).toBe(20);

@@ -308,8 +308,8 @@ describe("rate limit", () => {
         cli,
         10,
         INTERVENTION_KINDS,
-      ),
-    ).toBeUndefined();
+      ).params,
+    ).toEqual({ perSecond: 1 });
     sim.scheduleAt(1, { handleEvent: () => cli.setRateLimit(1) });
     sim.scheduleAt(2, { handleEvent: () => cli.setRateLimit(null) });
     at(0, 0, 1, 1, 1, 2, 2, 2);

@@ -95,7 +95,7 @@ describe("config pipeline", () => {
   });
 
   it("last-known-good: refuses oversized files and stays up", () => {
-    const { sim, pipeline, calls } = setup({ onBadFile: "last-known-good" }, 3);
+    const { sim, pipeline, calls } = setup({ onBadFile: { kind: "lastKnownGood" } }, 3);
     pipeline.setErrorRate(0.5);
     sim.run({ until: 199.9 });
     expect(calls.every((c) => c[0] === "ok")).toBe(true);
@@ -106,7 +106,12 @@ describe("config pipeline", () => {
 
   it("schema check: an upgraded file is bad even under the limit; size-jump check: more than maxGrowth x is bad", () => {
     // 60 rows x 1.5 = 90, far under 200: only the schema check sees it.
-    const schema = setup({ rows: 60, upgradedFactor: 1.5, schemaCheck: true, onBadFile: "last-known-good" });
+    const schema = setup({
+      rows: 60,
+      upgradedFactor: 1.5,
+      schemaCheck: true,
+      onBadFile: { kind: "lastKnownGood" },
+    });
     schema.sim.scheduleAt(45, { handleEvent: () => schema.pipeline.setErrorRate(1) });
     schema.sim.scheduleAt(95, { handleEvent: () => schema.pipeline.setErrorRate(0) });
     schema.sim.run({ until: 199.9 });
@@ -118,7 +123,7 @@ describe("config pipeline", () => {
     });
     expect(schema.calls.every((c) => c[0] === "ok")).toBe(true);
     // Without it the same files are loaded.
-    const plain = setup({ rows: 60, upgradedFactor: 1.5, onBadFile: "last-known-good" });
+    const plain = setup({ rows: 60, upgradedFactor: 1.5, onBadFile: { kind: "lastKnownGood" } });
     plain.sim.scheduleAt(45, { handleEvent: () => plain.pipeline.setErrorRate(1) });
     plain.sim.run({ until: 60 });
     expect(plain.pipeline.stats.badFiles).toBe(0);
@@ -128,7 +133,7 @@ describe("config pipeline", () => {
       [1.4, 5],
       [1.5, 0],
     ] as const) {
-      const jump = setup({ rows: 60, upgradedFactor: 1.5, maxGrowth, onBadFile: "fail-closed" });
+      const jump = setup({ rows: 60, upgradedFactor: 1.5, maxGrowth, onBadFile: { kind: "failClosed" } });
       jump.sim.scheduleAt(45, { handleEvent: () => jump.pipeline.setErrorRate(1) });
       jump.sim.scheduleAt(95, { handleEvent: () => jump.pipeline.setErrorRate(0) });
       jump.sim.run({ until: 199.9 });
@@ -139,7 +144,7 @@ describe("config pipeline", () => {
 
   it("last-known-good with no good file ever loaded fails every call, or passes them on with bypass", () => {
     for (const withoutGoodFile of ["fail", "bypass"] as const) {
-      const { sim, pipeline, calls } = setup({ onBadFile: "last-known-good", withoutGoodFile });
+      const { sim, pipeline, calls } = setup({ onBadFile: { kind: "lastKnownGood" }, withoutGoodFile });
       pipeline.setErrorRate(1);
       sim.scheduleAt(45, { handleEvent: () => pipeline.setErrorRate(0) });
       sim.run({ until: 199.9 });
@@ -195,10 +200,10 @@ describe("config pipeline", () => {
     expect(path({ rows: 250 })).toEqual(["rows"]);
     expect(path({ upgradedFactor: -2 })).toEqual(["upgradedFactor"]);
     expect(path({ cardinalityLimit: 1.5 })).toEqual(["cardinalityLimit"]);
-    expect(path({ onBadFile: "panic" })).toEqual(["onBadFile"]);
-    expect(path({ schemaCheck: "yes" })).toEqual(["schemaCheck"]);
+    expect(path({ onBadFile: { kind: "panic" } as never })).toEqual(["onBadFile", "kind"]);
+    expect(path({ schemaCheck: "yes" as never })).toEqual(["schemaCheck"]);
     expect(path({ maxGrowth: 1 })).toEqual(["maxGrowth"]);
-    expect(path({ withoutGoodFile: "panic" })).toEqual(["withoutGoodFile"]);
+    expect(path({ withoutGoodFile: "panic" as never })).toEqual(["withoutGoodFile"]);
     expect(path({})).toBeNull();
     const p = new ConfigPipeline(sim, "q", origin);
     expect(() => p.setErrorRate(2)).toThrow(OptionError);

@@ -121,12 +121,12 @@ describe("lease fleet", () => {
     expectConserved(f, cli);
   });
 
-  it("replays identically with the same seed, and jitter draws from its own stream", () => {
+  it("replays identically with the same seed, and the renewal spread draws from its own stream", () => {
     const run = (seed: number) => {
       const { sim, store, cli, f } = setup(
         {
           hosts: 100,
-          jitter: 0.3,
+          renewSpread: 0.3,
           acquireBackoff: { kind: "exponential", base: 0.5, cap: 5, jitter: "full" },
         },
         { timeout: 0.5, maxAttempts: 3 },
@@ -165,7 +165,7 @@ describe("lease fleet", () => {
     expect(path({ hosts: 1.5 })).toEqual(["hosts"]);
     expect(path({ renewEvery: 0 })).toEqual(["renewEvery"]);
     expect(path({ leaseDuration: 10 })).toEqual(["leaseDuration"]);
-    expect(path({ jitter: 1 })).toEqual(["jitter"]);
+    expect(path({ renewSpread: 1 })).toEqual(["renewSpread"]);
     expect(path({ acquireCost: 0 })).toEqual(["acquireCost"]);
     expect(path({ acquireBackoff: { kind: "fixed", delay: -1 } })).toEqual(["acquireBackoff", "delay"]);
     expect(path({})).toBeNull();

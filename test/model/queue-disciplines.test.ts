@@ -50,9 +50,9 @@ describe("queue disciplines", () => {
 
   it("adaptive-lifo is FIFO below the threshold and LIFO at or above it", () => {
     // 5 waiting, threshold 3: LIFO takes 4, 3, 2 (lengths 5, 4, 3), then FIFO takes 0, 1.
-    expect(order({ kind: "adaptive-lifo", threshold: 3 }, 5)).toEqual([4, 3, 2, 0, 1]);
-    expect(order({ kind: "adaptive-lifo", threshold: 3 }, 2)).toEqual([0, 1]);
-    expect(order({ kind: "adaptive-lifo" }, 12)).toEqual([11, 10, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(order({ kind: "adaptiveLifo", threshold: 3 }, 5)).toEqual([4, 3, 2, 0, 1]);
+    expect(order({ kind: "adaptiveLifo", threshold: 3 }, 2)).toEqual([0, 1]);
+    expect(order({ kind: "adaptiveLifo" }, 12)).toEqual([11, 10, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it("interleaved pushes keep each discipline's order", () => {
@@ -85,13 +85,13 @@ describe("queue disciplines", () => {
 
   it("labels name the discipline and its settings", () => {
     expect(createQueue({ kind: "lifo" }).label).toBe("lifo");
-    expect(createQueue({ kind: "adaptive-lifo" }).label).toBe("adaptive-lifo(threshold 10)");
+    expect(createQueue({ kind: "adaptiveLifo" }).label).toBe("adaptiveLifo(threshold 10)");
     expect(createQueue({ kind: "codel" }).label).toBe("codel(target 0.005 s, interval 0.1 s)");
   });
 
   it("refuses bad options by name, under queue when given to a server", () => {
-    expect(optionPath(() => createQueue({ kind: "adaptive-lifo", threshold: 0 }))).toEqual(["threshold"]);
-    expect(optionPath(() => createQueue({ kind: "adaptive-lifo", threshold: 2.5 }))).toEqual(["threshold"]);
+    expect(optionPath(() => createQueue({ kind: "adaptiveLifo", threshold: 0 }))).toEqual(["threshold"]);
+    expect(optionPath(() => createQueue({ kind: "adaptiveLifo", threshold: 2.5 }))).toEqual(["threshold"]);
     expect(optionPath(() => createQueue({ kind: "codel", target: 0 }))).toEqual(["target"]);
     expect(optionPath(() => createQueue({ kind: "codel", interval: -1 }))).toEqual(["interval"]);
     expect(optionPath(() => createQueue({ kind: "codel", interval: Number.NaN }))).toEqual(["interval"]);
@@ -99,7 +99,7 @@ describe("queue disciplines", () => {
     const sim = new Simulation();
     const server = (queue: QueueSpec) => () => new Server(sim, "s", { serviceTime: constant(1), queue });
     expect(optionPath(server({ kind: "codel", target: -0.1 }))).toEqual(["queue", "target"]);
-    expect(optionPath(server({ kind: "adaptive-lifo", threshold: -3 }))).toEqual(["queue", "threshold"]);
+    expect(optionPath(server({ kind: "adaptiveLifo", threshold: -3 }))).toEqual(["queue", "threshold"]);
   });
 
   it("scenario files reach the options at their field, and unknown fields are refused", () => {
@@ -127,13 +127,11 @@ servers:
     const bad = refuse(text("{ kind: codel, target: 0 }"));
     expect(bad.field).toBe("servers.server.queue.target");
     expect(bad.line).toBe(11);
-    expect(refuse(text("{ kind: adaptive-lifo, threshold: 0 }")).field).toBe(
-      "servers.server.queue.threshold",
-    );
+    expect(refuse(text("{ kind: adaptiveLifo, threshold: 0 }")).field).toBe("servers.server.queue.threshold");
     expect(refuse(text("{ kind: lifo, threshold: 3 }")).message).toMatch(/threshold/);
     for (const ok of [
       "{ kind: lifo }",
-      "{ kind: adaptive-lifo, threshold: 4 }",
+      "{ kind: adaptiveLifo, threshold: 4 }",
       "{ kind: codel, interval: 0.2 }",
     ])
       expect(() => buildModel(parseScenarioText(text(ok), "q.yaml"))).not.toThrow();
@@ -242,7 +240,7 @@ describe("codel", () => {
     });
     const sent = new TestCaller(sim);
     let most = 0;
-    const probe = { handleEvent: () => (most = Math.max(most, srv.inService)) };
+    const probe = { handleEvent: () => (most = Math.max(most, srv.inFlight)) };
     for (let i = 0; i < 1000; i++) {
       sim.scheduleAt(i * 0.004, { handleEvent: () => srv.accept(sent, i, Number.POSITIVE_INFINITY) });
       sim.scheduleAt(i * 0.004 + 1e-9, probe);

@@ -50,7 +50,7 @@ function setup(options: Partial<ServerOptions> = {}) {
 function conserved(srv: Server): void {
   const s = srv.stats;
   const answered = s.served + s.rejected + s.expired + s.errors + s.dropped;
-  expect(answered + srv.queueLength + srv.inService).toBe(s.arrived);
+  expect(answered + srv.queueLength + srv.inFlight).toBe(s.arrived);
 }
 
 describe("server faults", () => {
@@ -63,7 +63,7 @@ describe("server faults", () => {
     at(1, () => srv.resume());
     sim.run({ until: 0.99 });
     expect([a.status, b.status, c.status]).toEqual([null, null, null]);
-    expect(srv.inService).toBe(1);
+    expect(srv.inFlight).toBe(1);
     expect(srv.queueLength).toBe(2);
     conserved(srv);
     sim.run();
@@ -152,7 +152,7 @@ describe("server faults", () => {
     expect(fresh.status).toBe("ok");
     expect(fresh.at).toBeCloseTo(0.16, 9);
     expect(srv.stats).toMatchObject({ arrived: 6, dropped: 5, served: 1 });
-    expect(srv.inService).toBe(0);
+    expect(srv.inFlight).toBe(0);
     expect(srv.queueLength).toBe(0);
     conserved(srv);
   });

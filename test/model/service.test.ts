@@ -69,7 +69,7 @@ describe("a service's steps", () => {
       at(0, 0);
       sim.run({ until: 0.5 });
       expect(web.gauges()).toMatchObject({
-        inService: blocking ? 1 : 0,
+        inFlight: blocking ? 1 : 0,
         waitingDownstream: blocking ? 1 : 2,
       });
       sim.run();

@@ -29,7 +29,7 @@ const POLICIES: Data[] = [
   { acceptLateResponses: true },
   { retryOnError: false },
 ];
-const QUEUES: Data[] = [{ kind: "lifo" }, { kind: "adaptive-lifo" }, { kind: "codel" }];
+const QUEUES: Data[] = [{ kind: "lifo" }, { kind: "adaptiveLifo" }, { kind: "codel" }];
 
 /** An unconnected chain: a source, client and server of its own. */
 const EXTRA = {

@@ -92,10 +92,10 @@ function checkState(
     if (c instanceof Server) {
       const s = c.stats;
       const ended = s.served + s.rejected + s.expired + s.errors + s.dropped;
-      const inside = c.queueLength + c.inService;
+      const inside = c.queueLength + c.inFlight;
       if (s.arrived !== ended + inside) {
         violations.push(
-          `t=${now} ${c.name}: arrived ${s.arrived} != served ${s.served} + rejected ${s.rejected} + expired ${s.expired} + errors ${s.errors} + dropped ${s.dropped} + queued ${c.queueLength} + in service ${c.inService}`,
+          `t=${now} ${c.name}: arrived ${s.arrived} != served ${s.served} + rejected ${s.rejected} + expired ${s.expired} + errors ${s.errors} + dropped ${s.dropped} + queued ${c.queueLength} + in service ${c.inFlight}`,
         );
       }
     }

@@ -34,7 +34,7 @@ describe("gaugesCsv", () => {
   it("has time, total queue, utilisation and capacity, one queue-depth column per queue, then the other gauges", () => {
     const rows = lines(gaugesCsv(out.series));
     // The server's own queueLength gauge is its queue_depth column, not repeated.
-    expect(rows[0]).toBe("time,queue_total,utilisation,capacity_per_s,queue_depth_server,server.inService");
+    expect(rows[0]).toBe("time,queue_total,utilisation,capacity_per_s,queue_depth_server,server.inFlight");
     expect(rows).toHaveLength(1 + out.series.probeTimes.length);
     expect(rows[1]).toBe("0,1,1,10,1,1");
     expect(rows[25]).toBe("12,13,1,10,13,1");

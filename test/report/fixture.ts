@@ -57,7 +57,7 @@ function makeSeries(): RunSeries {
     probeInterval: PROBE,
     probeTimes,
     queueDepth: { server: depth },
-    gauges: { "server.queueLength": depth, "server.inService": depth.map((d) => Math.min(d, 1)) },
+    gauges: { "server.queueLength": depth, "server.inFlight": depth.map((d) => Math.min(d, 1)) },
     window: WINDOW,
     windowStarts,
     offered,

@@ -13,7 +13,7 @@ reportRows("little");
  * phase, as the ratio L / (λW) over seeds. Which L and W depends on the request path:
  *
  * - "server" view, when every client calls a server directly: L = mean over the probes of
- *   Σ server.queueLength + server.inService, λ = server throughput, W = mean client latency. With
+ *   Σ server.queueLength + server.inFlight, λ = server throughput, W = mean client latency. With
  *   no timeout and no retry in the phase each request is one attempt, so its latency is exactly
  *   its time at the server.
  * - "client" view, when the path has other components (caches, load balancers, databases) whose
@@ -103,7 +103,7 @@ function measure(output: RunOutput, view: View, a: number, b: number): Measure |
   const names = output.result.components.filter((c) => c.type === view).map((c) => c.name);
   const keys =
     view === "server"
-      ? names.flatMap((n) => [`${n}.queueLength`, `${n}.inService`])
+      ? names.flatMap((n) => [`${n}.queueLength`, `${n}.inFlight`])
       : names.map((n) => `${n}.inFlight`);
   if (keys.some((k) => !s.gauges[k])) return `gauges missing (${keys.join(", ")})`;
   let offered = 0;

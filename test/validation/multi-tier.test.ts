@@ -42,7 +42,7 @@ function tandem(seed: number, lambda: number, mu1: number, mu2: number, horizon:
       n++;
     }
   });
-  new Source(sim, "users", client, { profile: { kind: "constant", rate: lambda }, until: horizon }).start();
+  new Source(sim, "users", client, { profile: { kind: "constant", rate: lambda } }, horizon).start();
   sim.run();
   return sum / n;
 }

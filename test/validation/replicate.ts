@@ -419,7 +419,7 @@ export function runQueue(setup: QueueSetup): QueueMeasures {
       const counted = arrivedAt >= warmup;
       if (counted) {
         arrivals++;
-        if (server.inService >= server.concurrency) foundBusy++;
+        if (server.inFlight >= server.concurrency) foundBusy++;
       }
       change(+1);
       admitted.push(arrivedAt);

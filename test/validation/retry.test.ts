@@ -36,7 +36,7 @@ function run(seed: number, R: number, failure: Failure) {
   if (typeof failure === "object") server.setErrorRate(failure.errorRate);
   const backoff = { kind: "exponential" as const, base: 0.05, cap: 1, jitter: "full" as const };
   const client = new Client(sim, "client", server, { timeout: TIMEOUT, maxAttempts: 1 + R, backoff });
-  new Source(sim, "users", client, { profile: { kind: "constant", rate: 5 }, until: LOAD_SECONDS }).start();
+  new Source(sim, "users", client, { profile: { kind: "constant", rate: 5 } }, LOAD_SECONDS).start();
   // Every request has ended well before this: at most 1 + R timeouts and R capped backoffs.
   sim.run({ until: LOAD_SECONDS + (1 + R) * (TIMEOUT + 1) + 1 });
   return { client: client.stats, server: server.stats };

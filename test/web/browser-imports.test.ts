@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 const ROOT = join(import.meta.dirname, "..", "..");
 const WEB = join(ROOT, "web", "src");
 const PACKAGES =
-  /^(preact|@preact\/signals|echarts|yaml|zod|pure-rand|codemirror|@codemirror\/[\w-]+|uplot|virtual:option-docs|virtual:catalog-verdicts)(\/|$)/;
+  /^(preact|@preact\/signals|echarts|yaml|zod|pure-rand|codemirror|@codemirror\/[\w-]+|uplot|virtual:catalog-verdicts)(\/|$)/;
 
 /** Imports that survive compilation: `import type` and `export type` are erased. */
 function importsOf(file: string): string[] {

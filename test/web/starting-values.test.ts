@@ -8,7 +8,7 @@ import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { runScenario } from "../../src/scenario/run.js";
 import { defaultRange, mapParams } from "../../web/src/map-params.js";
 import { loadScenario, scenarioText, setAt, validation } from "../../web/src/scenario-store.js";
-import { newChange, newComponent, PARAM_START, REQUIRED_START } from "../../web/src/starting-values.js";
+import { newChange, newComponent, PARAM_START } from "../../web/src/starting-values.js";
 import { referenceFields } from "../../web/src/wiring.js";
 
 const type = (t: string) => COMPONENT_TYPES.find((c) => c.type === t)!;
@@ -23,7 +23,7 @@ describe("what new things start with", () => {
       const required = Object.entries(shape)
         .filter(([k, s]) => !optional(s) && !refs.includes(k))
         .map(([k]) => k);
-      expect(Object.keys(REQUIRED_START[t.type] ?? {}).sort(), t.type).toEqual(required.sort());
+      expect(Object.keys(t.template).sort(), t.type).toEqual(required.sort());
     }
     for (const kind of [...TRIGGER_KINDS, ...INTERVENTION_KINDS])
       for (const p of faultParams(kind))

@@ -1,8 +1,8 @@
 import { type Signal, signal } from "@preact/signals";
 import type { BatchRunner } from "../../src/analysis/batch.js";
 import { compareVariants } from "../../src/analysis/compare.js";
+import type { MapResult } from "../../src/analysis/map-result.js";
 import type { Estimate } from "../../src/analysis/statistics.js";
-import type { MapResult } from "../../src/analysis/sweep.js";
 import { findThresholds, type Threshold, type ThresholdResult } from "../../src/analysis/threshold.js";
 import { replicationSeeds } from "../../src/analysis/trial.js";
 import { chartOptions } from "../../src/report/charts.js";

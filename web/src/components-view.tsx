@@ -1,9 +1,8 @@
-import docs from "virtual:option-docs";
 import { signal } from "@preact/signals";
 import type { z } from "zod";
+import { optionDocs } from "../../src/scenario/option-docs.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ObjectFields, OtherIssues } from "./option-form.js";
-import { interfaceFor } from "./option-names.js";
 import {
   cloneComponent,
   componentsOf,
@@ -131,7 +130,7 @@ export function ComponentsView() {
             path={[current.section, current.name]}
             shape={shapeOf(current.type.schema)}
             value={current.spec}
-            docs={docs[interfaceFor(current.type.type)] ?? {}}
+            docs={optionDocs(current.type.options)}
             names={allowedConnections(validation.value.parsed, current, names).map((c) => c.to)}
           />
         </div>

@@ -1,8 +1,8 @@
 import { type Axis, axisValues } from "../../src/analysis/axis.js";
 import { canonicalJson } from "../../src/analysis/canonical-json.js";
+import type { MapCell, MapResult } from "../../src/analysis/map-result.js";
 import { readParam, SweepError, withParam, withParams } from "../../src/analysis/param-path.js";
 import { meanInterval, proportionInterval } from "../../src/analysis/statistics.js";
-import type { MapCell, MapResult } from "../../src/analysis/sweep.js";
 import { replicationSeeds, type TrialResult } from "../../src/analysis/trial.js";
 import { buildModel } from "../../src/scenario/build.js";
 import type { ParsedScenario } from "../../src/scenario/parse.js";
@@ -10,8 +10,8 @@ import { ScenarioError } from "../../src/scenario/scenario-error.js";
 import { runOnPool } from "./trial-pool.js";
 
 // A map computed in the page, with the same cells, seeds and statistics as `metastable map`. The
-// CLI's sweep module hashes with node:crypto, so the identity is computed here with Web Crypto
-// from the same canonical JSON (a test checks both give the same value).
+// sweep module hashes with node:crypto, so the identity is computed here with Web Crypto from the
+// same canonical JSON (a test checks both give the same value).
 
 /** What a map sweeps: two axes and replications per cell. */
 export interface MapRequest {

@@ -1,14 +1,12 @@
-import docs from "virtual:option-docs";
 import { stringify as toYaml, parse as yamlParse } from "yaml";
 import type { z } from "zod";
+import type { OptionDoc } from "../../src/scenario/option-docs.js";
 import { formatIssue, type ScenarioIssue } from "../../src/scenario/scenario-error.js";
 import { NumberInput } from "./number-input.js";
-import type { OptionDoc } from "./option-docs-types.js";
-import { REFERENCE_FIELDS } from "./option-names.js";
 import { setAt, validation } from "./scenario-store.js";
 
-// Forms generated from the registry's zod schemas (structure) and the model's option interfaces
-// (docs and defaults), so a new option appears here with its documentation and nothing to add.
+// Forms generated from the registry's zod schemas (structure) and the options' declarations (docs
+// and defaults), so a new option appears here with its documentation and nothing to add.
 
 type Path = (string | number)[];
 interface Def {
@@ -31,24 +29,6 @@ function unwrap(s: z.ZodType): { schema: z.ZodType; optional: boolean } {
     cur = def(cur).innerType!;
   }
   return { schema: cur, optional };
-}
-
-/** The interface documenting an object whose fields are `keys` (union variants have no name of their own). */
-function docsFor(typeName: string | undefined, keys: string[]): Record<string, OptionDoc> {
-  if (typeName && docs[typeName]) return docs[typeName];
-  const wanted = keys.filter((k) => k !== "kind");
-  if (wanted.length === 0) return {};
-  let best: Record<string, OptionDoc> = {};
-  let bestExtra = Number.POSITIVE_INFINITY;
-  for (const fields of Object.values(docs)) {
-    const names = Object.keys(fields);
-    if (!wanted.every((k) => names.includes(k))) continue;
-    if (names.length - wanted.length < bestExtra) {
-      best = fields;
-      bestExtra = names.length - wanted.length;
-    }
-  }
-  return best;
 }
 
 const key = (path: Path) => path.join(".");
@@ -169,7 +149,7 @@ function Field(props: FieldProps) {
   const d = def(schema);
   let control: preact.ComponentChild;
   let nested: preact.ComponentChild = null;
-  if (REFERENCE_FIELDS.includes(name) && d.type === "string") {
+  if (doc?.reference === "one") {
     const others =
       names.includes(String(value ?? "")) || value === undefined ? names : [...names, String(value)];
     control = choice(props, others, optional, (s) => s);
@@ -206,7 +186,7 @@ function Field(props: FieldProps) {
           path={path}
           shape={def(variant.o).shape!}
           value={value as Record<string, unknown>}
-          docs={docsFor(undefined, Object.keys(def(variant.o).shape!))}
+          docs={doc?.kinds?.[variant.kind]?.options ?? {}}
           names={names}
           skip={[d.discriminator]}
         />
@@ -227,7 +207,7 @@ function Field(props: FieldProps) {
           path={path}
           shape={d.shape!}
           value={value as Record<string, unknown>}
-          docs={docsFor(doc?.type, Object.keys(d.shape!))}
+          docs={doc?.options ?? {}}
           names={names}
         />
       );

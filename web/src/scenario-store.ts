@@ -1,6 +1,7 @@
 import { computed, signal } from "@preact/signals";
 import { type Document, isMap, parseDocument } from "yaml";
 import { buildModel } from "../../src/scenario/build.js";
+import { referenceOptions } from "../../src/scenario/component-type.js";
 import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ScenarioError, type ScenarioIssue } from "../../src/scenario/scenario-error.js";
@@ -152,8 +153,8 @@ export function componentsOf(data: Record<string, unknown> | null) {
 const NAME = /^[A-Za-z][\w.-]*$/;
 
 /**
- * Renames a component and every reference to it (targets, backends, databases, triggers and
- * interventions); returns why not when the new name is not usable.
+ * Renames a component and every reference to it (every field its type declares as a reference,
+ * triggers and interventions); returns why not when the new name is not usable.
  */
 export function renameComponent(section: string, from: string, to: string): string | null {
   if (!NAME.test(to)) return `"${to}": names start with a letter and use letters, digits, _ . -`;
@@ -168,13 +169,15 @@ export function renameComponent(section: string, from: string, to: string): stri
   // Keep the key node (and its comments), change its text.
   (pair.key as { value: unknown }).value = to;
   for (const c of componentsOf(data)) {
-    for (const field of ["target", "database"])
-      if (c.spec[field] === from) doc.setIn([c.section, c.name === from ? to : c.name, field], to);
-    const backends = c.spec.backends;
-    if (Array.isArray(backends))
-      backends.forEach((b, i) => {
-        if (b === from) doc.setIn([c.section, c.name === from ? to : c.name, "backends", i], to);
-      });
+    const at = c.name === from ? to : c.name;
+    for (const { field, ref } of referenceOptions(c.type)) {
+      const v = c.spec[field];
+      if (!ref.list && v === from) doc.setIn([c.section, at, field], to);
+      if (ref.list && Array.isArray(v))
+        v.forEach((b, i) => {
+          if (b === from) doc.setIn([c.section, at, field, i], to);
+        });
+    }
   }
   for (const list of ["triggers", "interventions"]) {
     const changes = data[list];

@@ -3,25 +3,9 @@ import type { ComponentType } from "../../src/scenario/component-type.js";
 import type { ParsedScenario } from "../../src/scenario/parse.js";
 import { connectionProblem, problemAfter, referenceFields, type SpecSections, typeOf } from "./wiring.js";
 
-// What new things start with, so nothing added on the page starts broken. Options with a documented
-// default are left out (the default applies and the form shows it); only options without one get a
-// value here, and references are wired to the first component the registry accepts.
-
-/** Starting values of the options without a default, by component type. Seconds, requests per second. */
-export const REQUIRED_START: Readonly<Record<string, Record<string, unknown>>> = {
-  // 5 req/s is half of what a new server (one worker, 0.1 s per call) serves: it starts healthy.
-  source: { profile: { kind: "constant", rate: 5 } },
-  server: { serviceTime: { kind: "exponential", mean: 0.1 } },
-  database: { serviceTime: { kind: "exponential", mean: 0.01 } },
-  // Own work only, as fast as a new server; calls downstream are added as steps in its form.
-  service: { steps: [{ kind: "work", serviceTime: { kind: "exponential", mean: 0.1 } }] },
-  autoscaler: {
-    targetValue: 0.7,
-    maxInstances: 4,
-    server: { serviceTime: { kind: "exponential", mean: 0.1 } },
-  },
-  leaseFleet: { hosts: 20, leaseDuration: 10, renewEvery: 3 },
-};
+// What new things start with, so nothing added on the page starts broken. A component starts with
+// its type's template from the registry (values for the options without a default) and its
+// references wired to the first component the registry accepts.
 
 /** Starting values of fault parameters without a default (factor x2, half of a fraction, 10 per second). */
 export const PARAM_START: Readonly<Record<string, number>> = {
@@ -37,7 +21,7 @@ export const CHANGE_DURATION = 10;
 type Entries = Record<string, Record<string, unknown>>;
 
 /**
- * A new component `name` of `type`: starting values, and each reference wired to the first of
+ * A new component `name` of `type`: its template, and each reference wired to the first of
  * `candidates` the registry accepts (left out when none does; its form then says what is missing).
  */
 export function newComponent(
@@ -46,7 +30,7 @@ export function newComponent(
   parsed: ParsedScenario | null,
   candidates: string[],
 ): Record<string, unknown> {
-  const entry: Record<string, unknown> = structuredClone(REQUIRED_START[type.type] ?? {});
+  const entry: Record<string, unknown> = structuredClone(type.template) as Record<string, unknown>;
   if (!parsed) return entry;
   for (const field of referenceFields(type)) {
     const sections = parsed.spec as unknown as Record<string, Entries | undefined>;

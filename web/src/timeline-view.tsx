@@ -1,10 +1,11 @@
-import docs from "virtual:option-docs";
 import { useRef, useState } from "preact/hooks";
 import type { z } from "zod";
 import { faultParams, INTERVENTION_KINDS, isLasting, TRIGGER_KINDS } from "../../src/model/faults/fault.js";
 import { createProfile, type ProfileSpec } from "../../src/model/load/profile.js";
+import { optionDocs } from "../../src/scenario/option-docs.js";
 import { formatIssue } from "../../src/scenario/scenario-error.js";
 import { scenarioSchema } from "../../src/scenario/schema.js";
+import { SETTINGS_OPTIONS } from "../../src/scenario/settings-options.js";
 import { NumberInput } from "./number-input.js";
 import { ObjectFields } from "./option-form.js";
 import { componentsOf, scenarioData, setAt, validation } from "./scenario-store.js";
@@ -17,6 +18,9 @@ const SETTINGS = ["name", "description", "seed", "duration", "drain", "probeInte
 const settingsShape = Object.fromEntries(
   SETTINGS.map((k) => [k, (scenarioSchema.shape as Record<string, z.ZodType>)[k]!]),
 );
+
+// The settings' docs, from their declarations; name and description explain themselves.
+const SETTINGS_DOCS = optionDocs(SETTINGS_OPTIONS);
 
 const W = 640;
 const LOAD_H = 110;
@@ -383,13 +387,7 @@ export function TimelineView() {
       })}
       <section class="settings">
         <h3>settings</h3>
-        <ObjectFields
-          path={[]}
-          shape={settingsShape}
-          value={data}
-          docs={docs.ScenarioSettings ?? {}}
-          names={[]}
-        />
+        <ObjectFields path={[]} shape={settingsShape} value={data} docs={SETTINGS_DOCS} names={[]} />
       </section>
     </div>
   );

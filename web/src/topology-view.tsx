@@ -60,8 +60,7 @@ function layout(data: Record<string, unknown> | null): Node[] {
     for (const r of refs.get(name) ?? []) visit(r.to, d + 1, seen);
     seen.delete(name);
   };
-  for (const c of all)
-    if (c.type.type === "source" || c.type.type === "leaseFleet") visit(c.name, 0, new Set());
+  for (const c of all) if (c.type.roles.includes("load")) visit(c.name, 0, new Set());
   for (const c of all) if (!depth.has(c.name)) visit(c.name, 0, new Set());
   const rows = new Map<number, number>();
   return all.map((c) => {

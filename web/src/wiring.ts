@@ -1,16 +1,20 @@
-import type { z } from "zod";
 import { buildModel } from "../../src/scenario/build.js";
-import type { ComponentType } from "../../src/scenario/component-type.js";
+import {
+  accepts,
+  type ComponentType,
+  describeAccepted,
+  referenceOptions,
+} from "../../src/scenario/component-type.js";
 import type { ParsedScenario } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
-import { ref } from "../../src/scenario/schema-parts.js";
 
-// Which connections the canvas offers is asked of the registry itself: a component type's schema
-// says which of its fields name other components (they use the shared `ref` schema), and building
-// the scenario with a candidate connection in place says whether the component accepts it (a
-// source feeds a client, an autoscaler scales a balancer, no wiring cycles). Nothing here lists
-// component kinds, so a type added to the registry is wired correctly with no change to the page.
+// Which connections the canvas offers is asked of the registry itself: a component type's option
+// declarations say which of its fields name other components and what each may name (a role such
+// as "service", or a type: a source feeds a client, an autoscaler scales a balancer), and building
+// the scenario with a candidate connection in place says whether the rest holds (no wiring cycles,
+// the component's own checks). Nothing here lists component kinds, so a type added to the registry
+// is wired correctly with no change to the page.
 
 /** A field that names other components: one name (`target`) or a list of them (`backends`). */
 export interface ReferenceField {
@@ -18,34 +22,10 @@ export interface ReferenceField {
   list: boolean;
 }
 
-interface Def {
-  type: string;
-  innerType?: z.ZodType;
-  element?: z.ZodType;
-}
-const def = (s: z.ZodType) => (s as unknown as { _zod: { def: Def } })._zod.def;
-
-function unwrapped(s: z.ZodType): z.ZodType {
-  let cur = s;
-  while (def(cur).type === "optional" || def(cur).type === "default") cur = def(cur).innerType!;
-  return cur;
-}
-
-/** The fields of `type` that name other components, in schema order. */
+/** The fields of `type` that name other components, in declaration order. */
 export function referenceFields(type: ComponentType): ReferenceField[] {
-  const shape = (type.schema as unknown as { shape?: Record<string, z.ZodType> }).shape ?? {};
-  return Object.entries(shape).flatMap(([field, s]): ReferenceField[] => {
-    const inner = unwrapped(s);
-    if (inner === ref) return [{ field, list: false }];
-    if (def(inner).type === "array" && def(inner).element === ref) return [{ field, list: true }];
-    return [];
-  });
+  return referenceOptions(type).map(({ field, ref }) => ({ field, list: ref.list }));
 }
-
-/** Every field name, over all component types, that names other components. */
-export const REFERENCE_FIELD_NAMES: readonly string[] = [
-  ...new Set(COMPONENT_TYPES.flatMap((t) => referenceFields(t).map((r) => r.field))),
-];
 
 type Entries = Record<string, Record<string, unknown>>;
 /** The scenario's spec as plain sections, for trying changes on a copy. */
@@ -136,6 +116,10 @@ export function connectionProblem(
   if (back) return `wiring cycle: ${[from.name, ...back].join(" -> ")} would forward calls for ever`;
   const fromType = typeOf(parsed.spec, from.name);
   const toType = typeOf(parsed.spec, to);
+  // What the field may name is declared with it; only a connection of a kind it takes is tried.
+  const declared = fromType && referenceOptions(fromType).find((r) => r.field === ref.field)?.ref;
+  if (declared && toType && !accepts(declared, toType))
+    return `${from.name}.${ref.field} names ${describeAccepted(declared)}; ${to} is a ${toType.type}`;
   return problemAfter(
     parsed,
     (spec) => {

@@ -1,24 +1,32 @@
-import { checkNumber, OptionError } from "../../engine/option-error.js";
+import { checkNumber } from "../../engine/option-error.js";
 import type { RandomStream } from "../../engine/random.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
 import type { Backoff } from "./backoff.js";
 
 /**
  * Jitter applied to an exponential delay d = min(cap, base * multiplier^(retry-1)):
  * `none` waits d; `full` waits uniform(0, d); `equal` waits d/2 + uniform(0, d/2).
  */
-export type Jitter = "none" | "full" | "equal";
+export const JITTERS = ["none", "full", "equal"] as const;
 
 /** Options of exponential backoff. Seconds. */
-export interface ExponentialBackoffOptions {
-  /** Delay before the first retry. Required. */
-  base: number;
-  /** Growth factor per retry. Default: 2. */
-  multiplier?: number;
-  /** Upper bound of the delay. Default: Infinity. */
-  cap?: number;
-  /** Randomisation of the delay. Default: "none". */
-  jitter?: Jitter;
-}
+export const EXPONENTIAL_BACKOFF_OPTIONS = {
+  base: option.number({ doc: "Delay before the first retry.", required: true, min: 0, exclusiveMin: true }),
+  multiplier: option.number({ doc: "Growth factor per retry.", default: 2, min: 1 }),
+  cap: option.number({
+    doc: "Upper bound of the delay; at least `base`.",
+    default: Number.POSITIVE_INFINITY,
+    unbounded: true,
+  }),
+  jitter: option.choice({
+    doc: "Randomisation of the delay d: `none` waits d, `full` uniform(0, d), `equal` d/2 + uniform(0, d/2).",
+    values: JITTERS,
+    default: "none",
+  }),
+} as const;
+
+/** Options of exponential backoff, as its constructor takes them. */
+export type ExponentialBackoffOptions = OptionsInput<typeof EXPONENTIAL_BACKOFF_OPTIONS>;
 
 /** Exponential backoff with a cap and optional jitter, after the AWS Architecture Blog's taxonomy. */
 export class ExponentialBackoff implements Backoff {
@@ -26,22 +34,14 @@ export class ExponentialBackoff implements Backoff {
   private readonly base: number;
   private readonly multiplier: number;
   private readonly cap: number;
-  private readonly jitter: Jitter;
+  private readonly jitter: (typeof JITTERS)[number];
 
   constructor(options: ExponentialBackoffOptions) {
-    this.base = checkNumber("base", options.base, { min: 0, exclusiveMin: true });
-    this.multiplier = checkNumber("multiplier", options.multiplier ?? 2, { min: 1 });
-    this.cap =
-      options.cap === undefined
-        ? Number.POSITIVE_INFINITY
-        : checkNumber("cap", options.cap, { min: this.base });
-    this.jitter = options.jitter ?? "none";
-    if (!["none", "full", "equal"].includes(this.jitter)) {
-      throw new OptionError(
-        ["jitter"],
-        `expected "none", "full" or "equal", got ${JSON.stringify(this.jitter)}`,
-      );
-    }
+    const o = readOptions(EXPONENTIAL_BACKOFF_OPTIONS, options);
+    this.base = o.base;
+    this.multiplier = o.multiplier;
+    this.cap = o.cap === Number.POSITIVE_INFINITY ? o.cap : checkNumber("cap", o.cap, { min: this.base });
+    this.jitter = o.jitter;
     const cap = Number.isFinite(this.cap) ? `, cap=${this.cap}` : "";
     this.label = `exponential(base=${this.base}, x${this.multiplier}${cap}, jitter=${this.jitter})`;
   }

@@ -2,7 +2,7 @@ import type { BackendLoad, BalancingPolicy } from "./balancing-policy.js";
 
 /** The backend with the fewest unanswered calls; ties go round in turn so no backend is favoured. */
 export class LeastOutstanding implements BalancingPolicy {
-  readonly label = "least-outstanding";
+  readonly label = "leastOutstanding";
   private turn = 0;
 
   pick(backends: readonly BackendLoad[]): number {

@@ -6,7 +6,7 @@ import type { BackendLoad, BalancingPolicy } from "./balancing-policy.js";
  * on a tie). Nearly as good as least-outstanding without looking at every backend.
  */
 export class PowerOfTwo implements BalancingPolicy {
-  readonly label = "power-of-two";
+  readonly label = "powerOfTwo";
   constructor(private readonly rng: RandomStream) {}
 
   pick(backends: readonly BackendLoad[]): number {

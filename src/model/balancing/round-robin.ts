@@ -2,7 +2,7 @@ import type { BackendLoad, BalancingPolicy } from "./balancing-policy.js";
 
 /** Each backend in turn. Blind to load: a slow backend gets as many calls as a fast one. */
 export class RoundRobin implements BalancingPolicy {
-  readonly label = "round-robin";
+  readonly label = "roundRobin";
   private turn = 0;
 
   pick(backends: readonly BackendLoad[]): number {

@@ -1,16 +1,34 @@
-import { checkNumber } from "../../engine/option-error.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
 
 /** Options of a circuit breaker. */
-export interface CircuitBreakerOptions {
-  /** Fraction of failed attempts among the last `window` that opens the breaker, in (0, 1]. Default: 0.5. */
-  failureThreshold?: number;
-  /** How many of the most recent attempt outcomes are judged (an integer >= 1); the breaker cannot open before it has this many. Default: 20. */
-  window?: number;
-  /** Seconds the breaker stays open (failing attempts locally) before it lets probes through. Default: 5. */
-  openFor?: number;
-  /** Attempts let through while half-open; all must succeed to close, any failure reopens. Default: 1. */
-  halfOpenProbes?: number;
-}
+export const CIRCUIT_BREAKER_OPTIONS = {
+  failureThreshold: option.number({
+    doc: "Fraction of failed attempts among the last `window` that opens the breaker.",
+    default: 0.5,
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+  }),
+  window: option.integer({
+    doc: "How many of the most recent attempt outcomes are judged; the breaker cannot open before it has this many.",
+    default: 20,
+    min: 1,
+  }),
+  openFor: option.number({
+    doc: "Seconds the breaker stays open (failing attempts locally) before it lets probes through.",
+    default: 5,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  halfOpenProbes: option.integer({
+    doc: "Attempts let through while half-open; all must succeed to close, any failure reopens.",
+    default: 1,
+    min: 1,
+  }),
+} as const;
+
+/** Options of a circuit breaker, as its constructor takes them. */
+export type CircuitBreakerOptions = OptionsInput<typeof CIRCUIT_BREAKER_OPTIONS>;
 
 /** Where a breaker stands. */
 export type BreakerState = "closed" | "open" | "halfOpen";
@@ -58,17 +76,11 @@ export class WindowCircuitBreaker implements CircuitBreaker {
   private readonly tripAt: number;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    this.failureThreshold = checkNumber("failureThreshold", options.failureThreshold ?? 0.5, {
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-    });
-    this.window = checkNumber("window", options.window ?? 20, { min: 1, integer: true });
-    this.openFor = checkNumber("openFor", options.openFor ?? 5, { min: 0, exclusiveMin: true });
-    this.halfOpenProbes = checkNumber("halfOpenProbes", options.halfOpenProbes ?? 1, {
-      min: 1,
-      integer: true,
-    });
+    const o = readOptions(CIRCUIT_BREAKER_OPTIONS, options);
+    this.failureThreshold = o.failureThreshold;
+    this.window = o.window;
+    this.openFor = o.openFor;
+    this.halfOpenProbes = o.halfOpenProbes;
     this.tripAt = Math.max(1, Math.ceil(this.failureThreshold * this.window - 1e-9));
     this.label = `open at ${this.failureThreshold} of ${this.window} failed, for ${this.openFor} s, ${this.halfOpenProbes} probe(s)`;
   }

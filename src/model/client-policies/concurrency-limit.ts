@@ -1,20 +1,36 @@
 import { checkNumber, OptionError } from "../../engine/option-error.js";
+import { option, type PolicySpec, policyFamily, readOptions } from "../options.js";
 
 /** Options of an adaptive concurrency limit. */
-export interface ConcurrencyLimitOptions {
-  /** The adaptation rule; only "aimd" (additive increase, multiplicative decrease). Required. */
-  kind: "aimd";
-  /** The limit at the start, within [min, max]. Default: 20, moved into [min, max]. */
-  initial?: number;
-  /** The limit never goes below this (>= 1). Default: 1. */
-  min?: number;
-  /** The limit never goes above this (>= min). Default: 200. */
-  max?: number;
-  /** Added to the limit per limit's worth of successful attempts, i.e. about once per round trip (> 0). Default: 1. */
-  increase?: number;
-  /** Factor the limit is multiplied by on each timeout or error answer, in (0, 1]. Default: 0.9. */
-  decrease?: number;
-}
+export const AIMD_OPTIONS = {
+  initial: option.number({
+    doc: "The limit at the start, within [min, max].",
+    defaultText: "20, moved into [min, max]",
+  }),
+  min: option.number({ doc: "The limit never goes below this.", default: 1, min: 1 }),
+  max: option.number({ doc: "The limit never goes above this; at least `min`.", default: 200 }),
+  increase: option.number({
+    doc: "Added to the limit per limit's worth of successful attempts, i.e. about once per round trip.",
+    default: 1,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  decrease: option.number({
+    doc: "Factor the limit is multiplied by on each timeout or error answer.",
+    default: 0.9,
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+  }),
+} as const;
+
+/** The adaptation rules of a concurrency limit. */
+export const CONCURRENCY_LIMITS = policyFamily("concurrency limit", {
+  aimd: { doc: "Additive increase, multiplicative decrease.", options: AIMD_OPTIONS },
+});
+
+/** Options of an adaptive concurrency limit, as its constructor takes them. */
+export type ConcurrencyLimitOptions = PolicySpec<typeof CONCURRENCY_LIMITS>;
 
 /** Caps the attempts a client has in flight; an attempt over the cap fails locally. */
 export interface ConcurrencyLimit {
@@ -49,18 +65,15 @@ export class AimdConcurrencyLimit implements ConcurrencyLimit {
     if (options.kind !== "aimd") {
       throw new OptionError(["kind"], `expected "aimd", got ${JSON.stringify(options.kind)}`);
     }
-    this.min = checkNumber("min", options.min ?? 1, { min: 1 });
-    this.max = checkNumber("max", options.max ?? 200, { min: this.min });
-    this.limit = checkNumber("initial", options.initial ?? Math.min(this.max, Math.max(this.min, 20)), {
+    const o = readOptions(AIMD_OPTIONS, options);
+    this.min = o.min;
+    this.max = checkNumber("max", o.max, { min: this.min });
+    this.limit = checkNumber("initial", o.initial ?? Math.min(this.max, Math.max(this.min, 20)), {
       min: this.min,
       max: this.max,
     });
-    this.increase = checkNumber("increase", options.increase ?? 1, { min: 0, exclusiveMin: true });
-    this.decrease = checkNumber("decrease", options.decrease ?? 0.9, {
-      min: 0,
-      exclusiveMin: true,
-      max: 1,
-    });
+    this.increase = o.increase;
+    this.decrease = o.decrease;
     this.label = `aimd(${this.limit} in [${this.min}, ${this.max}], +${this.increase}, x${this.decrease})`;
   }
 

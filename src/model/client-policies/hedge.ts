@@ -1,10 +1,18 @@
-import { checkNumber, OptionError } from "../../engine/option-error.js";
+import { OptionError } from "../../engine/option-error.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
 
 /** Options of request hedging. Seconds. */
-export interface HedgeOptions {
-  /** Send the hedge when the first attempt has not answered this long after it was sent; > 0 and below the client's timeout. Required. */
-  after: number;
-}
+export const HEDGE_OPTIONS = {
+  after: option.number({
+    doc: "Send the hedge when the first attempt has not answered this long after it was sent; below the client's timeout.",
+    required: true,
+    min: 0,
+    exclusiveMin: true,
+  }),
+} as const;
+
+/** Options of request hedging, as its constructor takes them. */
+export type HedgeOptions = OptionsInput<typeof HEDGE_OPTIONS>;
 
 /**
  * When to send a second copy of a request whose first attempt is slow (Dean and Barroso, "The
@@ -24,7 +32,7 @@ export class FixedDelayHedge implements HedgePolicy {
 
   /** `timeout` is the client's per-attempt timeout: a hedge at or after it would never be sent. */
   constructor(options: HedgeOptions, timeout: number) {
-    this.after = checkNumber("after", options.after, { min: 0, exclusiveMin: true });
+    this.after = readOptions(HEDGE_OPTIONS, options).after;
     if (!(this.after < timeout)) {
       throw new OptionError(
         ["after"],

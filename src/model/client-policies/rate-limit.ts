@@ -1,12 +1,22 @@
 import { checkNumber } from "../../engine/option-error.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
 
 /** Options of a client-side rate limit. */
-export interface RateLimitOptions {
-  /** Attempts per second allowed on average. Required; > 0. */
-  perSecond: number;
-  /** Attempts that may go out back to back (the bucket's size; it starts full). Default: max(1, perSecond), one second's worth. */
-  burst?: number;
-}
+export const RATE_LIMIT_OPTIONS = {
+  perSecond: option.number({
+    doc: "Attempts per second allowed on average.",
+    required: true,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  burst: option.number({
+    doc: "Attempts that may go out back to back (the bucket's size; it starts full); at least 1.",
+    defaultText: "max(1, perSecond), one second's worth",
+  }),
+} as const;
+
+/** Options of a client-side rate limit, as its constructor takes them. */
+export type RateLimitOptions = OptionsInput<typeof RATE_LIMIT_OPTIONS>;
 
 /** A hard cap on the rate of attempts a client sends; an attempt over it fails locally. */
 export interface RateLimiter {
@@ -28,8 +38,9 @@ export class TokenBucketRateLimiter implements RateLimiter {
 
   /** `now` is when the limit takes effect (the bucket starts full then). */
   constructor(options: RateLimitOptions, now = 0) {
-    this.perSecond = checkNumber("perSecond", options.perSecond, { min: 0, exclusiveMin: true });
-    this.burst = checkNumber("burst", options.burst ?? Math.max(1, this.perSecond), { min: 1 });
+    const o = readOptions(RATE_LIMIT_OPTIONS, options);
+    this.perSecond = o.perSecond;
+    this.burst = checkNumber("burst", o.burst ?? Math.max(1, this.perSecond), { min: 1 });
     this.tokens = this.burst;
     this.updated = now;
     this.label = `${this.perSecond}/s, burst ${this.burst}`;

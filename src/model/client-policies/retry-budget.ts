@@ -1,14 +1,26 @@
-import { checkNumber } from "../../engine/option-error.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
 
 /** Options of a retry budget. Rates in tokens per second. */
-export interface RetryBudgetOptions {
-  /** Tokens each new request deposits; a retry spends one, so retries stay under ratio x requests. Default: 0.1. */
-  ratio?: number;
-  /** Tokens that accrue per second regardless of traffic, so a quiet client can still retry. Default: 1. */
-  minPerSecond?: number;
-  /** Most tokens the budget holds (it starts full), so a long calm spell cannot fund a storm. Default: 10. */
-  burst?: number;
-}
+export const RETRY_BUDGET_OPTIONS = {
+  ratio: option.number({
+    doc: "Tokens each new request deposits; a retry spends one, so retries stay under ratio x requests.",
+    default: 0.1,
+    min: 0,
+  }),
+  minPerSecond: option.number({
+    doc: "Tokens that accrue per second regardless of traffic, so a quiet client can still retry.",
+    default: 1,
+    min: 0,
+  }),
+  burst: option.number({
+    doc: "Most tokens the budget holds (it starts full), so a long calm spell cannot fund a storm.",
+    default: 10,
+    min: 1,
+  }),
+} as const;
+
+/** Options of a retry budget, as its constructor takes them. */
+export type RetryBudgetOptions = OptionsInput<typeof RETRY_BUDGET_OPTIONS>;
 
 /**
  * Caps retries at a fraction of requests. The client asks before every retry (and hedge); a
@@ -39,9 +51,10 @@ export class TokenRetryBudget implements RetryBudget {
   private updated = 0;
 
   constructor(options: RetryBudgetOptions = {}) {
-    this.ratio = checkNumber("ratio", options.ratio ?? 0.1, { min: 0 });
-    this.minPerSecond = checkNumber("minPerSecond", options.minPerSecond ?? 1, { min: 0 });
-    this.burst = checkNumber("burst", options.burst ?? 10, { min: 1 });
+    const o = readOptions(RETRY_BUDGET_OPTIONS, options);
+    this.ratio = o.ratio;
+    this.minPerSecond = o.minPerSecond;
+    this.burst = o.burst;
     this.tokens = this.burst;
     this.label = `ratio ${this.ratio}, min ${this.minPerSecond}/s, burst ${this.burst}`;
   }

@@ -1,67 +1,72 @@
 import { checkNumber, OptionError } from "../../engine/option-error.js";
 import type { Handler, Simulation } from "../../engine/simulation.js";
 import type { Capabilities, ModelComponent } from "../component.js";
+import { type OptionSet, type OptionsRead, option, readOptions } from "../options.js";
 
-/**
- * A scheduled change to one component: a trigger that pushes the system (a spike, a pause, a
- * flush) or an intervention that tries to rescue it (cut load, a rate limit, a restart). Times in
- * seconds; `duration` is how long a lasting change holds before it is undone.
- */
-export interface FaultSpec {
-  kind: string;
-  /** Name of the component it acts on. */
-  target: string;
+/** When a scheduled change happens, and for a lasting one how long it holds. Seconds. */
+export interface FaultTiming {
   /** When it starts. */
   at: number;
   /** How long it lasts; required for lasting kinds, refused for instant ones. */
   duration?: number;
-  /** Multiplier: load factor for `spike`, service-time factor for `slowdown`. */
-  factor?: number;
-  /** Fraction in [0, 1]: CPU lost for `capacityLoss`, load removed for `cutLoad`, cache filled for `warmCache`. */
-  fraction?: number;
-  /** Error probability for `errors`. */
-  rate?: number;
-  /** Attempts per second for `rateLimit`. */
-  perSecond?: number;
-  /** Load factor at the start of `rampLoad` (default: 0); it ramps to 1 over `duration`. */
-  from?: number;
 }
 
-type Param = "factor" | "fraction" | "rate" | "perSecond" | "from";
-type Range = { min: number; max?: number; exclusiveMin?: boolean; optional?: boolean };
+/**
+ * A scheduled change to one component as a file writes it: a trigger that pushes the system (a
+ * spike, a pause, a flush) or an intervention that tries to rescue it (cut load, a rate limit, a
+ * restart). Its kind's parameters are checked against the kind's declaration by `checkFault`.
+ */
+export interface FaultSpec extends FaultTiming {
+  kind: string;
+  /** Name of the component it acts on. */
+  target: string;
+  /** The kind's parameters (`factor`, `fraction`, ...), as written. */
+  [param: string]: unknown;
+}
 
-/** How one kind of fault acts. `apply` returns what undoes it, for kinds that last. */
-interface FaultKind {
+/** How one kind of fault acts. `apply` gets its checked parameters and returns what undoes a lasting change. */
+interface FaultKind<S extends OptionSet = OptionSet> {
   /** What it does, for the reference docs and editors. */
   doc: string;
   /** The capability the target must have. */
   needs: keyof Capabilities;
-  /** The parameters it takes, with their ranges; any other parameter is refused. */
-  params: Partial<Record<Param, Range>>;
+  /** Its parameters, each with its range (declared once: checked here, shown in docs and editors). */
+  params: S;
   /** True when the change holds for `duration` and is then undone. */
   lasting: boolean;
   /** True for interventions (they rescue), false for triggers (they push). */
   intervention: boolean;
-  apply(target: Required<Capabilities>, spec: FaultSpec, sim: Simulation): (() => void) | undefined;
+  apply(
+    target: Required<Capabilities>,
+    params: OptionsRead<S>,
+    timing: FaultTiming,
+    sim: Simulation,
+  ): (() => void) | undefined;
+}
+
+/** Declares a fault kind, its `apply` typed by its parameters. */
+function faultKind<const S extends OptionSet>(k: FaultKind<S>): FaultKind<S> {
+  return k;
 }
 
 const RAMP_STEPS = 20;
+// Far past any real spike or slowdown; beyond it, arrival arithmetic loses its meaning.
+const MAX_FACTOR = 1e6;
 
-const KINDS: Record<string, FaultKind> = {
-  spike: {
+const DECLARED = {
+  spike: faultKind({
     doc: "Multiplies a source's load by `factor` for `duration` (a traffic spike).",
-    // Far past any real spike; beyond it, arrival arithmetic loses its meaning.
-    params: { factor: { min: 0, max: 1e6 } },
+    params: { factor: option.number({ doc: "Load multiplier.", required: true, min: 0, max: MAX_FACTOR }) },
     needs: "setLoadFactor",
     lasting: true,
     intervention: false,
-    apply(t, spec) {
+    apply(t, p) {
       const before = t.loadFactor;
-      t.setLoadFactor(before * checkNumber("factor", spec.factor, { min: 0 }));
+      t.setLoadFactor(before * p.factor);
       return () => t.setLoadFactor(before);
     },
-  },
-  pause: {
+  }),
+  pause: faultKind({
     doc: "Freezes a server or database for `duration`: nothing starts or finishes, calls keep arriving (a stop-the-world GC pause).",
     params: {},
     needs: "pause",
@@ -71,42 +76,51 @@ const KINDS: Record<string, FaultKind> = {
       t.pause();
       return () => t.resume();
     },
-  },
-  slowdown: {
+  }),
+  slowdown: faultKind({
     doc: "Multiplies service times by `factor` for `duration` (a latency multiplier: a slow disk, a noisy neighbour).",
-    params: { factor: { min: 0, exclusiveMin: true, max: 1e6 } },
+    params: {
+      factor: option.number({
+        doc: "Service-time multiplier.",
+        required: true,
+        min: 0,
+        exclusiveMin: true,
+        max: MAX_FACTOR,
+      }),
+    },
     needs: "setSlowdown",
     lasting: true,
     intervention: false,
-    apply(t, spec) {
-      t.setSlowdown(checkNumber("factor", spec.factor, { min: 0, exclusiveMin: true }));
+    apply(t, p) {
+      t.setSlowdown(p.factor);
       return () => t.setSlowdown(1);
     },
-  },
-  capacityLoss: {
+  }),
+  capacityLoss: faultKind({
     doc: "Takes away `fraction` of a server's CPU for `duration`: service times grow by 1 / (1 - fraction).",
-    params: { fraction: { min: 0, max: 0.999 } },
+    params: {
+      fraction: option.number({ doc: "Share of the CPU lost.", required: true, min: 0, max: 0.999 }),
+    },
     needs: "setSlowdown",
     lasting: true,
     intervention: false,
-    apply(t, spec) {
-      const lost = checkNumber("fraction", spec.fraction, { min: 0, max: 0.999 });
-      t.setSlowdown(1 / (1 - lost));
+    apply(t, p) {
+      t.setSlowdown(1 / (1 - p.fraction));
       return () => t.setSlowdown(1);
     },
-  },
-  errors: {
+  }),
+  errors: faultKind({
     doc: "Fails each call with probability `rate` for `duration` (a bad dependency; for a config pipeline, the fraction of sources that produce a bad file).",
-    params: { rate: { min: 0, max: 1 } },
+    params: { rate: option.number({ doc: "Error probability.", required: true, min: 0, max: 1 }) },
     needs: "setErrorRate",
     lasting: true,
     intervention: false,
-    apply(t, spec) {
-      t.setErrorRate(checkNumber("rate", spec.rate, { min: 0, max: 1 }));
+    apply(t, p) {
+      t.setErrorRate(p.rate);
       return () => t.setErrorRate(0);
     },
-  },
-  unreachable: {
+  }),
+  unreachable: faultKind({
     doc: "Makes a component unreachable for `duration`: every call fails at once, answered `unavailable` (a partition, NXDOMAIN: callers retry), or `empty` by a service with `unreachableAnswer: empty` (a DNS answer with no address: compliant callers stop).",
     params: {},
     needs: "setReachable",
@@ -116,8 +130,8 @@ const KINDS: Record<string, FaultKind> = {
       t.setReachable(false);
       return () => t.setReachable(true);
     },
-  },
-  crash: {
+  }),
+  crash: faultKind({
     doc: "Restarts a component at once: its queue and work in progress are lost, callers find out by timing out.",
     params: {},
     needs: "restart",
@@ -127,8 +141,8 @@ const KINDS: Record<string, FaultKind> = {
       t.restart();
       return undefined;
     },
-  },
-  flush: {
+  }),
+  flush: faultKind({
     doc: "Empties a cache at once.",
     params: {},
     needs: "flush",
@@ -138,31 +152,40 @@ const KINDS: Record<string, FaultKind> = {
       t.flush();
       return undefined;
     },
-  },
-  cutLoad: {
+  }),
+  cutLoad: faultKind({
     doc: "Removes `fraction` of a source's load for `duration` (load shedding at the edge).",
-    params: { fraction: { min: 0, max: 1 } },
+    params: {
+      fraction: option.number({ doc: "Share of the load removed.", required: true, min: 0, max: 1 }),
+    },
     needs: "setLoadFactor",
     lasting: true,
     intervention: true,
-    apply(t, spec) {
+    apply(t, p) {
       const before = t.loadFactor;
-      t.setLoadFactor(before * (1 - checkNumber("fraction", spec.fraction, { min: 0, max: 1 })));
+      t.setLoadFactor(before * (1 - p.fraction));
       return () => t.setLoadFactor(before);
     },
-  },
-  rateLimit: {
+  }),
+  rateLimit: faultKind({
     doc: "Caps a client (or lease fleet) at `perSecond` requests for `duration`, then lifts the cap.",
-    params: { perSecond: { min: 0, exclusiveMin: true } },
+    params: {
+      perSecond: option.number({
+        doc: "Requests per second allowed.",
+        required: true,
+        min: 0,
+        exclusiveMin: true,
+      }),
+    },
     needs: "setRateLimit",
     lasting: true,
     intervention: true,
-    apply(t, spec) {
-      t.setRateLimit(checkNumber("perSecond", spec.perSecond, { min: 0, exclusiveMin: true }));
+    apply(t, p) {
+      t.setRateLimit(p.perSecond);
       return () => t.setRateLimit(null);
     },
-  },
-  restart: {
+  }),
+  restart: faultKind({
     doc: "Restarts a component at once, emptying its queue (the operator's restart).",
     params: {},
     needs: "restart",
@@ -172,28 +195,28 @@ const KINDS: Record<string, FaultKind> = {
       t.restart();
       return undefined;
     },
-  },
-  warmCache: {
-    doc: "Fills a cache with its most popular keys, to `fraction` of its capacity (default 1), before traffic returns.",
-    params: { fraction: { min: 0, max: 1, optional: true } },
+  }),
+  warmCache: faultKind({
+    doc: "Fills a cache with its most popular keys, to `fraction` of its capacity, before traffic returns.",
+    params: { fraction: option.number({ doc: "Share of the capacity filled.", default: 1, min: 0, max: 1 }) },
     needs: "warm",
     lasting: false,
     intervention: true,
-    apply(t, spec) {
-      t.warm(checkNumber("fraction", spec.fraction ?? 1, { min: 0, max: 1 }));
+    apply(t, p) {
+      t.warm(p.fraction);
       return undefined;
     },
-  },
-  rampLoad: {
-    doc: "Cuts a source's load to `from` (default 0) and brings it back to normal in 20 equal steps over `duration`.",
-    params: { from: { min: 0, max: 1, optional: true } },
+  }),
+  rampLoad: faultKind({
+    doc: "Cuts a source's load to `from` and brings it back to normal in 20 equal steps over `duration`.",
+    params: { from: option.number({ doc: "Load factor at the start.", default: 0, min: 0, max: 1 }) },
     needs: "setLoadFactor",
     lasting: true,
     intervention: true,
-    apply(t, spec, sim) {
+    apply(t, p, timing, sim) {
       // Traffic comes back in equal steps: too fast and a recovering system re-enters the bad state.
-      const from = checkNumber("from", spec.from ?? 0, { min: 0, max: 1 });
-      const duration = spec.duration!;
+      const from = p.from;
+      const duration = timing.duration!;
       t.setLoadFactor(from);
       const step: Handler = {
         handleEvent(k) {
@@ -203,8 +226,16 @@ const KINDS: Record<string, FaultKind> = {
       for (let k = 1; k < RAMP_STEPS; k++) sim.schedule((duration * k) / RAMP_STEPS, step, k);
       return () => t.setLoadFactor(1);
     },
-  },
+  }),
 };
+
+/** The name of a parameter some kind takes. */
+export type FaultParamName = {
+  [K in keyof typeof DECLARED]: keyof (typeof DECLARED)[K]["params"] & string;
+}[keyof typeof DECLARED];
+
+// Looked up by the kind a file names.
+const KINDS = DECLARED as unknown as Record<string, FaultKind>;
 
 /** Kinds that push a system (triggers). */
 export const TRIGGER_KINDS = Object.keys(KINDS).filter((k) => !KINDS[k]!.intervention);
@@ -212,20 +243,22 @@ export const TRIGGER_KINDS = Object.keys(KINDS).filter((k) => !KINDS[k]!.interve
 export const INTERVENTION_KINDS = Object.keys(KINDS).filter((k) => KINDS[k]!.intervention);
 
 /** The parameters `kind` takes (any other is refused), and whether each may be left out; for editors. */
-export function faultParams(kind: string): { name: Param; optional: boolean }[] {
-  return Object.entries(KINDS[kind]?.params ?? {}).map(([name, range]) => ({
-    name: name as Param,
-    optional: range.optional ?? false,
-  }));
+export function faultParams(kind: string): { name: string; optional: boolean }[] {
+  return Object.entries(KINDS[kind]?.params ?? {}).map(([name, d]) => ({ name, optional: !d.required }));
 }
 
-/** What a kind does, the capability its target needs and its parameters' ranges; for docs and editors. */
+/** Every parameter name any kind takes (the file format's fault fields besides kind, target, at, duration). */
+export const FAULT_PARAM_NAMES = [
+  ...new Set(Object.values(KINDS).flatMap((k) => Object.keys(k.params))),
+] as readonly FaultParamName[];
+
+/** What a kind does, the capability its target needs and its parameters' declarations; for docs and editors. */
 export function describeFaultKind(kind: string): {
   doc: string;
   needs: string;
   lasting: boolean;
   intervention: boolean;
-  params: Partial<Record<Param, Range>>;
+  params: OptionSet;
 } | null {
   const k = KINDS[kind];
   return k
@@ -238,6 +271,13 @@ export function isLasting(kind: string): boolean {
   return KINDS[kind]?.lasting ?? false;
 }
 
+/** A fault checked against its kind: its timing and its parameters with defaults filled. */
+export interface CheckedFault extends FaultTiming {
+  kind: string;
+  target: string;
+  params: Record<string, unknown>;
+}
+
 /**
  * Checks a fault against its target and the run's length; throws OptionError naming the field.
  * `allowed` is TRIGGER_KINDS or INTERVENTION_KINDS.
@@ -247,7 +287,7 @@ export function checkFault(
   target: ModelComponent,
   end: number,
   allowed: readonly string[],
-): void {
+): CheckedFault {
   const kind = KINDS[spec.kind];
   if (!kind || !allowed.includes(spec.kind)) {
     throw new OptionError(
@@ -255,21 +295,16 @@ export function checkFault(
       `expected one of ${allowed.join(", ")}, got ${JSON.stringify(spec.kind)}`,
     );
   }
-  if (typeof target[kind.needs] !== "function" && kind.needs !== "loadFactor") {
+  if (typeof target[kind.needs] !== "function") {
     throw new OptionError(
       ["target"],
       `a ${spec.kind} needs a component that supports it; "${target.name}" is a ${target.type}, which does not`,
     );
   }
-  for (const name of ["factor", "fraction", "rate", "perSecond", "from"] as const) {
-    const range = kind.params[name];
-    if (!range) {
-      if (spec[name] !== undefined) throw new OptionError([name], `a ${spec.kind} takes no ${name}`);
-      continue;
-    }
-    if (spec[name] === undefined && range.optional) continue;
-    checkNumber(name, spec[name], range);
-  }
+  for (const name of FAULT_PARAM_NAMES)
+    if (!(name in kind.params) && spec[name] !== undefined)
+      throw new OptionError([name], `a ${spec.kind} takes no ${name}`);
+  const params = readOptions(kind.params, spec);
   checkNumber("at", spec.at, { min: 0 });
   if (spec.at >= end)
     throw new OptionError(["at"], `expected a time inside the run [0, ${end}), got ${spec.at}`);
@@ -284,16 +319,23 @@ export function checkFault(
   } else if (spec.duration !== undefined) {
     throw new OptionError(["duration"], `a ${spec.kind} is instant and takes no duration`);
   }
+  return {
+    kind: spec.kind,
+    target: spec.target,
+    at: spec.at,
+    ...(kind.lasting && { duration: spec.duration! }),
+    params,
+  };
 }
 
 /** Applies scheduled faults at their times and undoes lasting ones when they end. */
 export class FaultSchedule implements Handler {
-  private readonly entries: { spec: FaultSpec; target: ModelComponent; undo?: () => void }[] = [];
+  private readonly entries: { spec: CheckedFault; target: ModelComponent; undo?: () => void }[] = [];
 
   constructor(private readonly sim: Simulation) {}
 
-  /** Adds a fault (already checked with `checkFault`). */
-  add(spec: FaultSpec, target: ModelComponent): void {
+  /** Adds a fault checked with `checkFault`. */
+  add(spec: CheckedFault, target: ModelComponent): void {
     this.entries.push({ spec, target });
   }
 
@@ -311,6 +353,7 @@ export class FaultSchedule implements Handler {
     if ((kind & 1) === 0) {
       entry.undo = KINDS[entry.spec.kind]!.apply(
         entry.target as Required<Capabilities>,
+        entry.spec.params,
         entry.spec,
         this.sim,
       );

@@ -1,7 +1,8 @@
-import { checkNumber, OptionError, within } from "../../engine/option-error.js";
+import { checkNumber, within } from "../../engine/option-error.js";
 import type { RandomStream } from "../../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
 import type { Capabilities, Component, LoadGenerator } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
 import { createProfile, type LoadProfile, type ProfileSpec } from "./profile.js";
 
 /** Something that turns an arrival into a request: a client. */
@@ -11,22 +12,28 @@ export interface RequestSink {
   request(): void;
 }
 
-/** How arrivals are spaced for a given rate. */
-export type ArrivalProcess =
-  /** Deterministic: the next arrival comes when exactly one request's worth of load has accrued. */
-  | "even"
-  /** A (non-homogeneous) Poisson process: exponential amounts of load between arrivals. */
-  | "poisson";
+/** How arrivals are spaced for a given rate: `even` (the next arrival comes when exactly one request's worth of load has accrued) or `poisson` (exponential amounts of load between arrivals). */
+export const ARRIVAL_PROCESSES = ["even", "poisson"] as const;
+
+/** How arrivals are spaced. */
+export type ArrivalProcess = (typeof ARRIVAL_PROCESSES)[number];
 
 /** Options of a load source. Times in seconds, rates in requests per second. */
-export interface SourceOptions {
-  /** The rate of offered load over time. Required. */
-  profile: ProfileSpec;
-  /** Arrival spacing. Default: "poisson". */
-  arrivals?: ArrivalProcess;
-  /** No arrivals at or after this time. Default: Infinity (the scenario sets its duration). */
-  until?: number;
-}
+export const SOURCE_OPTIONS = {
+  profile: option.value<ProfileSpec>()({
+    format: "profile",
+    doc: "The rate of offered load over time.",
+    required: true,
+  }),
+  arrivals: option.choice({
+    doc: "Arrival spacing: `even` (one request each time a request's worth of load has accrued) or `poisson` (a non-homogeneous Poisson process).",
+    values: ARRIVAL_PROCESSES,
+    default: "poisson",
+  }),
+} as const;
+
+/** Options of a load source, as its constructor takes them. */
+export type SourceOptions = OptionsInput<typeof SOURCE_OPTIONS>;
 
 /** Counters a source keeps. */
 export interface SourceStats {
@@ -54,19 +61,13 @@ export class Source implements Handler, Component, Capabilities, LoadGenerator {
     readonly name: string,
     readonly target: RequestSink,
     options: SourceOptions,
+    /** No arrivals at or after this time (a scenario's duration). */
+    until = Number.POSITIVE_INFINITY,
   ) {
-    this.profile = within(["profile"], () => createProfile(options.profile));
-    this.arrivals = options.arrivals ?? "poisson";
-    if (this.arrivals !== "even" && this.arrivals !== "poisson") {
-      throw new OptionError(
-        ["arrivals"],
-        `expected "even" or "poisson", got ${JSON.stringify(this.arrivals)}`,
-      );
-    }
-    this.until =
-      options.until === undefined
-        ? Number.POSITIVE_INFINITY
-        : checkNumber("until", options.until, { min: 0 });
+    const o = readOptions(SOURCE_OPTIONS, options);
+    this.profile = within(["profile"], () => createProfile(o.profile));
+    this.arrivals = o.arrivals;
+    this.until = until;
     this.rng = sim.stream(`source:${name}`);
   }
 

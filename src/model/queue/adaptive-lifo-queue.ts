@@ -1,13 +1,19 @@
-import { checkNumber } from "../../engine/option-error.js";
 import type { Caller } from "../call.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, type HeldCall } from "./call-queue.js";
 import type { QueueDiscipline } from "./queue-discipline.js";
 
 /** Options of adaptive LIFO. */
-export interface AdaptiveLifoOptions {
-  /** Waiting calls (an integer >= 1) at which the queue switches from FIFO to LIFO. Default: 10. */
-  threshold?: number;
-}
+export const ADAPTIVE_LIFO_OPTIONS = {
+  threshold: option.integer({
+    doc: "Waiting calls at which the queue switches from FIFO to LIFO.",
+    default: 10,
+    min: 1,
+  }),
+} as const;
+
+/** Options of adaptive LIFO, as its constructor takes them. */
+export type AdaptiveLifoOptions = OptionsInput<typeof ADAPTIVE_LIFO_OPTIONS>;
 
 /**
  * Facebook's adaptive LIFO: FIFO while the queue is short (fair, and nobody is late yet), LIFO
@@ -19,8 +25,8 @@ export class AdaptiveLifoQueue implements QueueDiscipline {
   private readonly calls = new CallQueue();
 
   constructor(options: AdaptiveLifoOptions = {}) {
-    this.threshold = checkNumber("threshold", options.threshold ?? 10, { min: 1, integer: true });
-    this.label = `adaptive-lifo(threshold ${this.threshold})`;
+    this.threshold = readOptions(ADAPTIVE_LIFO_OPTIONS, options).threshold;
+    this.label = `adaptiveLifo(threshold ${this.threshold})`;
   }
 
   get length(): number {

@@ -1,15 +1,26 @@
-import { checkNumber } from "../../engine/option-error.js";
 import type { Caller } from "../call.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, type HeldCall } from "./call-queue.js";
 import type { QueueDiscipline } from "./queue-discipline.js";
 
 /** Options of CoDel. Seconds. */
-export interface CodelOptions {
-  /** Acceptable standing queue delay (> 0). Default: 0.005. */
-  target?: number;
-  /** Window the minimum delay must stay above `target` before dropping starts (> 0). Default: 0.1. */
-  interval?: number;
-}
+export const CODEL_OPTIONS = {
+  target: option.number({
+    doc: "Acceptable standing queue delay.",
+    default: 0.005,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  interval: option.number({
+    doc: "Window the minimum delay must stay above `target` before dropping starts.",
+    default: 0.1,
+    min: 0,
+    exclusiveMin: true,
+  }),
+} as const;
+
+/** Options of CoDel, as its constructor takes them. */
+export type CodelOptions = OptionsInput<typeof CODEL_OPTIONS>;
 
 /** Counters a CoDel queue keeps. */
 export interface CodelStats {
@@ -41,8 +52,9 @@ export class CodelQueue implements QueueDiscipline {
   private okToDrop = false;
 
   constructor(options: CodelOptions = {}) {
-    this.target = checkNumber("target", options.target ?? 0.005, { min: 0, exclusiveMin: true });
-    this.interval = checkNumber("interval", options.interval ?? 0.1, { min: 0, exclusiveMin: true });
+    const o = readOptions(CODEL_OPTIONS, options);
+    this.target = o.target;
+    this.interval = o.interval;
     this.label = `codel(target ${this.target} s, interval ${this.interval} s)`;
   }
 

@@ -1,30 +1,27 @@
-import { z } from "zod";
 import { OptionError } from "../../engine/option-error.js";
 import { Client } from "../../model/client.js";
-import { LeaseFleet } from "../../model/lease-fleet.js";
+import { LEASE_FLEET_OPTIONS, LeaseFleet } from "../../model/lease-fleet.js";
+import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
-import { backoffSchema, num, ref } from "../schema-parts.js";
 
 /** `leaseFleets:` hosts renewing leases through a client; lapsed leases must be re-acquired. */
 export const leaseFleetType = componentType({
   section: "leaseFleets",
   type: "leaseFleet",
-  schema: z
-    .object({
-      target: ref,
-      hosts: num,
-      leaseDuration: num,
-      renewEvery: num,
-      jitter: num.optional(),
-      acquireCost: num.optional(),
-      acquireBackoff: backoffSchema.optional(),
-    })
-    .strict(),
-  references: (s) => [{ path: ["target"], name: s.target }],
-  build: (ctx, name, s) => {
-    const client = ctx.sink(s.target);
+  roles: ["load"],
+  template: { hosts: 20, leaseDuration: 10, renewEvery: 3 },
+  options: {
+    target: option.reference({
+      doc: "The client its renewals and acquisitions go through.",
+      required: true,
+      to: "client",
+    }),
+    ...LEASE_FLEET_OPTIONS,
+  },
+  build: (ctx, name, { target, ...s }) => {
+    const client = ctx.sink(target);
     if (!(client instanceof Client)) {
-      throw new OptionError(["target"], `"${s.target}" is not a client; a fleet renews through a client`);
+      throw new OptionError(["target"], `"${target}" is not a client; a fleet renews through a client`);
     }
     return new LeaseFleet(ctx.sim, name, client, s);
   },

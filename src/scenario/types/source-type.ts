@@ -1,16 +1,22 @@
-import { z } from "zod";
-import { Source } from "../../model/load/source.js";
+import { SOURCE_OPTIONS, Source } from "../../model/load/source.js";
+import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
-import { profileSchema, ref } from "../schema-parts.js";
 
 /** `sources:` open-loop load feeding a client. */
 export const sourceType = componentType({
   section: "sources",
   type: "source",
-  schema: z
-    .object({ target: ref, arrivals: z.enum(["even", "poisson"]).optional(), profile: profileSchema })
-    .strict(),
-  references: (s) => [{ path: ["target"], name: s.target }],
-  build: (ctx, name, s) =>
-    new Source(ctx.sim, name, ctx.sink(s.target), { ...s, until: ctx.settings.duration }),
+  roles: ["load"],
+  // 5 req/s is half of what a new server (one worker, 0.1 s per call) serves: it starts healthy.
+  template: { profile: { kind: "constant", rate: 5 } },
+  options: {
+    target: option.reference({
+      doc: "The client that turns its arrivals into requests.",
+      required: true,
+      to: "requestSink",
+    }),
+    ...SOURCE_OPTIONS,
+  },
+  build: (ctx, name, { target, ...s }) =>
+    new Source(ctx.sim, name, ctx.sink(target), s, ctx.settings.duration),
 });

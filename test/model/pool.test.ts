@@ -5,7 +5,7 @@ import { OptionError } from "../../src/engine/option-error.js";
 import { Simulation } from "../../src/engine/simulation.js";
 import type { Caller, ReplyStatus, Service } from "../../src/model/call.js";
 import { Client } from "../../src/model/client.js";
-import { ConnectionPool, type ConnectionPoolOptions } from "../../src/model/connection-pool.js";
+import { ConnectionPool, type ConnectionPoolOptions } from "../../src/model/pool.js";
 import { Server } from "../../src/model/server.js";
 import { buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
@@ -67,7 +67,7 @@ describe("connection pool", () => {
       ["mru", { "dispatched.s0": 0, "dispatched.s1": 10 }],
       ["lru", { "dispatched.s0": 5, "dispatched.s1": 5 }],
     ] as const) {
-      const { sim, pool, send } = setup({ size: 4, selection });
+      const { sim, pool, send } = setup({ size: 4, selection: { kind: selection } });
       // One call at a time: each finds the previous one's connection idle again.
       for (let i = 0; i < 10; i++) send(i);
       sim.run();
@@ -75,8 +75,8 @@ describe("connection pool", () => {
     }
   });
 
-  it("calls wait for a free connection, in order; past maxWaiting they are refused", () => {
-    const { sim, pool, caller, send } = setup({ size: 2, maxWaiting: 1 });
+  it("calls wait for a free connection, in order; past queueCapacity they are refused", () => {
+    const { sim, pool, caller, send } = setup({ size: 2, queueCapacity: 1 });
     for (let i = 0; i < 4; i++) send(0);
     sim.run();
     expect([0, 1, 2, 3].map((t) => caller.status.get(t))).toEqual(["ok", "ok", "ok", "rejected"]);
@@ -165,7 +165,7 @@ describe("connection pool", () => {
       serviceTime: createDistribution({ kind: "exponential", mean: 0.1 }),
       concurrency: 4,
     });
-    const pool = new ConnectionPool(sim, "p", [db], { size: 20, reconnectCost: 2, maxWaiting: 50 });
+    const pool = new ConnectionPool(sim, "p", [db], { size: 20, reconnectCost: 2, queueCapacity: 50 });
     // A second answer to a call fails the run.
     const caller = new TestCaller(sim);
     const rng = sim.stream("test");
@@ -304,7 +304,7 @@ describe("connection pool", () => {
     expect(path([a, a], {})).toEqual(["backends", 1]);
     expect(path([a, b], { size: 1 })).toEqual(["size"]);
     expect(path([a], { size: 2.5 })).toEqual(["size"]);
-    expect(path([a], { selection: "random" })).toEqual(["selection"]);
+    expect(path([a], { selection: { kind: "random" } as never })).toEqual(["selection", "kind"]);
     expect(path([a], { reconnectCost: -1 })).toEqual(["reconnectCost"]);
     expect(path([a], { connectTimeout: 0 })).toEqual(["connectTimeout"]);
     expect(path([a], { closeOnTimeout: "yes" })).toEqual(["closeOnTimeout"]);
@@ -313,7 +313,7 @@ describe("connection pool", () => {
       "reconnectBackoff",
       "delay",
     ]);
-    expect(path([a], { maxWaiting: -1 })).toEqual(["maxWaiting"]);
+    expect(path([a], { queueCapacity: -1 })).toEqual(["queueCapacity"]);
     expect(path([a, b], {})).toBeNull();
   });
 

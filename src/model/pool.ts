@@ -1,47 +1,64 @@
-import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
+import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import type { RandomStream } from "../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { Backoff } from "./backoff/backoff.js";
-import { type BackoffSpec, createBackoff } from "./backoff/create-backoff.js";
+import { BACKOFFS, createBackoff } from "./backoff/create-backoff.js";
 import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Component } from "./component.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import type { ConnectionSelection } from "./pool/connection-selection.js";
-import { createSelection, type SelectionKind } from "./pool/create-selection.js";
+import { createSelection, SELECTIONS } from "./pool/create-selection.js";
 import { CallQueue, HeldCall } from "./queue/call-queue.js";
 import { RecordTable } from "./record-table.js";
 import type { HoldsQueue } from "./roles.js";
 
+// Connections are created up front, one object each.
+const MAX_SIZE = 1_000_000;
+
 /** Options of a connection pool. Seconds throughout. */
-export interface ConnectionPoolOptions {
-  /** Connections, spread round robin over the backends (connection i uses backend i mod n); at most 1,000,000. Default: 4 per backend. */
-  size?: number;
-  /** Which idle connection a call takes: the one released last (`mru`) or first (`lru`). Default: "mru". */
-  selection?: SelectionKind;
-  /**
-   * Handshake calls a new connection sends its backend, one after another, before it carries
-   * calls; each costs the backend one service time (TLS, auth). 0: connecting is free. Default: 1.
-   */
-  reconnectCost?: number;
-  /** Longest wait for one handshake call; past it the connection attempt has failed. Default: 1. */
-  connectTimeout?: number;
-  /**
-   * Close a connection whose call passed its deadline: the backend still does the work, nobody
-   * reads it, and the connection is re-established. false: keep it busy until the late answer.
-   * Default: true.
-   */
-  closeOnTimeout?: boolean;
-  /** Close a connection whose call was answered with an error. Default: true. */
-  closeOnError?: boolean;
-  /**
-   * Wait before reconnect attempt n, where n counts the connection's consecutive failures (the
-   * call that closed it, then failed handshakes; a call answered "ok" resets it). A reconnect is
-   * always a scheduled event, but a zero delay against an unreachable backend spins until the
-   * run's event budget stops it. Default: { kind: "fixed", delay: 0.1 }.
-   */
-  reconnectBackoff?: BackoffSpec;
-  /** Calls that may wait for a free connection; one more is answered "rejected". Default: Infinity. */
-  maxWaiting?: number;
-}
+export const CONNECTION_POOL_OPTIONS = {
+  size: option.integer({
+    doc: "Connections, spread round robin over the backends (connection i uses backend i mod n); at least one per backend.",
+    max: MAX_SIZE,
+    defaultText: "4 per backend",
+  }),
+  selection: option.policy(SELECTIONS, {
+    doc: "Which idle connection a call takes: the one released last (`mru`) or first (`lru`).",
+    default: { kind: "mru" },
+  }),
+  reconnectCost: option.integer({
+    doc: "Handshake calls a new connection sends its backend, one after another, before it carries calls; each costs the backend one service time (TLS, auth). 0: connecting is free.",
+    default: 1,
+    min: 0,
+  }),
+  connectTimeout: option.number({
+    doc: "Longest wait for one handshake call; past it the connection attempt has failed.",
+    default: 1,
+    min: 0,
+    exclusiveMin: true,
+  }),
+  closeOnTimeout: option.boolean({
+    doc: "Close a connection whose call passed its deadline: the backend still does the work, nobody reads it, and the connection is re-established. false: keep it busy until the late answer.",
+    default: true,
+  }),
+  closeOnError: option.boolean({
+    doc: "Close a connection whose call was answered with an error.",
+    default: true,
+  }),
+  reconnectBackoff: option.policy(BACKOFFS, {
+    doc: "Wait before reconnect attempt n, where n counts the connection's consecutive failures (the call that closed it, then failed handshakes; a call answered \"ok\" resets it). A reconnect is always a scheduled event, but a zero delay against an unreachable backend spins until the run's event budget stops it.",
+    default: { kind: "fixed", delay: 0.1 },
+  }),
+  queueCapacity: option.integer({
+    doc: 'Calls that may wait for a free connection; one more is answered "rejected".',
+    default: Number.POSITIVE_INFINITY,
+    min: 0,
+    unbounded: true,
+  }),
+} as const;
+
+/** Options of a connection pool, as its constructor takes them. */
+export type ConnectionPoolOptions = OptionsInput<typeof CONNECTION_POOL_OPTIONS>;
 
 /** Counters a pool keeps; `dispatched.<backend>` counts calls sent over each backend's connections. */
 export interface ConnectionPoolStats {
@@ -57,7 +74,7 @@ export interface ConnectionPoolStats {
   timedOut: number;
   /** Calls whose deadline passed while waiting for a connection (answered "expired", never sent). */
   expired: number;
-  /** Calls refused because `maxWaiting` calls were already waiting. */
+  /** Calls refused because `queueCapacity` calls were already waiting. */
   rejected: number;
   /** Connections closed after a timeout or an error. */
   closed: number;
@@ -69,9 +86,6 @@ export interface ConnectionPoolStats {
   reconnects: number;
   [perBackend: `dispatched.${string}`]: number;
 }
-
-// Connections are created up front, one object each.
-const MAX_SIZE = 1_000_000;
 
 const IDLE = 0;
 const BUSY = 1;
@@ -128,7 +142,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   readonly closeOnTimeout: boolean;
   readonly closeOnError: boolean;
   readonly reconnectBackoff: Backoff;
-  readonly maxWaiting: number;
+  readonly queueCapacity: number;
   private readonly selection: ConnectionSelection<Connection>;
   private readonly waiting = new CallQueue();
   // Where `pump` takes a waiting call into; read at once, since a reply may re-enter.
@@ -159,26 +173,19 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
       if (backends.indexOf(b) !== i) throw new OptionError(["backends", i], `"${b.name}" is listed twice`);
     });
     this.backends = [...backends];
-    this.size = checkNumber("size", options.size ?? 4 * backends.length, {
+    const o = readOptions(CONNECTION_POOL_OPTIONS, options);
+    this.size = checkNumber("size", o.size ?? 4 * backends.length, {
       min: backends.length,
       max: MAX_SIZE,
       integer: true,
     });
-    this.reconnectCost = checkNumber("reconnectCost", options.reconnectCost ?? 1, { min: 0, integer: true });
-    this.connectTimeout = checkNumber("connectTimeout", options.connectTimeout ?? 1, {
-      min: 0,
-      exclusiveMin: true,
-    });
-    this.closeOnTimeout = checkBoolean("closeOnTimeout", options.closeOnTimeout ?? true);
-    this.closeOnError = checkBoolean("closeOnError", options.closeOnError ?? true);
-    this.reconnectBackoff = within(["reconnectBackoff"], () =>
-      createBackoff(options.reconnectBackoff ?? { kind: "fixed", delay: 0.1 }),
-    );
-    this.maxWaiting =
-      options.maxWaiting === undefined || options.maxWaiting === Number.POSITIVE_INFINITY
-        ? Number.POSITIVE_INFINITY
-        : checkNumber("maxWaiting", options.maxWaiting, { min: 0, integer: true });
-    this.selection = within(["selection"], () => createSelection<Connection>(options.selection ?? "mru"));
+    this.reconnectCost = o.reconnectCost;
+    this.connectTimeout = o.connectTimeout;
+    this.closeOnTimeout = o.closeOnTimeout;
+    this.closeOnError = o.closeOnError;
+    this.reconnectBackoff = within(["reconnectBackoff"], () => createBackoff(o.reconnectBackoff));
+    this.queueCapacity = o.queueCapacity;
+    this.selection = within(["selection"], () => createSelection<Connection>(o.selection));
     this.rng = sim.stream(`pool:${name}:reconnect`);
     const stats: ConnectionPoolStats = {
       received: 0,
@@ -250,13 +257,13 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
         [this.closeOnTimeout && "timeout", this.closeOnError && "error"].filter(Boolean).join(", ") ||
         "nothing",
       reconnectBackoff: this.reconnectBackoff.label,
-      maxWaiting: Number.isFinite(this.maxWaiting) ? String(this.maxWaiting) : "unbounded",
+      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
     };
   }
 
   accept(caller: Caller, token: number, deadline: number): void {
     this.stats.received++;
-    if (this.selection.length === 0 && this.waiting.length >= this.maxWaiting) {
+    if (this.selection.length === 0 && this.waiting.length >= this.queueCapacity) {
       this.stats.rejected++;
       caller.reply(token, "rejected");
       return;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { Simulation } from "../../src/engine/simulation.js";
+import { LoadBalancer, type LoadBalancerOptions } from "../../src/model/balancer.js";
 import type { Caller, ReplyStatus } from "../../src/model/call.js";
-import { LoadBalancer, type LoadBalancerOptions } from "../../src/model/load-balancer.js";
 import { Server } from "../../src/model/server.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
@@ -48,7 +48,7 @@ function setup(options: LoadBalancerOptions = {}, services = [0.1, 0.1, 0.1], se
 }
 
 describe("load balancer", () => {
-  it("round-robin spreads calls evenly and counts them per backend", () => {
+  it("roundRobin spreads calls evenly and counts them per backend", () => {
     const { sim, lb, calls, send } = setup();
     for (let i = 0; i < 30; i++) send(i * 0.01);
     sim.run();
@@ -61,26 +61,26 @@ describe("load balancer", () => {
       "forwarded.s3": 10,
     });
     expect(calls.status.every((s) => s === "ok")).toBe(true);
-    expect(lb.gauges()).toEqual({ healthyBackends: 3, backends: 3, outstanding: 0 });
+    expect(lb.gauges()).toEqual({ healthyBackends: 3, backends: 3, inFlight: 0 });
     expect(lb.capacityPerSec).toBeCloseTo(30, 9);
   });
 
-  it("least-outstanding and power-of-two steer calls away from a slow backend", () => {
-    for (const policy of ["least-outstanding", "power-of-two"] as const) {
-      const { sim, lb, send } = setup({ policy }, [0.05, 0.05, 1]);
+  it("leastOutstanding and powerOfTwo steer calls away from a slow backend", () => {
+    for (const kind of ["leastOutstanding", "powerOfTwo"] as const) {
+      const { sim, lb, send } = setup({ policy: { kind } }, [0.05, 0.05, 1]);
       for (let i = 0; i < 300; i++) send(i * 0.02);
       sim.run();
       expect(lb.stats["forwarded.s3"]).toBeLessThan(lb.stats["forwarded.s1"]! / 3);
     }
-    const rr = setup({ policy: "round-robin" }, [0.05, 0.05, 1]);
+    const rr = setup({ policy: { kind: "roundRobin" } }, [0.05, 0.05, 1]);
     for (let i = 0; i < 300; i++) rr.send(i * 0.02);
     rr.sim.run();
     expect(rr.lb.stats["forwarded.s3"]).toBe(100);
   });
 
   it("random policies replay exactly with the same seed and differ with another", () => {
-    const run = (policy: "random" | "power-of-two", seed: number) => {
-      const { sim, servers, send } = setup({ policy }, [0.1, 0.2, 0.3, 0.4], seed);
+    const run = (kind: "random" | "powerOfTwo", seed: number) => {
+      const { sim, servers, send } = setup({ policy: { kind } }, [0.1, 0.2, 0.3, 0.4], seed);
       const picks: string[] = [];
       for (const s of servers) {
         const accept = s.accept.bind(s);
@@ -93,7 +93,7 @@ describe("load balancer", () => {
       sim.run();
       return picks.join(",");
     };
-    for (const policy of ["random", "power-of-two"] as const) {
+    for (const policy of ["random", "powerOfTwo"] as const) {
       expect(run(policy, 7)).toBe(run(policy, 7));
       expect(run(policy, 7)).not.toBe(run(policy, 8));
     }
@@ -190,7 +190,7 @@ describe("load balancer", () => {
   it("conservation: every call answered once, counters add up, lost calls stop counting at their deadline", () => {
     const { sim, lb, servers, calls, send } = setup(
       {
-        policy: "least-outstanding",
+        policy: { kind: "leastOutstanding" },
         healthCheck: { interval: 0.5, timeout: 0.2, unhealthyThreshold: 2, healthyThreshold: 2 },
       },
       [0.05, 0.08, 0.3],
@@ -207,7 +207,7 @@ describe("load balancer", () => {
     const lost = calls.status.filter((c) => c === "lost").length;
     expect(lost).toBeGreaterThan(0);
     expect(lost).toBeLessThanOrEqual(servers[1]!.stats.dropped);
-    expect(lb.gauges().outstanding).toBe(0);
+    expect(lb.gauges().inFlight).toBe(0);
     expect(lb.forwardTable.inUse).toBe(0);
     expect(s.probeFailures).toBeLessThanOrEqual(s.probes);
   });
@@ -246,7 +246,7 @@ describe("load balancer", () => {
     send(0, 0.05);
     sim.run({ until: 0.06 });
     // Expired: no longer outstanding, but the slot waits for the answer.
-    expect(lb.gauges().outstanding).toBe(0);
+    expect(lb.gauges().inFlight).toBe(0);
     expect(lb.forwardTable.inUse).toBe(1);
     sim.run();
     expect(calls.status).toEqual(["ok"]);
@@ -266,10 +266,10 @@ describe("load balancer", () => {
     expect(calls.status).toEqual(["lost", "lost", "lost", "lost", "lost", "lost"]);
     // Lost calls count until their deadline, as calls never answered did; the one without a
     // deadline counts for good, but nothing will refer to its slot again.
-    expect(lb.gauges().outstanding).toBe(6);
+    expect(lb.gauges().inFlight).toBe(6);
     expect(lb.forwardTable).toEqual({ size: 6, inUse: 5 });
     sim.run({ until: 2.5 });
-    expect(lb.gauges().outstanding).toBe(1);
+    expect(lb.gauges().inFlight).toBe(1);
     expect(lb.forwardTable).toEqual({ size: 6, inUse: 0 });
     // New calls reuse the free slots.
     for (let i = 0; i < 6; i++) send(3, 2);
@@ -301,7 +301,7 @@ describe("load balancer", () => {
     const lb = (backends: Server[], o: LoadBalancerOptions) => () => new LoadBalancer(sim, "x", backends, o);
     expect(optionPath(lb([], {}))).toEqual(["backends"]);
     expect(optionPath(lb([a, b, a], {}))).toEqual(["backends", 2]);
-    expect(optionPath(lb([a], { policy: "fastest" as never }))).toEqual(["policy"]);
+    expect(optionPath(lb([a], { policy: { kind: "fastest" } as never }))).toEqual(["policy", "kind"]);
     expect(optionPath(lb([a], { failOpen: true }))).toEqual(["failOpen"]);
     expect(optionPath(lb([a], { maxEjectedFraction: 0.5 }))).toEqual(["maxEjectedFraction"]);
     expect(optionPath(lb([a], { healthCheck: {}, maxEjectedFraction: 2 }))).toEqual(["maxEjectedFraction"]);
@@ -345,11 +345,11 @@ servers:
     expect(field("{ backends: [a], healthCheck: { interval: 1, timeout: 3 } }")).toBe(
       "balancers.lb.healthCheck.timeout",
     );
-    expect(field("{ backends: [a], policy: fastest }")).toBe("balancers.lb.policy");
+    expect(field("{ backends: [a], policy: { kind: fastest } }")).toBe("balancers.lb.policy.kind");
     expect(field("{ backends: [a], wieght: 1 }")).toMatch(/^balancers\.lb/);
     const out = runScenario(
       parseScenarioText(
-        text("{ backends: [a, b], policy: power-of-two, healthCheck: { interval: 1 } }"),
+        text("{ backends: [a, b], policy: { kind: powerOfTwo }, healthCheck: { interval: 1 } }"),
         "t.yaml",
       ),
     );

@@ -1,30 +1,38 @@
-import { checkBoolean, checkNumber, OptionError, within } from "../engine/option-error.js";
+import { OptionError, within } from "../engine/option-error.js";
 import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
 import type { BackendLoad, BalancingPolicy } from "./balancing/balancing-policy.js";
-import { type BalancingPolicyKind, createBalancingPolicy } from "./balancing/create-balancing-policy.js";
+import { BALANCING_POLICIES, createBalancingPolicy } from "./balancing/create-balancing-policy.js";
 import type { Caller, ReplyStatus, Service } from "./call.js";
 import type { Component } from "./component.js";
-import { HealthCheck, type HealthCheckOptions, type HealthCheckOwner, type Probed } from "./health-check.js";
+import { HEALTH_CHECK_OPTIONS, HealthCheck, type HealthCheckOwner, type Probed } from "./health-check.js";
+import { type OptionsInput, option, readOptions } from "./options.js";
 import { RecordTable } from "./record-table.js";
 import type { LoopGauge, ShowsLoopState } from "./roles.js";
 
 /** Options of a load balancer. */
-export interface LoadBalancerOptions {
-  /** How the next backend is chosen. Default: "round-robin". */
-  policy?: BalancingPolicyKind;
-  /** Probe backends and take failing ones out of rotation. Default: none (every backend always in rotation). */
-  healthCheck?: HealthCheckOptions;
-  /**
-   * With no backend in rotation, spread calls over all backends, healthy or not, instead of
-   * answering "unavailable". Needs `healthCheck`. Default: false.
-   */
-  failOpen?: boolean;
-  /**
-   * Largest fraction of the backends that may be out of rotation at once, in [0, 1]; a failing
-   * backend beyond the cap stays in (Envoy's max ejection percent). Needs `healthCheck`. Default: 1.
-   */
-  maxEjectedFraction?: number;
-}
+export const LOAD_BALANCER_OPTIONS = {
+  policy: option.policy(BALANCING_POLICIES, {
+    doc: "How the next backend is chosen.",
+    default: { kind: "roundRobin" },
+  }),
+  healthCheck: option.group(HEALTH_CHECK_OPTIONS, {
+    doc: "Probe backends and take failing ones out of rotation.",
+    defaultText: "none (every backend always in rotation)",
+  }),
+  failOpen: option.boolean({
+    doc: 'With no backend in rotation, spread calls over all backends, healthy or not, instead of answering "unavailable". Needs `healthCheck`.',
+    default: false,
+  }),
+  maxEjectedFraction: option.number({
+    doc: "Largest fraction of the backends that may be out of rotation at once; a failing backend beyond the cap stays in (Envoy's max ejection percent). Needs `healthCheck`.",
+    default: 1,
+    min: 0,
+    max: 1,
+  }),
+} as const;
+
+/** Options of a load balancer, as its constructor takes them. */
+export type LoadBalancerOptions = OptionsInput<typeof LOAD_BALANCER_OPTIONS>;
 
 /** Counters a load balancer keeps; `forwarded.<backend>` counts the calls sent to each backend. */
 export interface LoadBalancerStats {
@@ -121,12 +129,12 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
         throw new OptionError(["backends", i], `"${b.name}" is listed twice`);
       this.add(b);
     });
+    const o = readOptions(LOAD_BALANCER_OPTIONS, options);
     this.policy = within(["policy"], () =>
-      createBalancingPolicy(options.policy ?? "round-robin", () => sim.stream(`balancer:${name}:policy`)),
+      createBalancingPolicy(o.policy, () => sim.stream(`balancer:${name}:policy`)),
     );
-    this.healthCheck = options.healthCheck
-      ? within(["healthCheck"], () => new HealthCheck(sim, this, options.healthCheck!))
-      : null;
+    const check = o.healthCheck;
+    this.healthCheck = check ? within(["healthCheck"], () => new HealthCheck(sim, this, check)) : null;
     const needsCheck = (option: string) => {
       if (!this.healthCheck)
         throw new OptionError(
@@ -136,11 +144,8 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
     };
     if (options.failOpen !== undefined) needsCheck("failOpen");
     if (options.maxEjectedFraction !== undefined) needsCheck("maxEjectedFraction");
-    this.failOpen = checkBoolean("failOpen", options.failOpen ?? false);
-    this.maxEjectedFraction = checkNumber("maxEjectedFraction", options.maxEjectedFraction ?? 1, {
-      min: 0,
-      max: 1,
-    });
+    this.failOpen = o.failOpen;
+    this.maxEjectedFraction = o.maxEjectedFraction;
   }
 
   /** Requests per second the backends in rotation can serve (all of them when failing open). */
@@ -165,9 +170,9 @@ export class LoadBalancer implements Handler, Service, Caller, Component, Health
   }
 
   gauges(): Record<string, number> {
-    let outstanding = 0;
-    for (const b of this.all) outstanding += b.outstanding;
-    return { healthyBackends: this.rotation.length, backends: this.all.length, outstanding };
+    let inFlight = 0;
+    for (const b of this.all) inFlight += b.outstanding;
+    return { healthyBackends: this.rotation.length, backends: this.all.length, inFlight };
   }
 
   describe(): Record<string, string> {

@@ -28,7 +28,7 @@ clients:
   client: { target: cache, timeout: 1, maxAttempts: ${opts.attempts} }
 caches:
   cache:
-    database: db
+    target: db
     keys: 100
     capacity: 50
     prefill: 1

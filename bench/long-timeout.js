@@ -7,9 +7,9 @@
 // the same model as a full scenario, with the run recorder and its series.
 import { createDistribution } from "../dist/engine/distributions.js";
 import { Simulation } from "../dist/engine/simulation.js";
-import { Client } from "../dist/model/client.js";
-import { Source } from "../dist/model/load/source.js";
-import { Server } from "../dist/model/server.js";
+import { Client } from "../dist/model/components/client.js";
+import { Server } from "../dist/model/components/server.js";
+import { Source } from "../dist/model/components/source.js";
 import { parseScenarioText } from "../dist/scenario/parse.js";
 import { runScenario } from "../dist/scenario/run.js";
 

@@ -1,8 +1,8 @@
 import type { DistributionSpec } from "../engine/distributions.js";
-import { Cache } from "../model/cache.js";
-import { Database } from "../model/database.js";
+import { Cache } from "../model/components/cache.js";
+import { Database } from "../model/components/database.js";
+import { Server } from "../model/components/server.js";
 import { createProfile, type LoadProfile, type ProfileSpec } from "../model/load/profile.js";
-import { Server } from "../model/server.js";
 import { buildModel } from "../scenario/build.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { ScenarioError } from "../scenario/scenario-error.js";

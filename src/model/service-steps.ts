@@ -3,7 +3,7 @@ import type { DistributionSpec } from "../engine/distributions.js";
 import { checkBoolean, OptionError, within } from "../engine/option-error.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { RequestOwner, Service } from "./call.js";
-import { CLIENT_OPTIONS, Client } from "./client.js";
+import { CLIENT_OPTIONS, Client } from "./components/client.js";
 import { type FileInput, type OptionsInput, option } from "./options.js";
 import type { CallCounters } from "./roles.js";
 

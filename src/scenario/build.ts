@@ -2,8 +2,9 @@ import { checkNumber, OptionError, within } from "../engine/option-error.js";
 import { Simulation } from "../engine/simulation.js";
 import { type ObservedModel, observeByRole } from "../metrics/counters.js";
 import type { Service } from "../model/call.js";
-import { Client } from "../model/client.js";
 import type { ModelComponent } from "../model/component.js";
+import { Client } from "../model/components/client.js";
+import { type RequestSink, Source } from "../model/components/source.js";
 import {
   checkFault,
   FaultSchedule,
@@ -11,7 +12,6 @@ import {
   INTERVENTION_KINDS,
   TRIGGER_KINDS,
 } from "../model/faults/fault.js";
-import { type RequestSink, Source } from "../model/load/source.js";
 import { readOptions } from "../model/options.js";
 import type { ComponentType } from "./component-type.js";
 import { optionFailure, type ParsedScenario } from "./parse.js";

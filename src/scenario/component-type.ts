@@ -2,7 +2,7 @@ import type { z } from "zod";
 import type { Simulation } from "../engine/simulation.js";
 import type { Service } from "../model/call.js";
 import type { ModelComponent } from "../model/component.js";
-import type { RequestSink } from "../model/load/source.js";
+import type { RequestSink } from "../model/components/source.js";
 import type { FileInput, OptionSet, ReferenceOption } from "../model/options.js";
 import { optionSchema } from "./option-schema.js";
 

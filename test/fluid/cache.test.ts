@@ -9,7 +9,7 @@ import { ContendedQueueModel, queryTime } from "../../src/fluid/contended-queue-
 import { FluidRefusal } from "../../src/fluid/fluid-model.js";
 import { HotSet } from "../../src/fluid/hot-set.js";
 import { createPopularity } from "../../src/model/cache/create-popularity.js";
-import { Database } from "../../src/model/database.js";
+import { Database } from "../../src/model/components/database.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import type { Distribution } from "../../src/engine/distribution.js";
 import { Simulation } from "../../src/engine/simulation.js";
+import { Server } from "../../src/model/components/server.js";
 import { CallQueue, HeldCall } from "../../src/model/queue/call-queue.js";
 import { CodelQueue } from "../../src/model/queue/codel-queue.js";
 import { createQueue, QUEUE_KINDS, type QueueSpec } from "../../src/model/queue/create-queue.js";
 import type { QueueDiscipline } from "../../src/model/queue/queue-discipline.js";
-import { Server } from "../../src/model/server.js";
 import { buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Caller } from "../../src/model/call.js";
-import type { Server } from "../../src/model/server.js";
+import type { Server } from "../../src/model/components/server.js";
 import { runContract } from "./contract.js";
 
 // The contract's own tests: each breaks a model on purpose and expects the violation reported.

@@ -1,8 +1,8 @@
 import { stringify } from "yaml";
 import type { Handler } from "../../src/engine/simulation.js";
 import type { Caller, Service } from "../../src/model/call.js";
-import { Client } from "../../src/model/client.js";
-import { Server } from "../../src/model/server.js";
+import { Client } from "../../src/model/components/client.js";
+import { Server } from "../../src/model/components/server.js";
 import { type BuiltModel, buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 

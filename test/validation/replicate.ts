@@ -5,8 +5,8 @@ import type { Distribution } from "../../src/engine/distribution.js";
 import { createDistribution, type DistributionSpec } from "../../src/engine/distributions.js";
 import { Simulation } from "../../src/engine/simulation.js";
 import type { Caller, ReplyStatus } from "../../src/model/call.js";
-import { Source } from "../../src/model/load/source.js";
-import { Server } from "../../src/model/server.js";
+import { Server } from "../../src/model/components/server.js";
+import { Source } from "../../src/model/components/source.js";
 
 /**
  * Shared machinery of the validation suite: run size (fast or full), seeds, Student-t confidence

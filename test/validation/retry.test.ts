@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { createDistribution } from "../../src/engine/distributions.js";
 import { Simulation } from "../../src/engine/simulation.js";
-import { Client } from "../../src/model/client.js";
-import { Source } from "../../src/model/load/source.js";
-import { Server } from "../../src/model/server.js";
+import { Client } from "../../src/model/components/client.js";
+import { Server } from "../../src/model/components/server.js";
+import { Source } from "../../src/model/components/source.js";
 import { checkExact, checkTheory, reportRows, seedsFrom, size } from "./replicate.js";
 import { retryAmplification } from "./theory.js";
 

@@ -1,7 +1,7 @@
 import { createDistribution } from "../../engine/distributions.js";
 import { OptionError, within } from "../../engine/option-error.js";
-import { AUTOSCALER_OPTIONS, Autoscaler } from "../../model/autoscaler.js";
-import { LoadBalancer } from "../../model/balancer.js";
+import { AUTOSCALER_OPTIONS, Autoscaler } from "../../model/components/autoscaler.js";
+import { LoadBalancer } from "../../model/components/balancer.js";
 import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
 

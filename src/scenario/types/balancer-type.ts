@@ -1,4 +1,4 @@
-import { LOAD_BALANCER_OPTIONS, LoadBalancer } from "../../model/balancer.js";
+import { LOAD_BALANCER_OPTIONS, LoadBalancer } from "../../model/components/balancer.js";
 import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
 

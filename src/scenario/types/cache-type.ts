@@ -1,4 +1,4 @@
-import { CACHE_OPTIONS, Cache } from "../../model/cache.js";
+import { CACHE_OPTIONS, Cache } from "../../model/components/cache.js";
 import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
 

@@ -1,4 +1,4 @@
-import { CLIENT_OPTIONS, Client } from "../../model/client.js";
+import { CLIENT_OPTIONS, Client } from "../../model/components/client.js";
 import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
 

@@ -1,4 +1,4 @@
-import { CONFIG_PIPELINE_OPTIONS, ConfigPipeline } from "../../model/config-pipeline.js";
+import { CONFIG_PIPELINE_OPTIONS, ConfigPipeline } from "../../model/components/config-pipeline.js";
 import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
 

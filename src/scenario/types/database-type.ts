@@ -1,6 +1,6 @@
 import { createDistribution } from "../../engine/distributions.js";
 import { within } from "../../engine/option-error.js";
-import { DATABASE_OPTIONS, Database } from "../../model/database.js";
+import { DATABASE_OPTIONS, Database } from "../../model/components/database.js";
 import { componentType } from "../component-type.js";
 
 /** `databases:` a connection-limited store whose queries slow each other down. */

@@ -1,6 +1,6 @@
 import { OptionError } from "../../engine/option-error.js";
-import { Client } from "../../model/client.js";
-import { LEASE_FLEET_OPTIONS, LeaseFleet } from "../../model/lease-fleet.js";
+import { Client } from "../../model/components/client.js";
+import { LEASE_FLEET_OPTIONS, LeaseFleet } from "../../model/components/lease-fleet.js";
 import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
 

@@ -1,5 +1,5 @@
+import { CONNECTION_POOL_OPTIONS, ConnectionPool } from "../../model/components/pool.js";
 import { option } from "../../model/options.js";
-import { CONNECTION_POOL_OPTIONS, ConnectionPool } from "../../model/pool.js";
 import { componentType } from "../component-type.js";
 
 /** `pools:` a fixed set of connections over one or more backends, re-established after failures. */

@@ -1,6 +1,6 @@
 import { createDistribution } from "../../engine/distributions.js";
 import { within } from "../../engine/option-error.js";
-import { SERVER_OPTIONS, Server } from "../../model/server.js";
+import { SERVER_OPTIONS, Server } from "../../model/components/server.js";
 import { componentType } from "../component-type.js";
 
 /** `servers:` a queue in front of identical workers. */

@@ -1,6 +1,6 @@
 import { createDistribution } from "../../engine/distributions.js";
 import { within } from "../../engine/option-error.js";
-import { CallingService, SERVICE_OPTIONS } from "../../model/service.js";
+import { CallingService, SERVICE_OPTIONS } from "../../model/components/service.js";
 import type { CallOptions, CallSpec, StepOptions } from "../../model/service-steps.js";
 import type { BuildContext } from "../component-type.js";
 import { componentType } from "../component-type.js";

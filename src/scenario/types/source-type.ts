@@ -1,4 +1,4 @@
-import { SOURCE_OPTIONS, Source } from "../../model/load/source.js";
+import { SOURCE_OPTIONS, Source } from "../../model/components/source.js";
 import { option } from "../../model/options.js";
 import { componentType } from "../component-type.js";
 

@@ -1,14 +1,14 @@
-import { checkNumber, OptionError, within } from "../engine/option-error.js";
-import type { RandomStream } from "../engine/random.js";
-import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
-import type { Backoff } from "./backoff/backoff.js";
-import { BACKOFFS, createBackoff } from "./backoff/create-backoff.js";
+import { checkNumber, OptionError, within } from "../../engine/option-error.js";
+import type { RandomStream } from "../../engine/random.js";
+import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { Backoff } from "../backoff/backoff.js";
+import { BACKOFFS, createBackoff } from "../backoff/create-backoff.js";
+import type { Capabilities, Component, LoadGenerator } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import { RingQueue } from "../queue/ring-queue.js";
+import type { HoldsDemand, LoopGauge, ShowsLoopState } from "../roles.js";
 import type { CompletionListener } from "./client.js";
-import type { Capabilities, Component, LoadGenerator } from "./component.js";
-import type { RequestSink } from "./load/source.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import { RingQueue } from "./queue/ring-queue.js";
-import type { HoldsDemand, LoopGauge, ShowsLoopState } from "./roles.js";
+import type { RequestSink } from "./source.js";
 
 /**
  * What a fleet needs from its client: requests in, and a way to learn how they ended. The client

@@ -1,8 +1,8 @@
-import { OptionError } from "../engine/option-error.js";
-import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
-import type { Caller, ReplyStatus, Service } from "./call.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import { RecordTable } from "./record-table.js";
+import { OptionError } from "../../engine/option-error.js";
+import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { Caller, ReplyStatus, Service } from "../call.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import { RecordTable } from "../record-table.js";
 
 /** Options of an active health check. Seconds throughout. */
 export const HEALTH_CHECK_OPTIONS = {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
-import type { Distribution } from "../../src/engine/distribution.js";
-import { createDistribution } from "../../src/engine/distributions.js";
-import { OptionError } from "../../src/engine/option-error.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import { Client, type ClientOptions } from "../../src/model/client.js";
-import { LeaseFleet, type LeaseFleetOptions } from "../../src/model/lease-fleet.js";
-import { Server } from "../../src/model/server.js";
-import { buildModel } from "../../src/scenario/build.js";
-import { parseScenarioText } from "../../src/scenario/parse.js";
-import { ScenarioError } from "../../src/scenario/scenario-error.js";
+import type { Distribution } from "../../../src/engine/distribution.js";
+import { createDistribution } from "../../../src/engine/distributions.js";
+import { OptionError } from "../../../src/engine/option-error.js";
+import { Simulation } from "../../../src/engine/simulation.js";
+import { Client, type ClientOptions } from "../../../src/model/components/client.js";
+import { LeaseFleet, type LeaseFleetOptions } from "../../../src/model/components/lease-fleet.js";
+import { Server } from "../../../src/model/components/server.js";
+import { buildModel } from "../../../src/scenario/build.js";
+import { parseScenarioText } from "../../../src/scenario/parse.js";
+import { ScenarioError } from "../../../src/scenario/scenario-error.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,

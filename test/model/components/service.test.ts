@@ -1,14 +1,14 @@
 // A calling service, on cases whose answers are worked out by hand before the run (constant service
 // times, so every time and count below is exact).
 import { describe, expect, it } from "vitest";
-import type { Distribution } from "../../src/engine/distribution.js";
-import { OptionError } from "../../src/engine/option-error.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import type { Service } from "../../src/model/call.js";
-import { Client, type ClientOptions } from "../../src/model/client.js";
-import { Server } from "../../src/model/server.js";
-import { CallingService, type ServiceOptions } from "../../src/model/service.js";
-import type { CallOptions } from "../../src/model/service-steps.js";
+import type { Distribution } from "../../../src/engine/distribution.js";
+import { OptionError } from "../../../src/engine/option-error.js";
+import { Simulation } from "../../../src/engine/simulation.js";
+import type { Service } from "../../../src/model/call.js";
+import { Client, type ClientOptions } from "../../../src/model/components/client.js";
+import { Server } from "../../../src/model/components/server.js";
+import { CallingService, type ServiceOptions } from "../../../src/model/components/service.js";
+import type { CallOptions } from "../../../src/model/service-steps.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,

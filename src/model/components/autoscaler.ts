@@ -1,9 +1,9 @@
-import { checkNumber, OptionError, within } from "../engine/option-error.js";
-import { type Handler, Simulation } from "../engine/simulation.js";
+import { checkNumber, OptionError, within } from "../../engine/option-error.js";
+import { type Handler, Simulation } from "../../engine/simulation.js";
+import type { Component } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import type { DoesWork, LoopGauge, ShowsLoopState, WorkCounters } from "../roles.js";
 import type { LoadBalancer } from "./balancer.js";
-import type { Component } from "./component.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import type { DoesWork, LoopGauge, ShowsLoopState, WorkCounters } from "./roles.js";
 import { SERVER_OPTIONS, Server, type ServerOptions } from "./server.js";
 
 /** What the autoscaler tracks. */

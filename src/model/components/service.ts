@@ -1,14 +1,14 @@
-import { checkNumber, within } from "../engine/option-error.js";
-import type { RandomStream } from "../engine/random.js";
-import type { Handler, Simulation } from "../engine/simulation.js";
-import type { Caller, ReplyStatus, RequestOwner, Service } from "./call.js";
-import type { Capabilities, Component } from "./component.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import { CallQueue, HeldCall } from "./queue/call-queue.js";
-import { createQueue, QUEUE_DISCIPLINES } from "./queue/create-queue.js";
-import type { QueueDiscipline } from "./queue/queue-discipline.js";
-import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "./roles.js";
-import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "./service-steps.js";
+import { checkNumber, within } from "../../engine/option-error.js";
+import type { RandomStream } from "../../engine/random.js";
+import type { Handler, Simulation } from "../../engine/simulation.js";
+import type { Caller, ReplyStatus, RequestOwner, Service } from "../call.js";
+import type { Capabilities, Component } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import { CallQueue, HeldCall } from "../queue/call-queue.js";
+import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
+import type { QueueDiscipline } from "../queue/queue-discipline.js";
+import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "../roles.js";
+import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "../service-steps.js";
 
 /** What calls get while a service is unreachable. */
 export const UNREACHABLE_ANSWERS = ["unavailable", "empty"] as const;

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Distribution } from "../../src/engine/distribution.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import { LoadBalancer, type LoadBalancerOptions } from "../../src/model/balancer.js";
-import type { Caller, ReplyStatus } from "../../src/model/call.js";
-import { Server } from "../../src/model/server.js";
-import { parseScenarioText } from "../../src/scenario/parse.js";
-import { runScenario } from "../../src/scenario/run.js";
-import { ScenarioError } from "../../src/scenario/scenario-error.js";
-import { optionPath } from "./option-path.js";
+import type { Distribution } from "../../../src/engine/distribution.js";
+import { Simulation } from "../../../src/engine/simulation.js";
+import type { Caller, ReplyStatus } from "../../../src/model/call.js";
+import { LoadBalancer, type LoadBalancerOptions } from "../../../src/model/components/balancer.js";
+import { Server } from "../../../src/model/components/server.js";
+import { parseScenarioText } from "../../../src/scenario/parse.js";
+import { runScenario } from "../../../src/scenario/run.js";
+import { ScenarioError } from "../../../src/scenario/scenario-error.js";
+import { optionPath } from "../option-path.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,

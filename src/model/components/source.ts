@@ -2,8 +2,8 @@ import { checkNumber, within } from "../../engine/option-error.js";
 import type { RandomStream } from "../../engine/random.js";
 import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
 import type { Capabilities, Component, LoadGenerator } from "../component.js";
+import { createProfile, type LoadProfile, type ProfileSpec } from "../load/profile.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
-import { createProfile, type LoadProfile, type ProfileSpec } from "./profile.js";
 
 /** Something that turns an arrival into a request: a client. */
 export interface RequestSink {

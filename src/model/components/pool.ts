@@ -1,16 +1,16 @@
-import { checkNumber, OptionError, within } from "../engine/option-error.js";
-import type { RandomStream } from "../engine/random.js";
-import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
-import type { Backoff } from "./backoff/backoff.js";
-import { BACKOFFS, createBackoff } from "./backoff/create-backoff.js";
-import type { Caller, ReplyStatus, Service } from "./call.js";
-import type { Component } from "./component.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import type { ConnectionSelection } from "./pool/connection-selection.js";
-import { createSelection, SELECTIONS } from "./pool/create-selection.js";
-import { CallQueue, HeldCall } from "./queue/call-queue.js";
-import { RecordTable } from "./record-table.js";
-import type { HoldsQueue } from "./roles.js";
+import { checkNumber, OptionError, within } from "../../engine/option-error.js";
+import type { RandomStream } from "../../engine/random.js";
+import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { Backoff } from "../backoff/backoff.js";
+import { BACKOFFS, createBackoff } from "../backoff/create-backoff.js";
+import type { Caller, ReplyStatus, Service } from "../call.js";
+import type { Component } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import type { ConnectionSelection } from "../pool/connection-selection.js";
+import { createSelection, SELECTIONS } from "../pool/create-selection.js";
+import { CallQueue, HeldCall } from "../queue/call-queue.js";
+import { RecordTable } from "../record-table.js";
+import type { HoldsQueue } from "../roles.js";
 
 // Connections are created up front, one object each.
 const MAX_SIZE = 1_000_000;

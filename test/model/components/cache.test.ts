@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { Distribution } from "../../src/engine/distribution.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import { expectedLruHitRate } from "../../src/model/cache/expected-hit-rate.js";
-import { LruStore } from "../../src/model/cache/lru-store.js";
-import { UniformPopularity } from "../../src/model/cache/uniform-popularity.js";
-import { ZipfPopularity } from "../../src/model/cache/zipf-popularity.js";
-import { Cache, type CacheOptions } from "../../src/model/cache.js";
-import type { Caller, ReplyStatus, Service } from "../../src/model/call.js";
-import { Client } from "../../src/model/client.js";
-import { Database } from "../../src/model/database.js";
-import { optionPath } from "./option-path.js";
-import { Probe } from "./test-caller.js";
+import type { Distribution } from "../../../src/engine/distribution.js";
+import { Simulation } from "../../../src/engine/simulation.js";
+import { expectedLruHitRate } from "../../../src/model/cache/expected-hit-rate.js";
+import { LruStore } from "../../../src/model/cache/lru-store.js";
+import { UniformPopularity } from "../../../src/model/cache/uniform-popularity.js";
+import { ZipfPopularity } from "../../../src/model/cache/zipf-popularity.js";
+import type { Caller, ReplyStatus, Service } from "../../../src/model/call.js";
+import { Cache, type CacheOptions } from "../../../src/model/components/cache.js";
+import { Client } from "../../../src/model/components/client.js";
+import { Database } from "../../../src/model/components/database.js";
+import { optionPath } from "../option-path.js";
+import { Probe } from "../test-caller.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,

@@ -1,16 +1,16 @@
-import { checkNumber, within } from "../engine/option-error.js";
-import type { RandomStream } from "../engine/random.js";
-import type { Handler, Simulation } from "../engine/simulation.js";
-import { createPopularity, POPULARITIES } from "./cache/create-popularity.js";
-import { expectedLruHitRate } from "./cache/expected-hit-rate.js";
-import { HitRateWindow } from "./cache/hit-rate-window.js";
-import type { KeyPopularity } from "./cache/key-popularity.js";
-import { LruStore } from "./cache/lru-store.js";
-import { RequestKeys } from "./cache/request-keys.js";
-import type { Caller, ReplyStatus, Service } from "./call.js";
-import type { Capabilities, Component } from "./component.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import type { LoopGauge, ShowsLoopState } from "./roles.js";
+import { checkNumber, within } from "../../engine/option-error.js";
+import type { RandomStream } from "../../engine/random.js";
+import type { Handler, Simulation } from "../../engine/simulation.js";
+import { createPopularity, POPULARITIES } from "../cache/create-popularity.js";
+import { expectedLruHitRate } from "../cache/expected-hit-rate.js";
+import { HitRateWindow } from "../cache/hit-rate-window.js";
+import type { KeyPopularity } from "../cache/key-popularity.js";
+import { LruStore } from "../cache/lru-store.js";
+import { RequestKeys } from "../cache/request-keys.js";
+import type { Caller, ReplyStatus, Service } from "../call.js";
+import type { Capabilities, Component } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import type { LoopGauge, ShowsLoopState } from "../roles.js";
 
 /** Options of a look-aside cache. Seconds throughout. */
 export const CACHE_OPTIONS = {

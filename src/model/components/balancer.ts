@@ -1,13 +1,18 @@
-import { OptionError, within } from "../engine/option-error.js";
-import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
-import type { BackendLoad, BalancingPolicy } from "./balancing/balancing-policy.js";
-import { BALANCING_POLICIES, createBalancingPolicy } from "./balancing/create-balancing-policy.js";
-import type { Caller, ReplyStatus, Service } from "./call.js";
-import type { Component } from "./component.js";
-import { HEALTH_CHECK_OPTIONS, HealthCheck, type HealthCheckOwner, type Probed } from "./health-check.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import { RecordTable } from "./record-table.js";
-import type { LoopGauge, ShowsLoopState } from "./roles.js";
+import { OptionError, within } from "../../engine/option-error.js";
+import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { BackendLoad, BalancingPolicy } from "../balancing/balancing-policy.js";
+import { BALANCING_POLICIES, createBalancingPolicy } from "../balancing/create-balancing-policy.js";
+import {
+  HEALTH_CHECK_OPTIONS,
+  HealthCheck,
+  type HealthCheckOwner,
+  type Probed,
+} from "../balancing/health-check.js";
+import type { Caller, ReplyStatus, Service } from "../call.js";
+import type { Component } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import { RecordTable } from "../record-table.js";
+import type { LoopGauge, ShowsLoopState } from "../roles.js";
 
 /** Options of a load balancer. */
 export const LOAD_BALANCER_OPTIONS = {

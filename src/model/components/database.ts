@@ -1,14 +1,14 @@
-import type { Distribution } from "../engine/distribution.js";
-import type { DistributionSpec } from "../engine/distributions.js";
-import { EventQueue } from "../engine/event-queue.js";
-import { checkNumber, OptionError } from "../engine/option-error.js";
-import type { RandomStream } from "../engine/random.js";
-import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
-import type { Caller, Service } from "./call.js";
-import type { Capabilities, Component } from "./component.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import { CallQueue, HeldCall } from "./queue/call-queue.js";
-import type { DoesWork, LoopGauge, ShowsLoopState } from "./roles.js";
+import type { Distribution } from "../../engine/distribution.js";
+import type { DistributionSpec } from "../../engine/distributions.js";
+import { EventQueue } from "../../engine/event-queue.js";
+import { checkNumber, OptionError } from "../../engine/option-error.js";
+import type { RandomStream } from "../../engine/random.js";
+import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { Caller, Service } from "../call.js";
+import type { Capabilities, Component } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import { CallQueue, HeldCall } from "../queue/call-queue.js";
+import type { DoesWork, LoopGauge, ShowsLoopState } from "../roles.js";
 
 /** Options of a database. Seconds throughout. */
 export const DATABASE_OPTIONS = {

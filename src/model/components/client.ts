@@ -1,21 +1,21 @@
-import { checkNumber, within } from "../engine/option-error.js";
-import type { RandomStream } from "../engine/random.js";
-import type { EventHandle, Handler, Simulation } from "../engine/simulation.js";
-import type { Backoff } from "./backoff/backoff.js";
-import { BACKOFFS, createBackoff } from "./backoff/create-backoff.js";
-import type { Caller, ReplyStatus, RequestOwner, Service } from "./call.js";
-import { CIRCUIT_BREAKER_OPTIONS } from "./client-policies/circuit-breaker.js";
-import { CONCURRENCY_LIMITS } from "./client-policies/concurrency-limit.js";
-import { type DeadlinePolicy, FixedDeadline } from "./client-policies/deadline.js";
-import { type AttemptOutcome, GateSet, type GateStats } from "./client-policies/gate-set.js";
-import { FixedDelayHedge, HEDGE_OPTIONS, type HedgePolicy } from "./client-policies/hedge.js";
-import { RATE_LIMIT_OPTIONS } from "./client-policies/rate-limit.js";
-import { RETRY_BUDGET_OPTIONS } from "./client-policies/retry-budget.js";
-import type { Capabilities, Component } from "./component.js";
-import type { RequestSink } from "./load/source.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import { NONE, RequestTable } from "./request-table.js";
-import type { MakesCalls } from "./roles.js";
+import { checkNumber, within } from "../../engine/option-error.js";
+import type { RandomStream } from "../../engine/random.js";
+import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { Backoff } from "../backoff/backoff.js";
+import { BACKOFFS, createBackoff } from "../backoff/create-backoff.js";
+import type { Caller, ReplyStatus, RequestOwner, Service } from "../call.js";
+import { CIRCUIT_BREAKER_OPTIONS } from "../client-policies/circuit-breaker.js";
+import { CONCURRENCY_LIMITS } from "../client-policies/concurrency-limit.js";
+import { type DeadlinePolicy, FixedDeadline } from "../client-policies/deadline.js";
+import { type AttemptOutcome, GateSet, type GateStats } from "../client-policies/gate-set.js";
+import { FixedDelayHedge, HEDGE_OPTIONS, type HedgePolicy } from "../client-policies/hedge.js";
+import { RATE_LIMIT_OPTIONS } from "../client-policies/rate-limit.js";
+import { RETRY_BUDGET_OPTIONS } from "../client-policies/retry-budget.js";
+import type { Capabilities, Component } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import { NONE, RequestTable } from "../request-table.js";
+import type { MakesCalls } from "../roles.js";
+import type { RequestSink } from "./source.js";
 
 /** Options of a client. Seconds throughout. */
 export const CLIENT_OPTIONS = {

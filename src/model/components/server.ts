@@ -1,15 +1,15 @@
-import type { Distribution } from "../engine/distribution.js";
-import type { DistributionSpec } from "../engine/distributions.js";
-import { checkNumber, OptionError, within } from "../engine/option-error.js";
-import type { RandomStream } from "../engine/random.js";
-import type { Handler, Simulation } from "../engine/simulation.js";
-import type { Caller, Service } from "./call.js";
-import type { Capabilities, Component } from "./component.js";
-import { type OptionsInput, option, readOptions } from "./options.js";
-import { CallQueue, HeldCall } from "./queue/call-queue.js";
-import { createQueue, QUEUE_DISCIPLINES } from "./queue/create-queue.js";
-import type { QueueDiscipline } from "./queue/queue-discipline.js";
-import type { DoesWork, LoopGauge, ShowsLoopState } from "./roles.js";
+import type { Distribution } from "../../engine/distribution.js";
+import type { DistributionSpec } from "../../engine/distributions.js";
+import { checkNumber, OptionError, within } from "../../engine/option-error.js";
+import type { RandomStream } from "../../engine/random.js";
+import type { Handler, Simulation } from "../../engine/simulation.js";
+import type { Caller, Service } from "../call.js";
+import type { Capabilities, Component } from "../component.js";
+import { type OptionsInput, option, readOptions } from "../options.js";
+import { CallQueue, HeldCall } from "../queue/call-queue.js";
+import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
+import type { QueueDiscipline } from "../queue/queue-discipline.js";
+import type { DoesWork, LoopGauge, ShowsLoopState } from "../roles.js";
 
 /** Options of a queued server. Seconds throughout. */
 export const SERVER_OPTIONS = {

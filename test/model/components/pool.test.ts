@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import type { Distribution } from "../../src/engine/distribution.js";
-import { createDistribution } from "../../src/engine/distributions.js";
-import { OptionError } from "../../src/engine/option-error.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import type { Caller, ReplyStatus, Service } from "../../src/model/call.js";
-import { Client } from "../../src/model/client.js";
-import { ConnectionPool, type ConnectionPoolOptions } from "../../src/model/pool.js";
-import { Server } from "../../src/model/server.js";
-import { buildModel } from "../../src/scenario/build.js";
-import { parseScenarioText } from "../../src/scenario/parse.js";
-import { ScenarioError } from "../../src/scenario/scenario-error.js";
-import { TestCaller } from "./test-caller.js";
+import type { Distribution } from "../../../src/engine/distribution.js";
+import { createDistribution } from "../../../src/engine/distributions.js";
+import { OptionError } from "../../../src/engine/option-error.js";
+import { Simulation } from "../../../src/engine/simulation.js";
+import type { Caller, ReplyStatus, Service } from "../../../src/model/call.js";
+import { Client } from "../../../src/model/components/client.js";
+import { ConnectionPool, type ConnectionPoolOptions } from "../../../src/model/components/pool.js";
+import { Server } from "../../../src/model/components/server.js";
+import { buildModel } from "../../../src/scenario/build.js";
+import { parseScenarioText } from "../../../src/scenario/parse.js";
+import { ScenarioError } from "../../../src/scenario/scenario-error.js";
+import { TestCaller } from "../test-caller.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,

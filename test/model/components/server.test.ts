@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import type { Distribution } from "../../src/engine/distribution.js";
-import { OptionError } from "../../src/engine/option-error.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import type { Caller, ReplyStatus } from "../../src/model/call.js";
-import { Server, type ServerOptions } from "../../src/model/server.js";
+import type { Distribution } from "../../../src/engine/distribution.js";
+import { OptionError } from "../../../src/engine/option-error.js";
+import { Simulation } from "../../../src/engine/simulation.js";
+import type { Caller, ReplyStatus } from "../../../src/model/call.js";
+import { Server, type ServerOptions } from "../../../src/model/components/server.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
-import type { Distribution } from "../../src/engine/distribution.js";
-import { OptionError } from "../../src/engine/option-error.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import type { Caller, ReplyStatus } from "../../src/model/call.js";
-import { ConfigPipeline, type ConfigPipelineOptions } from "../../src/model/config-pipeline.js";
-import { Server } from "../../src/model/server.js";
-import { buildModel } from "../../src/scenario/build.js";
-import { parseScenarioText } from "../../src/scenario/parse.js";
-import { ScenarioError } from "../../src/scenario/scenario-error.js";
+import type { Distribution } from "../../../src/engine/distribution.js";
+import { OptionError } from "../../../src/engine/option-error.js";
+import { Simulation } from "../../../src/engine/simulation.js";
+import type { Caller, ReplyStatus } from "../../../src/model/call.js";
+import { ConfigPipeline, type ConfigPipelineOptions } from "../../../src/model/components/config-pipeline.js";
+import { Server } from "../../../src/model/components/server.js";
+import { buildModel } from "../../../src/scenario/build.js";
+import { parseScenarioText } from "../../../src/scenario/parse.js";
+import { ScenarioError } from "../../../src/scenario/scenario-error.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,

@@ -1,9 +1,9 @@
-import { checkNumber, OptionError } from "../engine/option-error.js";
-import type { RandomStream } from "../engine/random.js";
-import type { Handler, Simulation } from "../engine/simulation.js";
-import type { Caller, Service } from "./call.js";
-import type { Capabilities, Component } from "./component.js";
-import { type OptionsInput, option, policyFamily, readOptions } from "./options.js";
+import { checkNumber, OptionError } from "../../engine/option-error.js";
+import type { RandomStream } from "../../engine/random.js";
+import type { Handler, Simulation } from "../../engine/simulation.js";
+import type { Caller, Service } from "../call.js";
+import type { Capabilities, Component } from "../component.js";
+import { type OptionsInput, option, policyFamily, readOptions } from "../options.js";
 
 /** What the consumer does with a file over its cardinality limit. */
 export const BAD_FILE_POLICIES = policyFamily("bad-file", {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
-import type { Distribution } from "../../src/engine/distribution.js";
-import { createDistribution } from "../../src/engine/distributions.js";
-import { Simulation } from "../../src/engine/simulation.js";
-import type { Caller, ReplyStatus } from "../../src/model/call.js";
-import { Database, type DatabaseOptions } from "../../src/model/database.js";
-import { optionPath } from "./option-path.js";
-import { Probe } from "./test-caller.js";
+import type { Distribution } from "../../../src/engine/distribution.js";
+import { createDistribution } from "../../../src/engine/distributions.js";
+import { Simulation } from "../../../src/engine/simulation.js";
+import type { Caller, ReplyStatus } from "../../../src/model/call.js";
+import { Database, type DatabaseOptions } from "../../../src/model/components/database.js";
+import { optionPath } from "../option-path.js";
+import { Probe } from "../test-caller.js";
 
 const constant = (value: number): Distribution => ({
   label: `constant(${value})`,

@@ -165,6 +165,29 @@ triggers:
     expect(r.drainTime?.low ?? 0).toBeGreaterThanOrEqual(0);
     if (r.metastableWindow !== null) expect(r.metastableWindow).toBeGreaterThanOrEqual(0);
   });
+  it("the tipping load is where it stays stuck, not where the spike's backlog outlasts the load period", async () => {
+    // A spike 10x the load overloads the server at every load searched, so the trigger tips it
+    // wherever a stuck state lasts. Once stuck, every request makes 5 attempts and the backlog B
+    // (hundreds of calls) drains at mu - 5 lambda: it outlasts a horizon H when
+    // B / (10 - 5 lambda) > H, so the tip lies below mu / 5 = 2 req/s, and with H = 150 s (B about
+    // 500) near 1.3 req/s. Judged at the end of the 80 s load period (50 s after the spike) every
+    // load looked stuck: the tip was "not determined: already stuck at the lowest load", while the
+    // recovery search saw the same system recover at 1.2 req/s.
+    const parsed = parseScenarioText(STORM.replace("factor: 2.5", "factor: 10"), "storm.yaml");
+    const r = await findThresholds(parsed, sequentialRunner(parsed), {
+      replications: 2,
+      low: 0.25,
+      high: 2,
+      tolerance: 0.05,
+      recoverWithin: 150,
+    });
+    expect(r.tip.rate).not.toBeNull();
+    expect(r.tip.rate!).toBeGreaterThan(1);
+    expect(r.tip.rate!).toBeLessThanOrEqual(2.2);
+    // One horizon for both searches: it cannot tip below a load it is seen to recover at.
+    expect(r.recover?.rate).not.toBeNull();
+    expect(r.tip.rate!).toBeGreaterThanOrEqual(r.recover!.rate! - 0.05 * 4 - 1e-9);
+  });
 });
 
 describe("the health rule is the user's", () => {

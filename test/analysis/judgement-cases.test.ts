@@ -190,6 +190,45 @@ triggers:
   });
 });
 
+describe("a backlog draining slowly is not called stuck for sure", () => {
+  // The seed's storm at half its load: 1.5 req/s, a spike to 20 req/s at 20-30 s. Once stuck each
+  // request makes 5 attempts, 7.5 a second against mu = 10, so the backlog the spike left (about
+  // 750 calls at 40 s) drains at up to 2.5 calls/s: healthy again after a few hundred seconds, not
+  // by the end of a 100 s load period. At 100 s it is falling by only 1-2 calls/s, under the
+  // "a twentieth of its level in 20 s" test that alone called seeds 6, 7 and 42 stuck for sure.
+  const SLOW = (duration: number) => `
+name: slow-drain
+seed: 42
+duration: ${duration}
+drain: 10
+sources:
+  users:
+    target: client
+    arrivals: even
+    profile: { kind: steps, steps: [{ at: 0, rate: 1.5 }, { at: 20, rate: 20 }, { at: 30, rate: 1.5 }] }
+${STORM_CLIENT}`;
+  it.each([1, 2, 3])(
+    "seed %i: judged at 100 s it is stuck but draining: inconclusive, with how much longer to run",
+    (seed) => {
+      const { verdict } = judged(SLOW(100), seed);
+      expect(verdict.kind).toBe("metastable");
+      expect(verdict.conclusive).toBe(false);
+      expect(verdict.drainEstimate).toBeGreaterThan(100);
+      expect(verdict.runLonger).toBeGreaterThan(100);
+    },
+  );
+  it("given that much longer, the same run recovers", () => {
+    const { verdict } = judged(SLOW(100 + 500), 1);
+    expect(verdict.kind).toBe("recovered");
+  });
+  it("a storm that holds (3 req/s: 15 attempts a second against mu = 10) stays conclusive", () => {
+    const { verdict } = judged(SLOW(100).replaceAll("rate: 1.5", "rate: 3"), 1);
+    expect(verdict.kind).toBe("metastable");
+    expect(verdict.conclusive).toBe(true);
+    expect(verdict.drainEstimate).toBeNull();
+  });
+});
+
 describe("the health rule is the user's", () => {
   const FAST = `
 name: latency

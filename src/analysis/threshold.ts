@@ -17,7 +17,12 @@ export interface ThresholdOptions {
   tolerance?: number;
   /** Seconds after the triggers end before the load is set to the level tried, in the recovery search. Default: 10. */
   hold?: number;
-  /** A stuck system counts as recovered when it is healthy within this many seconds of the load change. Default: 300. */
+  /**
+   * A stuck system counts as recovered when it is healthy within this many seconds of the load
+   * change; in the tipping search, a run counts as stuck only if it is still stuck this many
+   * seconds after its triggers end (the run is extended to that time at its final load), so a slow
+   * drain is not taken for a stuck state. Default: 300.
+   */
   recoverWithin?: number;
 }
 
@@ -47,7 +52,7 @@ export interface Threshold {
 export interface ThresholdResult {
   baseRate: number;
   replications: number;
-  /** Lowest load at which the trigger leaves the system stuck at the end. */
+  /** Lowest load at which the trigger leaves the system stuck for at least `recoverWithin` s after it ends. */
   tip: Threshold;
   /** Highest load at which a stuck system recovers within `recoverWithin` s; null if not measured (see recoverNote). */
   recover: Threshold | null;
@@ -128,9 +133,12 @@ async function bisect(
 }
 
 /**
- * Finds the lowest load at which the scenario's trigger leaves the system stuck at the end of its
- * load period, and the highest load at which a stuck system recovers (within `recoverWithin`
- * seconds), by bisection over the load with replications. Every load generator is scaled: sources
+ * Finds the lowest load at which the scenario's trigger leaves the system stuck for at least
+ * `recoverWithin` seconds after the trigger ends, and the highest load at which a stuck system
+ * recovers (within `recoverWithin` seconds), by bisection over the load with replications. Both use
+ * the same horizon: judged at the end of the scenario's own load period, a backlog that drains
+ * more slowly than the period is long would read as stuck, and put the tipping load below loads
+ * the recovery search finds a stuck system recovering at. Every load generator is scaled: sources
  * and lease fleets. Between the two lies the metastable window: loads where the state depends on
  * history, the hysteresis of the seed studies.
  */
@@ -152,7 +160,9 @@ export async function findThresholds(
   const stuckAt = new Map<number, TrialResult[]>();
   const tip = await bisect(
     async (k) => {
-      const results = await run(seeds.map((seed) => ({ spec: scaleLoad(spec, k), seed })));
+      const results = await run(
+        seeds.map((seed) => ({ spec: settled(scaleLoad(spec, k), recoverWithin), seed })),
+      );
       stuckAt.set(k, results);
       return { p: proportionInterval(results.filter((r) => r.stuck).length, results.length) };
     },
@@ -244,6 +254,15 @@ export async function findThresholds(
     metastableWindow:
       tip.rate !== null && recover.rate !== null && tip.rate >= recover.rate ? tip.rate - recover.rate : null,
   };
+}
+
+/**
+ * The scenario run on until `within` seconds after its triggers end (if its own load period is
+ * shorter): each source's profile holds its final level, a lease fleet keeps its size.
+ */
+function settled(spec: ScenarioSpec, within: number): ScenarioSpec {
+  const until = triggersEnd(spec) + within;
+  return until > spec.duration ? { ...spec, duration: until } : spec;
 }
 
 /** When the last scheduled trigger or load step above the base load ends (0 without any). */

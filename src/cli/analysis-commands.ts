@@ -211,7 +211,7 @@ export async function thresholdCommand(
       text:
         r.tip.rate === null
           ? `The tipping load was not determined within the loads tried: ${r.tip.note ?? "no answer"}.`
-          : `With this trigger the system is left stuck on most seeds at ${fmt(r.tip.rate)} req/s and above (${fmt(r.tip.factor ?? 0)} x the scenario's load of ${fmt(r.baseRate)} req/s).${r.recover?.rate != null ? ` Once stuck, it recovers within ${fmt(r.recoverWithin)} s only at ${fmt(r.recover.rate)} req/s or below.` : ""}${r.metastableWindow !== null ? ` Between the two, whether it is healthy depends on its history: a metastable window ${fmt(r.metastableWindow)} req/s wide.` : ""}`,
+          : `With this trigger the system is still stuck ${fmt(r.recoverWithin)} s after it ends, on most seeds, at ${fmt(r.tip.rate)} req/s and above (${fmt(r.tip.factor ?? 0)} x the scenario's load of ${fmt(r.baseRate)} req/s).${r.recover?.rate != null ? ` Once stuck, it recovers within ${fmt(r.recoverWithin)} s only at ${fmt(r.recover.rate)} req/s or below.` : ""}${r.metastableWindow !== null ? ` Between the two, whether it is healthy depends on its history: a metastable window ${fmt(r.metastableWindow)} req/s wide.` : ""}`,
     };
     const explanation = [where, ...explainOneRun(parsed)];
     const fluid = thresholdFluidBand(parsed);
@@ -231,7 +231,7 @@ export async function thresholdCommand(
       : `${fmt(th.rate)} req/s  [${fmt(th.low)}, ${fmt(th.high)}]${th.note ? `  (${th.note})` : ""}`;
   const lines = [
     `Base load ${fmt(result.baseRate)} req/s; ${replications} replications per load tried; 95% intervals.`,
-    `Tipping load (the trigger leaves it stuck at or above):  ${answer(t)}`,
+    `Tipping load (the trigger leaves it stuck for ${fmt(result.recoverWithin)} s or more at or above):  ${answer(t)}`,
   ];
   if (result.recover) {
     lines.push(
@@ -247,7 +247,10 @@ export async function thresholdCommand(
     );
   else if (t.rate !== null && result.recover?.rate !== null && result.recover?.rate !== undefined)
     lines.push("No metastable window: the system recovers at any load at which it tips");
-  lines.push("", "Loads tried, probability of getting stuck:");
+  lines.push(
+    "",
+    `Loads tried, probability of being stuck ${fmt(result.recoverWithin)} s after the trigger ended:`,
+  );
   for (const p of t.points) lines.push(`  ${fmt(p.rate).padStart(8)} req/s  P = ${est(p.probability, 2)}`);
   if (result.recover && result.recover.points.length > 0) {
     lines.push(`Loads held once stuck, probability of recovering within ${fmt(result.recoverWithin)} s:`);

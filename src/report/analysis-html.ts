@@ -109,7 +109,7 @@ export function thresholdReportHtml(
   const load = (t: { rate: number | null; low: number; high: number }) =>
     t.rate === null ? "not determined" : `${num(t.rate)} req/s [${num(t.low)}, ${num(t.high)}]`;
   const rows = [
-    ["Tipping load (left stuck at or above)", load(r.tip), r.tip.note ?? ""],
+    [`Tipping load (left stuck for ${r.recoverWithin} s or more at or above)`, load(r.tip), r.tip.note ?? ""],
     r.recover
       ? [
           `Recovery load (healthy within ${num(r.recoverWithin)} s at or below)`,

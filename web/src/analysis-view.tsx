@@ -415,8 +415,14 @@ function ThresholdSection({ disabled }: { disabled: boolean }) {
             </thead>
             <tbody>
               {[
-                ...r.tip.points.map((p) => ({ p, what: "gets stuck" })),
-                ...(r.recover?.points ?? []).map((p) => ({ p, what: "recovers once stuck" })),
+                ...r.tip.points.map((p) => ({
+                  p,
+                  what: `still stuck ${fmt(r.recoverWithin)} s after the trigger`,
+                })),
+                ...(r.recover?.points ?? []).map((p) => ({
+                  p,
+                  what: `recovers within ${fmt(r.recoverWithin)} s once stuck`,
+                })),
               ].map(({ p, what }, i) => (
                 <tr key={`${what}-${i}`}>
                   <td>{what}</td>

@@ -8,7 +8,9 @@ import type { Caller, Service } from "../call.js";
 import type { Capabilities, Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, HeldCall } from "../queue/call-queue.js";
+import { FifoQueue } from "../queue/fifo-queue.js";
 import type { DoesWork, LoopGauge, ShowsLoopState } from "../roles.js";
+import { ServiceFront, type WorkStats } from "../service-front.js";
 
 /** Options of a database. Seconds throughout. */
 export const DATABASE_OPTIONS = {
@@ -44,31 +46,8 @@ export const DATABASE_OPTIONS = {
 /** Options of a database, as its constructor takes them. */
 export type DatabaseOptions = OptionsInput<typeof DATABASE_OPTIONS>;
 
-/** Counters a database keeps. */
-export interface DatabaseStats {
-  /** Queries received. */
-  arrived: number;
-  /** Queries run to completion (throughput; injected errors take no connection time). */
-  finished: number;
-  /** Queries run to completion with an ok answer. */
-  served: number;
-  /** Served queries whose answer nobody wanted any more. */
-  wasted: number;
-  /** Queries refused because the waiting queue was full. */
-  rejected: number;
-  /** Queries dropped unserved because their deadline had passed. */
-  expired: number;
-  /** Queries answered with an injected error. */
-  errors: number;
-  /** Queries lost to a restart or refused while unreachable. */
-  dropped: number;
-  /** Connection-seconds spent on queries, errors included. */
-  busySeconds: number;
-  /** Connection-seconds spent on queries nobody wanted. */
-  wastedBusySeconds: number;
-  /** Connection-seconds spent producing errors (always 0: an injected error takes no connection). */
-  errorBusySeconds: number;
-}
+/** Counters a database keeps (an injected error takes no connection, so `errorBusySeconds` stays 0). */
+export type DatabaseStats = WorkStats;
 
 const DONE = 0;
 const FAIL = 1;
@@ -110,7 +89,9 @@ export class Database implements Handler, Service, Component, Capabilities, Does
   readonly contention: number;
   readonly queueCapacity: number;
   readonly dropExpired: boolean;
-  private waiting = new CallQueue();
+  // Queries wait for a connection in arrival order.
+  private readonly waiting = new FifoQueue();
+  private readonly front: ServiceFront<DatabaseStats>;
   // Where `next` takes a waiting query; read at once, since a reply may re-enter `next`.
   private readonly taken = new HeldCall();
   // Running queries keyed by the amount of shared progress (`progress`) at which they finish.
@@ -129,7 +110,6 @@ export class Database implements Handler, Service, Component, Capabilities, Does
   private slowdown = 1;
   private errorRate = 0;
   private paused = false;
-  private reachable = true;
 
   constructor(
     private readonly sim: Simulation,
@@ -148,6 +128,7 @@ export class Database implements Handler, Service, Component, Capabilities, Does
     this.contention = o.contention;
     this.queueCapacity = o.queueCapacity;
     this.dropExpired = o.dropExpired;
+    this.front = new ServiceFront(sim, this.stats, this.waiting, o);
     this.rng = sim.stream(`database:${name}`);
     this.errorRng = sim.stream(`database:${name}:errors`);
   }
@@ -159,7 +140,7 @@ export class Database implements Handler, Service, Component, Capabilities, Does
 
   /** Queries per second it can finish now: nominal, divided by any slowdown; 0 while paused or unreachable. */
   get capacityPerSec(): number {
-    if (this.paused || !this.reachable) return 0;
+    if (this.paused || !this.front.isReachable) return 0;
     return this.nominalCapacityPerSec / this.slowdown;
   }
 
@@ -193,7 +174,7 @@ export class Database implements Handler, Service, Component, Capabilities, Does
 
   /** How long the oldest waiting query has waited: what a query arriving now can expect to wait (FIFO). */
   private waitNow(): number {
-    const since = this.waiting.headArrivedAt();
+    const since = this.waiting.oldestArrivedAt();
     return since === undefined ? 0 : this.sim.now - since;
   }
 
@@ -213,25 +194,14 @@ export class Database implements Handler, Service, Component, Capabilities, Does
       serviceTime: this.serviceTime.label,
       contention: String(this.contention),
       capacity: `${Number(this.nominalCapacityPerSec.toFixed(3))} req/s`,
-      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
+      queueCapacity: this.front.capacityLabel,
       dropExpired: String(this.dropExpired),
     };
   }
 
   accept(caller: Caller, token: number, deadline: number): void {
     this.stats.arrived++;
-    if (!this.reachable) {
-      this.stats.dropped++;
-      caller.reply(token, "unavailable");
-      return;
-    }
-    if (this.busy >= this.concurrency && this.waiting.length >= this.queueCapacity) {
-      this.stats.rejected++;
-      caller.reply(token, "rejected");
-      return;
-    }
-    this.waiting.push(caller, token, deadline, this.sim.now);
-    this.next();
+    if (this.front.admit(caller, token, deadline, this.busy < this.concurrency)) this.next();
   }
 
   handleEvent(kind: number, data: unknown): void {
@@ -277,14 +247,14 @@ export class Database implements Handler, Service, Component, Capabilities, Does
   }
 
   setReachable(reachable: boolean): void {
-    this.reachable = reachable;
+    this.front.setReachable(reachable);
   }
 
   restart(): void {
     // Running and waiting queries are lost: answered "lost", their callers still wait for timeouts.
     this.stats.dropped += this.busy + this.waiting.length;
-    const lost = this.waiting;
-    this.waiting = new CallQueue();
+    const lost = new CallQueue();
+    this.front.drain(lost);
     for (const job of this.jobs) {
       if (job === undefined) continue;
       lost.push(job.caller!, job.token, 0, 0);
@@ -343,12 +313,12 @@ export class Database implements Handler, Service, Component, Capabilities, Does
     if (this.paused) return;
     let started = false;
     const taken = this.taken;
-    while (this.busy < this.concurrency && this.waiting.shift(taken)) {
+    const front = this.front;
+    while (this.busy < this.concurrency && front.take(taken)) {
       const caller = taken.caller!;
       const token = taken.token;
-      if (this.dropExpired && this.sim.now > taken.deadline) {
-        this.stats.expired++;
-        caller.reply(token, "expired");
+      if (front.expired(taken.deadline)) {
+        front.expire(caller, token);
         continue;
       }
       if (this.errorRate > 0 && this.errorRng.next() < this.errorRate) {

@@ -1,16 +1,18 @@
 import { checkNumber, OptionError, within } from "../../engine/option-error.js";
 import type { RandomStream } from "../../engine/random.js";
-import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { Handler, Simulation } from "../../engine/simulation.js";
 import type { Backoff } from "../backoff/backoff.js";
 import { BACKOFFS, createBackoff } from "../backoff/create-backoff.js";
 import type { Caller, ReplyStatus, Service } from "../call.js";
 import type { Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
+import { type Connection, NO_TIMER, WireTable } from "../pool/connection.js";
 import type { ConnectionSelection } from "../pool/connection-selection.js";
 import { createSelection, SELECTIONS } from "../pool/create-selection.js";
-import { CallQueue, HeldCall } from "../queue/call-queue.js";
-import { RecordTable } from "../record-table.js";
+import { HeldCall } from "../queue/call-queue.js";
+import { FifoQueue } from "../queue/fifo-queue.js";
 import type { HoldsQueue } from "../roles.js";
+import { ServiceFront } from "../service-front.js";
 
 // Connections are created up front, one object each.
 const MAX_SIZE = 1_000_000;
@@ -87,44 +89,8 @@ export interface ConnectionPoolStats {
   [perBackend: `dispatched.${string}`]: number;
 }
 
-const IDLE = 0;
-const BUSY = 1;
-const DOWN = 2;
-
-interface Connection {
-  readonly backend: Service;
-  readonly backendIndex: number;
-  state: typeof IDLE | typeof BUSY | typeof DOWN;
-  /** Consecutive failures, for the reconnect backoff. */
-  failures: number;
-  lastDelay: number;
-  /** Handshake calls answered "ok" in the current attempt to connect. */
-  step: number;
-}
-
 const TIMEOUT = 0;
 const RECONNECT = 1;
-const NO_TIMER: EventHandle = -1;
-
-/**
- * One call on a connection: a caller's call, or a handshake (caller null). The backend knows it by
- * its slot in the pool's wire table; slots and their records are reused once the backend has
- * answered and no timeout refers to them.
- */
-class Wire {
-  connection: Connection | null = null;
-  caller: Caller | null = null;
-  callerToken = 0;
-  /** The caller's request number, kept so the backend can ask for it while the call is out. */
-  request = -1;
-  /** Still waiting for the backend's answer on an open connection. */
-  open = true;
-  /** The caller was answered at its deadline; the connection was kept for the late answer. */
-  late = false;
-  timer: EventHandle = NO_TIMER;
-  /** The backend lost it ("lost"); only the pending timeout still refers to the slot. */
-  lost = false;
-}
 
 /**
  * A fixed set of connections in front of one or more backends (servers, or the links to them).
@@ -144,17 +110,11 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   readonly reconnectBackoff: Backoff;
   readonly queueCapacity: number;
   private readonly selection: ConnectionSelection<Connection>;
-  private readonly waiting = new CallQueue();
+  // Calls wait for a connection in arrival order.
+  private readonly front: ServiceFront<ConnectionPoolStats>;
   // Where `pump` takes a waiting call into; read at once, since a reply may re-enter.
   private readonly taken = new HeldCall();
-  // Calls on the wire, indexed by the token the backend was given.
-  private readonly wires = new RecordTable(
-    () => new Wire(),
-    (wire) => {
-      wire.connection = null;
-      wire.caller = null;
-    },
-  );
+  private readonly wires = new WireTable();
   private readonly busyPerBackend: number[];
   private readonly dispatchedKeys: `dispatched.${string}`[];
   private readonly rng: RandomStream;
@@ -183,8 +143,8 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     this.connectTimeout = o.connectTimeout;
     this.closeOnTimeout = o.closeOnTimeout;
     this.closeOnError = o.closeOnError;
-    this.reconnectBackoff = within(["reconnectBackoff"], () => createBackoff(o.reconnectBackoff));
     this.queueCapacity = o.queueCapacity;
+    this.reconnectBackoff = within(["reconnectBackoff"], () => createBackoff(o.reconnectBackoff));
     this.selection = within(["selection"], () => createSelection<Connection>(o.selection));
     this.rng = sim.stream(`pool:${name}:reconnect`);
     const stats: ConnectionPoolStats = {
@@ -203,6 +163,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     this.dispatchedKeys = backends.map((b) => `dispatched.${b.name}` as const);
     for (const key of this.dispatchedKeys) stats[key] = 0;
     this.stats = stats;
+    this.front = new ServiceFront(sim, stats, new FifoQueue(), { queueCapacity: o.queueCapacity });
     this.busyPerBackend = backends.map(() => 0);
     // The pool starts warm: every connection is established and idle, in index order.
     for (let i = 0; i < this.size; i++) {
@@ -210,7 +171,6 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
       this.selection.release({
         backend: backends[backendIndex]!,
         backendIndex,
-        state: IDLE,
         failures: 0,
         lastDelay: 0,
         step: 0,
@@ -223,14 +183,9 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     return this.backends.reduce((sum, b) => sum + b.capacityPerSec, 0);
   }
 
-  /** Calls waiting for a connection. */
-  get waitingCalls(): number {
-    return this.waiting.length;
-  }
-
   /** Calls waiting for a connection (the queue it holds). */
   get queueLength(): number {
-    return this.waiting.length;
+    return this.front.length;
   }
 
   gauges(): Record<string, number> {
@@ -238,7 +193,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
       idle: this.selection.length,
       busy: this.busy,
       down: this.down,
-      waiting: this.waiting.length,
+      waiting: this.front.length,
     };
     this.backends.forEach((b, i) => {
       g[`busy.${b.name}`] = this.busyPerBackend[i]!;
@@ -257,19 +212,13 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
         [this.closeOnTimeout && "timeout", this.closeOnError && "error"].filter(Boolean).join(", ") ||
         "nothing",
       reconnectBackoff: this.reconnectBackoff.label,
-      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
+      queueCapacity: this.front.capacityLabel,
     };
   }
 
   accept(caller: Caller, token: number, deadline: number): void {
     this.stats.received++;
-    if (this.selection.length === 0 && this.waiting.length >= this.queueCapacity) {
-      this.stats.rejected++;
-      caller.reply(token, "rejected");
-      return;
-    }
-    this.waiting.push(caller, token, deadline, this.sim.now);
-    this.pump();
+    if (this.front.admit(caller, token, deadline, this.selection.length > 0)) this.pump();
   }
 
   handleEvent(kind: number, data: unknown): void {
@@ -349,13 +298,13 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     if (this.pumping) return;
     this.pumping = true;
     const taken = this.taken;
-    while (this.selection.length > 0 && this.waiting.shift(taken)) {
+    while (this.selection.length > 0 && this.front.take(taken)) {
       const caller = taken.caller!;
       const token = taken.token;
       const deadline = taken.deadline;
+      // At its deadline too: sent now, it would time out at once.
       if (this.sim.now >= deadline) {
-        this.stats.expired++;
-        caller.reply(token, "expired");
+        this.front.expire(caller, token);
         continue;
       }
       this.dispatch(this.selection.take()!, caller, token, deadline);
@@ -364,32 +313,15 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   }
 
   private dispatch(conn: Connection, caller: Caller, callerToken: number, deadline: number): void {
-    conn.state = BUSY;
     this.busy++;
     this.busyPerBackend[conn.backendIndex]!++;
     this.stats.dispatched++;
     const key = this.dispatchedKeys[conn.backendIndex]!;
     this.stats[key] = this.stats[key]! + 1;
-    const token = this.openWire(conn, caller, callerToken);
+    const token = this.wires.open(conn, caller, callerToken);
     if (Number.isFinite(deadline))
       this.wires.get(token).timer = this.sim.scheduleAt(deadline, this, TIMEOUT, token);
     conn.backend.accept(this, token, deadline);
-  }
-
-  /** A slot for a new wire; a handshake has no caller. */
-  private openWire(conn: Connection, caller: Caller | null, callerToken: number): number {
-    const token = this.wires.take();
-    const wire = this.wires.get(token);
-    wire.connection = conn;
-    wire.caller = caller;
-    wire.callerToken = callerToken;
-    // Asked now, while the caller still waits for this call and knows its request.
-    wire.request = caller === null ? -1 : caller.requestOf(callerToken);
-    wire.open = true;
-    wire.late = false;
-    wire.timer = NO_TIMER;
-    wire.lost = false;
-    return token;
   }
 
   private finishBusy(conn: Connection): void {
@@ -398,14 +330,12 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   }
 
   private release(conn: Connection): void {
-    conn.state = IDLE;
     this.selection.release(conn);
     this.pump();
   }
 
   private close(conn: Connection): void {
     this.stats.closed++;
-    conn.state = DOWN;
     this.down++;
     conn.failures++;
     this.scheduleReconnect(conn);
@@ -425,7 +355,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
 
   private sendHandshake(conn: Connection): void {
     this.stats.handshakes++;
-    const token = this.openWire(conn, null, 0);
+    const token = this.wires.open(conn, null, 0);
     this.wires.get(token).timer = this.sim.schedule(this.connectTimeout, this, TIMEOUT, token);
     conn.backend.accept(this, token, this.sim.now + this.connectTimeout);
   }

@@ -8,8 +8,8 @@ import type { Capabilities, Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, HeldCall } from "../queue/call-queue.js";
 import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
-import type { QueueDiscipline } from "../queue/queue-discipline.js";
 import type { DoesWork, LoopGauge, ShowsLoopState } from "../roles.js";
+import { ServiceFront, type WorkStats } from "../service-front.js";
 
 /** Options of a queued server. Seconds throughout. */
 export const SERVER_OPTIONS = {
@@ -45,30 +45,7 @@ export const SERVER_OPTIONS = {
 export type ServerOptions = OptionsInput<typeof SERVER_OPTIONS>;
 
 /** Counters a server keeps. */
-export interface ServerStats {
-  /** Calls received. */
-  arrived: number;
-  /** Work items finished, errors and costly expiries included (throughput). */
-  finished: number;
-  /** Calls whose work was finished with an ok answer. */
-  served: number;
-  /** Served calls whose answer the caller no longer wanted. */
-  wasted: number;
-  /** Calls refused because the queue was full. */
-  rejected: number;
-  /** Calls dropped unserved because their deadline had passed. */
-  expired: number;
-  /** Calls answered with an (injected) error. */
-  errors: number;
-  /** Calls lost to a restart or refused while unreachable. */
-  dropped: number;
-  /** Seconds of service spent on calls nobody wanted. */
-  wastedBusySeconds: number;
-  /** Seconds of service spent in total, errors included. */
-  busySeconds: number;
-  /** Seconds of service spent producing error or expired answers (a slow error path). */
-  errorBusySeconds: number;
-}
+export type ServerStats = WorkStats;
 
 const DONE = 0;
 
@@ -106,7 +83,8 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   readonly queueCapacity: number;
   readonly dropExpired: boolean;
   readonly errorCost: number;
-  private readonly waiting: QueueDiscipline;
+  // The queue, its limit, and the calls it answers without work.
+  private readonly front: ServiceFront<ServerStats>;
   private busy = 0;
   private readonly idleJobs: Job[] = [];
   private readonly rng: RandomStream;
@@ -115,12 +93,8 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   private slowdown = 1;
   private errorRate = 0;
   private paused = false;
-  private reachable = true;
   private epoch = 0;
   private held: Job[] = [];
-  // Calls the discipline sheds during `take`, answered once the taken call has its worker: a
-  // costly error path started from inside `take` would push busy past concurrency.
-  private readonly shedding = new CallQueue();
   // Where `take` puts the call it hands over; read at once, since a reply may re-enter `next`.
   private readonly taken = new HeldCall();
 
@@ -141,7 +115,12 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
     this.queueCapacity = o.queueCapacity;
     this.dropExpired = o.dropExpired;
     this.errorCost = o.errorCost;
-    this.waiting = within(["queue"], () => createQueue(o.queue));
+    this.front = new ServiceFront(
+      sim,
+      this.stats,
+      within(["queue"], () => createQueue(o.queue)),
+      o,
+    );
     this.rng = sim.stream(`server:${name}`);
     this.errorRng = sim.stream(`server:${name}:errors`);
   }
@@ -153,7 +132,7 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
 
   /** Requests per second it can finish now: nominal, divided by any slowdown; 0 while paused or unreachable. */
   get capacityPerSec(): number {
-    if (this.paused || !this.reachable) return 0;
+    if (this.paused || !this.front.isReachable) return 0;
     return this.concurrency / (this.serviceTime.mean * this.slowdown);
   }
 
@@ -169,7 +148,7 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
 
   /** Calls waiting for a worker. */
   get queueLength(): number {
-    return this.waiting.length;
+    return this.front.length;
   }
 
   /** Calls being served. */
@@ -178,7 +157,7 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   }
 
   gauges(): Record<string, number> {
-    return { queueLength: this.waiting.length, inFlight: this.busy };
+    return { queueLength: this.front.length, inFlight: this.busy };
   }
 
   describe(): Record<string, string> {
@@ -186,8 +165,8 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
       concurrency: String(this.concurrency),
       serviceTime: this.serviceTime.label,
       capacity: `${Number(this.nominalCapacityPerSec.toFixed(3))} req/s`,
-      queue: this.waiting.label,
-      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
+      queue: this.front.queue.label,
+      queueCapacity: this.front.capacityLabel,
       dropExpired: String(this.dropExpired),
       ...(this.errorCost > 0 && { errorCost: `${this.errorCost}x` }),
     };
@@ -195,19 +174,7 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
 
   accept(caller: Caller, token: number, deadline: number): void {
     this.stats.arrived++;
-    if (!this.reachable) {
-      this.stats.dropped++;
-      caller.reply(token, "unavailable");
-      return;
-    }
-    if (this.busy >= this.concurrency && this.waiting.length >= this.queueCapacity) {
-      this.stats.rejected++;
-      caller.reply(token, "rejected");
-      return;
-    }
-    // Always through the queue, so its discipline decides even when a worker is free.
-    this.waiting.push(caller, token, deadline, this.sim.now);
-    this.next();
+    if (this.front.admit(caller, token, deadline, this.busy < this.concurrency)) this.next();
   }
 
   handleEvent(_kind: number, data: unknown): void {
@@ -248,19 +215,19 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   }
 
   setReachable(reachable: boolean): void {
-    this.reachable = reachable;
+    this.front.setReachable(reachable);
   }
 
   restart(): void {
     // Work in progress and waiting is lost; its callers find out through their timeouts.
     this.epoch++;
     // Held jobs (finished during a pause) still count in `busy`.
-    this.stats.dropped += this.busy + this.waiting.length;
+    this.stats.dropped += this.busy + this.front.length;
     this.busy = 0;
     const held = this.held;
     this.held = [];
     const lost = new CallQueue();
-    this.waiting.drain(lost);
+    this.front.drain(lost);
     for (const job of held) lost.push(job.caller!, job.token, 0, 0);
     for (const call = new HeldCall(); lost.shift(call); ) call.caller!.reply(call.token, "lost");
     this.next();
@@ -296,32 +263,30 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   private next(): void {
     if (this.paused) return;
     const taken = this.taken;
-    const shedding = this.shedding;
+    const front = this.front;
     while (this.busy < this.concurrency) {
-      const got = this.waiting.take(this.sim.now, taken, shedding);
+      const got = front.take(taken);
       if (got) {
         const caller = taken.caller!;
-        if (this.dropExpired && this.sim.now > taken.deadline) {
+        if (front.expired(taken.deadline)) {
           this.answerExpired(caller, taken.token);
         } else {
           const failing = this.errorRate > 0 && this.errorRng.next() < this.errorRate;
           this.begin(caller, taken.token, failing ? "error" : "ok");
         }
       }
-      // One at a time: a reply may re-enter `next` (a retry arrives), which answers the rest.
-      while (shedding.shift(taken)) this.answerExpired(taken.caller!, taken.token);
+      // Shed calls are answered once the taken call has its worker (a costly error path started
+      // from inside `take` would push busy past concurrency), one at a time: a reply may re-enter
+      // `next` (a retry arrives), which answers the rest.
+      while (front.nextShed(taken)) this.answerExpired(taken.caller!, taken.token);
       if (!got) return;
     }
   }
 
   private answerExpired(caller: Caller, token: number): void {
     // A slow error path makes even refusing the work cost worker time.
-    if (this.errorCost > 0 && this.busy < this.concurrency) {
-      this.begin(caller, token, "expired");
-      return;
-    }
-    this.stats.expired++;
-    caller.reply(token, "expired");
+    if (this.errorCost > 0 && this.busy < this.concurrency) this.begin(caller, token, "expired");
+    else this.front.expire(caller, token);
   }
 
   private begin(caller: Caller, token: number, outcome: Job["outcome"]): void {

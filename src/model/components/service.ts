@@ -4,10 +4,10 @@ import type { Handler, Simulation } from "../../engine/simulation.js";
 import type { Caller, ReplyStatus, RequestOwner, Service } from "../call.js";
 import type { Capabilities, Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
-import { CallQueue, HeldCall } from "../queue/call-queue.js";
+import { HeldCall } from "../queue/call-queue.js";
 import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
-import type { QueueDiscipline } from "../queue/queue-discipline.js";
 import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "../roles.js";
+import { ServiceFront, type WorkStats } from "../service-front.js";
 import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "../service-steps.js";
 
 /** What calls get while a service is unreachable. */
@@ -55,24 +55,11 @@ export type ServiceOptions = OptionsInput<typeof SERVICE_OPTIONS>;
  * time is time held: with `blocking`, waiting downstream included. `finished` counts every call
  * it took on and answered (ok, error, empty, expired).
  */
-export interface ServiceStats extends Counting<WorkCounters> {
-  /** Calls received. */
-  arrived: number;
-  /** Calls refused because the queue was full. */
-  rejected: number;
-  /** Calls answered "expired" because the caller's deadline had passed (`dropExpired`). */
-  expired: number;
-  /** Calls answered "error" because a downstream call failed. */
-  errors: number;
+export interface ServiceStats extends WorkStats {
   /** Calls answered "empty": a downstream call was told there is nothing, or the service is unreachable so. */
   empty: number;
-  /** Calls refused while unreachable. */
-  dropped: number;
   [perCall: `${string}.${string}`]: number;
 }
-
-/** The same counters, writable. */
-type Counting<T> = { -readonly [K in keyof T]: T[K] };
 
 const WORK_DONE = 0;
 
@@ -110,12 +97,12 @@ export class CallingService
   readonly type = "service";
   readonly concurrency: number;
   readonly queueCapacity: number;
-  readonly blocking: boolean;
   readonly dropExpired: boolean;
+  readonly blocking: boolean;
   readonly unreachableAnswer: "unavailable" | "empty";
   private readonly steps: Step[];
   private readonly callSet: Callers;
-  private readonly waiting: QueueDiscipline;
+  private readonly front: ServiceFront<ServiceStats>;
   // Non-blocking calls back from downstream that need a worker for their next work step.
   private readonly resuming: Job[] = [];
   // Jobs by the token of the group of calls they wait on; a group that ended is removed, so a
@@ -124,12 +111,12 @@ export class CallingService
   private readonly counters: ServiceStats;
   private readonly rng: RandomStream;
   private readonly taken = new HeldCall();
-  private readonly shed = new CallQueue();
+  // Where shed calls are taken to be answered, so the taken call is not overwritten.
+  private readonly shedCall = new HeldCall();
   private nextGroup = 0;
   private busy = 0;
   private inProgress = 0;
   private slowdown = 1;
-  private reachable = true;
   private pumping = false;
 
   constructor(
@@ -140,10 +127,10 @@ export class CallingService
     const o = readOptions(SERVICE_OPTIONS, options);
     this.concurrency = o.concurrency;
     this.queueCapacity = o.queueCapacity;
-    this.blocking = o.blocking;
     this.dropExpired = o.dropExpired;
+    this.blocking = o.blocking;
     this.unreachableAnswer = o.unreachableAnswer;
-    this.waiting = within(["queue"], () => createQueue(o.queue));
+    const queue = within(["queue"], () => createQueue(o.queue));
     this.steps = buildSteps(sim, name, options.steps, this);
     this.callSet = new Callers(this.steps);
     this.rng = sim.stream(`service:${name}`);
@@ -162,6 +149,7 @@ export class CallingService
       errorBusySeconds: 0,
     };
     this.callSet.copyInto(this.counters);
+    this.front = new ServiceFront(sim, this.counters, queue, o);
   }
 
   /** Its counters, with its downstream calls' counters brought up to date. */
@@ -193,7 +181,7 @@ export class CallingService
   }
 
   get queueLength(): number {
-    return this.waiting.length + this.resuming.length;
+    return this.front.length + this.resuming.length;
   }
 
   /**
@@ -201,7 +189,7 @@ export class CallingService
    * more than the slowest of what it calls; 0 while unreachable.
    */
   get capacityPerSec(): number {
-    if (!this.reachable) return 0;
+    if (!this.front.isReachable) return 0;
     const own = this.callSet.ownWorkMean * this.slowdown;
     return Math.min(own > 0 ? this.concurrency / own : Number.POSITIVE_INFINITY, this.callSet.capacityPerSec);
   }
@@ -220,8 +208,8 @@ export class CallingService
       steps: this.callSet.describeSteps(),
       concurrency: String(this.concurrency),
       blocking: this.blocking ? "yes (thread per request)" : "no (workers freed while waiting downstream)",
-      queue: this.waiting.label,
-      queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
+      queue: this.front.queue.label,
+      queueCapacity: this.front.capacityLabel,
       dropExpired: String(this.dropExpired),
     };
     return { ...out, ...this.callSet.describeCalls() };
@@ -232,25 +220,14 @@ export class CallingService
   }
 
   setReachable(reachable: boolean): void {
-    this.reachable = reachable;
+    this.front.setReachable(reachable, this.unreachableAnswer);
   }
 
   accept(caller: Caller, token: number, deadline: number): void {
     const s = this.counters;
     s.arrived++;
-    if (!this.reachable) {
-      s.dropped++;
-      if (this.unreachableAnswer === "empty") s.empty++;
-      caller.reply(token, this.unreachableAnswer);
-      return;
-    }
-    if (this.busy >= this.concurrency && this.waiting.length >= this.queueCapacity) {
-      s.rejected++;
-      caller.reply(token, "rejected");
-      return;
-    }
-    this.waiting.push(caller, token, deadline, this.sim.now);
-    this.pump();
+    if (!this.front.isReachable && this.unreachableAnswer === "empty") s.empty++;
+    if (this.front.admit(caller, token, deadline, this.busy < this.concurrency)) this.pump();
   }
 
   handleEvent(_kind: number, data: unknown): void {
@@ -287,6 +264,7 @@ export class CallingService
     if (this.pumping) return;
     this.pumping = true;
     const taken = this.taken;
+    const front = this.front;
     while (this.busy < this.concurrency) {
       const resumed = this.resuming.shift();
       if (resumed !== undefined) {
@@ -294,11 +272,11 @@ export class CallingService
         this.runWork(resumed);
         continue;
       }
-      const got = this.waiting.take(this.sim.now, taken, this.shed);
-      while (this.shed.shift(taken)) this.expire(taken.caller!, taken.token);
+      const got = front.take(taken);
+      while (front.nextShed(this.shedCall)) front.expire(this.shedCall.caller!, this.shedCall.token);
       if (!got) break;
-      if (this.dropExpired && this.sim.now > taken.deadline) {
-        this.expire(taken.caller!, taken.token);
+      if (front.expired(taken.deadline)) {
+        front.expire(taken.caller!, taken.token);
         continue;
       }
       const job = new Job();
@@ -319,7 +297,7 @@ export class CallingService
       this.end(job, "ok");
       return;
     }
-    if (this.dropExpired && this.sim.now > job.deadline) {
+    if (this.front.expired(job.deadline)) {
       this.end(job, "expired");
       return;
     }
@@ -397,10 +375,5 @@ export class CallingService
       s.wasted++;
       s.wastedBusySeconds += job.held;
     }
-  }
-
-  private expire(caller: Caller, token: number): void {
-    this.counters.expired++;
-    caller.reply(token, "expired");
   }
 }

@@ -15,6 +15,11 @@ export class FifoQueue implements QueueDiscipline {
     this.calls.push(caller, token, deadline, now);
   }
 
+  /** When the oldest waiting call arrived; undefined when none waits. */
+  oldestArrivedAt(): number | undefined {
+    return this.calls.headArrivedAt();
+  }
+
   take(_now: number, out: HeldCall): boolean {
     return this.calls.shift(out);
   }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { INTERVENTION_KINDS, TRIGGER_KINDS } from "../model/faults/fault.js";
 import { scenarioSchema } from "./schema.js";
 
 // The scenario format as JSON Schema, for editors (VS Code's YAML extension completes and checks a
@@ -31,9 +30,6 @@ export function scenarioJsonSchema(): Record<string, unknown> {
   }) as Node;
   const props = schema.properties!;
   for (const [key, doc] of Object.entries(DOCS)) if (props[key]) props[key].description = doc;
-  // The loader checks fault kinds against the model's registry; the schema lists them for completion.
-  props.triggers!.items!.properties!.kind!.enum = [...TRIGGER_KINDS];
-  props.interventions!.items!.properties!.kind!.enum = [...INTERVENTION_KINDS];
   return {
     $schema: schema.$schema,
     title: "Metastable scenario",

@@ -179,6 +179,13 @@ function renamedField(path: readonly (string | number)[], key: string): string |
   return path.length === 2 && typeof path[0] === "string" ? RENAMED_FIELDS[path[0]]?.[key] : undefined;
 }
 
+/** The kind of the fault at `path` (an entry of triggers or interventions), when `input` is one. */
+function faultKindAt(path: readonly (string | number)[], input: unknown): string | undefined {
+  if (path.length !== 2 || (path[0] !== "triggers" && path[0] !== "interventions")) return undefined;
+  const kind = (input as { kind?: unknown } | undefined)?.kind;
+  return typeof kind === "string" ? kind : undefined;
+}
+
 /** A zod issue as a located scenario issue, worded for people. */
 export function zodIssue(
   issue: z.core.$ZodIssue,
@@ -190,6 +197,12 @@ export function zodIssue(
       const key = issue.keys[0]!;
       const now = renamedField(path, key);
       if (now) return issueAt([...path, key], `"${key}" is now called "${now}"`);
+      const fault = faultKindAt(path, issue.input);
+      if (fault)
+        return issueAt(
+          [...path, key],
+          key === "duration" ? `a ${fault} is instant and takes no duration` : `a ${fault} takes no ${key}`,
+        );
       return issueAt([...path, key], `unknown field "${key}"`);
     }
     case "invalid_type": {

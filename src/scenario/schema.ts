@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { FAULT_PARAM_NAMES, type FaultParamName } from "../model/faults/fault.js";
+import {
+  describeFaultKind,
+  type FaultKindName,
+  type FaultSpec,
+  INTERVENTION_KINDS,
+  TRIGGER_KINDS,
+} from "../model/faults/fault.js";
 import { optionShape } from "./option-schema.js";
 import { COMPONENT_TYPES } from "./registry.js";
 import { finite, num, ref } from "./schema-parts.js";
@@ -9,20 +15,29 @@ const componentName = z
   .string()
   .regex(/^[A-Za-z][\w.-]*$/, "names start with a letter and use letters, digits, _ . -");
 
-// A fault's kind and its parameters' ranges are checked by `checkFault` against the kind's
-// declaration (its message names the section's kinds); the file format lists every parameter name.
-const fault = z
-  .object({
-    kind: z.string(),
-    target: ref,
-    at: num,
-    duration: num.optional(),
-    ...(Object.fromEntries(FAULT_PARAM_NAMES.map((p) => [p, num.optional()])) as Record<
-      FaultParamName,
-      z.ZodOptional<typeof num>
-    >),
-  })
-  .strict();
+/**
+ * The file format of a fault section: a union by kind of the section's kinds, each with its own
+ * parameters (declared with the kind), a duration when it lasts and none when it is instant.
+ * Ranges are checked by `checkFault` against the same declarations.
+ */
+function faultSchema<K extends FaultKindName>(kinds: readonly K[]): z.ZodType<FaultSpec<K>> {
+  const variants = kinds.map((kind) => {
+    const k = describeFaultKind(kind)!;
+    return z
+      .object({
+        kind: z.literal(kind).meta({ description: k.doc }),
+        target: ref,
+        at: num,
+        ...(k.lasting && { duration: num }),
+        ...optionShape(k.params),
+      })
+      .strict();
+  });
+  return z.discriminatedUnion(
+    "kind",
+    variants as unknown as [z.ZodObject, ...z.ZodObject[]],
+  ) as unknown as z.ZodType<FaultSpec<K>>;
+}
 
 const sections = Object.fromEntries(
   COMPONENT_TYPES.map((t) => [t.section, z.record(componentName, t.schema).optional()]),
@@ -47,8 +62,8 @@ export const scenarioSchema = z
       })
       .strict()
       .optional(),
-    triggers: z.array(fault).optional(),
-    interventions: z.array(fault).optional(),
+    triggers: z.array(faultSchema(TRIGGER_KINDS)).optional(),
+    interventions: z.array(faultSchema(INTERVENTION_KINDS)).optional(),
     /** Where the dashboard draws each component, by name; runs ignore it. */
     layout: z.record(z.string(), z.object({ x: finite, y: finite }).strict()).optional(),
     ...sections,

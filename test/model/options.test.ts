@@ -101,7 +101,8 @@ describe("documented defaults", () => {
         const section = spec[type.section] as Record<string, Entry> | undefined;
         if (!section || Object.keys(section).length === 0) return [];
         const duration = Math.min(spec.duration, 60);
-        const early = (list: typeof spec.triggers) => list?.filter((f) => f.at < duration);
+        const early = <F extends { at: number }>(list: F[] | undefined) =>
+          list?.filter((f) => f.at < duration);
         // One leaves out every top-level option that has a default; the other writes them all out.
         const entries = Object.fromEntries(
           Object.entries(section).map(([name, e]) => [

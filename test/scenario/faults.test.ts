@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { FaultSpec } from "../../src/model/faults/fault.js";
 import { buildModel } from "../../src/scenario/build.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
@@ -63,12 +64,52 @@ describe("triggers and interventions in scenario files", () => {
     expect(
       refuse(base("triggers:\n  - { kind: spike, target: users, at: 1, duration: 1, factor: -2 }\n")).field,
     ).toBe("triggers.0.factor");
-    expect(
-      refuse(base("triggers:\n  - { kind: spike, target: users, at: 1, duration: 1 }\n")).message,
-    ).toMatch(/expected a number >= 0, got nothing|got undefined/);
+    const noFactor = refuse(base("triggers:\n  - { kind: spike, target: users, at: 1, duration: 1 }\n"));
+    expect(noFactor.field).toBe("triggers.0.factor");
+    expect(noFactor.message).toMatch(/missing required field \(expected a number\)/);
     expect(
       refuse(base("triggers:\n  - { kind: pause, target: server, at: 1, duration: 1, rate: 0.5 }\n")).message,
     ).toMatch(/takes no rate/);
+  });
+
+  it("each kind takes its own parameters, and a section only its own kinds", () => {
+    const trigger = refuse(
+      base("triggers:\n  - { kind: cutLoad, target: users, at: 1, duration: 1, fraction: 0.5 }\n"),
+    );
+    expect(trigger.field).toBe("triggers.0.kind");
+    expect(trigger.message).toBe(
+      "expected one of spike, pause, slowdown, capacityLoss, errors, unreachable, crash, flush",
+    );
+    const intervention = refuse(base("interventions:\n  - { kind: crash, target: server, at: 1 }\n"));
+    expect(intervention.message).toBe("expected one of cutLoad, rateLimit, restart, warmCache, rampLoad");
+    const other = refuse(
+      base(
+        "interventions:\n  - { kind: cutLoad, target: users, at: 1, duration: 1, fraction: 0.5, factor: 2 }\n",
+      ),
+    );
+    expect([other.field, other.message]).toEqual(["interventions.0.factor", "a cutLoad takes no factor"]);
+    const instant = refuse(
+      base("interventions:\n  - { kind: restart, target: server, at: 1, duration: 2 }\n"),
+    );
+    expect([instant.field, instant.message]).toEqual([
+      "interventions.0.duration",
+      "a restart is instant and takes no duration",
+    ]);
+    expect(refuse(base("interventions:\n  - { kind: rampLoad, target: users, at: 1 }\n")).field).toBe(
+      "interventions.0.duration",
+    );
+    // The same in the type: a union by kind (these lines fail to compile if it is not).
+    const ok: FaultSpec[] = [
+      { kind: "spike", target: "users", at: 1, duration: 1, factor: 3 },
+      { kind: "crash", target: "server", at: 2 },
+    ];
+    // @ts-expect-error a pause takes no rate
+    const pauseWithRate: FaultSpec = { kind: "pause", target: "server", at: 1, duration: 1, rate: 0.5 };
+    // @ts-expect-error a crash is instant
+    const crashWithDuration: FaultSpec = { kind: "crash", target: "server", at: 1, duration: 1 };
+    // @ts-expect-error a spike needs its factor
+    const spikeWithoutFactor: FaultSpec = { kind: "spike", target: "users", at: 1, duration: 1 };
+    expect([ok, pauseWithRate, crashWithDuration, spikeWithoutFactor]).toHaveLength(4);
   });
 
   it("bounds spike and slowdown factors at a million", () => {

@@ -1,7 +1,7 @@
 import { checkNumber, OptionError } from "../../engine/option-error.js";
 import type { Handler, Simulation } from "../../engine/simulation.js";
 import type { Capabilities, ModelComponent } from "../component.js";
-import { type OptionSet, type OptionsRead, option, readOptions } from "../options.js";
+import { type OptionSet, type OptionsInput, type OptionsRead, option, readOptions } from "../options.js";
 
 /** When a scheduled change happens, and for a lasting one how long it holds. Seconds. */
 export interface FaultTiming {
@@ -11,21 +11,12 @@ export interface FaultTiming {
   duration?: number;
 }
 
-/**
- * A scheduled change to one component as a file writes it: a trigger that pushes the system (a
- * spike, a pause, a flush) or an intervention that tries to rescue it (cut load, a rate limit, a
- * restart). Its kind's parameters are checked against the kind's declaration by `checkFault`.
- */
-export interface FaultSpec extends FaultTiming {
-  kind: string;
-  /** Name of the component it acts on. */
-  target: string;
-  /** The kind's parameters (`factor`, `fraction`, ...), as written. */
-  [param: string]: unknown;
-}
-
 /** How one kind of fault acts. `apply` gets its checked parameters and returns what undoes a lasting change. */
-interface FaultKind<S extends OptionSet = OptionSet> {
+interface FaultKind<
+  S extends OptionSet = OptionSet,
+  L extends boolean = boolean,
+  I extends boolean = boolean,
+> {
   /** What it does, for the reference docs and editors. */
   doc: string;
   /** The capability the target must have. */
@@ -33,9 +24,9 @@ interface FaultKind<S extends OptionSet = OptionSet> {
   /** Its parameters, each with its range (declared once: checked here, shown in docs and editors). */
   params: S;
   /** True when the change holds for `duration` and is then undone. */
-  lasting: boolean;
+  lasting: L;
   /** True for interventions (they rescue), false for triggers (they push). */
-  intervention: boolean;
+  intervention: I;
   apply(
     target: Required<Capabilities>,
     params: OptionsRead<S>,
@@ -45,7 +36,9 @@ interface FaultKind<S extends OptionSet = OptionSet> {
 }
 
 /** Declares a fault kind, its `apply` typed by its parameters. */
-function faultKind<const S extends OptionSet>(k: FaultKind<S>): FaultKind<S> {
+function faultKind<const S extends OptionSet, const L extends boolean, const I extends boolean>(
+  k: FaultKind<S, L, I>,
+): FaultKind<S, L, I> {
   return k;
 }
 
@@ -229,28 +222,49 @@ const DECLARED = {
   }),
 };
 
-/** The name of a parameter some kind takes. */
-export type FaultParamName = {
-  [K in keyof typeof DECLARED]: keyof (typeof DECLARED)[K]["params"] & string;
-}[keyof typeof DECLARED];
+type Declared = typeof DECLARED;
+
+/** The kinds of fault. */
+export type FaultKindName = keyof Declared;
+
+/**
+ * A fault of kind `K` as a file writes it: its kind, its target, when it starts, its duration
+ * (required for a lasting kind, refused for an instant one) and its kind's parameters.
+ */
+export type FaultSpecOf<K extends FaultKindName> = {
+  kind: K;
+  target: string;
+  at: number;
+} & (Declared[K]["lasting"] extends true ? { duration: number } : { duration?: never }) &
+  OptionsInput<Declared[K]["params"]>;
+
+/**
+ * A scheduled change to one component as a file writes it: a trigger that pushes the system (a
+ * spike, a pause, a flush) or an intervention that tries to rescue it (cut load, a rate limit, a
+ * restart). A union by kind, so each kind has exactly its own parameters; `K` narrows it to some kinds.
+ */
+export type FaultSpec<K extends FaultKindName = FaultKindName> = { [P in K]: FaultSpecOf<P> }[K];
+
+/** Kinds that push a system (triggers). */
+export type TriggerKind = {
+  [K in FaultKindName]: Declared[K]["intervention"] extends true ? never : K;
+}[FaultKindName];
+/** Kinds that try to rescue a system (interventions). */
+export type InterventionKind = Exclude<FaultKindName, TriggerKind>;
 
 // Looked up by the kind a file names.
 const KINDS = DECLARED as unknown as Record<string, FaultKind>;
+const NAMES = Object.keys(DECLARED) as FaultKindName[];
 
-/** Kinds that push a system (triggers). */
-export const TRIGGER_KINDS = Object.keys(KINDS).filter((k) => !KINDS[k]!.intervention);
-/** Kinds that try to rescue a system (interventions). */
-export const INTERVENTION_KINDS = Object.keys(KINDS).filter((k) => KINDS[k]!.intervention);
+/** Kinds that push a system (triggers), in declaration order. */
+export const TRIGGER_KINDS = NAMES.filter((k) => !KINDS[k]!.intervention) as TriggerKind[];
+/** Kinds that try to rescue a system (interventions), in declaration order. */
+export const INTERVENTION_KINDS = NAMES.filter((k) => KINDS[k]!.intervention) as InterventionKind[];
 
 /** The parameters `kind` takes (any other is refused), and whether each may be left out; for editors. */
 export function faultParams(kind: string): { name: string; optional: boolean }[] {
   return Object.entries(KINDS[kind]?.params ?? {}).map(([name, d]) => ({ name, optional: !d.required }));
 }
-
-/** Every parameter name any kind takes (the file format's fault fields besides kind, target, at, duration). */
-export const FAULT_PARAM_NAMES = [
-  ...new Set(Object.values(KINDS).flatMap((k) => Object.keys(k.params))),
-] as readonly FaultParamName[];
 
 /** What a kind does, the capability its target needs and its parameters' declarations; for docs and editors. */
 export function describeFaultKind(kind: string): {
@@ -273,14 +287,15 @@ export function isLasting(kind: string): boolean {
 
 /** A fault checked against its kind: its timing and its parameters with defaults filled. */
 export interface CheckedFault extends FaultTiming {
-  kind: string;
+  kind: FaultKindName;
   target: string;
   params: Record<string, unknown>;
 }
 
 /**
  * Checks a fault against its target and the run's length; throws OptionError naming the field.
- * `allowed` is TRIGGER_KINDS or INTERVENTION_KINDS.
+ * `allowed` is TRIGGER_KINDS or INTERVENTION_KINDS. Its parameters' ranges are checked against
+ * the kind's declaration; the file format (a union by kind) already refused other parameters.
  */
 export function checkFault(
   spec: FaultSpec,
@@ -301,9 +316,6 @@ export function checkFault(
       `a ${spec.kind} needs a component that supports it; "${target.name}" is a ${target.type}, which does not`,
     );
   }
-  for (const name of FAULT_PARAM_NAMES)
-    if (!(name in kind.params) && spec[name] !== undefined)
-      throw new OptionError([name], `a ${spec.kind} takes no ${name}`);
   const params = readOptions(kind.params, spec);
   checkNumber("at", spec.at, { min: 0 });
   if (spec.at >= end)
@@ -316,8 +328,6 @@ export function checkFault(
         `ends at ${spec.at + d}, after the run ends (${end}); shorten it or lengthen the run`,
       );
     }
-  } else if (spec.duration !== undefined) {
-    throw new OptionError(["duration"], `a ${spec.kind} is instant and takes no duration`);
   }
   return {
     kind: spec.kind,

@@ -55,6 +55,19 @@ export interface BifurcationPoint {
   hitRate?: number;
 }
 
+/** One hop of a multi-tier chain as the report shows it. */
+export interface ChainHop {
+  /** Who calls: the client, or "<service>-><target>". */
+  caller: string;
+  target: string;
+  timeout: number;
+  maxAttempts: number;
+  /** Whether a retry budget caps this hop's retries. */
+  retryBudget: boolean;
+  /** Calls it makes per call it gets when every attempt fails (1 where it does not retry that failure). */
+  attemptsWhenFailing: number;
+}
+
 /** Everything `metastable fluid` reports. Loads in requests per second, times in seconds. */
 export interface FluidAnalysis {
   scenario: string;
@@ -69,6 +82,8 @@ export interface FluidAnalysis {
     maxAttempts: number;
     orbitTime: number;
     notModelled: string[];
+    /** With services between the client and the server: every hop, the client's first. */
+    chain?: ChainHop[];
   };
   /** The load equilibria, tipping and recovery are reported at. */
   load: number;
@@ -124,6 +139,16 @@ export function analyseFluid(model: FluidModel, options: FluidOptions = {}): Flu
       maxAttempts: model.client.maxAttempts,
       orbitTime: dyn.orbitTime,
       notModelled: model.notModelled,
+      ...(dyn.chain && {
+        chain: dyn.chain.layers.map((l, i) => ({
+          caller: l.caller,
+          target: l.target,
+          timeout: l.client.timeout,
+          maxAttempts: l.client.maxAttempts,
+          retryBudget: l.client.retryBudget !== null,
+          attemptsWhenFailing: dyn.chain!.allFail[i]!,
+        })),
+      }),
     },
     load,
     bistable: band,

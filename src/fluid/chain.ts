@@ -1,4 +1,10 @@
-import { type AttemptFlow, attemptFlow, attemptRate, type ClientFlowOptions, loadFor } from "./client-flow.js";
+import {
+  type AttemptFlow,
+  attemptFlow,
+  attemptRate,
+  type ClientFlowOptions,
+  loadFor,
+} from "./client-flow.js";
 import type { QueueState } from "./queue-model.js";
 
 /** One hop of a multi-tier chain: a caller's client and the service or server it calls. */
@@ -97,7 +103,12 @@ export class Chain {
     for (const f of flows) attempts *= f.attemptsPerRequest;
     const bottom = flows[n - 1]!;
     return {
-      flow: { attemptsPerRequest: attempts, retryable: bottom.retryable, timeout: bottom.timeout, failure: flows[0]!.failure },
+      flow: {
+        attemptsPerRequest: attempts,
+        retryable: bottom.retryable,
+        timeout: bottom.timeout,
+        failure: flows[0]!.failure,
+      },
       layers: flows,
     };
   }
@@ -105,14 +116,16 @@ export class Chain {
   /** Attempts per second at the bottom for a base load, each layer's budget applied to its calls. */
   rate(perLayer: ArrayLike<number>, load: number): number {
     let calls = load;
-    for (let i = 0; i < this.layers.length; i++) calls = attemptRate(this.layers[i]!.client, perLayer[i]!, calls);
+    for (let i = 0; i < this.layers.length; i++)
+      calls = attemptRate(this.layers[i]!.client, perLayer[i]!, calls);
     return calls;
   }
 
   /** The base load whose attempts come to `offered` per second at the bottom (rate inverted, exactly). */
   loadFor(perLayer: ArrayLike<number>, offered: number): number {
     let calls = offered;
-    for (let i = this.layers.length - 1; i >= 0; i--) calls = loadFor(this.layers[i]!.client, perLayer[i]!, calls);
+    for (let i = this.layers.length - 1; i >= 0; i--)
+      calls = loadFor(this.layers[i]!.client, perLayer[i]!, calls);
     return calls;
   }
 
@@ -125,7 +138,8 @@ export class Chain {
     if (!this.budgeted) return load * (1 - flow.flow.failure);
     const n = this.layers.length;
     const calls = [load];
-    for (let i = 0; i < n; i++) calls.push(attemptRate(this.layers[i]!.client, flow.layers[i]!.attemptsPerRequest, calls[i]!));
+    for (let i = 0; i < n; i++)
+      calls.push(attemptRate(this.layers[i]!.client, flow.layers[i]!.attemptsPerRequest, calls[i]!));
     let kept = 1;
     let success = 1;
     for (let i = n - 1; i >= 0; i--) {

@@ -8,6 +8,7 @@ import {
   loadFor,
 } from "./client-flow.js";
 import type { QueueModel, QueueState } from "./queue-model.js";
+import { rootIn } from "./roots.js";
 
 /** One steady state of the server, and what the client does at it. */
 export interface FlowPoint {
@@ -20,7 +21,12 @@ export interface FlowPoint {
 }
 
 /** Evaluates the model at offered load x (attempts per second at the queue). */
-export function flowAt(queue: QueueModel, client: ClientFlowOptions, x: number, chain: Chain | null = null): FlowPoint {
+export function flowAt(
+  queue: QueueModel,
+  client: ClientFlowOptions,
+  x: number,
+  chain: Chain | null = null,
+): FlowPoint {
   const state = queue.at(x);
   if (chain) {
     const c = chain.at(state);
@@ -128,6 +134,7 @@ export class FluidDynamics {
 
   // Scratch for `lookup`: the flow is evaluated thousands of times per analysis.
   private readonly here = { x: 0, rejected: 0, attempts: 1, timeout: 0 };
+  private lastQ = Number.NaN;
   // With a chain: each layer's calls per call at the looked-up queue.
   private readonly layers: Float64Array;
 
@@ -143,17 +150,25 @@ export class FluidDynamics {
   } {
     const qs = this.q;
     const here = this.here;
+    // The cache model looks up the same queue twice per evaluation.
+    if (q === this.lastQ) return here;
+    this.lastQ = q;
     let lo = 0;
     let hi = qs.length - 1;
-    if (q <= 0 || q >= qs[hi]!) {
+    // Past a bounded queue's end the last piece goes on (offered load still rising): the full
+    // queue's state is then a smooth equilibrium, not a corner the integrator must creep into.
+    const beyond = q >= qs[hi]! && !this.unbounded && qs[hi]! > qs[hi - 1]!;
+    if (q <= 0 || (q >= qs[hi]! && !beyond)) {
       const p = this.points[q <= 0 ? 0 : hi]!;
       here.x = p.state.offered;
       here.rejected = p.state.rejected;
       here.attempts = p.flow.attemptsPerRequest;
       here.timeout = p.flow.timeout;
-      if (p.chain) for (let i = 0; i < this.layers.length; i++) this.layers[i] = p.chain.layers[i]!.attemptsPerRequest;
+      if (p.chain)
+        for (let i = 0; i < this.layers.length; i++) this.layers[i] = p.chain.layers[i]!.attemptsPerRequest;
       return here;
     }
+    if (beyond) lo = hi - 1;
     while (hi - lo > 1) {
       const mid = (lo + hi) >> 1;
       if (qs[mid]! <= q) lo = mid;
@@ -166,6 +181,14 @@ export class FluidDynamics {
     here.rejected = a.state.rejected + w * (b.state.rejected - a.state.rejected);
     here.attempts = a.flow.attemptsPerRequest + w * (b.flow.attemptsPerRequest - a.flow.attemptsPerRequest);
     here.timeout = a.flow.timeout + w * (b.flow.timeout - a.flow.timeout);
+    if (beyond) {
+      // Only the offered load goes on; what the full queue refuses and answers late stays.
+      here.rejected = b.state.rejected;
+      here.timeout = b.flow.timeout;
+      here.attempts = b.flow.attemptsPerRequest;
+      if (b.chain)
+        for (let i = 0; i < this.layers.length; i++) this.layers[i] = b.chain.layers[i]!.attemptsPerRequest;
+    }
     if (a.chain && b.chain) {
       for (let i = 0; i < this.layers.length; i++) {
         const la = a.chain.layers[i]!.attemptsPerRequest;
@@ -181,7 +204,10 @@ export class FluidDynamics {
    */
   rate(q: number, r: number, load: number, paused: boolean, out: Float64Array): void {
     const here = this.lookup(q);
-    if (this.chain && paused) this.layers.set(this.chain.allFail);
+    if (this.chain && paused) {
+      this.layers.set(this.chain.allFail);
+      this.lastQ = Number.NaN;
+    }
     const attempts = paused ? this.maxAttempts : here.attempts;
     this.write(q, r, load, here.x, here.rejected, attempts, paused, out, this.layers);
   }
@@ -257,12 +283,19 @@ export class FluidDynamics {
         break;
       }
     }
-    for (let i = 0; i < 80 && hi - lo > 1e-14 * hi; i++) {
-      const mid = (lo + hi) / 2;
-      if (this.queue.at(mid).inSystem < q) lo = mid;
-      else hi = mid;
+    const f = (x: number) => this.queue.at(x).inSystem - q;
+    const flo = f(lo);
+    const fhi = f(hi);
+    if (!(flo < 0 && fhi > 0)) {
+      // Not bracketed (rounding at the ends of the table): bisect on the sign as before.
+      for (let i = 0; i < 80 && hi - lo > 1e-14 * hi; i++) {
+        const mid = (lo + hi) / 2;
+        if (this.queue.at(mid).inSystem < q) lo = mid;
+        else hi = mid;
+      }
+      return (lo + hi) / 2;
     }
-    return (lo + hi) / 2;
+    return rootIn(f, lo, hi, flo, fhi, 1e-14);
   }
 }
 

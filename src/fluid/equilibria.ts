@@ -1,4 +1,5 @@
 import type { Eigenvalue, FlowPoint, FluidDynamics } from "./dynamics.js";
+import { argmax, rootIn } from "./roots.js";
 
 /** A steady state of the fluid system at one base load. */
 export interface Equilibrium {
@@ -31,20 +32,6 @@ export interface Band {
   low: number | null;
   /** Above it only the stuck state exists; null when the healthy state never disappears. */
   high: number | null;
-}
-
-/** The offered load x (attempts/s) in [a, b] where f is largest, by golden-section search. */
-function argmax(f: (x: number) => number, a: number, b: number): number {
-  const g = (Math.sqrt(5) - 1) / 2;
-  let lo = a;
-  let hi = b;
-  for (let i = 0; i < 60 && hi - lo > 1e-10 * Math.max(1, hi); i++) {
-    const m1 = hi - g * (hi - lo);
-    const m2 = lo + g * (hi - lo);
-    if (f(m1) >= f(m2)) hi = m2;
-    else lo = m1;
-  }
-  return (lo + hi) / 2;
 }
 
 /** The load at which the retry loop alone can keep an unbounded queue growing (every attempt late). */
@@ -108,16 +95,14 @@ export function equilibriaAt(dyn: FluidDynamics, load: number): Equilibrium[] {
     const a = pts[i]!.load - load;
     const b = pts[i + 1]!.load - load;
     if (a === 0 || a * b < 0) {
-      let lo = pts[i]!.state.offered;
-      let hi = pts[i + 1]!.state.offered;
-      const rising = b > a;
-      for (let k = 0; k < 60; k++) {
-        const mid = (lo + hi) / 2;
-        const below = dyn.flowAt(mid).load < load;
-        if (below === rising) lo = mid;
-        else hi = mid;
-      }
-      out.push(steadyState(dyn, dyn.flowAt((lo + hi) / 2), load));
+      const x = rootIn(
+        (u) => dyn.flowAt(u).load - load,
+        pts[i]!.state.offered,
+        pts[i + 1]!.state.offered,
+        a,
+        b,
+      );
+      out.push(steadyState(dyn, dyn.flowAt(x), load));
     }
   }
   if (dyn.unbounded && load > stuckLoad(dyn)) {

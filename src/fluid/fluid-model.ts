@@ -91,7 +91,12 @@ export class FluidRefusal extends ScenarioError {
 // database; or a chain of services (and a pool) down to one server or database.
 const SECTIONS_COVERED: Record<string, number> = { servers: 1 };
 const CACHE_SECTIONS: Record<string, number> = { caches: 1, databases: 1 };
-const CHAIN_SECTIONS: Record<string, number> = { services: Infinity, pools: Infinity, servers: 1, databases: 1 };
+const CHAIN_SECTIONS: Record<string, number> = {
+  services: Infinity,
+  pools: Infinity,
+  servers: 1,
+  databases: 1,
+};
 const LEASE_REFUSAL =
   "its load depends on how many hosts hold a lease, and after an outage they re-acquire in lockstep, not as a Poisson flow; simulate it";
 const SECTION_NOUN: Record<string, string> = {
@@ -139,7 +144,10 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
   for (const [section, noun] of Object.entries(SECTION_NOUN)) {
     const entries = Object.keys((spec[section] ?? {}) as object);
     const allowed = covered[section] ?? 0;
-    if (entries.length > allowed || (chained && count("servers") + count("databases") > 1 && section === "databases")) {
+    if (
+      entries.length > allowed ||
+      (chained && count("servers") + count("databases") > 1 && section === "databases")
+    ) {
       const name = entries[Math.min(allowed, entries.length - 1)]!;
       const why =
         section === "leaseFleets"
@@ -180,7 +188,8 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
       refuse,
     );
     serverName = found.bottom.name;
-    const bottomTimeout = found.layers.length > 0 ? found.layers[found.layers.length - 1]!.client.timeout : client.timeout;
+    const bottomTimeout =
+      found.layers.length > 0 ? found.layers[found.layers.length - 1]!.client.timeout : client.timeout;
     if (found.bottom.section === "servers") {
       const server = built.components.find((c): c is Server => c instanceof Server && c.name === serverName)!;
       const serverSpec = (spec.servers as Record<string, Record<string, unknown>>)[serverName]!;
@@ -191,7 +200,12 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
       queue = databaseQueueModel(serverName, dbSpec, db, bottomTimeout, refuse);
     }
     chain = [
-      { caller: clientName, target: client.target.name, client: {} as ClientFlowOptions, work: found.topWork },
+      {
+        caller: clientName,
+        target: client.target.name,
+        client: {} as ClientFlowOptions,
+        work: found.topWork,
+      },
       ...found.layers,
     ];
     chainNotes.push(...found.approximations);

@@ -42,7 +42,12 @@ describe("a chain's attempts multiply across layers", () => {
   const state = { late: (t: number) => Math.exp(-t), rejected: 0 } as unknown as QueueState;
   const chain = new Chain([
     { caller: "client", target: "mid", client: fluidClient({ timeout: 5, maxAttempts: 2 }), work: 0 },
-    { caller: "mid->server", target: "server", client: fluidClient({ timeout: 0.5, maxAttempts: 3 }), work: 0 },
+    {
+      caller: "mid->server",
+      target: "server",
+      client: fluidClient({ timeout: 0.5, maxAttempts: 3 }),
+      work: 0,
+    },
   ]);
   const p = Math.exp(-0.5);
 
@@ -67,8 +72,18 @@ describe("a chain's attempts multiply across layers", () => {
   it("a budget caps each layer's retries at ratio x its calls + minPerSecond", () => {
     const budget = { ratio: 0.1, minPerSecond: 1 };
     const capped = new Chain([
-      { caller: "c", target: "m", client: fluidClient({ timeout: 5, maxAttempts: 2, retryBudget: budget }), work: 0 },
-      { caller: "m->s", target: "s", client: fluidClient({ timeout: 0.5, maxAttempts: 3, retryBudget: budget }), work: 0 },
+      {
+        caller: "c",
+        target: "m",
+        client: fluidClient({ timeout: 5, maxAttempts: 2, retryBudget: budget }),
+        work: 0,
+      },
+      {
+        caller: "m->s",
+        target: "s",
+        client: fluidClient({ timeout: 0.5, maxAttempts: 3, retryBudget: budget }),
+        work: 0,
+      },
     ]);
     // 50 req/s all failing: 1.1 x 50 + 1 = 56 calls to mid, 1.1 x 56 + 1 = 62.6 queries.
     expect(capped.rate(capped.allFail, 50)).toBeCloseTo(62.6, 10);

@@ -218,9 +218,14 @@ export async function findThresholds(
       ...(fleets && { leaseFleets: stuckSpec.leaseFleets }),
     };
   };
+  // Recovered as the tipping search judges "not stuck": healthy at the end AND no loop still
+  // running. Goodput alone is not enough: a cache stuck half full can carry 70% of a high load on
+  // its hits while its hit rate stays frozen, and counting that as recovered made the recovery
+  // probability fall and rise again with load, so the bisection landed anywhere in between.
+  const recovered = (r: TrialResult) => r.healthyAtEnd && !r.stuck;
   const drainOf = (results: TrialResult[]) => {
     const times = results
-      .filter((r) => r.healthyAtEnd && r.healthySince !== null)
+      .filter((r) => recovered(r) && r.healthySince !== null)
       .map((r) => Math.max(0, r.healthySince! - cutAt));
     return times.length > 0 ? meanInterval(times, { min: 0 }) : null;
   };
@@ -229,7 +234,7 @@ export async function findThresholds(
     async (g) => {
       const results = await run(seeds.map((seed) => ({ spec: withLoad(g), seed, measureFrom: cutAt })));
       return {
-        p: proportionInterval(results.filter((r) => r.healthyAtEnd).length, results.length),
+        p: proportionInterval(results.filter(recovered).length, results.length),
         drain: drainOf(results),
       };
     },

@@ -56,6 +56,8 @@ export interface ThresholdResult {
   tip: Threshold;
   /** Highest load at which a stuck system recovers within `recoverWithin` s; null if not measured (see recoverNote). */
   recover: Threshold | null;
+  /** The load (requests/s) whose stuck run the recovery search starts from: stuck on every replication, nearest the scenario's own. */
+  recoverFrom: number | null;
   recoverWithin: number;
   /** Why `recover` is null, when it is. */
   recoverNote?: string;
@@ -173,9 +175,26 @@ export async function findThresholds(
     rate,
     { past: "stuck", before: "never stuck" },
   );
-  const empty = { baseRate: base, replications, tip, recoverWithin, drainTime: null, metastableWindow: null };
-  // Recovery starts from a firmly stuck state: the lowest load tried that stuck on every replication.
-  const firm = tip.points.find((p) => p.probability.mean === 1);
+  const empty = {
+    baseRate: base,
+    replications,
+    tip,
+    recoverWithin,
+    recoverFrom: null,
+    drainTime: null,
+    metastableWindow: null,
+  };
+  // Recovery starts from a firmly stuck state (stuck on every replication): the one tried nearest
+  // the scenario's own load, so "once stuck" means stuck as the scenario gets stuck. Where it
+  // starts matters: a cache flushed at the scenario's load is cold, one just past the tipping load
+  // is left a third full and refills at loads the cold one never does.
+  const firm = tip.points
+    .filter((p) => p.probability.mean === 1)
+    .reduce<ThresholdPoint | undefined>(
+      (best, p) =>
+        best === undefined || Math.abs(Math.log(p.factor)) < Math.abs(Math.log(best.factor)) ? p : best,
+      undefined,
+    );
   if (!firm) {
     return {
       ...empty,
@@ -255,6 +274,7 @@ export async function findThresholds(
   return {
     ...empty,
     recover: { ...recover, note: recover.note ?? (fleetNote ? fleetNote.slice(2) : null) },
+    recoverFrom: rate(firm.factor),
     drainTime: near?.drainTime ?? null,
     metastableWindow:
       tip.rate !== null && recover.rate !== null && tip.rate >= recover.rate ? tip.rate - recover.rate : null,

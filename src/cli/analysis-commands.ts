@@ -238,7 +238,7 @@ export async function thresholdCommand(
   ];
   if (result.recover) {
     lines.push(
-      `Recovery load (once stuck, recovers within ${fmt(result.recoverWithin)} s at or below):  ${answer(result.recover)}`,
+      `Recovery load (once stuck at ${fmt(result.recoverFrom ?? 0)} req/s, recovers within ${fmt(result.recoverWithin)} s at or below):  ${answer(result.recover)}`,
     );
     if (result.drainTime) lines.push(`  at that load it took ${est(result.drainTime)} s to be healthy again`);
   } else {

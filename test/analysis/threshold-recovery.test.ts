@@ -37,19 +37,24 @@ const trial = (seed: number, stuck: boolean, healthyAtEnd: boolean): TrialResult
   healthySince: healthyAtEnd ? (stuck ? 1 : 60) : null,
 });
 
+type Switch = Profile & { from: Profile };
+
 const runner: BatchRunner = async (trials) =>
   trials.map((t) => {
-    const profile = (t.spec.sources as Record<string, { profile: Profile }>).users!.profile;
+    const profile = (t.spec.sources as Record<string, { profile: Switch }>).users!.profile;
     if (profile.kind === "switch") {
+      // Stuck at the scenario's own load the cache is cold: it refills only below 110 req/s.
+      // Stuck just past the tipping load it is a third full and refills below 415 req/s.
+      const limit = profile.from.rate! >= 2000 ? 110 : 415;
       const load = profile.to!.rate;
-      if (load < 110) return trial(t.seed, false, true);
+      if (load < limit) return trial(t.seed, false, true);
       return trial(t.seed, true, load >= 800);
     }
     return trial(t.seed, profile.rate! >= 900, profile.rate! < 900);
   });
 
 describe("threshold's recovery search on a stuck state that passes the goodput rule at high load", () => {
-  it("finds the true recovery load (110 req/s), judging recovery as the tipping search judges stuck", async () => {
+  it("finds the recovery load from the scenario's own stuck state (110 req/s), judging recovery as the tipping search judges stuck", async () => {
     const r = await findThresholds(parsed, runner, {
       replications: 10,
       low: 0.02,
@@ -61,5 +66,7 @@ describe("threshold's recovery search on a stuck state that passes the goodput r
     expect(r.recover!.rate!).toBeGreaterThan(110 - 0.002 * 3000);
     expect(r.recover!.rate!).toBeLessThan(110 + 0.002 * 3000);
     expect(r.recover!.note).toBeNull();
+    // It started from the firm stuck load nearest the scenario's own: the scenario's 3000 req/s.
+    expect(r.recoverFrom).toBe(3000);
   });
 });

@@ -42,7 +42,7 @@ describe("stiff integration (ROS2, and switching between the methods)", () => {
     d[0] = -s[0]! + 0 * s[1]!;
     d[1] = -1000 * (s[1]! - Math.cos(t)) - Math.sin(t);
   };
-  const count = (method: typeof integrate) => {
+  const count = (method: (...a: Parameters<typeof integrate>) => { y: Float64Array }) => {
     let steps = 0;
     const end = method(f, 0, [1, 1], 10, {
       maxStep: 10,

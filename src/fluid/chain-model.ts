@@ -1,5 +1,5 @@
 import { createDistribution, type DistributionSpec } from "../engine/distributions.js";
-import { CLIENT_OPTIONS } from "../model/client.js";
+import { CLIENT_OPTIONS } from "../model/components/client.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import type { ChainLayer } from "./chain.js";
 import type { ClientFlowOptions } from "./client-flow.js";

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { identityOf } from "../analysis/job-identity.js";
 import { parseOverrides, withOverrides } from "../analysis/overrides.js";
 import {
   type MapCell,
@@ -10,7 +11,6 @@ import {
   summariseSweep,
   sweepJobs,
 } from "../analysis/sweep.js";
-import { identityOf } from "../analysis/job-identity.js";
 import { mergeRecords, parseRecord, recordText } from "../analysis/sweep-record.js";
 import type { TrialResult } from "../analysis/trial.js";
 import { readScenarioText } from "../files/scenario-file.js";

@@ -1,7 +1,7 @@
 import type { ParsedScenario } from "../scenario/parse.js";
-import { Chain } from "./chain.js";
 import { BasinTest, smallestTipping } from "./basins.js";
 import { analyseCacheFluid, type CacheAnalysis, cacheModelBand } from "./cache-analysis.js";
+import { Chain } from "./chain.js";
 import { FluidDynamics } from "./dynamics.js";
 import { type Band, bistableBand, type Equilibrium, equilibriaAt, stuckLoad } from "./equilibria.js";
 import { deriveFluidModel, type FluidModel } from "./fluid-model.js";

@@ -122,7 +122,7 @@ export class ContendedQueueModel implements QueueModel {
     pi[0] = 1;
     let sum = 1;
     for (let k = 1; k <= n; k++) {
-      let v = (pi[k - 1]! * x) / rates[k < c ? k : c]!;
+      let v = (pi[k - 1]! * x) / rates[Math.min(k, c)]!;
       if (v > 1e250) {
         for (let j = 0; j < k; j++) pi[j]! *= 1e-250;
         sum *= 1e-250;

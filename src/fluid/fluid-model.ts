@@ -208,7 +208,7 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
       },
       ...found.layers,
     ];
-    chainNotes.push(...found.approximations);
+    for (const note of found.approximations) chainNotes.push(note);
     tiers = found.tiers;
   } else if (cacheComponent) {
     cache = cacheOf(cacheComponent, client.timeout, refuse);
@@ -284,10 +284,10 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     chain[0]!.client = client_;
     approximations.push(
       "the services' own work is a fixed delay (their workers are never all busy); attempts at every layer fail independently, and a layer retries after its timeout or as soon as the call below it has failed",
-      ...chainNotes,
     );
+    for (const note of [...chainNotes, ...busyTiers(new Chain(chain), tiers, baseLoad)])
+      approximations.push(note);
   }
-  if (chain) approximations.push(...busyTiers(new Chain(chain), tiers, baseLoad));
   if (budget || chain?.some((l) => l.client.retryBudget !== null)) {
     approximations.push("a retry budget is taken at its long-run rate; its burst is left out");
   }

@@ -56,7 +56,7 @@ export interface ThresholdResult {
   tip: Threshold;
   /** Highest load at which a stuck system recovers within `recoverWithin` s; null if not measured (see recoverNote). */
   recover: Threshold | null;
-  /** The load (requests/s) whose stuck run the recovery search starts from: stuck on every replication, nearest the scenario's own. */
+  /** The load (requests/s) whose stuck run the recovery search starts from: the lowest that stuck on every replication. */
   recoverFrom: number | null;
   recoverWithin: number;
   /** Why `recover` is null, when it is. */
@@ -184,17 +184,11 @@ export async function findThresholds(
     drainTime: null,
     metastableWindow: null,
   };
-  // Recovery starts from a firmly stuck state (stuck on every replication): the one tried nearest
-  // the scenario's own load, so "once stuck" means stuck as the scenario gets stuck. Where it
-  // starts matters: a cache flushed at the scenario's load is cold, one just past the tipping load
-  // is left a third full and refills at loads the cold one never does.
-  const firm = tip.points
-    .filter((p) => p.probability.mean === 1)
-    .reduce<ThresholdPoint | undefined>(
-      (best, p) =>
-        best === undefined || Math.abs(Math.log(p.factor)) < Math.abs(Math.log(best.factor)) ? p : best,
-      undefined,
-    );
+  // Recovery starts from a firmly stuck state: the lowest load tried that stuck on every
+  // replication (`recoverFrom`). Where it starts matters when the stuck state remembers its
+  // history: cache-flush stuck just past its tipping load keeps a third of its keys and refills
+  // below about 415 req/s; flushed at its own 3000 req/s it is cold and refills only below ~130.
+  const firm = tip.points.find((p) => p.probability.mean === 1);
   if (!firm) {
     return {
       ...empty,

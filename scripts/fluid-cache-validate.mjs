@@ -154,7 +154,10 @@ const doc = join(root, "docs", "validation.md");
 const text = readFileSync(doc, "utf8");
 const at = text.indexOf(CACHE_MARKER);
 const head = (at >= 0 ? text.slice(0, at) : text).replace(/\n*$/, "\n\n");
-writeFileSync(doc, head + md.join("\n"));
+// The multi-tier section after it is written by hand from `fluid` and `threshold` runs: keep it.
+const CHAIN_MARKER = "<!-- fluid chain section: threshold and fluid runs, see its commands -->";
+const chainAt = text.indexOf(CHAIN_MARKER);
+writeFileSync(doc, head + md.join("\n") + (chainAt >= 0 ? `\n${text.slice(chainAt)}` : ""));
 spawnSync(join(root, "node_modules", ".bin", "biome"), ["format", "--write", doc], {
   cwd: root,
   stdio: "inherit",

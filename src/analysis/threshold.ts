@@ -56,6 +56,8 @@ export interface ThresholdResult {
   tip: Threshold;
   /** Highest load at which a stuck system recovers within `recoverWithin` s; null if not measured (see recoverNote). */
   recover: Threshold | null;
+  /** The load (requests/s) whose stuck run the recovery search starts from: the lowest that stuck on every replication. */
+  recoverFrom: number | null;
   recoverWithin: number;
   /** Why `recover` is null, when it is. */
   recoverNote?: string;
@@ -173,8 +175,19 @@ export async function findThresholds(
     rate,
     { past: "stuck", before: "never stuck" },
   );
-  const empty = { baseRate: base, replications, tip, recoverWithin, drainTime: null, metastableWindow: null };
-  // Recovery starts from a firmly stuck state: the lowest load tried that stuck on every replication.
+  const empty = {
+    baseRate: base,
+    replications,
+    tip,
+    recoverWithin,
+    recoverFrom: null,
+    drainTime: null,
+    metastableWindow: null,
+  };
+  // Recovery starts from a firmly stuck state: the lowest load tried that stuck on every
+  // replication (`recoverFrom`). Where it starts matters when the stuck state remembers its
+  // history: cache-flush stuck just past its tipping load keeps a third of its keys and refills
+  // below about 415 req/s; flushed at its own 3000 req/s it is cold and refills only below ~130.
   const firm = tip.points.find((p) => p.probability.mean === 1);
   if (!firm) {
     return {
@@ -218,9 +231,14 @@ export async function findThresholds(
       ...(fleets && { leaseFleets: stuckSpec.leaseFleets }),
     };
   };
+  // Recovered as the tipping search judges "not stuck": healthy at the end AND no loop still
+  // running. Goodput alone is not enough: a cache stuck half full can carry 70% of a high load on
+  // its hits while its hit rate stays frozen, and counting that as recovered made the recovery
+  // probability fall and rise again with load, so the bisection landed anywhere in between.
+  const recovered = (r: TrialResult) => r.healthyAtEnd && !r.stuck;
   const drainOf = (results: TrialResult[]) => {
     const times = results
-      .filter((r) => r.healthyAtEnd && r.healthySince !== null)
+      .filter((r) => recovered(r) && r.healthySince !== null)
       .map((r) => Math.max(0, r.healthySince! - cutAt));
     return times.length > 0 ? meanInterval(times, { min: 0 }) : null;
   };
@@ -229,7 +247,7 @@ export async function findThresholds(
     async (g) => {
       const results = await run(seeds.map((seed) => ({ spec: withLoad(g), seed, measureFrom: cutAt })));
       return {
-        p: proportionInterval(results.filter((r) => r.healthyAtEnd).length, results.length),
+        p: proportionInterval(results.filter(recovered).length, results.length),
         drain: drainOf(results),
       };
     },
@@ -250,6 +268,7 @@ export async function findThresholds(
   return {
     ...empty,
     recover: { ...recover, note: recover.note ?? (fleetNote ? fleetNote.slice(2) : null) },
+    recoverFrom: rate(firm.factor),
     drainTime: near?.drainTime ?? null,
     metastableWindow:
       tip.rate !== null && recover.rate !== null && tip.rate >= recover.rate ? tip.rate - recover.rate : null,

@@ -202,7 +202,11 @@ export async function thresholdCommand(
   } finally {
     await runner.close();
   }
-  const json = `${JSON.stringify(result, null, 2)}\n`;
+  // The fluid model's band beside the simulated loads (requests per second), or why there is none.
+  const fluid = thresholdFluidBand(parsed);
+  const fluidSection =
+    typeof fluid === "string" ? { bistable: null, note: fluid } : { bistable: fluid, note: null };
+  const json = `${JSON.stringify({ ...result, fluid: fluidSection }, null, 2)}\n`;
   let wrote = "";
   if (flags.out) {
     const r = result;
@@ -214,7 +218,6 @@ export async function thresholdCommand(
           : `With this trigger the system is still stuck ${fmt(r.recoverWithin)} s after it ends, on most seeds, at ${fmt(r.tip.rate)} req/s and above (${fmt(r.tip.factor ?? 0)} x the scenario's load of ${fmt(r.baseRate)} req/s).${r.recover?.rate != null ? ` Once stuck, it recovers within ${fmt(r.recoverWithin)} s only at ${fmt(r.recover.rate)} req/s or below.` : ""}${r.metastableWindow !== null ? ` Between the two, whether it is healthy depends on its history: a metastable window ${fmt(r.metastableWindow)} req/s wide.` : ""}`,
     };
     const explanation = [where, ...explainOneRun(parsed)];
-    const fluid = thresholdFluidBand(parsed);
     wrote = writeReport(flags.out, { "threshold.json": json }, [thresholdChart(r, fluid)], (svgs) =>
       thresholdReportHtml(parsed.spec.name, r, explanation, svgs, fluid),
     );
@@ -235,7 +238,7 @@ export async function thresholdCommand(
   ];
   if (result.recover) {
     lines.push(
-      `Recovery load (once stuck, recovers within ${fmt(result.recoverWithin)} s at or below):  ${answer(result.recover)}`,
+      `Recovery load (once stuck at ${fmt(result.recoverFrom ?? 0)} req/s, recovers within ${fmt(result.recoverWithin)} s at or below):  ${answer(result.recover)}`,
     );
     if (result.drainTime) lines.push(`  at that load it took ${est(result.drainTime)} s to be healthy again`);
   } else {
@@ -247,6 +250,13 @@ export async function thresholdCommand(
     );
   else if (t.rate !== null && result.recover?.rate !== null && result.recover?.rate !== undefined)
     lines.push("No metastable window: the system recovers at any load at which it tips");
+  lines.push(
+    typeof fluid === "string"
+      ? `Fluid model band: not available: ${fluid}`
+      : fluid.low === null
+        ? "Fluid model band: none (no stuck state at any load)"
+        : `Fluid model band: bistable between ${fmt(fluid.low)} and ${fluid.high === null ? "any load" : `${fmt(fluid.high)} req/s`} (below ${fmt(fluid.low)} only the healthy state: compare the recovery load; above ${fluid.high === null ? "–" : fmt(fluid.high)} only the stuck one: an upper bound on the tipping load)`,
+  );
   lines.push(
     "",
     `Loads tried, probability of being stuck ${fmt(result.recoverWithin)} s after the trigger ended:`,

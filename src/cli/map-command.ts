@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
+import { identityOf } from "../analysis/job-identity.js";
 import { parseOverrides, withOverrides } from "../analysis/overrides.js";
 import {
   type MapCell,
@@ -132,7 +133,7 @@ export async function mapCommand(
 /** `metastable merge <partial...>`: the map of a sharded run, exactly as one unsharded run gives it. */
 export async function mergeCommand(
   files: string[],
-  flags: { out?: string; json?: boolean },
+  flags: { out?: string; json?: boolean; scenario?: string; set?: string[] },
   print: (s: string) => void,
 ): Promise<void> {
   if (flags.out) checkOutputFolder(flags.out);
@@ -148,12 +149,22 @@ export async function mergeCommand(
     return parseRecord(text, f);
   });
   const { header, results } = mergeRecords(records);
-  await emitMap(
-    summariseSweep(header, results),
-    flags,
-    print,
-    "a merged map carries no scenario text; run `metastable fluid` on the scenario",
-  );
+  // The partials carry the scenario's identity, not its text: with --scenario (and the map's
+  // --set) the fluid band is drawn as the unsharded map draws it.
+  let scenario: ParsedScenario | string =
+    "a merged map carries no scenario text; give the scenario with --scenario, or run `metastable fluid` on it";
+  if (flags.scenario) {
+    const parsed = withOverrides(
+      parseScenarioText(readScenarioText(flags.scenario), flags.scenario),
+      parseOverrides(flags.set),
+    );
+    if (identityOf(parsed.spec) !== header.scenarioHash)
+      throw new UsageError(
+        `${flags.scenario} (with the --set given) is not the scenario the partials were run on (content ${identityOf(parsed.spec).slice(0, 8)} vs ${header.scenarioHash.slice(0, 8)}); give the same file and --set as the map`,
+      );
+    scenario = parsed;
+  }
+  await emitMap(summariseSweep(header, results), flags, print, scenario);
 }
 
 async function emitMap(
@@ -162,16 +173,20 @@ async function emitMap(
   print: (s: string) => void,
   scenario: ParsedScenario | string,
 ): Promise<void> {
-  const json = `${JSON.stringify(result, null, 2)}\n`;
+  const { mapFluidBand } = await import("./fluid-command.js");
+  const { mapFluidSection, mapFluidText } = await import("../report/fluid-overlay.js");
+  const fluid = typeof scenario === "string" ? scenario : mapFluidBand(scenario, result);
+  const section = mapFluidSection(fluid);
+  const json = `${JSON.stringify({ ...result, fluid: section }, null, 2)}\n`;
   if (flags.out) {
     const { mapFiles } = await import("./map-output.js");
-    const { mapFluidBand } = await import("./fluid-command.js");
-    const fluid = typeof scenario === "string" ? scenario : mapFluidBand(scenario, result);
     // The checkpoint and partials stay: a rerun prints the map from them at once.
     writeOutputFolder(flags.out, mapFiles(result, json, fluid), (name) => name.endsWith(".jsonl"));
   }
   print(
-    flags.json ? json : formatMap(result) + (flags.out ? `\nwrote ${join(flags.out, "report.html")}\n` : ""),
+    flags.json
+      ? json
+      : `${formatMap(result)}\n${mapFluidText(section, result.x, result.y).join("\n")}\n${flags.out ? `\nwrote ${join(flags.out, "report.html")}\n` : ""}`,
   );
 }
 

@@ -95,6 +95,8 @@ Examples:
     .argument("<partial...>", "partial files written by map --shard (or map checkpoints)")
     .option("--out <dir>", "write map.json, the heatmap SVGs and report.html")
     .option("--json", "print the map as JSON")
+    .option("--scenario <file>", "the scenario the map ran (with its --set), to draw the fluid band")
+    .addOption(setOption())
     .action(async (partials: string[], flags) =>
       (await import("./map-command.js")).mergeCommand(partials, flags, out),
     );

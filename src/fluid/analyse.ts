@@ -1,7 +1,7 @@
 import type { ParsedScenario } from "../scenario/parse.js";
 import { BasinTest, smallestTipping } from "./basins.js";
 import { analyseCacheFluid, type CacheAnalysis, cacheModelBand } from "./cache-analysis.js";
-import { goodput } from "./client-flow.js";
+import { Chain } from "./chain.js";
 import { FluidDynamics } from "./dynamics.js";
 import { type Band, bistableBand, type Equilibrium, equilibriaAt, stuckLoad } from "./equilibria.js";
 import { deriveFluidModel, type FluidModel } from "./fluid-model.js";
@@ -55,6 +55,19 @@ export interface BifurcationPoint {
   hitRate?: number;
 }
 
+/** One hop of a multi-tier chain as the report shows it. */
+export interface ChainHop {
+  /** Who calls: the client, or "<service>-><target>". */
+  caller: string;
+  target: string;
+  timeout: number;
+  maxAttempts: number;
+  /** Whether a retry budget caps this hop's retries. */
+  retryBudget: boolean;
+  /** Calls it makes per call it gets when every attempt fails (1 where it does not retry that failure). */
+  attemptsWhenFailing: number;
+}
+
 /** Everything `metastable fluid` reports. Loads in requests per second, times in seconds. */
 export interface FluidAnalysis {
   scenario: string;
@@ -69,6 +82,8 @@ export interface FluidAnalysis {
     maxAttempts: number;
     orbitTime: number;
     notModelled: string[];
+    /** With services between the client and the server: every hop, the client's first. */
+    chain?: ChainHop[];
   };
   /** The load equilibria, tipping and recovery are reported at. */
   load: number;
@@ -96,13 +111,13 @@ export function analyseScenarioFluid(parsed: ParsedScenario, options: FluidOptio
 
 /** Only the bistable band of a fluid model: far cheaper than the whole analysis. */
 export function fluidBand(model: FluidModel): Band {
-  return model.cache ? cacheModelBand(model) : bistableBand(new FluidDynamics(model.queue, model.client));
+  return model.cache ? cacheModelBand(model) : bistableBand(dynamicsOf(model));
 }
 
 /** Equilibria, band, tipping, recovery, trajectory and portrait of a fluid model. Pure and synchronous. */
 export function analyseFluid(model: FluidModel, options: FluidOptions = {}): FluidAnalysis {
   if (model.cache) return analyseCacheFluid(model, options);
-  const dyn = new FluidDynamics(model.queue, model.client);
+  const dyn = dynamicsOf(model);
   const load = options.load ?? model.baseLoad;
   const band = bistableBand(dyn);
   const equilibria = equilibriaAt(dyn, load);
@@ -124,6 +139,16 @@ export function analyseFluid(model: FluidModel, options: FluidOptions = {}): Flu
       maxAttempts: model.client.maxAttempts,
       orbitTime: dyn.orbitTime,
       notModelled: model.notModelled,
+      ...(dyn.chain && {
+        chain: dyn.chain.layers.map((l, i) => ({
+          caller: l.caller,
+          target: l.target,
+          timeout: l.client.timeout,
+          maxAttempts: l.client.maxAttempts,
+          retryBudget: l.client.retryBudget !== null,
+          attemptsWhenFailing: dyn.chain!.allFail[i]!,
+        })),
+      }),
     },
     load,
     bistable: band,
@@ -138,6 +163,10 @@ export function analyseFluid(model: FluidModel, options: FluidOptions = {}): Flu
     trajectory: thin(path, 400),
     portrait: phasePortrait(dyn, load, equilibria, path),
   };
+}
+
+function dynamicsOf(model: FluidModel): FluidDynamics {
+  return new FluidDynamics(model.queue, model.client, model.chain ? new Chain(model.chain) : null);
 }
 
 /** The healthy equilibrium at `load`, or an empty system when there is none. */
@@ -218,7 +247,7 @@ function recovery(
   const saddle = equilibria.find((e) => e.kind === "saddle");
   // The stuck state itself where it is finite; else where the scenario's own run ends if that is
   // stuck; else a queue as deep as every attempt's timeout of work at capacity.
-  const deepQueue = dyn.queue.capacity * dyn.client.timeout * dyn.client.maxAttempts;
+  const deepQueue = dyn.queue.capacity * dyn.client.timeout * dyn.maxAttempts;
   const from = stuck
     ? { queue: stuck.queue!, orbit: stuck.orbit! }
     : last.queue > Math.max(deepQueue, 2 * (saddle?.queue ?? 0))
@@ -262,7 +291,7 @@ function bifurcation(dyn: FluidDynamics, loadMax: number): BifurcationPoint[] {
     out.push({
       load: p.load,
       queue: p.state.inSystem,
-      goodput: goodput(dyn.client, p.flow, p.load),
+      goodput: dyn.goodput(p, p.load),
       throughput: p.state.served,
       stable: next.load >= prev.load,
     });

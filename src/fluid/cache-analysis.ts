@@ -11,7 +11,7 @@ import { attemptRate, goodput } from "./client-flow.js";
 import type { FluidDynamics } from "./dynamics.js";
 import { type Band, bistableBand, type Equilibrium, equilibriaAt, stuckLoad } from "./equilibria.js";
 import type { FluidCache, FluidModel } from "./fluid-model.js";
-import { integrate } from "./ode.js";
+import { integrateAuto } from "./ode.js";
 import { phasePortrait } from "./portrait.js";
 import { type Drive, driveAt, steadyDrive, type TrajectoryPoint, thin } from "./trajectory.js";
 
@@ -387,7 +387,7 @@ class CacheFlow {
       let t = a;
       while (!stopped && !settled && b - t > 1e-9 * Math.max(1, b)) {
         if (steps > STEP_BUDGET) return out;
-        const end = integrate(f, t, y, b, {
+        const end = integrateAuto(f, t, y, b, {
           maxStep: Math.max((b - a) / 20, 1e-3),
           maxSteps: 20_000,
           rtol: 1e-5,
@@ -411,7 +411,11 @@ class CacheFlow {
     return out;
   }
 
-  /** Whether `state`, after `drive` for `until` seconds, is still not back to health after HORIZON. */
+  /**
+   * Whether `state`, after `drive` for `until` seconds, is still not back to health after HORIZON.
+   * Past halfway from the database loop's saddle to its stuck state (at the full cache's misses)
+   * it is tipped: a cache can only be as full as that, so its misses only keep the queue deeper.
+   */
   private tips(
     state: CacheState,
     load: number,
@@ -423,7 +427,17 @@ class CacheFlow {
       const path = this.follow(s, 0, pre.until, pre.drive, null, undefined, false);
       s = path[path.length - 1]!;
     }
+    const loop = this.dbEquilibria((1 - this.hFull) * load);
+    const saddle = loop.find((e) => e.kind === "saddle");
+    const stuck = loop.find((e) => e.kind === "stuck");
+    const mark =
+      saddle && stuck
+        ? stuck.queue === null
+          ? 3 * saddle.queue! + 10
+          : (saddle.queue! + stuck.queue) / 2
+        : Number.POSITIVE_INFINITY;
     let recovered = false;
+    let tipped = false;
     this.follow(
       s,
       0,
@@ -432,7 +446,8 @@ class CacheFlow {
       null,
       (x) => {
         recovered = x.hitRate >= 0.999 * this.hFull && x.queue <= 2 * healthy.queue! + 1;
-        return recovered || this.stationary(x, load);
+        tipped = x.queue >= mark;
+        return recovered || tipped || this.stationary(x, load);
       },
       false,
     );

@@ -70,7 +70,6 @@ export class ContendedQueueModel implements QueueModel {
   readonly capacity: number;
   readonly maxOffered = Number.POSITIVE_INFINITY;
   private readonly rates: Float64Array;
-  private readonly logRates: Float64Array;
 
   constructor(
     readonly concurrency: number,
@@ -81,7 +80,6 @@ export class ContendedQueueModel implements QueueModel {
     const c = concurrency;
     this.rates = new Float64Array(c + 1);
     for (let m = 1; m <= c; m++) this.rates[m] = m / (query.mean * this.slowdown(m));
-    this.logRates = this.rates.map(Math.log);
     this.capacity = this.rates[c]!;
     this.label = `database, ${c} connections, contention ${contention}, queue of ${queueCapacity}`;
     this.approximation =
@@ -117,19 +115,21 @@ export class ContendedQueueModel implements QueueModel {
     const c = this.concurrency;
     const n = c + this.queueCapacity;
     const x = Math.max(offered, 1e-12);
-    const logx = Math.log(x);
+    // pi[k] / pi[0] = prod x / T(min(j, c)), built by products (rescaled before they overflow)
+    // rather than by logs and exponentials: this runs for every state the analysis looks at.
     const pi = new Float64Array(n + 1);
-    let top = 0;
-    let log = 0;
+    const rates = this.rates;
+    pi[0] = 1;
+    let sum = 1;
     for (let k = 1; k <= n; k++) {
-      log += logx - this.logRates[Math.min(k, c)]!;
-      pi[k] = log;
-      if (log > top) top = log;
-    }
-    let sum = 0;
-    for (let k = 0; k <= n; k++) {
-      pi[k] = Math.exp(pi[k]! - top);
-      sum += pi[k]!;
+      let v = (pi[k - 1]! * x) / rates[Math.min(k, c)]!;
+      if (v > 1e250) {
+        for (let j = 0; j < k; j++) pi[j]! *= 1e-250;
+        sum *= 1e-250;
+        v *= 1e-250;
+      }
+      pi[k] = v;
+      sum += v;
     }
     let inSystem = 0;
     for (let k = 0; k <= n; k++) {

@@ -1,5 +1,5 @@
-import { attemptRate, goodput } from "./client-flow.js";
-import { type Eigenvalue, type FlowPoint, type FluidDynamics, flowAt } from "./dynamics.js";
+import type { Eigenvalue, FlowPoint, FluidDynamics } from "./dynamics.js";
+import { argmax, rootIn } from "./roots.js";
 
 /** A steady state of the fluid system at one base load. */
 export interface Equilibrium {
@@ -34,31 +34,15 @@ export interface Band {
   high: number | null;
 }
 
-/** The offered load x (attempts/s) in [a, b] where f is largest, by golden-section search. */
-function argmax(f: (x: number) => number, a: number, b: number): number {
-  const g = (Math.sqrt(5) - 1) / 2;
-  let lo = a;
-  let hi = b;
-  for (let i = 0; i < 60 && hi - lo > 1e-10 * Math.max(1, hi); i++) {
-    const m1 = hi - g * (hi - lo);
-    const m2 = lo + g * (hi - lo);
-    if (f(m1) >= f(m2)) hi = m2;
-    else lo = m1;
-  }
-  return (lo + hi) / 2;
-}
-
 /** The load at which the retry loop alone can keep an unbounded queue growing (every attempt late). */
 export function stuckLoad(dyn: FluidDynamics): number {
-  const c = dyn.client;
-  const attempts = c.retryOnTimeout ? c.maxAttempts : 1;
   const cap = dyn.queue.capacity;
   // The load whose attempts, budget applied, just fill the capacity.
   let lo = 0;
   let hi = cap;
   for (let i = 0; i < 100; i++) {
     const mid = (lo + hi) / 2;
-    if (attemptRate(c, attempts, mid) < cap) lo = mid;
+    if (dyn.sentAllFailing(mid) < cap) lo = mid;
     else hi = mid;
   }
   return (lo + hi) / 2;
@@ -72,7 +56,7 @@ export function stuckLoad(dyn: FluidDynamics): number {
  */
 export function bistableBand(dyn: FluidDynamics): Band {
   const pts = dyn.points;
-  const loadAt = (x: number) => flowAt(dyn.queue, dyn.client, x).load;
+  const loadAt = (x: number) => dyn.flowAt(x).load;
   let fold = -1;
   for (let i = 1; i < pts.length - 1; i++) {
     if (pts[i]!.load > pts[i + 1]!.load && pts[i]!.load >= pts[i - 1]!.load) {
@@ -87,19 +71,18 @@ export function bistableBand(dyn: FluidDynamics): Band {
   }
   const xHigh = argmax(loadAt, pts[fold - 1]!.state.offered, pts[fold + 1]!.state.offered);
   const high = loadAt(xHigh);
+  // The lowest load any state past the fold stands for: below it only the healthy state is left.
+  // (Retry budgets capping one layer after another can fold the curve more than once.)
   let bottom = -1;
   for (let i = fold + 1; i < pts.length - 1; i++) {
     if (pts[i]!.load < pts[i + 1]!.load && pts[i]!.load <= pts[i - 1]!.load) {
-      bottom = i;
-      break;
+      if (bottom < 0 || pts[i]!.load < pts[bottom]!.load) bottom = i;
     }
   }
-  let low: number;
+  let low = dyn.unbounded ? stuckLoad(dyn) : pts[pts.length - 1]!.load;
   if (bottom >= 0) {
     const xLow = argmax((x) => -loadAt(x), pts[bottom - 1]!.state.offered, pts[bottom + 1]!.state.offered);
-    low = loadAt(xLow);
-  } else {
-    low = dyn.unbounded ? stuckLoad(dyn) : pts[pts.length - 1]!.load;
+    low = Math.min(low, loadAt(xLow));
   }
   return { low: Math.min(low, high), high };
 }
@@ -112,21 +95,18 @@ export function equilibriaAt(dyn: FluidDynamics, load: number): Equilibrium[] {
     const a = pts[i]!.load - load;
     const b = pts[i + 1]!.load - load;
     if (a === 0 || a * b < 0) {
-      let lo = pts[i]!.state.offered;
-      let hi = pts[i + 1]!.state.offered;
-      const rising = b > a;
-      for (let k = 0; k < 60; k++) {
-        const mid = (lo + hi) / 2;
-        const below = flowAt(dyn.queue, dyn.client, mid).load < load;
-        if (below === rising) lo = mid;
-        else hi = mid;
-      }
-      out.push(steadyState(dyn, flowAt(dyn.queue, dyn.client, (lo + hi) / 2), load));
+      const x = rootIn(
+        (u) => dyn.flowAt(u).load - load,
+        pts[i]!.state.offered,
+        pts[i + 1]!.state.offered,
+        a,
+        b,
+      );
+      out.push(steadyState(dyn, dyn.flowAt(x), load));
     }
   }
   if (dyn.unbounded && load > stuckLoad(dyn)) {
-    const c = dyn.client;
-    const sent = attemptRate(c, c.retryOnTimeout ? c.maxAttempts : 1, load);
+    const sent = dyn.sentAllFailing(load);
     out.push({
       kind: "stuck",
       queue: null,
@@ -144,12 +124,12 @@ export function equilibriaAt(dyn: FluidDynamics, load: number): Equilibrium[] {
 }
 
 function steadyState(dyn: FluidDynamics, p: FlowPoint, load: number): Equilibrium {
-  const sent = attemptRate(dyn.client, p.flow.attemptsPerRequest, load);
+  const sent = dyn.sent(p, load);
   const queue = p.state.inSystem;
   const orbit = (sent - load) * dyn.orbitTime;
   const { eigenvalues } = dyn.jacobian(queue, orbit, load);
   const stable = eigenvalues.every((e) => e.re < 0);
-  const good = goodput(dyn.client, p.flow, load);
+  const good = dyn.goodput(p, load);
   return {
     kind: !stable ? "saddle" : good >= 0.5 * load ? "healthy" : "stuck",
     queue,

@@ -7,7 +7,9 @@ import { buildModel } from "../scenario/build.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
 import { BoundedQueueModel } from "./bounded-queue-model.js";
-import type { ClientFlowOptions } from "./client-flow.js";
+import { Chain, type ChainLayer } from "./chain.js";
+import { followChain } from "./chain-model.js";
+import { attemptRate, type ClientFlowOptions } from "./client-flow.js";
 import { ContendedQueueModel, queryTime } from "./contended-queue-model.js";
 import { ExpiringQueueModel } from "./expiring-queue-model.js";
 import { FifoQueueModel } from "./fifo-queue-model.js";
@@ -53,6 +55,11 @@ export interface FluidModel {
   queue: QueueModel;
   /** The cache in front of the database; null for a client calling a server. */
   cache: FluidCache | null;
+  /**
+   * With services between the client and the queue: every hop, the client's first (its `work` is
+   * the called service's own work); null when the client calls the server (or cache) itself.
+   */
+  chain: ChainLayer[] | null;
   /** Requests per second the sources offer at time t (triggers not included). */
   profile(t: number): number;
   /** The scenario's own base load: the sources' rate at the start. */
@@ -80,18 +87,27 @@ export class FluidRefusal extends ScenarioError {
   override name = "FluidRefusal";
 }
 
-const SECTIONS_COVERED = new Set(["sources", "clients", "servers"]);
-// With a cache: one cache and one database (the client's servers section must then be empty).
-const CACHE_SECTIONS = new Set(["sources", "clients", "caches", "databases"]);
+// How many components of each section the fluid model takes: one server; or one cache over one
+// database; or a chain of services (and a pool) down to one server or database.
+const SECTIONS_COVERED: Record<string, number> = { servers: 1 };
+const CACHE_SECTIONS: Record<string, number> = { caches: 1, databases: 1 };
+const CHAIN_SECTIONS: Record<string, number> = {
+  services: Infinity,
+  pools: Infinity,
+  servers: 1,
+  databases: 1,
+};
 const LEASE_REFUSAL =
   "its load depends on how many hosts hold a lease, and after an outage they re-acquire in lockstep, not as a Poisson flow; simulate it";
 const SECTION_NOUN: Record<string, string> = {
-  loadBalancers: "load balancer",
+  balancers: "load balancer",
   autoscalers: "autoscaler",
   caches: "cache",
+  services: "service",
+  servers: "server",
   databases: "database",
   leaseFleets: "lease fleet",
-  connectionPools: "connection pool",
+  pools: "connection pool",
   configPipelines: "config pipeline",
 };
 const UNMODELLED_CLIENT_OPTIONS = {
@@ -121,17 +137,22 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
   const refuse = (issue: Issue): never => {
     throw new FluidRefusal([parsed.issueAt(issue.path, issue.message)]);
   };
-  const cached = Object.keys((spec.caches ?? {}) as object).length > 0;
-  const covered = cached ? CACHE_SECTIONS : SECTIONS_COVERED;
+  const count = (section: string) => Object.keys((spec[section] ?? {}) as object).length;
+  const cached = count("caches") > 0;
+  const chained = !cached && (count("services") > 0 || count("pools") > 0);
+  const covered = cached ? CACHE_SECTIONS : chained ? CHAIN_SECTIONS : SECTIONS_COVERED;
   for (const [section, noun] of Object.entries(SECTION_NOUN)) {
     const entries = Object.keys((spec[section] ?? {}) as object);
-    const allowed = covered.has(section) ? 1 : 0;
-    if (entries.length > allowed) {
-      const name = entries[allowed]!;
+    const allowed = covered[section] ?? 0;
+    if (
+      entries.length > allowed ||
+      (chained && count("servers") + count("databases") > 1 && section === "databases")
+    ) {
+      const name = entries[Math.min(allowed, entries.length - 1)]!;
       const why =
         section === "leaseFleets"
           ? LEASE_REFUSAL
-          : "the fluid model solves sources -> one client -> one server, or -> one cache -> one database";
+          : "the fluid model solves sources -> one client -> one server, -> one cache -> one database, or a chain of services down to one server or database";
       refuse({ path: [section, name], message: `${noun} "${name}" is not covered: ${why}` });
     }
   }
@@ -153,9 +174,43 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     (c): c is Cache => c instanceof Cache && c.name === client.target.name,
   );
   let cache: FluidCache | null = null;
+  let chain: ChainLayer[] | null = null;
   let serverName: string;
   let queue: QueueModel;
-  if (cacheComponent) {
+  const chainNotes: string[] = [];
+  let tiers: { name: string; concurrency: number; blocking: boolean }[] = [];
+  if (chained) {
+    const found = followChain(
+      spec,
+      { name: clientName, target: client.target.name, timeout: client.timeout },
+      BUDGET_DEFAULTS,
+      (b, a) => meanBackoff(b as BackoffSpec | undefined, a),
+      refuse,
+    );
+    serverName = found.bottom.name;
+    const bottomTimeout =
+      found.layers.length > 0 ? found.layers[found.layers.length - 1]!.client.timeout : client.timeout;
+    if (found.bottom.section === "servers") {
+      const server = built.components.find((c): c is Server => c instanceof Server && c.name === serverName)!;
+      const serverSpec = (spec.servers as Record<string, Record<string, unknown>>)[serverName]!;
+      queue = queueModel(serverName, serverSpec, server, bottomTimeout, refuse);
+    } else {
+      const db = built.components.find((c): c is Database => c instanceof Database && c.name === serverName)!;
+      const dbSpec = (spec.databases as Record<string, Record<string, unknown>>)[serverName]!;
+      queue = databaseQueueModel(serverName, dbSpec, db, bottomTimeout, refuse);
+    }
+    chain = [
+      {
+        caller: clientName,
+        target: client.target.name,
+        client: {} as ClientFlowOptions,
+        work: found.topWork,
+      },
+      ...found.layers,
+    ];
+    for (const note of found.approximations) chainNotes.push(note);
+    tiers = found.tiers;
+  } else if (cacheComponent) {
     cache = cacheOf(cacheComponent, client.timeout, refuse);
     const db = built.components.find(
       (c): c is Database => c instanceof Database && c.name === cacheComponent.target.name,
@@ -220,9 +275,21 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     });
   }
   if (budget) {
-    // The simulator's defaults (src/model/client-policies/retry-budget.ts).
-    client_.retryBudget = { ratio: budget.ratio ?? 0.1, minPerSecond: budget.minPerSecond ?? 1 };
-    approximations.push("the retry budget is taken at its long-run rate; its burst is left out");
+    client_.retryBudget = {
+      ratio: budget.ratio ?? BUDGET_DEFAULTS.ratio,
+      minPerSecond: budget.minPerSecond ?? BUDGET_DEFAULTS.minPerSecond,
+    };
+  }
+  if (chain) {
+    chain[0]!.client = client_;
+    approximations.push(
+      "the services' own work is a fixed delay (their workers are never all busy); attempts at every layer fail independently, and a layer retries after its timeout or as soon as the call below it has failed",
+    );
+    for (const note of [...chainNotes, ...busyTiers(new Chain(chain), tiers, baseLoad)])
+      approximations.push(note);
+  }
+  if (budget || chain?.some((l) => l.client.retryBudget !== null)) {
+    approximations.push("a retry budget is taken at its long-run rate; its burst is left out");
   }
   const { events, notModelled } = faultEvents(
     spec,
@@ -244,6 +311,7 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     client: client_,
     queue,
     cache,
+    chain,
     profile,
     baseLoad,
     peak: peakOf(profiles, profile, baseLoad, duration),
@@ -257,6 +325,34 @@ export function deriveFluidModel(parsed: ParsedScenario): FluidModel {
     approximations,
   };
 }
+
+/**
+ * Tiers whose workers would all be busy at the stuck state (every attempt failing) at `load`: a
+ * worker is held for the tier's work and, when it blocks, for its call below to fail. The model
+ * does not queue there, so it says so.
+ */
+function busyTiers(
+  chain: Chain,
+  tiers: { name: string; concurrency: number; blocking: boolean }[],
+  load: number,
+): string[] {
+  const out: string[] = [];
+  let calls = load;
+  tiers.forEach((tier, k) => {
+    calls = attemptRate(chain.layers[k]!.client, chain.allFail[k]!, calls);
+    const held = chain.layers[k]!.work + (tier.blocking ? chain.failTime[k + 1]! : 0);
+    const busy = calls * held;
+    if (busy > tier.concurrency) {
+      out.push(
+        `with every attempt failing at ${load} req/s, service "${tier.name}" would need ${Math.round(busy)} workers and has ${tier.concurrency}: the queue that forms there is left out`,
+      );
+    }
+  });
+  return out;
+}
+
+// The simulator's defaults (src/model/client-policies/retry-budget.ts).
+const BUDGET_DEFAULTS = { ratio: 0.1, minPerSecond: 1 };
 
 type BackoffSpec =
   | { kind: "none" }

@@ -42,8 +42,10 @@ export function explainFluid(a: FluidAnalysis, operatingLoad = a.load): Explanat
         ? `Nothing at this load; the band starts at ${num(low)} req/s, ${num(low / operatingLoad)} x the operating load. Growth beyond it, or a change that moves the band down, makes the system metastable.`
         : "Nothing at this load: the model has no stuck state to fall into."
       : overloaded
-        ? "Add capacity or shed load: no retry policy makes an overloaded server healthy."
-        : `Keep the operating load below ${num(low ?? 0)} req/s, or move the band up: fewer attempts per request or a retry budget (less amplification), dropping work whose caller has stopped waiting, or more capacity. Solve the model again with --set to see where the band moves.`,
+        ? a.cache
+          ? `Add database capacity or shed load: even a full cache leaves more misses than the database answers.`
+          : "Add capacity or shed load: no retry policy makes an overloaded server healthy."
+        : `Keep the operating load below ${num(low ?? 0)} req/s, or move the band up: ${remedies(a)} Solve the model again with --set to see where the band moves.`,
   });
   if (a.model.notModelled.length > 0)
     out.push({
@@ -51,6 +53,23 @@ export function explainFluid(a: FluidAnalysis, operatingLoad = a.load): Explanat
       text: `The fluid model does not follow ${a.model.notModelled.join(", ")}; a simulation does.`,
     });
   return out;
+}
+
+/** What moves the band up, for the kind of loop the model found. */
+function remedies(a: FluidAnalysis): string {
+  const c = a.cache;
+  if (c) {
+    // After a flush every request misses: the misses alone against what the database answers.
+    const flood = a.load / c.databaseCapacity;
+    return `the loop here is the cold cache, not retries: after a flush every request misses, ${num(flood)} x what database "${c.database}" answers, so reads time out and the cache cannot refill. Warm the cache before it takes traffic (or bring the load back slowly after a flush), coalesce reads of the same key so a missing key costs one database read, shed load at the database so the reads it takes are answered in time to fill the cache, or add database capacity.`;
+  }
+  const chain = a.model.chain;
+  if (chain && chain.length > 1) {
+    const product = chain.reduce((p, h) => p * h.attemptsWhenFailing, 1);
+    const retrying = chain.filter((h) => h.attemptsWhenFailing > 1).length;
+    return `the retries of ${retrying} layers multiply (${chain.map((h) => h.attemptsWhenFailing).join(" x ")} = ${product} attempts at "${a.model.server}" per request once it times out): retry at one layer only, put a retry budget on every layer, pass the deadline down and drop work whose caller has stopped waiting, or add capacity at "${a.model.server}".`;
+  }
+  return "fewer attempts per request or a retry budget (less amplification), dropping work whose caller has stopped waiting, or more capacity.";
 }
 
 function capitalise(s: string): string {

@@ -1,7 +1,7 @@
 import type { FluidAnalysis } from "../fluid/analyse.js";
 import { formatNumber } from "./csv.js";
 import { explainFluid } from "./fluid-explain.js";
-import { bandSentence, equilibriumHeader, equilibriumRows } from "./fluid-summary.js";
+import { bandSentence, chainSentence, equilibriumHeader, equilibriumRows } from "./fluid-summary.js";
 import { escapeHtml, explanationHtml, type ReportSvg } from "./html.js";
 import { PAGE_STYLE } from "./map-html.js";
 
@@ -20,6 +20,7 @@ const num = (x: number | null) => (x === null ? "–" : formatNumber(x, 3));
 export function fluidReportHtml(a: FluidAnalysis, svgs: ReportSvg[]): string {
   const name = escapeHtml(a.scenario);
   const m = a.model;
+  const chain = chainSentence(a);
   const figures = svgs
     .map(
       (s) =>
@@ -51,9 +52,11 @@ export function fluidReportHtml(a: FluidAnalysis, svgs: ReportSvg[]): string {
 <body>
 <h1>${name}: fluid model</h1>
 <p class="lead">${
-    a.cache
-      ? `Client "${escapeHtml(m.client)}" calling cache "${escapeHtml(a.cache.name)}" (${a.cache.capacity} of ${a.cache.keys} keys, ${escapeHtml(a.cache.popularity)}, ${num(100 * a.cache.fullHitRate)}% hit rate when full) over database "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the cache's hit rate, the mean queue at the database and the orbit of requests waiting to retry.`
-      : `Client "${escapeHtml(m.client)}" calling server "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the mean queue at the server and the orbit of requests waiting to retry.`
+    chain
+      ? `A chain of callers: ${escapeHtml(chain.path)}, queueing at "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s); ${escapeHtml(chain.multiply)}. State: the mean queue at "${escapeHtml(m.server)}" and the orbit of attempts waiting to be retried at any layer.`
+      : a.cache
+        ? `Client "${escapeHtml(m.client)}" calling cache "${escapeHtml(a.cache.name)}" (${a.cache.capacity} of ${a.cache.keys} keys, ${escapeHtml(a.cache.popularity)}, ${num(100 * a.cache.fullHitRate)}% hit rate when full) over database "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the cache's hit rate, the mean queue at the database and the orbit of requests waiting to retry.`
+        : `Client "${escapeHtml(m.client)}" calling server "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the mean queue at the server and the orbit of requests waiting to retry.`
   } Timeout probability: ${escapeHtml(m.approximation)}.</p>
 <h2>In plain words</h2>
 ${explanationHtml(explainFluid(a))}

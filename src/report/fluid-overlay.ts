@@ -20,6 +20,42 @@ export interface OverlayCell {
   state: "healthy" | "bistable" | "stuck";
 }
 
+/**
+ * The fluid section of `map --json` / map.json: the overlay, or why there is none (`note`; the
+ * lists are then empty).
+ */
+export interface MapFluidSection extends MapFluidOverlay {
+  note: string | null;
+}
+
+/** The overlay as map.json carries it. */
+export function mapFluidSection(fluid: MapFluidOverlay | string): MapFluidSection {
+  return typeof fluid === "string"
+    ? { note: fluid, loadAxis: null, bands: [], cells: [], skipped: [] }
+    : { note: null, ...fluid };
+}
+
+/** The fluid section as text lines under the map's tables. */
+export function mapFluidText(fluid: MapFluidSection, x: Axis, y: Axis): string[] {
+  if (fluid.note !== null) return [`Fluid model band: not drawn: ${fluid.note}.`];
+  const out: string[] = [];
+  const f = (v: number | null) => (v === null ? "–" : String(Number(v.toPrecision(3))));
+  if (fluid.loadAxis !== null) {
+    const other = fluid.loadAxis === "x" ? y : x;
+    out.push(
+      "Fluid model band (load as a factor of the scenario's; between low and high both a healthy and a stuck state exist):",
+    );
+    for (const b of fluid.bands) out.push(`  ${other.param} = ${f(b.value)}: ${f(b.low)} to ${f(b.high)}`);
+  } else {
+    const count = (state: OverlayCell["state"]) => fluid.cells.filter((c) => c.state === state).length;
+    out.push(
+      `Fluid model at the scenario's load: ${count("healthy")} cells below the band (healthy only), ${count("bistable")} in it (a trigger can leave them stuck), ${count("stuck")} above it (stuck only).`,
+    );
+  }
+  for (const s of fluid.skipped) out.push(`  not solved: ${s}`);
+  return out;
+}
+
 /** The fluid model's band laid over a simulated map. */
 export interface MapFluidOverlay {
   /** Which axis is the load ("load": a factor of every source's load), if either. */

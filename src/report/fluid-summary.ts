@@ -54,14 +54,37 @@ export function bandSentence(a: FluidAnalysis): string {
   return `bistable between ${num(low)} and ${num(high)} req/s: below ${num(low)} only the healthy state exists, above ${num(high)} only the stuck one`;
 }
 
+/**
+ * A chain of callers in words: `client "client" -> api (2 s, 3 attempts) -> ... -> server "db"`,
+ * and how attempts multiply when every attempt fails.
+ */
+export function chainSentence(a: FluidAnalysis): { path: string; multiply: string } | null {
+  const chain = a.model.chain;
+  if (!chain) return null;
+  const hops = chain
+    .map(
+      (h) => `${h.target} (${num(h.timeout)} s, ${h.maxAttempts} attempts${h.retryBudget ? ", budget" : ""})`,
+    )
+    .join(" -> ");
+  const product = chain.reduce((p, h) => p * h.attemptsWhenFailing, 1);
+  const budgeted = chain.some((h) => h.retryBudget);
+  return {
+    path: `client "${a.model.client}" -> ${hops}`,
+    multiply: `with every attempt failing a request makes ${chain.map((h) => h.attemptsWhenFailing).join(" x ")} = ${product} attempts at "${a.model.server}"${budgeted ? " before the budgets cap them" : ""}`,
+  };
+}
+
 /** What `metastable fluid` prints without --json. */
 export function fluidSummary(a: FluidAnalysis): string {
   const m = a.model;
   const c = a.cache;
+  const chain = chainSentence(a);
   const lines = [
-    c
-      ? `${a.scenario}: fluid model of client "${m.client}" -> cache "${c.name}" (${c.capacity} of ${c.keys} keys, ${c.popularity}, ${num(100 * c.fullHitRate)}% hit rate when full) -> database "${m.server}" (${m.queue}, capacity ${num(m.capacity)} req/s)`
-      : `${a.scenario}: fluid model of client "${m.client}" -> server "${m.server}" (${m.queue}, capacity ${num(m.capacity)} req/s)`,
+    chain
+      ? `${a.scenario}: fluid model of ${chain.path}, queueing at "${m.server}" (${m.queue}, capacity ${num(m.capacity)} req/s)\n  ${chain.multiply}`
+      : c
+        ? `${a.scenario}: fluid model of client "${m.client}" -> cache "${c.name}" (${c.capacity} of ${c.keys} keys, ${c.popularity}, ${num(100 * c.fullHitRate)}% hit rate when full) -> database "${m.server}" (${m.queue}, capacity ${num(m.capacity)} req/s)`
+        : `${a.scenario}: fluid model of client "${m.client}" -> server "${m.server}" (${m.queue}, capacity ${num(m.capacity)} req/s)`,
     `  timeout probability: ${m.approximation}`,
     ...m.approximations.map((x) => `  assumed: ${x}`),
     ...m.notModelled.map((x) => `  not modelled: ${x}`),

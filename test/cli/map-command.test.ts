@@ -75,6 +75,13 @@ describe("metastable map", () => {
     const map = JSON.parse(readFileSync(join(dir, "out", "map.json"), "utf8"));
     expect(map.cells).toHaveLength(6);
     expect(map.x.values).toEqual([0.6, 1.2, 1.8]);
+    // The fluid band along the load axis: 4 attempts at a 10 req/s server keep a stuck queue
+    // growing from 10 / 4 = 2.5 req/s, half the scenario's 5; the pause's length does not move it.
+    expect(map.fluid.note).toBeNull();
+    expect(map.fluid.loadAxis).toBe("x");
+    expect(map.fluid.bands.map((b: { value: number }) => b.value)).toEqual([1, 6]);
+    for (const b of map.fluid.bands) expect(b.low).toBeCloseTo(0.5, 9);
+    expect(r.stdout).toMatch(/Fluid model band \(load as a factor.*\n\s+triggers.0.duration = 1: 0.5 to /);
     const html = readFileSync(join(dir, "out", "report.html"), "utf8");
     expect(html).toContain('<figure id="chart-map-stuck"');
     expect(html).toContain("<svg");
@@ -127,7 +134,8 @@ describe("metastable map", () => {
     );
     expect(s2.code, s2.stderr).toBe(0);
     const p2 = join(dir, "s2", "partial-2-of-2.jsonl");
-    const merged = await cli("merge", p1, p2, p1, "--json", "--out", join(dir, "merged"));
+    // With the scenario, the merged map draws the fluid band as the unsharded one does.
+    const merged = await cli("merge", p1, p2, p1, "--json", "--scenario", file, "--out", join(dir, "merged"));
     expect(merged.code, merged.stderr).toBe(0);
     expect(merged.stdout).toBe(whole.stdout);
     expect(readFileSync(join(dir, "merged", "map.json"), "utf8")).toBe(whole.stdout);
@@ -143,6 +151,14 @@ describe("metastable map", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/p3.jsonl comes from a different scenario .* refusing to merge/);
     expect(refused.stderr).not.toMatch(/\n\s+at /);
+
+    // Without the scenario the band is not drawn, and says why; with another scenario, refused.
+    const bare = JSON.parse((await cli("merge", p1, p2, "--json")).stdout);
+    expect(bare.fluid.note).toMatch(/no scenario text; give the scenario with --scenario/);
+    expect(bare.fluid.bands).toEqual([]);
+    const wrong = await cli("merge", p1, p2, "--scenario", other);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/is not the scenario the partials were run on/);
   });
 
   it("resumes from its checkpoint without recomputing and ends with the uninterrupted result", async () => {

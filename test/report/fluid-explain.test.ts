@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyseScenarioFluid } from "../../src/fluid/analyse.js";
 import { explainFluid } from "../../src/report/fluid-explain.js";
@@ -43,5 +45,36 @@ describe("explainFluid", () => {
     const over = text(explain(noRetries, 11));
     expect(over).toContain("At 11 req/s there is no healthy state");
     expect(over).toContain("What to do: Add capacity or shed load");
+  });
+});
+
+describe("explainFluid's advice follows the loop the model found", () => {
+  const catalog = (file: string) =>
+    explainFluid(
+      analyseScenarioFluid(
+        parseScenarioText(
+          readFileSync(join(import.meta.dirname, "..", "..", "scenarios", file), "utf8"),
+          file,
+        ),
+      ),
+    );
+
+  it("a cache over a database: warm, coalesce, shed at the database; not a retry budget", () => {
+    // cache-flush: 3000 req/s against a database of 600 connections that levels off at ~332 q/s:
+    // after a flush the misses alone are about 9 x what it answers.
+    const t = text(catalog("cache-flush.yaml"));
+    const advice = t.split("\n").find((l) => l.startsWith("What to do"))!;
+    expect(advice).toMatch(/the loop here is the cold cache, not retries/);
+    expect(advice).toMatch(/every request misses, 9\.\d+ x what database "db" answers/);
+    expect(advice).toMatch(/Warm the cache.*coalesce reads.*shed load at the database/);
+    expect(advice).not.toMatch(/retry budget/);
+  });
+
+  it("a chain of services: the layers' retries multiply", () => {
+    const advice = text(catalog("multi-tier-retry-storm.yaml"))
+      .split("\n")
+      .find((l) => l.startsWith("What to do"))!;
+    expect(advice).toContain('3 x 3 x 3 = 27 attempts at "db" per request');
+    expect(advice).toMatch(/retry at one layer only, put a retry budget on every layer/);
   });
 });

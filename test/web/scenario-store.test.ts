@@ -38,3 +38,26 @@ describe("the dashboard's layout edits", () => {
     expect(validation.value.issues.every((i) => !i.field.startsWith("layout"))).toBe(true);
   });
 });
+
+describe("renaming follows a service's call steps", () => {
+  const MULTI = readFileSync(new URL("../../scenarios/multi-tier-retry-storm.yaml", import.meta.url), "utf8");
+
+  it("renames `call` targets and `parallel` calls' targets", () => {
+    // api's second step calls web; make web's call to the pool a parallel step to pool and db.
+    const text = MULTI.replace(
+      "      - kind: call\n        target: db-pool\n        timeout: 0.1\n        maxAttempts: 3\n        backoff: { kind: none }\n",
+      "      - kind: parallel\n        calls:\n          - { target: db-pool, timeout: 0.1 }\n          - { target: db, timeout: 0.1 }\n        wait: first\n",
+    );
+    expect(text).not.toBe(MULTI);
+    loadScenario(text, "multi.yaml");
+    expect(validation.value.issues).toEqual([]);
+    expect(renameComponent("services", "web", "frontend")).toBeNull();
+    expect(scenarioText.value).toContain("      - kind: call\n        target: frontend\n");
+    expect(renameComponent("servers", "db", "primary")).toBeNull();
+    expect(scenarioText.value).toContain("          - { target: primary, timeout: 0.1 }\n");
+    // The pool's backends follow as before.
+    expect(scenarioText.value).toContain("backends: [ primary ]");
+    expect(scenarioText.value).not.toMatch(/target: (web|db)[,\s]/);
+    expect(validation.value.issues).toEqual([]);
+  });
+});

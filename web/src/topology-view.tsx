@@ -1,7 +1,22 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { ComponentType } from "../../src/scenario/component-type.js";
+import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
+import {
+  boundsOf,
+  fitView,
+  panBy,
+  toDrawing,
+  type View,
+  viewBox,
+  wheelFactor,
+  ZOOM_STEP,
+  zoomAt,
+} from "./canvas-view.js";
 import { liveLabel, type NodeLive } from "./live-state.js";
 import {
+  addComponent,
   componentsOf,
+  freeName,
   placeComponent,
   removeComponent,
   scenarioData,
@@ -9,7 +24,8 @@ import {
   setAt,
   validation,
 } from "./scenario-store.js";
-import { allowedConnections, type Connection, referenceFields } from "./wiring.js";
+import { newComponent } from "./starting-values.js";
+import { allowedConnections, type Connection, connectedValue, connectionFields } from "./wiring.js";
 
 const W = 132;
 const H = 46;
@@ -73,7 +89,7 @@ function layout(data: Record<string, unknown> | null): Node[] {
       section: c.section,
       type: c.type.type,
       refs: refs.get(c.name) ?? [],
-      calls: referenceFields(c.type).length > 0,
+      calls: connectionFields(c.type).length > 0,
       ...p,
     };
   });
@@ -95,11 +111,28 @@ function liveWords(n: NodeLive | undefined): string {
 function connect(from: Node, c: Connection): void {
   const data = scenarioData.value!;
   const spec = (data[from.section] as Record<string, Record<string, unknown>>)[from.name] ?? {};
-  const path = [from.section, from.name, c.field.field];
-  if (c.field.list) {
-    const list = Array.isArray(spec[c.field.field]) ? (spec[c.field.field] as string[]) : [];
-    setAt(path, [...list, c.to]);
-  } else setAt(path, c.to);
+  setAt([from.section, from.name, c.field.field], connectedValue(c.field, spec[c.field.field], c.to));
+}
+
+/** Adds a new component of `type`, started valid (see starting-values.ts), at `at` on the canvas. */
+function addAt(type: ComponentType, at: Point): void {
+  const all = componentsOf(scenarioData.value).map((c) => c.name);
+  const name = freeName(type, new Set(all));
+  // The drop point is where the pointer let go: the node's box is centred on it.
+  addComponent(type, name, newComponent(type, name, validation.value.parsed, all), {
+    x: at.x - W / 2,
+    y: at.y - H / 2,
+  });
+}
+
+/** How a dragged palette entry names its component type. */
+const DRAG_TYPE = "application/x-metastable-type";
+
+/** What an edge means, for its tooltip: "api calls web (step 2)", "client target: server". */
+function edgeTitle(from: string, field: string, to: string): string {
+  const step = /^steps\.(\d+)\.(?:target|calls\.\d+\.target)$/.exec(field);
+  if (step) return `${from} calls ${to} (step ${Number(step[1]) + 1})`;
+  return `${from} ${field.replace(/\.\d+$/, "")}: ${to}`;
 }
 
 /** What `name` may be wired to, asked of the registry (see wiring.ts). */
@@ -113,17 +146,45 @@ function connectionsFrom(nodes: Node[], name: string): Connection[] {
   );
 }
 
+/** Component types to drag onto the canvas (or press to add one in the middle of the view). */
+function Palette({ onAdd }: { onAdd: (type: ComponentType) => void }) {
+  return (
+    <fieldset class="palette">
+      <legend class="sr-only">add a component: drag a type onto the canvas or press it</legend>
+      {COMPONENT_TYPES.map((t) => (
+        <button
+          type="button"
+          key={t.type}
+          class="palette-item"
+          data-palette={t.type}
+          draggable
+          title={`add a ${t.type} (${t.section}): drag it onto the canvas, or press to add it in the middle`}
+          onDragStart={(e) => {
+            e.dataTransfer?.setData(DRAG_TYPE, t.type);
+            if (e.dataTransfer) e.dataTransfer.effectAllowed = "copy";
+          }}
+          onClick={() => onAdd(t)}
+        >
+          {t.type}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
 /**
  * The topology as a canvas: drag a node to move it, drag from its right-hand port to another node
- * to connect them, click it to open its form. Nodes with errors are outlined.
+ * to connect them (a service's connection adds a call step), click it to open its form, drag a
+ * type from the palette to add one where it is dropped. The wheel, dragging the background, the
+ * buttons and the keys + - 0 and arrows zoom and pan; Fit shows every node. Nodes with errors are
+ * outlined.
  */
 export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | null } = {}) {
   const svg = useRef<SVGSVGElement>(null);
   // The dragged node follows the pointer here; the scenario gets its place when it is dropped.
   const [drag, setDrag] = useState<{ name: string; dx: number; dy: number; at: Point | null } | null>(null);
-  const nodes = layout(scenarioData.value).map((n) =>
-    drag?.at && n.name === drag.name ? { ...n, ...drag.at } : n,
-  );
+  const placedNodes = layout(scenarioData.value);
+  const nodes = placedNodes.map((n) => (drag?.at && n.name === drag.name ? { ...n, ...drag.at } : n));
   // A connection being drawn, with the components it may end on.
   const [link, setLink] = useState<{
     from: string;
@@ -132,19 +193,73 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
     allowed: Map<string, Connection>;
   } | null>(null);
   const [refused, setRefused] = useState<string | null>(null);
+  // The canvas's size in screen pixels, and the view the person chose (null: fit every node).
+  const [size, setSize] = useState({ w: 640, h: 420 });
+  const [chosen, setChosen] = useState<View | null>(null);
+  const [pan, setPan] = useState<{ x: number; y: number; from: View } | null>(null);
+  useEffect(() => {
+    const el = svg.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const measure = () => {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0)
+        setSize((s) => (s.w === r.width && s.h === r.height ? s : { w: r.width, h: r.height }));
+    };
+    const watch = new ResizeObserver(measure);
+    watch.observe(el);
+    measure();
+    return () => watch.disconnect();
+  }, []);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const broken = new Set(validation.value.issues.map((i) => i.field.split(".")[1]));
-  // Room on the right for the live line under the last node, which runs past its box.
-  const width = Math.max(480, ...nodes.map((n) => n.x + W + (live ? 60 : 16)));
-  const height = Math.max(140, ...nodes.map((n) => n.y + H + 16));
-  // The drawing scales to the pane; pointer positions are mapped back to drawing units.
-  const point = (e: PointerEvent) => {
+  // Fitting uses the nodes where they are placed, not where one is being dragged, so the view holds
+  // still under the pointer; the live line under a node runs past its box.
+  const content = boundsOf(
+    placedNodes.map((n) => ({ x: n.x, y: n.y, w: W + (live ? 60 : 0), h: H + (live ? 16 : 0) })),
+  );
+  const view = chosen ?? fitView(content, size.w, size.h);
+  /** Screen pixels from the canvas's top-left corner. */
+  const pixel = (e: { clientX: number; clientY: number }) => {
     const r = svg.current!.getBoundingClientRect();
-    const k = width / r.width;
-    return { x: (e.clientX - r.left) * k, y: (e.clientY - r.top) * k };
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
   };
+  const point = (e: { clientX: number; clientY: number }) => {
+    const p = pixel(e);
+    return toDrawing(view, p.x, p.y);
+  };
+  const zoom = (factor: number, px = size.w / 2, py = size.h / 2) => setChosen(zoomAt(view, factor, px, py));
+  const centre = () => toDrawing(view, size.w / 2, size.h / 2);
   return (
     <div class="canvas">
+      <div class="canvas-bar">
+        <Palette onAdd={(t) => addAt(t, centre())} />
+        <fieldset class="zoom">
+          <legend class="sr-only">zoom</legend>
+          <button
+            type="button"
+            data-action="zoom-out"
+            aria-label="zoom out"
+            onClick={() => zoom(1 / ZOOM_STEP)}
+          >
+            −
+          </button>
+          <output class="zoom-level" aria-live="polite" aria-label="zoom level" data-zoom={view.k.toFixed(3)}>
+            {Math.round(view.k * 100)}%
+          </output>
+          <button type="button" data-action="zoom-in" aria-label="zoom in" onClick={() => zoom(ZOOM_STEP)}>
+            +
+          </button>
+          <button
+            type="button"
+            data-action="fit"
+            aria-pressed={chosen === null}
+            title="show every component (and keep them in view as the scenario changes)"
+            onClick={() => setChosen(null)}
+          >
+            Fit
+          </button>
+        </fieldset>
+      </div>
       {refused && (
         <p class="hint" role="status" data-refused>
           {refused}
@@ -152,18 +267,70 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
       )}
       {/* biome-ignore lint/a11y/useSemanticElements: an SVG drawing cannot be a fieldset; the group names it */}
       <svg
-        class="topology"
+        class={`topology${pan ? " panning" : ""}`}
         ref={svg}
-        viewBox={`0 0 ${width} ${height}`}
-        width="100%"
+        viewBox={viewBox(view, size.w, size.h)}
+        data-view={`${view.x.toFixed(1)} ${view.y.toFixed(1)} ${view.k.toFixed(3)}`}
         role="group"
-        aria-label="topology: Enter opens a component's form, arrow keys move it, Delete removes it; drag from its right-hand port to connect it"
+        tabindex={0}
+        aria-label="topology canvas: arrow keys pan, + and - zoom, 0 fits every component; Tab to a component: Enter opens its form, arrow keys move it, Delete removes it; drag from its right-hand port to connect it"
+        onKeyDown={(e) => {
+          // Keys on a node are the node's (it moves with the arrows).
+          if (e.target !== e.currentTarget) return;
+          const step = e.shiftKey ? 160 : 40;
+          const panKeys: Record<string, [number, number]> = {
+            ArrowLeft: [step, 0],
+            ArrowRight: [-step, 0],
+            ArrowUp: [0, step],
+            ArrowDown: [0, -step],
+          };
+          const by = panKeys[e.key];
+          if (by) setChosen(panBy(view, by[0], by[1]));
+          else if (e.key === "+" || e.key === "=") zoom(ZOOM_STEP);
+          else if (e.key === "-" || e.key === "_") zoom(1 / ZOOM_STEP);
+          else if (e.key === "0") setChosen(null);
+          else return;
+          e.preventDefault();
+        }}
+        onWheel={(e) => {
+          e.preventDefault();
+          const p = pixel(e);
+          zoom(wheelFactor(e.deltaY), p.x, p.y);
+        }}
+        onDragOver={(e) => {
+          if (e.dataTransfer?.types.includes(DRAG_TYPE)) {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = "copy";
+          }
+        }}
+        onDrop={(e) => {
+          const name = e.dataTransfer?.getData(DRAG_TYPE);
+          const type = COMPONENT_TYPES.find((t) => t.type === name);
+          if (!type) return;
+          e.preventDefault();
+          addAt(type, point(e));
+        }}
+        onPointerDown={(e) => {
+          // The background: drag it to pan (nodes and ports start their own drags).
+          if ((e.target as Element).closest("[data-node]") || e.button !== 0) return;
+          (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
+          setPan({ ...pixel(e), from: view });
+        }}
         onPointerMove={(e) => {
+          if (pan) {
+            const p = pixel(e);
+            setChosen(panBy(pan.from, p.x - pan.x, p.y - pan.y));
+            return;
+          }
           const p = point(e);
           if (drag) setDrag({ ...drag, at: { x: p.x - drag.dx, y: p.y - drag.dy } });
           else if (link) setLink({ ...link, ...p });
         }}
         onPointerUp={(e) => {
+          if (pan) {
+            setPan(null);
+            return;
+          }
           if (link) {
             const target = (e.target as Element).closest("[data-node]")?.getAttribute("data-node");
             const from = byName.get(link.from);
@@ -198,14 +365,17 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
             return (
               <line
                 key={`${n.name}-${r.field}`}
-                class={live ? "edge live" : "edge"}
+                class={`edge${r.field.startsWith("steps.") ? " call" : ""}${live ? " live" : ""}`}
+                data-edge={`${n.name}.${r.field}->${r.to}`}
                 style={flowStyle(live?.get(r.to))}
                 x1={n.x + W}
                 y1={n.y + H / 2}
                 x2={to.x}
                 y2={to.y + H / 2}
                 marker-end="url(#arrow)"
-              />
+              >
+                <title>{edgeTitle(n.name, r.field, r.to)}</title>
+              </line>
             );
           }),
         )}

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { beforeEach, describe, expect, it } from "vitest";
 import {
+  appendAt,
   loadScenario,
   placeComponent,
   removeComponent,
@@ -59,5 +60,27 @@ describe("renaming follows a service's call steps", () => {
     expect(scenarioText.value).toContain("backends: [ primary ]");
     expect(scenarioText.value).not.toMatch(/target: (web|db)[,\s]/);
     expect(validation.value.issues).toEqual([]);
+  });
+});
+
+describe("a connection drawn on the canvas appends to a list", () => {
+  const MULTI = readFileSync(new URL("../../scenarios/multi-tier-retry-storm.yaml", import.meta.url), "utf8");
+
+  it("adds a call step after the service's steps, leaving them as written", () => {
+    loadScenario(MULTI, "multi.yaml");
+    appendAt(["services", "web", "steps"], { kind: "call", target: "db" });
+    // web's steps: work, call db-pool (4 lines of options), then the new call.
+    expect(scenarioText.value).toContain(
+      "        backoff: { kind: none }\n      - { kind: call, target: db }\n\npools:",
+    );
+    // The comment on api's steps is still there.
+    expect(scenarioText.value).toContain("    # Thread per request: a worker is held while the call to web is out.\n");
+    expect(validation.value.issues).toEqual([]);
+  });
+
+  it("starts a list where there is none", () => {
+    loadScenario(BASE, "retry-storm.yaml");
+    appendAt(["servers", "server", "tags"], "a");
+    expect(scenarioText.value).toMatch(/ {4}tags:\n {6}- a\n/);
   });
 });

@@ -1,5 +1,5 @@
 import { computed, signal } from "@preact/signals";
-import { type Document, isMap, parseDocument } from "yaml";
+import { type Document, isMap, isSeq, parseDocument } from "yaml";
 import { buildModel } from "../../src/scenario/build.js";
 import type { ComponentType } from "../../src/scenario/component-type.js";
 import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
@@ -130,6 +130,19 @@ export function setAt(path: (string | number)[], value: unknown): void {
   } else {
     doc.setIn(path, value);
   }
+  write(doc.toString());
+}
+
+/**
+ * Adds `value` at the end of the list at `path` (a new list when there is none), keeping the
+ * list's items, style and comments; objects are written in flow style.
+ */
+export function appendAt(path: (string | number)[], value: unknown): void {
+  const doc = parseDocument(scenarioText.value);
+  if (doc.errors.length > 0) return;
+  const item = value !== null && typeof value === "object" ? doc.createNode(value, { flow: true }) : value;
+  if (isSeq(doc.getIn(path, true))) doc.addIn(path, item);
+  else doc.setIn(path, doc.createNode([item]));
   write(doc.toString());
 }
 

@@ -15,6 +15,7 @@ import {
 import { liveLabel, type NodeLive } from "./live-state.js";
 import {
   addComponent,
+  appendAt,
   componentsOf,
   freeName,
   placeComponent,
@@ -25,7 +26,7 @@ import {
   validation,
 } from "./scenario-store.js";
 import { newComponent } from "./starting-values.js";
-import { allowedConnections, type Connection, connectedValue, connectionFields } from "./wiring.js";
+import { allowedConnections, type Connection, connectionFields } from "./wiring.js";
 
 const W = 132;
 const H = 46;
@@ -109,9 +110,11 @@ function liveWords(n: NodeLive | undefined): string {
 
 /** Writes a connection the registry allows: a list field gains the name, a single one is replaced. */
 function connect(from: Node, c: Connection): void {
-  const data = scenarioData.value!;
-  const spec = (data[from.section] as Record<string, Record<string, unknown>>)[from.name] ?? {};
-  setAt([from.section, from.name, c.field.field], connectedValue(c.field, spec[c.field.field], c.to));
+  const path = [from.section, from.name, c.field.field];
+  // A list gains an item (a call step, a backend); the rest of it is left as written.
+  if (c.field.step) appendAt(path, { kind: "call", target: c.to });
+  else if (c.field.list) appendAt(path, c.to);
+  else setAt(path, c.to);
 }
 
 /** Adds a new component of `type`, started valid (see starting-values.ts), at `at` on the canvas. */
@@ -151,6 +154,9 @@ function Palette({ onAdd }: { onAdd: (type: ComponentType) => void }) {
   return (
     <fieldset class="palette">
       <legend class="sr-only">add a component: drag a type onto the canvas or press it</legend>
+      <span class="palette-label" aria-hidden="true">
+        Add (drag onto the canvas):
+      </span>
       {COMPONENT_TYPES.map((t) => (
         <button
           type="button"
@@ -200,10 +206,11 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
   useEffect(() => {
     const el = svg.current;
     if (!el || typeof ResizeObserver === "undefined") return;
+    // The drawing fills the content box (inside the border), so that is what is measured.
     const measure = () => {
-      const r = el.getBoundingClientRect();
-      if (r.width > 0 && r.height > 0)
-        setSize((s) => (s.w === r.width && s.h === r.height ? s : { w: r.width, h: r.height }));
+      const w = el.clientWidth;
+      const h = el.clientHeight;
+      if (w > 0 && h > 0) setSize((s) => (s.w === w && s.h === h ? s : { w, h }));
     };
     const watch = new ResizeObserver(measure);
     watch.observe(el);
@@ -218,10 +225,19 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
     placedNodes.map((n) => ({ x: n.x, y: n.y, w: W + (live ? 60 : 0), h: H + (live ? 16 : 0) })),
   );
   const view = chosen ?? fitView(content, size.w, size.h);
+  // The canvas takes the topology's shape at its width (a row of tiers is not given a tall empty
+  // frame), between 220 px and 70% of the window.
+  const height = Math.round(
+    Math.max(
+      220,
+      Math.min(0.7 * (globalThis.innerHeight || 800), (size.w * (content.h + 48)) / (content.w + 48)),
+    ),
+  );
   /** Screen pixels from the canvas's top-left corner. */
   const pixel = (e: { clientX: number; clientY: number }) => {
-    const r = svg.current!.getBoundingClientRect();
-    return { x: e.clientX - r.left, y: e.clientY - r.top };
+    const el = svg.current!;
+    const r = el.getBoundingClientRect();
+    return { x: e.clientX - r.left - el.clientLeft, y: e.clientY - r.top - el.clientTop };
   };
   const point = (e: { clientX: number; clientY: number }) => {
     const p = pixel(e);
@@ -260,16 +276,12 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
           </button>
         </fieldset>
       </div>
-      {refused && (
-        <p class="hint" role="status" data-refused>
-          {refused}
-        </p>
-      )}
       {/* biome-ignore lint/a11y/useSemanticElements: an SVG drawing cannot be a fieldset; the group names it */}
       <svg
         class={`topology${pan ? " panning" : ""}`}
         ref={svg}
         viewBox={viewBox(view, size.w, size.h)}
+        style={{ height: `${height}px` }}
         data-view={`${view.x.toFixed(1)} ${view.y.toFixed(1)} ${view.k.toFixed(3)}`}
         role="group"
         tabindex={0}
@@ -452,6 +464,12 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
           </g>
         ))}
       </svg>
+      {/* Below the drawing, so that showing or clearing it never moves the canvas under the pointer. */}
+      {refused && (
+        <p class="hint" role="status" data-refused>
+          {refused}
+        </p>
+      )}
     </div>
   );
 }

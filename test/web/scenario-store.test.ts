@@ -74,7 +74,9 @@ describe("a connection drawn on the canvas appends to a list", () => {
       "        backoff: { kind: none }\n      - { kind: call, target: db }\n\npools:",
     );
     // The comment on api's steps is still there.
-    expect(scenarioText.value).toContain("    # Thread per request: a worker is held while the call to web is out.\n");
+    expect(scenarioText.value).toContain(
+      "    # Thread per request: a worker is held while the call to web is out.\n",
+    );
     expect(validation.value.issues).toEqual([]);
   });
 

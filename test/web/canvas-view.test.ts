@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   boundsOf,
+  edgeRoute,
   fitView,
   MAX_ZOOM,
   panBy,
@@ -59,5 +60,22 @@ describe("the canvas's pan and zoom", () => {
         { x: 356, y: 86, w: 132, h: 46 },
       ]),
     ).toEqual({ x: 16, y: 16, w: 472, h: 116 });
+  });
+});
+
+describe("edges on the canvas", () => {
+  const box = (x: number, y: number) => ({ x, y, w: 132, h: 46 });
+
+  it("are straight between neighbours", () => {
+    expect(edgeRoute(box(0, 0), box(170, 0), [box(340, 0)])).toEqual({ d: "M 132 23 L 170 23", top: null });
+  });
+
+  it("curve over a node they would pass behind", () => {
+    // From x 132 to 340 at y 23, past a node at 170..302: control points a third of the way along
+    // (201.33, 270.67) and 60 above the ends (y -37); the curve's middle is at 23/4 + 3/4 x -37 = -22.
+    expect(edgeRoute(box(0, 0), box(340, 0), [box(170, 0)])).toEqual({
+      d: "M 132 23 C 201.33 -37, 270.67 -37, 340 23",
+      top: -22,
+    });
   });
 });

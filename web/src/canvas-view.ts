@@ -80,3 +80,37 @@ export function boundsOf(rects: Box[]): Box {
     h: Math.max(...rects.map((r) => r.y + r.h)) - y,
   };
 }
+
+/** How far above the higher end a detour's control points go, in drawing units. */
+const DETOUR = 60;
+
+/** Whether the straight segment from a to b passes through `box` (sampled every few units). */
+function crosses(a: { x: number; y: number }, b: { x: number; y: number }, box: Box): boolean {
+  const steps = Math.max(2, Math.ceil(Math.hypot(b.x - a.x, b.y - a.y) / 8));
+  for (let i = 1; i < steps; i++) {
+    const x = a.x + ((b.x - a.x) * i) / steps;
+    const y = a.y + ((b.y - a.y) * i) / steps;
+    if (x > box.x && x < box.x + box.w && y > box.y && y < box.y + box.h) return true;
+  }
+  return false;
+}
+
+/**
+ * An edge from the right-hand side of `from` to the left-hand side of `to`: straight, or, when that
+ * would pass behind another node (a call that skips a tier), a curve over the top. `top` is the
+ * curve's highest point, so the view can keep it in sight (null for a straight edge).
+ */
+export function edgeRoute(from: Box, to: Box, others: Box[]): { d: string; top: number | null } {
+  const a = { x: from.x + from.w, y: from.y + from.h / 2 };
+  const b = { x: to.x, y: to.y + to.h / 2 };
+  const r = (v: number) => Math.round(v * 100) / 100;
+  if (!others.some((o) => crosses(a, b, o)))
+    return { d: `M ${r(a.x)} ${r(a.y)} L ${r(b.x)} ${r(b.y)}`, top: null };
+  const dx = (b.x - a.x) / 3;
+  const c = Math.min(a.y, b.y) - DETOUR;
+  // A cubic's middle is 1/8 of each end and 3/8 of each control point.
+  return {
+    d: `M ${r(a.x)} ${r(a.y)} C ${r(a.x + dx)} ${r(c)}, ${r(b.x - dx)} ${r(c)}, ${r(b.x)} ${r(b.y)}`,
+    top: 0.125 * (a.y + b.y) + 0.75 * c,
+  };
+}

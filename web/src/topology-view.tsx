@@ -3,6 +3,7 @@ import type { ComponentType } from "../../src/scenario/component-type.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import {
   boundsOf,
+  edgeRoute,
   fitView,
   panBy,
   toDrawing,
@@ -221,9 +222,36 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
   const broken = new Set(validation.value.issues.map((i) => i.field.split(".")[1]));
   // Fitting uses the nodes where they are placed, not where one is being dragged, so the view holds
   // still under the pointer; the live line under a node runs past its box.
-  const content = boundsOf(
-    placedNodes.map((n) => ({ x: n.x, y: n.y, w: W + (live ? 60 : 0), h: H + (live ? 16 : 0) })),
-  );
+  const boxOf = (n: Node) => ({ x: n.x, y: n.y, w: W, h: H });
+  const routes = (list: Node[]) => {
+    const named = new Map(list.map((n) => [n.name, n]));
+    return list.flatMap((n) =>
+      n.refs.flatMap((r) => {
+        const to = named.get(r.to);
+        if (!to) return [];
+        const others = list.filter((o) => o !== n && o !== to).map(boxOf);
+        return [
+          {
+            key: `${n.name}-${r.field}`,
+            from: n.name,
+            field: r.field,
+            to: r.to,
+            ...edgeRoute(boxOf(n), boxOf(to), others),
+          },
+        ];
+      }),
+    );
+  };
+  const edges = routes(nodes);
+  // Fitting follows the placed nodes' edges, not a dragged node's, so the view holds still.
+  const placedEdges = drag?.at ? routes(placedNodes) : edges;
+  const content = boundsOf([
+    ...placedNodes.map((n) => ({ x: n.x, y: n.y, w: W + (live ? 60 : 0), h: H + (live ? 16 : 0) })),
+    // A curved edge's top stays in the fitted view too.
+    ...placedEdges.flatMap((e) =>
+      e.top === null ? [] : [{ x: placedNodes[0]?.x ?? 0, y: e.top, w: 0, h: 0 }],
+    ),
+  ]);
   const view = chosen ?? fitView(content, size.w, size.h);
   // The canvas takes the topology's shape at its width (a row of tiers is not given a tall empty
   // frame), between 220 px and 70% of the window.
@@ -370,27 +398,18 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
             <path d="M0,0 L10,5 L0,10 z" fill="#555" />
           </marker>
         </defs>
-        {nodes.flatMap((n) =>
-          n.refs.map((r) => {
-            const to = byName.get(r.to);
-            if (!to) return null;
-            return (
-              <line
-                key={`${n.name}-${r.field}`}
-                class={`edge${r.field.startsWith("steps.") ? " call" : ""}${live ? " live" : ""}`}
-                data-edge={`${n.name}.${r.field}->${r.to}`}
-                style={flowStyle(live?.get(r.to))}
-                x1={n.x + W}
-                y1={n.y + H / 2}
-                x2={to.x}
-                y2={to.y + H / 2}
-                marker-end="url(#arrow)"
-              >
-                <title>{edgeTitle(n.name, r.field, r.to)}</title>
-              </line>
-            );
-          }),
-        )}
+        {edges.map((e) => (
+          <path
+            key={e.key}
+            class={`edge${e.field.startsWith("steps.") ? " call" : ""}${live ? " live" : ""}`}
+            data-edge={`${e.from}.${e.field}->${e.to}`}
+            style={flowStyle(live?.get(e.to))}
+            d={e.d}
+            marker-end="url(#arrow)"
+          >
+            <title>{edgeTitle(e.from, e.field, e.to)}</title>
+          </path>
+        ))}
         {link && byName.get(link.from) && (
           <line
             class="edge pending"

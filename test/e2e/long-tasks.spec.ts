@@ -14,12 +14,13 @@ import { type Browser, expect, type Page, test } from "@playwright/test";
 
 const BENCH = process.env.BENCH_WEB === "1";
 /**
- * The most CPU time one main-thread task may take during a run, in ms: the issue's 50 ms in the
- * benchmark. In the suite, on a machine shared with other test runs, the largest tasks left (a
- * major GC, a frame drawing a chart) measured 39-54 ms of CPU, so the suite holds 100 ms: that still
- * fails on the old per-update ECharts drawing (119 ms) and keeps the suite from flaking.
+ * The most CPU time one main-thread task may take during a run, in ms: the issue's 50 ms, in the
+ * suite and the benchmark alike. The largest tasks left are a frame drawing a chart or two plus the
+ * page's layout, 21-33 ms of CPU on a loaded 2-core machine (BENCHMARKS.md); the old per-update
+ * ECharts drawing took 119 ms, and before chart specs were built at most once per redraw interval
+ * and charts updated in place when a phase appeared, major GCs and chart rebuilds reached 45-54 ms.
  */
-const BUDGET_MS = BENCH ? 50 : 100;
+const BUDGET_MS = 50;
 /** Shortest time between two draws of one chart, in ms (web/src/draw-queue.ts REDRAW_MS, less timer slack). */
 const REDRAW_GAP_MS = 490;
 
@@ -147,7 +148,8 @@ for (const [scenario, speed] of RUNS) {
     for (const t of over) console.log(`  over budget: ${ms(t.cpu)} ms CPU (${ms(t.wall)} wall): ${t.what}`);
     // The trace saw the run (a run's reports and draws are tasks of their own).
     expect(tasks.length).toBeGreaterThan(10);
-    expect(draws.length).toBeGreaterThan(5);
+    // A short run at full speed (gc-pause) may end before most charts are redrawn: one draw is enough.
+    expect(draws.length).toBeGreaterThan(0);
     // Consecutive draws of one chart are apart by at least the redraw interval.
     const byChart = new Map<string, typeof draws>();
     for (const d of draws) byChart.set(d.chart, [...(byChart.get(d.chart) ?? []), d]);

@@ -407,7 +407,8 @@ export function App() {
           </button>
         </div>
       )}
-      <main>
+      {/* The canvas gets a wider editor column than the forms need. */}
+      <main class={left.value === "topology" ? "wide-editor" : undefined}>
         <section class="left">
           <Tabs
             tabs={[

@@ -55,7 +55,7 @@ export interface ChartPlan {
   yBands: YBand[];
   /** Data points in the chart's series, as the options hold them. */
   points: number;
-  /** What must be equal for a chart to be updated in place rather than built anew. */
+  /** What must be equal for a chart to be updated in place rather than built anew (its uPlot options). */
   shape: string;
 }
 
@@ -121,7 +121,57 @@ function marks(s: OptSeries, plan: Pick<ChartPlan, "xBands" | "xLines" | "yBands
  * times, two-point reference lines) onto one sorted x row; a series has undefined where it has no
  * point, which uPlot joins over, and keeps its own nulls, which it draws as gaps.
  */
-function align(tables: [number[], (number | null)[]][]): (number | null | undefined)[][] {
+export function align(tables: [number[], (number | null)[]][]): (number | null | undefined)[][] {
+  return tables.every(([x]) => ascending(x)) ? merge(tables) : alignAny(tables);
+}
+
+/** Finite and strictly increasing. */
+function ascending(x: number[]): boolean {
+  for (let i = 0; i < x.length; i++)
+    if (!Number.isFinite(x[i]) || (i > 0 && !(x[i]! > x[i - 1]!))) return false;
+  return true;
+}
+
+// The common case, every series' x already in order (run series are): a k-way merge of the x rows,
+// with no set, sort or map of every x, so a chart redrawn twice a second leaves little garbage.
+function merge(tables: [number[], (number | null)[]][]): (number | null | undefined)[][] {
+  // Series on the same x as the first (a run's rates share the window middles) need no merging.
+  const first = tables[0]?.[0] ?? [];
+  if (tables.every(([x]) => x === first || sameValues(x, first)))
+    return [first, ...tables.map(([, y]) => y.map((v) => v ?? null))];
+  const at = new Array<number>(tables.length).fill(0);
+  const xs: number[] = [];
+  for (;;) {
+    let next = Number.POSITIVE_INFINITY;
+    for (let t = 0; t < tables.length; t++) {
+      const x = tables[t]![0][at[t]!];
+      if (x !== undefined && x < next) next = x;
+    }
+    if (next === Number.POSITIVE_INFINITY) break;
+    xs.push(next);
+    for (let t = 0; t < tables.length; t++) if (tables[t]![0][at[t]!] === next) at[t]!++;
+  }
+  return [
+    xs,
+    ...tables.map(([x, y]) => {
+      const row = new Array<number | null | undefined>(xs.length).fill(undefined);
+      for (let i = 0, j = 0; i < x.length; i++) {
+        while (xs[j] !== x[i]) j++;
+        row[j] = y[i] ?? null;
+      }
+      return row;
+    }),
+  ];
+}
+
+function sameValues(a: number[], b: number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Any x order: every x once, sorted. */
+function alignAny(tables: [number[], (number | null)[]][]): (number | null | undefined)[][] {
   const xs = [...new Set(tables.flatMap(([x]) => x))].sort((a, b) => a - b);
   const at = new Map(xs.map((x, i) => [x, i]));
   const rows = tables.map(([x, y]) => {
@@ -181,15 +231,8 @@ export function chartPlan(spec: ChartSpec): ChartPlan | null {
     });
   }
   plan.data = align(tables);
-  plan.shape = JSON.stringify([
-    plan.title,
-    plan.xName,
-    plan.yName,
-    plan.categories,
-    plan.series,
-    plan.xBands,
-    plan.xLines,
-    plan.yBands,
-  ]);
+  // Bands and event lines are not part of it: they are drawn from the newest plan at every redraw
+  // (live-chart.tsx drawMarks), so a phase found during the run does not rebuild the chart.
+  plan.shape = JSON.stringify([plan.title, plan.xName, plan.yName, plan.categories, plan.series]);
   return plan;
 }

@@ -4,13 +4,14 @@ import { optionDocs } from "../../src/scenario/option-docs.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ObjectFields, OtherIssues } from "./option-form.js";
 import {
+  addComponent,
   cloneComponent,
   componentsOf,
+  freeName,
   removeComponent,
   renameComponent,
   scenarioData,
   selected,
-  setAt,
   validation,
 } from "./scenario-store.js";
 import { newComponent } from "./starting-values.js";
@@ -30,10 +31,8 @@ function AddComponent() {
     const type = COMPONENT_TYPES.find(
       (t) => t.type === (form.elements.namedItem("type") as HTMLSelectElement).value,
     )!;
-    let name = type.type;
-    for (let i = 2; taken.has(name); i++) name = `${type.type}${i}`;
-    setAt([type.section, name], newComponent(type, name, validation.value.parsed, all));
-    selected.value = name;
+    const name = freeName(type, taken);
+    addComponent(type, name, newComponent(type, name, validation.value.parsed, all));
   };
   return (
     <form

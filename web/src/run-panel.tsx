@@ -1,7 +1,8 @@
-import { useMemo } from "preact/hooks";
+import { useRef } from "preact/hooks";
 import { type ChartSpec, characteristicChart, chartOptions } from "../../src/report/charts.js";
 import type { RunOutput } from "../../src/scenario/run-result.js";
 import { scenarioDrafts } from "./drafts.js";
+import { REDRAW_MS } from "./draw-queue.js";
 import { LiveChart } from "./live-chart.js";
 import type { Speed } from "./protocol.js";
 import type { RunController, RunView } from "./run-controller.js";
@@ -310,17 +311,34 @@ export function RunPanel({ runs }: { runs: RunController }) {
   const ran = runs.ran.value;
   const stale = ran !== null && (ran.text !== scenarioText.value || ran.file !== scenarioFile.value);
   const output = v.output;
-  // Built once per report of the run, not at every render of the panel (a click, a stale mark).
-  const charts = useMemo(
-    () =>
-      output
+  // Built at most once per chart redraw interval while the run goes on (reports come twice as
+  // often, and no chart is redrawn sooner than that), at once when it starts, stops or ends, and
+  // never at a render that brings no new report (a click, a stale mark). Building every chart's
+  // series as [t, v] pairs is most of the garbage a live run makes on the page.
+  const built = useRef<{ output: RunOutput | null; metrics: unknown; at: number; charts: ChartSpec[] }>({
+    output: null,
+    metrics: null,
+    at: 0,
+    charts: [],
+  });
+  const now = performance.now();
+  const b = built.current;
+  const fresh = b.output === output && b.metrics === v.metrics;
+  const throttled = v.phase === "running" && b.output !== null && output !== null && now - b.at < REDRAW_MS;
+  if (!fresh && !throttled) {
+    built.current = {
+      output,
+      metrics: v.metrics,
+      at: now,
+      charts: output
         ? [...chartOptions(output), ...(v.metrics ?? []).map((m) => characteristicChart(output, m))].filter(
             // A model without queues of its own (a cache in front of a database) has no queue chart to show.
             (c) => c.id !== "queue-depth" || Object.keys(output.series.queueDepth).length > 0,
           )
         : [],
-    [output, v.metrics],
-  );
+    };
+  }
+  const charts = built.current.charts;
   return (
     <section class="run-panel">
       <Controls runs={runs} />

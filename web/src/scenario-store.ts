@@ -1,7 +1,7 @@
 import { computed, signal } from "@preact/signals";
-import { type Document, isMap, parseDocument } from "yaml";
+import { type Document, isMap, isSeq, parseDocument } from "yaml";
 import { buildModel } from "../../src/scenario/build.js";
-import { referenceOptions } from "../../src/scenario/component-type.js";
+import type { ComponentType } from "../../src/scenario/component-type.js";
 import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ScenarioError, type ScenarioIssue } from "../../src/scenario/scenario-error.js";
@@ -133,6 +133,19 @@ export function setAt(path: (string | number)[], value: unknown): void {
   write(doc.toString());
 }
 
+/**
+ * Adds `value` at the end of the list at `path` (a new list when there is none), keeping the
+ * list's items, style and comments; objects are written in flow style.
+ */
+export function appendAt(path: (string | number)[], value: unknown): void {
+  const doc = parseDocument(scenarioText.value);
+  if (doc.errors.length > 0) return;
+  const item = value !== null && typeof value === "object" ? doc.createNode(value, { flow: true }) : value;
+  if (isSeq(doc.getIn(path, true))) doc.addIn(path, item);
+  else doc.setIn(path, doc.createNode([item]));
+  write(doc.toString());
+}
+
 /** Name of the component whose form is open (the canvas and the tabs select it). */
 export const selected = signal<string | null>(null);
 
@@ -170,14 +183,15 @@ export function renameComponent(section: string, from: string, to: string): stri
   (pair.key as { value: unknown }).value = to;
   for (const c of componentsOf(data)) {
     const at = c.name === from ? to : c.name;
-    for (const { field, ref } of referenceOptions(c.type)) {
-      const v = c.spec[field];
-      if (!ref.list && v === from) doc.setIn([c.section, at, field], to);
-      if (ref.list && Array.isArray(v))
-        v.forEach((b, i) => {
-          if (b === from) doc.setIn([c.section, at, field, i], to);
-        });
+    // Every name the type declares the entry to hold: `target`, `backends[i]`, a service's
+    // `steps[i].target` and `steps[i].calls[j].target`.
+    let refs: { path: (string | number)[]; name: string }[] = [];
+    try {
+      refs = c.type.references(c.spec as never);
+    } catch {
+      // A malformed entry names nothing; its form says what is wrong.
     }
+    for (const r of refs) if (r.name === from) doc.setIn([c.section, at, ...r.path], to);
   }
   for (const list of ["triggers", "interventions"]) {
     const changes = data[list];
@@ -217,7 +231,7 @@ function unplace(doc: Document, name: string): void {
 
 /** Records where the canvas draws `name` (whole drawing units, kept on the canvas). */
 export function placeComponent(name: string, at: { x: number; y: number }): void {
-  setAt(["layout", name], { x: Math.max(0, Math.round(at.x)), y: Math.max(0, Math.round(at.y)) });
+  setAt(["layout", name], placeOf(at));
 }
 
 /** Copies a component under a free name (`name-2`, ...), next to it on the canvas; returns the new name. */
@@ -236,4 +250,34 @@ export function cloneComponent(section: string, name: string): string | null {
     doc.setIn(["layout", copy], doc.createNode({ x: at.x + 20, y: at.y + 60 }, { flow: true }));
   write(doc.toString());
   return copy;
+}
+
+/** A name for a new component of `type` that no component has: `server`, `server2`, ... */
+export function freeName(type: ComponentType, taken: ReadonlySet<string>): string {
+  let name = type.type;
+  for (let i = 2; taken.has(name); i++) name = `${type.type}${i}`;
+  return name;
+}
+
+/**
+ * Adds `entry` as a new component of `type` under `name`, placed at `at` on the canvas when given,
+ * as one undoable step, and opens its form.
+ */
+export function addComponent(
+  type: ComponentType,
+  name: string,
+  entry: Record<string, unknown>,
+  at?: { x: number; y: number },
+): void {
+  const doc = parseDocument(scenarioText.value);
+  if (doc.errors.length > 0) return;
+  doc.setIn([type.section, name], doc.createNode(entry, { flow: true }));
+  if (at) doc.setIn(["layout", name], doc.createNode(placeOf(at), { flow: true }));
+  write(doc.toString());
+  selected.value = name;
+}
+
+/** A canvas point as the layout keeps it: whole drawing units, on the canvas. */
+function placeOf(at: { x: number; y: number }): { x: number; y: number } {
+  return { x: Math.max(0, Math.round(at.x)), y: Math.max(0, Math.round(at.y)) };
 }

@@ -1,7 +1,24 @@
-import { useRef, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { ComponentType } from "../../src/scenario/component-type.js";
+import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
+import {
+  boundsOf,
+  edgeRoute,
+  fitView,
+  panBy,
+  toDrawing,
+  type View,
+  viewBox,
+  wheelFactor,
+  ZOOM_STEP,
+  zoomAt,
+} from "./canvas-view.js";
 import { liveLabel, type NodeLive } from "./live-state.js";
 import {
+  addComponent,
+  appendAt,
   componentsOf,
+  freeName,
   placeComponent,
   removeComponent,
   scenarioData,
@@ -9,7 +26,8 @@ import {
   setAt,
   validation,
 } from "./scenario-store.js";
-import { allowedConnections, type Connection, referenceFields } from "./wiring.js";
+import { newComponent } from "./starting-values.js";
+import { allowedConnections, type Connection, connectionFields } from "./wiring.js";
 
 const W = 132;
 const H = 46;
@@ -73,7 +91,7 @@ function layout(data: Record<string, unknown> | null): Node[] {
       section: c.section,
       type: c.type.type,
       refs: refs.get(c.name) ?? [],
-      calls: referenceFields(c.type).length > 0,
+      calls: connectionFields(c.type).length > 0,
       ...p,
     };
   });
@@ -93,13 +111,32 @@ function liveWords(n: NodeLive | undefined): string {
 
 /** Writes a connection the registry allows: a list field gains the name, a single one is replaced. */
 function connect(from: Node, c: Connection): void {
-  const data = scenarioData.value!;
-  const spec = (data[from.section] as Record<string, Record<string, unknown>>)[from.name] ?? {};
   const path = [from.section, from.name, c.field.field];
-  if (c.field.list) {
-    const list = Array.isArray(spec[c.field.field]) ? (spec[c.field.field] as string[]) : [];
-    setAt(path, [...list, c.to]);
-  } else setAt(path, c.to);
+  // A list gains an item (a call step, a backend); the rest of it is left as written.
+  if (c.field.step) appendAt(path, { kind: "call", target: c.to });
+  else if (c.field.list) appendAt(path, c.to);
+  else setAt(path, c.to);
+}
+
+/** Adds a new component of `type`, started valid (see starting-values.ts), at `at` on the canvas. */
+function addAt(type: ComponentType, at: Point): void {
+  const all = componentsOf(scenarioData.value).map((c) => c.name);
+  const name = freeName(type, new Set(all));
+  // The drop point is where the pointer let go: the node's box is centred on it.
+  addComponent(type, name, newComponent(type, name, validation.value.parsed, all), {
+    x: at.x - W / 2,
+    y: at.y - H / 2,
+  });
+}
+
+/** How a dragged palette entry names its component type. */
+const DRAG_TYPE = "application/x-metastable-type";
+
+/** What an edge means, for its tooltip: "api calls web (step 2)", "client target: server". */
+function edgeTitle(from: string, field: string, to: string): string {
+  const step = /^steps\.(\d+)\.(?:target|calls\.\d+\.target)$/.exec(field);
+  if (step) return `${from} calls ${to} (step ${Number(step[1]) + 1})`;
+  return `${from} ${field.replace(/\.\d+$/, "")}: ${to}`;
 }
 
 /** What `name` may be wired to, asked of the registry (see wiring.ts). */
@@ -113,17 +150,48 @@ function connectionsFrom(nodes: Node[], name: string): Connection[] {
   );
 }
 
+/** Component types to drag onto the canvas (or press to add one in the middle of the view). */
+function Palette({ onAdd }: { onAdd: (type: ComponentType) => void }) {
+  return (
+    <fieldset class="palette">
+      <legend class="sr-only">add a component: drag a type onto the canvas or press it</legend>
+      <span class="palette-label" aria-hidden="true">
+        Add (drag onto the canvas):
+      </span>
+      {COMPONENT_TYPES.map((t) => (
+        <button
+          type="button"
+          key={t.type}
+          class="palette-item"
+          data-palette={t.type}
+          draggable
+          title={`add a ${t.type} (${t.section}): drag it onto the canvas, or press to add it in the middle`}
+          onDragStart={(e) => {
+            e.dataTransfer?.setData(DRAG_TYPE, t.type);
+            if (e.dataTransfer) e.dataTransfer.effectAllowed = "copy";
+          }}
+          onClick={() => onAdd(t)}
+        >
+          {t.type}
+        </button>
+      ))}
+    </fieldset>
+  );
+}
+
 /**
  * The topology as a canvas: drag a node to move it, drag from its right-hand port to another node
- * to connect them, click it to open its form. Nodes with errors are outlined.
+ * to connect them (a service's connection adds a call step), click it to open its form, drag a
+ * type from the palette to add one where it is dropped. The wheel, dragging the background, the
+ * buttons and the keys + - 0 and arrows zoom and pan; Fit shows every node. Nodes with errors are
+ * outlined.
  */
 export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | null } = {}) {
   const svg = useRef<SVGSVGElement>(null);
   // The dragged node follows the pointer here; the scenario gets its place when it is dropped.
   const [drag, setDrag] = useState<{ name: string; dx: number; dy: number; at: Point | null } | null>(null);
-  const nodes = layout(scenarioData.value).map((n) =>
-    drag?.at && n.name === drag.name ? { ...n, ...drag.at } : n,
-  );
+  const placedNodes = layout(scenarioData.value);
+  const nodes = placedNodes.map((n) => (drag?.at && n.name === drag.name ? { ...n, ...drag.at } : n));
   // A connection being drawn, with the components it may end on.
   const [link, setLink] = useState<{
     from: string;
@@ -132,38 +200,177 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
     allowed: Map<string, Connection>;
   } | null>(null);
   const [refused, setRefused] = useState<string | null>(null);
+  // The canvas's size in screen pixels, and the view the person chose (null: fit every node).
+  const [size, setSize] = useState({ w: 640, h: 420 });
+  const [chosen, setChosen] = useState<View | null>(null);
+  const [pan, setPan] = useState<{ x: number; y: number; from: View } | null>(null);
+  useEffect(() => {
+    const el = svg.current;
+    if (!el || typeof ResizeObserver === "undefined") return;
+    // The drawing fills the content box (inside the border), so that is what is measured.
+    const measure = () => {
+      const w = el.clientWidth;
+      const h = el.clientHeight;
+      if (w > 0 && h > 0) setSize((s) => (s.w === w && s.h === h ? s : { w, h }));
+    };
+    const watch = new ResizeObserver(measure);
+    watch.observe(el);
+    measure();
+    return () => watch.disconnect();
+  }, []);
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const broken = new Set(validation.value.issues.map((i) => i.field.split(".")[1]));
-  // Room on the right for the live line under the last node, which runs past its box.
-  const width = Math.max(480, ...nodes.map((n) => n.x + W + (live ? 60 : 16)));
-  const height = Math.max(140, ...nodes.map((n) => n.y + H + 16));
-  // The drawing scales to the pane; pointer positions are mapped back to drawing units.
-  const point = (e: PointerEvent) => {
-    const r = svg.current!.getBoundingClientRect();
-    const k = width / r.width;
-    return { x: (e.clientX - r.left) * k, y: (e.clientY - r.top) * k };
+  // Fitting uses the nodes where they are placed, not where one is being dragged, so the view holds
+  // still under the pointer; the live line under a node runs past its box.
+  const boxOf = (n: Node) => ({ x: n.x, y: n.y, w: W, h: H });
+  const routes = (list: Node[]) => {
+    const named = new Map(list.map((n) => [n.name, n]));
+    return list.flatMap((n) =>
+      n.refs.flatMap((r) => {
+        const to = named.get(r.to);
+        if (!to) return [];
+        const others = list.filter((o) => o !== n && o !== to).map(boxOf);
+        return [
+          {
+            key: `${n.name}-${r.field}`,
+            from: n.name,
+            field: r.field,
+            to: r.to,
+            ...edgeRoute(boxOf(n), boxOf(to), others),
+          },
+        ];
+      }),
+    );
   };
+  const edges = routes(nodes);
+  // Fitting follows the placed nodes' edges, not a dragged node's, so the view holds still.
+  const placedEdges = drag?.at ? routes(placedNodes) : edges;
+  const content = boundsOf([
+    ...placedNodes.map((n) => ({ x: n.x, y: n.y, w: W + (live ? 60 : 0), h: H + (live ? 16 : 0) })),
+    // A curved edge's top stays in the fitted view too.
+    ...placedEdges.flatMap((e) =>
+      e.top === null ? [] : [{ x: placedNodes[0]?.x ?? 0, y: e.top, w: 0, h: 0 }],
+    ),
+  ]);
+  const view = chosen ?? fitView(content, size.w, size.h);
+  // The canvas takes the topology's shape at its width (a row of tiers is not given a tall empty
+  // frame), between 220 px and 70% of the window.
+  const height = Math.round(
+    Math.max(
+      220,
+      Math.min(0.7 * (globalThis.innerHeight || 800), (size.w * (content.h + 48)) / (content.w + 48)),
+    ),
+  );
+  /** Screen pixels from the canvas's top-left corner. */
+  const pixel = (e: { clientX: number; clientY: number }) => {
+    const el = svg.current!;
+    const r = el.getBoundingClientRect();
+    return { x: e.clientX - r.left - el.clientLeft, y: e.clientY - r.top - el.clientTop };
+  };
+  const point = (e: { clientX: number; clientY: number }) => {
+    const p = pixel(e);
+    return toDrawing(view, p.x, p.y);
+  };
+  const zoom = (factor: number, px = size.w / 2, py = size.h / 2) => setChosen(zoomAt(view, factor, px, py));
+  const centre = () => toDrawing(view, size.w / 2, size.h / 2);
   return (
     <div class="canvas">
-      {refused && (
-        <p class="hint" role="status" data-refused>
-          {refused}
-        </p>
-      )}
+      <div class="canvas-bar">
+        <Palette onAdd={(t) => addAt(t, centre())} />
+        <fieldset class="zoom">
+          <legend class="sr-only">zoom</legend>
+          <button
+            type="button"
+            data-action="zoom-out"
+            aria-label="zoom out"
+            onClick={() => zoom(1 / ZOOM_STEP)}
+          >
+            −
+          </button>
+          <output class="zoom-level" aria-live="polite" aria-label="zoom level" data-zoom={view.k.toFixed(3)}>
+            {Math.round(view.k * 100)}%
+          </output>
+          <button type="button" data-action="zoom-in" aria-label="zoom in" onClick={() => zoom(ZOOM_STEP)}>
+            +
+          </button>
+          <button
+            type="button"
+            data-action="fit"
+            aria-pressed={chosen === null}
+            title="show every component (and keep them in view as the scenario changes)"
+            onClick={() => setChosen(null)}
+          >
+            Fit
+          </button>
+        </fieldset>
+      </div>
       {/* biome-ignore lint/a11y/useSemanticElements: an SVG drawing cannot be a fieldset; the group names it */}
       <svg
-        class="topology"
+        class={`topology${pan ? " panning" : ""}`}
         ref={svg}
-        viewBox={`0 0 ${width} ${height}`}
-        width="100%"
+        viewBox={viewBox(view, size.w, size.h)}
+        style={{ height: `${height}px` }}
+        data-view={`${view.x.toFixed(1)} ${view.y.toFixed(1)} ${view.k.toFixed(3)}`}
         role="group"
-        aria-label="topology: Enter opens a component's form, arrow keys move it, Delete removes it; drag from its right-hand port to connect it"
+        tabindex={0}
+        aria-label="topology canvas: arrow keys pan, + and - zoom, 0 fits every component; Tab to a component: Enter opens its form, arrow keys move it, Delete removes it; drag from its right-hand port to connect it"
+        onKeyDown={(e) => {
+          // Keys on a node are the node's (it moves with the arrows).
+          if (e.target !== e.currentTarget) return;
+          const step = e.shiftKey ? 160 : 40;
+          const panKeys: Record<string, [number, number]> = {
+            ArrowLeft: [step, 0],
+            ArrowRight: [-step, 0],
+            ArrowUp: [0, step],
+            ArrowDown: [0, -step],
+          };
+          const by = panKeys[e.key];
+          if (by) setChosen(panBy(view, by[0], by[1]));
+          else if (e.key === "+" || e.key === "=") zoom(ZOOM_STEP);
+          else if (e.key === "-" || e.key === "_") zoom(1 / ZOOM_STEP);
+          else if (e.key === "0") setChosen(null);
+          else return;
+          e.preventDefault();
+        }}
+        onWheel={(e) => {
+          e.preventDefault();
+          const p = pixel(e);
+          zoom(wheelFactor(e.deltaY), p.x, p.y);
+        }}
+        onDragOver={(e) => {
+          if (e.dataTransfer?.types.includes(DRAG_TYPE)) {
+            e.preventDefault();
+            e.dataTransfer.dropEffect = "copy";
+          }
+        }}
+        onDrop={(e) => {
+          const name = e.dataTransfer?.getData(DRAG_TYPE);
+          const type = COMPONENT_TYPES.find((t) => t.type === name);
+          if (!type) return;
+          e.preventDefault();
+          addAt(type, point(e));
+        }}
+        onPointerDown={(e) => {
+          // The background: drag it to pan (nodes and ports start their own drags).
+          if ((e.target as Element).closest("[data-node]") || e.button !== 0) return;
+          (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
+          setPan({ ...pixel(e), from: view });
+        }}
         onPointerMove={(e) => {
+          if (pan) {
+            const p = pixel(e);
+            setChosen(panBy(pan.from, p.x - pan.x, p.y - pan.y));
+            return;
+          }
           const p = point(e);
           if (drag) setDrag({ ...drag, at: { x: p.x - drag.dx, y: p.y - drag.dy } });
           else if (link) setLink({ ...link, ...p });
         }}
         onPointerUp={(e) => {
+          if (pan) {
+            setPan(null);
+            return;
+          }
           if (link) {
             const target = (e.target as Element).closest("[data-node]")?.getAttribute("data-node");
             const from = byName.get(link.from);
@@ -191,24 +398,18 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
             <path d="M0,0 L10,5 L0,10 z" fill="#555" />
           </marker>
         </defs>
-        {nodes.flatMap((n) =>
-          n.refs.map((r) => {
-            const to = byName.get(r.to);
-            if (!to) return null;
-            return (
-              <line
-                key={`${n.name}-${r.field}`}
-                class={live ? "edge live" : "edge"}
-                style={flowStyle(live?.get(r.to))}
-                x1={n.x + W}
-                y1={n.y + H / 2}
-                x2={to.x}
-                y2={to.y + H / 2}
-                marker-end="url(#arrow)"
-              />
-            );
-          }),
-        )}
+        {edges.map((e) => (
+          <path
+            key={e.key}
+            class={`edge${e.field.startsWith("steps.") ? " call" : ""}${live ? " live" : ""}`}
+            data-edge={`${e.from}.${e.field}->${e.to}`}
+            style={flowStyle(live?.get(e.to))}
+            d={e.d}
+            marker-end="url(#arrow)"
+          >
+            <title>{edgeTitle(e.from, e.field, e.to)}</title>
+          </path>
+        ))}
         {link && byName.get(link.from) && (
           <line
             class="edge pending"
@@ -282,6 +483,12 @@ export function TopologyView({ live = null }: { live?: Map<string, NodeLive> | n
           </g>
         ))}
       </svg>
+      {/* Below the drawing, so that showing or clearing it never moves the canvas under the pointer. */}
+      {refused && (
+        <p class="hint" role="status" data-refused>
+          {refused}
+        </p>
+      )}
     </div>
   );
 }

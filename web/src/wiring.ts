@@ -1,3 +1,4 @@
+import { CALL_OPTIONS } from "../../src/model/service-steps.js";
 import { buildModel } from "../../src/scenario/build.js";
 import {
   accepts,
@@ -16,15 +17,38 @@ import { ScenarioError } from "../../src/scenario/scenario-error.js";
 // the component's own checks). Nothing here lists component kinds, so a type added to the registry
 // is wired correctly with no change to the page.
 
-/** A field that names other components: one name (`target`) or a list of them (`backends`). */
+/**
+ * A field that names other components: one name (`target`) or a list of them (`backends`). A
+ * `step` field is a service's list of steps: a connection adds a call step (`{ kind: call, target }`).
+ */
 export interface ReferenceField {
   field: string;
   list: boolean;
+  step?: true;
 }
 
 /** The fields of `type` that name other components, in declaration order. */
 export function referenceFields(type: ComponentType): ReferenceField[] {
   return referenceOptions(type).map(({ field, ref }) => ({ field, list: ref.list }));
+}
+
+/** The options of `type` holding a service's steps (`steps:`), whose call steps name components. */
+export function stepFields(type: ComponentType): ReferenceField[] {
+  return Object.entries(type.options).flatMap(([field, d]) =>
+    d.type === "value" && d.format === "steps" ? [{ field, list: true, step: true as const }] : [],
+  );
+}
+
+/** Every field the canvas can wire `type` through: its references, then its call steps. */
+export function connectionFields(type: ComponentType): ReferenceField[] {
+  return [...referenceFields(type), ...stepFields(type)];
+}
+
+/** What writing a connection to `to` through `ref` makes of the field's current value. */
+export function connectedValue(ref: ReferenceField, current: unknown, to: string): unknown {
+  const list = Array.isArray(current) ? current : [];
+  if (ref.step) return [...list, { kind: "call", target: to }];
+  return ref.list ? [...list, to] : to;
 }
 
 type Entries = Record<string, Record<string, unknown>>;
@@ -84,13 +108,17 @@ function pathBetween(spec: unknown, start: string, goal: string): string[] | nul
     const t = typeOf(spec, name);
     const entry = t && sections[t.section]?.[name];
     if (!t || !entry) return null;
-    for (const { field } of referenceFields(t)) {
-      const v = entry[field];
-      for (const next of Array.isArray(v) ? v : [v]) {
-        if (typeof next !== "string") continue;
-        const rest = walk(next);
-        if (rest) return [name, ...rest];
-      }
+    // Every name the entry holds as its type declares them: references and service call steps.
+    let refs: { name: unknown }[] = [];
+    try {
+      refs = t.references(entry as never);
+    } catch {
+      // A malformed entry names nothing yet.
+    }
+    for (const { name: next } of refs) {
+      if (typeof next !== "string") continue;
+      const rest = walk(next);
+      if (rest) return [name, ...rest];
     }
     return null;
   };
@@ -111,19 +139,24 @@ export function connectionProblem(
   const entry = (parsed.spec as unknown as Record<string, Entries | undefined>)[from.section]?.[from.name];
   if (!entry) return `no component ${from.name}`;
   const list = Array.isArray(entry[ref.field]) ? (entry[ref.field] as unknown[]) : [];
-  if (ref.list && list.includes(to)) return `${to} is already one of ${from.name}'s ${ref.field}`;
+  // A service may call the same component in two steps; a list of backends names each once.
+  if (ref.list && !ref.step && list.includes(to))
+    return `${to} is already one of ${from.name}'s ${ref.field}`;
   const back = pathBetween(parsed.spec, to, from.name);
   if (back) return `wiring cycle: ${[from.name, ...back].join(" -> ")} would forward calls for ever`;
   const fromType = typeOf(parsed.spec, from.name);
   const toType = typeOf(parsed.spec, to);
-  // What the field may name is declared with it; only a connection of a kind it takes is tried.
-  const declared = fromType && referenceOptions(fromType).find((r) => r.field === ref.field)?.ref;
+  // What the field may name is declared with it (a call step's target with the call's options);
+  // only a connection of a kind it takes is tried.
+  const declared = ref.step
+    ? CALL_OPTIONS.target
+    : fromType && referenceOptions(fromType).find((r) => r.field === ref.field)?.ref;
   if (declared && toType && !accepts(declared, toType))
     return `${from.name}.${ref.field} names ${describeAccepted(declared)}; ${to} is a ${toType.type}`;
   return problemAfter(
     parsed,
     (spec) => {
-      (spec[from.section] as Entries)[from.name]![ref.field] = ref.list ? [...list, to] : to;
+      (spec[from.section] as Entries)[from.name]![ref.field] = connectedValue(ref, list, to);
     },
     `${from.section}.${from.name}.${ref.field}`,
     fromType && toType ? `${fromType.type}.${ref.field}->${toType.type}` : undefined,
@@ -142,7 +175,7 @@ export function allowedConnections(
   from: { section: string; name: string; type: ComponentType },
   candidates: string[],
 ): Connection[] {
-  const fields = referenceFields(from.type);
+  const fields = connectionFields(from.type);
   return candidates.flatMap((to) => {
     if (to === from.name) return [];
     // Without a parsed scenario (its structure is broken) nothing can be tried: offer every field's first.

@@ -8,6 +8,7 @@ import type { Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
 import type { ConnectionSelection } from "../pool/connection-selection.js";
 import { createSelection, SELECTIONS } from "../pool/create-selection.js";
+import { RECYCLING_OPTIONS, Recycling } from "../pool/recycling.js";
 import { CallQueue, HeldCall } from "../queue/call-queue.js";
 import { RecordTable } from "../record-table.js";
 import type { HoldsQueue } from "../roles.js";
@@ -55,6 +56,7 @@ export const CONNECTION_POOL_OPTIONS = {
     min: 0,
     unbounded: true,
   }),
+  ...RECYCLING_OPTIONS,
 } as const;
 
 /** Options of a connection pool, as its constructor takes them. */
@@ -84,6 +86,8 @@ export interface ConnectionPoolStats {
   connectFailures: number;
   /** Connections re-established. */
   reconnects: number;
+  /** Connections the server side closed at their age limit (`maxAge`). */
+  recycled: number;
   [perBackend: `dispatched.${string}`]: number;
 }
 
@@ -92,8 +96,12 @@ const BUSY = 1;
 const DOWN = 2;
 
 interface Connection {
-  readonly backend: Service;
-  readonly backendIndex: number;
+  backend: Service;
+  backendIndex: number;
+  /** When the server side recycles it (`maxAge`). */
+  expiresAt: number;
+  /** Its last attempt to connect failed (a choosing reconnect tries another backend). */
+  refused: boolean;
   state: typeof IDLE | typeof BUSY | typeof DOWN;
   /** Consecutive failures, for the reconnect backoff. */
   failures: number;
@@ -158,6 +166,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   private readonly busyPerBackend: number[];
   private readonly dispatchedKeys: `dispatched.${string}`[];
   private readonly rng: RandomStream;
+  private readonly recycling: Recycling;
   private busy = 0;
   private down = 0;
   private pumping = false;
@@ -187,6 +196,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     this.queueCapacity = o.queueCapacity;
     this.selection = within(["selection"], () => createSelection<Connection>(o.selection));
     this.rng = sim.stream(`pool:${name}:reconnect`);
+    this.recycling = new Recycling(o, backends.length, sim.stream(`pool:${name}:recycle`));
     const stats: ConnectionPoolStats = {
       received: 0,
       dispatched: 0,
@@ -199,6 +209,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
       handshakes: 0,
       connectFailures: 0,
       reconnects: 0,
+      recycled: 0,
     };
     this.dispatchedKeys = backends.map((b) => `dispatched.${b.name}` as const);
     for (const key of this.dispatchedKeys) stats[key] = 0;
@@ -207,9 +218,12 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     // The pool starts warm: every connection is established and idle, in index order.
     for (let i = 0; i < this.size; i++) {
       const backendIndex = i % backends.length;
+      this.recycling.connections[backendIndex]!++;
       this.selection.release({
         backend: backends[backendIndex]!,
         backendIndex,
+        expiresAt: this.recycling.expiry(0),
+        refused: false,
         state: IDLE,
         failures: 0,
         lastDelay: 0,
@@ -240,8 +254,11 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
       down: this.down,
       waiting: this.waiting.length,
     };
+    const moving = this.recycling.reconnectTo !== "same";
     this.backends.forEach((b, i) => {
       g[`busy.${b.name}`] = this.busyPerBackend[i]!;
+      // Connections move between backends only when reconnects choose afresh.
+      if (moving) g[`connections.${b.name}`] = this.recycling.connections[i]!;
     });
     return g;
   }
@@ -258,6 +275,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
         "nothing",
       reconnectBackoff: this.reconnectBackoff.label,
       queueCapacity: Number.isFinite(this.queueCapacity) ? String(this.queueCapacity) : "unbounded",
+      ...this.recycling.describe(),
     };
   }
 
@@ -398,6 +416,10 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   }
 
   private release(conn: Connection): void {
+    if (this.sim.now >= conn.expiresAt) {
+      this.recycle(conn);
+      return;
+    }
     conn.state = IDLE;
     this.selection.release(conn);
     this.pump();
@@ -411,6 +433,14 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     this.scheduleReconnect(conn);
   }
 
+  /** The server side closes `conn` at its age limit; the pool reconnects it at once. */
+  private recycle(conn: Connection): void {
+    this.stats.recycled++;
+    conn.state = DOWN;
+    this.down++;
+    this.sim.schedule(0, this, RECONNECT, conn);
+  }
+
   private scheduleReconnect(conn: Connection): void {
     const delay = this.reconnectBackoff.delay(conn.failures, conn.lastDelay, this.rng);
     conn.lastDelay = delay;
@@ -419,6 +449,11 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
 
   private connect(conn: Connection): void {
     conn.step = 0;
+    if (this.recycling.reconnectTo !== "same") {
+      conn.backendIndex = this.recycling.reconnect(conn.backendIndex, conn.refused);
+      conn.backend = this.backends[conn.backendIndex]!;
+    }
+    conn.refused = false;
     if (this.reconnectCost === 0) this.connected(conn);
     else this.sendHandshake(conn);
   }
@@ -438,12 +473,14 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
 
   private connectFailed(conn: Connection): void {
     this.stats.connectFailures++;
+    conn.refused = true;
     conn.failures++;
     this.scheduleReconnect(conn);
   }
 
   private connected(conn: Connection): void {
     this.stats.reconnects++;
+    conn.expiresAt = this.recycling.expiry(this.sim.now);
     this.down--;
     this.release(conn);
   }

@@ -44,4 +44,11 @@ describe("catalog systems", () => {
     expect(retry.entries[0]!.name).toBe("retry-storm");
     expect(retry.entries.length).toBeGreaterThan(5);
   });
+
+  it("every catalog description says which loop sustains it, what triggers it and what fixes it", () => {
+    const missing = readCatalog("scenarios")
+      .filter((e) => !["Loop:", "Trigger:", "Fix:"].every((label) => e.description.includes(label)))
+      .map((e) => e.file);
+    expect(missing).toEqual([]);
+  });
 });

@@ -114,7 +114,7 @@ describe("TinyLFU store", () => {
     const sim = new Simulation({ seed: 3 });
     const db = new Database(sim, "db", { serviceTime: constant(0.001), concurrency: 1 });
     const cache = new Cache(sim, "cache", db, { keys: 50, capacity: 1, eviction: { kind: "tinyLfu" } });
-    const caller = { reply: () => {}, requestOf: () => -1 };
+    const caller = { reply: () => true, requestOf: () => -1 };
     for (let i = 0; i < 200; i++)
       sim.scheduleAt(i * 0.01, { handleEvent: () => cache.accept(caller, i, Number.POSITIVE_INFINITY) });
     sim.run();

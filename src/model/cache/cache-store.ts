@@ -8,7 +8,9 @@ export type StoreOutcome = "stored" | "evicted" | "declined";
  * full. One implementation per file, chosen by the cache's `eviction` option.
  */
 export interface CacheStore {
-  /** Human-readable name, e.g. `lru`. */
+  /** The policy's name in prose, e.g. `LRU`. */
+  readonly name: string;
+  /** The policy with its settings, e.g. `tinyLfu(sampleSize=3840)`. */
   readonly label: string;
   readonly capacity: number;
   /** Entries held. */

@@ -7,6 +7,7 @@ import type { KeyPopularity } from "./key-popularity.js";
  * order, so re-inserting a key makes it the most recent and the first key is the eviction victim.
  */
 export class LruStore implements CacheStore {
+  readonly name = "LRU";
   readonly label = "lru";
   // key -> the time its entry expires.
   private readonly entries = new Map<number, number>();

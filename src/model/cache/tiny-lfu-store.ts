@@ -22,6 +22,7 @@ export const TINY_LFU_OPTIONS = {
  * counts live in a count-min sketch to save memory, here they are exact.
  */
 export class TinyLfuStore implements CacheStore {
+  readonly name = "TinyLFU";
   readonly label: string;
   readonly sampleSize: number;
   private readonly lru: LruStore;

@@ -220,7 +220,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
       coalesce: String(this.coalesce),
       serveStale: String(this.serveStale),
       ...(this.prefill > 0 && { prefill: String(this.prefill) }),
-      expectedHitRate: `${(this.expectedHitRate * 100).toFixed(1)}% (${this.store.label === "lru" ? "LRU" : this.store.label} steady state, before expiry)`,
+      expectedHitRate: `${(this.expectedHitRate * 100).toFixed(1)}% (${this.store.name} steady state, before expiry)`,
       advertisedCapacity: rate(this.capacityPerSec),
       hiddenCapacity: rate(this.target.capacityPerSec),
     };

@@ -534,7 +534,7 @@ function cacheOf(cache: Cache, timeout: number, refuse: (issue: Issue) => never)
       message: `cache "${cache.name}": a hit slower than the client's ${timeout} s timeout is not modelled`,
     });
   }
-  const hotSet = new HotSet(cache.popularity, cache.capacity);
+  const hotSet = new HotSet(cache.popularity, cache.capacity, cache.expectedHitRate);
   const prefilled = Math.min(Math.round(cache.prefill * cache.capacity), cache.popularity.keys);
   return {
     name: cache.name,

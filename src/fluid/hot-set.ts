@@ -11,7 +11,7 @@ const BIN_GROWTH = 1.05;
  * read and filled first), up to Che's steady-state LRU hit rate for its capacity.
  */
 export class HotSet {
-  /** Steady-state LRU hit rate (Che's approximation): the hit rate of a full cache. */
+  /** Steady-state hit rate of a full cache (LRU: Che's approximation). */
   readonly fullHitRate: number;
   readonly capacity: number;
   // Bins of keys with (about) equal popularity, most popular first.
@@ -19,9 +19,10 @@ export class HotSet {
   private readonly count: Float64Array;
   private readonly before: Float64Array;
 
-  constructor(popularity: KeyPopularity, capacity: number) {
+  /** `fullHitRate`: the full cache's hit rate when its eviction policy is not LRU. */
+  constructor(popularity: KeyPopularity, capacity: number, fullHitRate?: number) {
     this.capacity = capacity;
-    this.fullHitRate = Math.min(expectedLruHitRate(popularity, capacity), 1 - 1e-6);
+    this.fullHitRate = Math.min(fullHitRate ?? expectedLruHitRate(popularity, capacity), 1 - 1e-6);
     const shares: number[] = [];
     const counts: number[] = [];
     const n = popularity.keys;

@@ -69,3 +69,25 @@ describe("link imbalance (catalog)", () => {
     });
   });
 });
+
+// Seed 000: pool exhaustion that server-side connection recycling frees.
+describe("connection pinning (catalog)", () => {
+  describe.each(CATALOG_SEEDS)("seed %i", (seed) => {
+    it("connections that failed over stay pinned; recycled ones come back to the recovered server", () => {
+      const pinned = runCatalog("connection-pinning.yaml", seed);
+      const recycled = runCatalog("connection-pinning-recycling.yaml", seed);
+      for (const run of [pinned, recycled]) {
+        expect(lastTriggerEnd(run)).toBe(80);
+        expect(goodputWindow(run, 10, 60).ratio).toBeGreaterThan(0.98);
+      }
+      // Long after a is back it holds none of the 32 connections, and the pool serves almost nothing.
+      expect(gaugeMean(pinned, "pool.connections.a", 150, 240)).toBe(0);
+      expect(gaugeMean(pinned, "pool.waiting", 150, 240)).toBeGreaterThan(50);
+      expect(lateGoodputRatio(pinned, 120)).toBeLessThan(0.2);
+      // Recycled every ~20 s, the connections spread out again and the pool is healthy.
+      expect(gaugeMean(recycled, "pool.connections.a", 150, 240)).toBeGreaterThan(6);
+      expect(lateGoodputRatio(recycled, 100)).toBeGreaterThan(0.98);
+      expect(recycled.result.componentStats.pool!.recycled!).toBeGreaterThan(200);
+    }, 30_000);
+  });
+});

@@ -30,3 +30,15 @@ export function expectedLruHitRate(popularity: KeyPopularity, capacity: number):
   for (let k = 0; k < n; k++) hit += p[k]! * (1 - Math.exp(-p[k]! * hi));
   return hit;
 }
+
+/**
+ * Hit rate of a cache that holds exactly the `capacity` most popular keys: their share of requests.
+ * The best any eviction policy can do under independent requests, and where a frequency-based one
+ * (LFU, TinyLFU) settles.
+ */
+export function expectedTopKeysHitRate(popularity: KeyPopularity, capacity: number): number {
+  const top = Math.min(Math.max(capacity, 0), popularity.keys);
+  let hit = 0;
+  for (let k = 1; k <= top; k++) hit += popularity.probability(k);
+  return Math.min(hit, 1);
+}

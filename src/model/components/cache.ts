@@ -1,11 +1,11 @@
 import { checkNumber, within } from "../../engine/option-error.js";
 import type { RandomStream } from "../../engine/random.js";
 import type { Handler, Simulation } from "../../engine/simulation.js";
+import type { CacheStore } from "../cache/cache-store.js";
 import { createPopularity, POPULARITIES } from "../cache/create-popularity.js";
-import { expectedLruHitRate } from "../cache/expected-hit-rate.js";
+import { createStore, EVICTIONS } from "../cache/create-store.js";
 import { HitRateWindow } from "../cache/hit-rate-window.js";
 import type { KeyPopularity } from "../cache/key-popularity.js";
-import { LruStore } from "../cache/lru-store.js";
 import { RequestKeys } from "../cache/request-keys.js";
 import type { Caller, ReplyStatus, Service } from "../call.js";
 import type { Capabilities, Component } from "../component.js";
@@ -22,10 +22,11 @@ export const CACHE_OPTIONS = {
   }),
   popularity: option.policy(POPULARITIES, { doc: "How requests pick keys.", default: { kind: "uniform" } }),
   capacity: option.integer({
-    doc: "Entries held; the least recently used one is evicted for a new one.",
+    doc: "Entries held; when it is full, `eviction` decides which stay.",
     min: 0,
     defaultText: "`keys` (all fit)",
   }),
+  eviction: option.policy(EVICTIONS, { doc: "Which entries a full cache keeps.", default: { kind: "lru" } }),
   ttl: option.number({
     doc: "Seconds an entry stays fresh after it is filled.",
     default: Number.POSITIVE_INFINITY,
@@ -74,12 +75,14 @@ export interface CacheStats {
   dbReads: number;
   /** Reads the database answered with anything but "ok". */
   dbErrors: number;
-  /** Entries written from a database answer that arrived while a caller still wanted it. */
+  /** Database answers that arrived while a caller still wanted them, handed to the store to keep (see `declined`). */
   fills: number;
   /** Entries written by `warm` or `prefill`. */
   warmed: number;
   /** Entries evicted to make room. */
   evictions: number;
+  /** Database answers the eviction policy did not store (TinyLFU: the key was not popular enough). */
+  declined: number;
 }
 
 const HIT = 0;
@@ -132,6 +135,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
     fills: 0,
     warmed: 0,
     evictions: 0,
+    declined: 0,
   };
   readonly popularity: KeyPopularity;
   readonly capacity: number;
@@ -140,7 +144,7 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
   readonly coalesce: boolean;
   readonly serveStale: boolean;
   readonly prefill: number;
-  private readonly store: LruStore;
+  private readonly store: CacheStore;
   private readonly rng: RandomStream;
   // Reads later misses (coalesce) or stale hits (serveStale) may share, by key.
   private readonly reads = new Map<number, Read>();
@@ -167,13 +171,16 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
     this.coalesce = o.coalesce;
     this.serveStale = o.serveStale;
     this.prefill = o.prefill;
-    this.store = new LruStore(this.capacity);
+    this.store = within(["eviction"], () => createStore(o.eviction, this.capacity));
     this.rng = sim.stream(`cache:${name}:keys`);
   }
 
-  /** Steady-state LRU hit rate for this popularity and capacity (Che's approximation, no expiry). */
+  /**
+   * Steady-state hit rate for this popularity, capacity and eviction policy, before expiry (LRU:
+   * Che's approximation; TinyLFU: the share of the `capacity` most popular keys).
+   */
   get expectedHitRate(): number {
-    this.hitRateMemo ??= expectedLruHitRate(this.popularity, this.capacity);
+    this.hitRateMemo ??= this.store.expectedHitRate(this.popularity);
     return this.hitRateMemo;
   }
 
@@ -207,12 +214,13 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
       keys: String(this.popularity.keys),
       popularity: this.popularity.label,
       capacity: `${this.capacity} entries`,
+      ...(this.store.label !== "lru" && { eviction: this.store.label }),
       ttl: Number.isFinite(this.ttl) ? `${this.ttl} s` : "none",
       hitLatency: `${this.hitLatency} s`,
       coalesce: String(this.coalesce),
       serveStale: String(this.serveStale),
       ...(this.prefill > 0 && { prefill: String(this.prefill) }),
-      expectedHitRate: `${(this.expectedHitRate * 100).toFixed(1)}% (LRU steady state, before expiry)`,
+      expectedHitRate: `${(this.expectedHitRate * 100).toFixed(1)}% (${this.store.name} steady state, before expiry)`,
       advertisedCapacity: rate(this.capacityPerSec),
       hiddenCapacity: rate(this.target.capacityPerSec),
     };
@@ -346,6 +354,8 @@ export class Cache implements Handler, Service, Caller, Component, Capabilities,
   }
 
   private put(key: number, expiresAt: number): void {
-    if (this.store.set(key, expiresAt)) this.stats.evictions++;
+    const outcome = this.store.set(key, expiresAt);
+    if (outcome === "evicted") this.stats.evictions++;
+    else if (outcome === "declined") this.stats.declined++;
   }
 }

@@ -9,6 +9,7 @@ import { type OptionsInput, option, readOptions } from "../options.js";
 import { type Connection, NO_TIMER, WireTable } from "../pool/connection.js";
 import type { ConnectionSelection } from "../pool/connection-selection.js";
 import { createSelection, SELECTIONS } from "../pool/create-selection.js";
+import { RECYCLING_OPTIONS, Recycling } from "../pool/recycling.js";
 import { HeldCall } from "../queue/call-queue.js";
 import { FifoQueue } from "../queue/fifo-queue.js";
 import type { HoldsQueue } from "../roles.js";
@@ -57,6 +58,7 @@ export const CONNECTION_POOL_OPTIONS = {
     min: 0,
     unbounded: true,
   }),
+  ...RECYCLING_OPTIONS,
 } as const;
 
 /** Options of a connection pool, as its constructor takes them. */
@@ -86,6 +88,8 @@ export interface ConnectionPoolStats {
   connectFailures: number;
   /** Connections re-established. */
   reconnects: number;
+  /** Connections the server side closed at their age limit (`maxAge`). */
+  recycled: number;
   [perBackend: `dispatched.${string}`]: number;
 }
 
@@ -118,6 +122,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   private readonly busyPerBackend: number[];
   private readonly dispatchedKeys: `dispatched.${string}`[];
   private readonly rng: RandomStream;
+  private readonly recycling: Recycling;
   private busy = 0;
   private down = 0;
   private pumping = false;
@@ -147,6 +152,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     this.reconnectBackoff = within(["reconnectBackoff"], () => createBackoff(o.reconnectBackoff));
     this.selection = within(["selection"], () => createSelection<Connection>(o.selection));
     this.rng = sim.stream(`pool:${name}:reconnect`);
+    this.recycling = new Recycling(o, backends.length, sim.stream(`pool:${name}:recycle`));
     const stats: ConnectionPoolStats = {
       received: 0,
       dispatched: 0,
@@ -159,6 +165,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
       handshakes: 0,
       connectFailures: 0,
       reconnects: 0,
+      recycled: 0,
     };
     this.dispatchedKeys = backends.map((b) => `dispatched.${b.name}` as const);
     for (const key of this.dispatchedKeys) stats[key] = 0;
@@ -168,9 +175,12 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     // The pool starts warm: every connection is established and idle, in index order.
     for (let i = 0; i < this.size; i++) {
       const backendIndex = i % backends.length;
+      this.recycling.connections[backendIndex]!++;
       this.selection.release({
         backend: backends[backendIndex]!,
         backendIndex,
+        expiresAt: this.recycling.expiry(0),
+        refused: false,
         failures: 0,
         lastDelay: 0,
         step: 0,
@@ -195,8 +205,11 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
       down: this.down,
       waiting: this.front.length,
     };
+    const moving = this.recycling.reconnectTo !== "same";
     this.backends.forEach((b, i) => {
       g[`busy.${b.name}`] = this.busyPerBackend[i]!;
+      // Connections move between backends only when reconnects choose afresh.
+      if (moving) g[`connections.${b.name}`] = this.recycling.connections[i]!;
     });
     return g;
   }
@@ -213,6 +226,7 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
         "nothing",
       reconnectBackoff: this.reconnectBackoff.label,
       queueCapacity: this.front.capacityLabel,
+      ...this.recycling.describe(),
     };
   }
 
@@ -330,6 +344,10 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
   }
 
   private release(conn: Connection): void {
+    if (this.sim.now >= conn.expiresAt) {
+      this.recycle(conn);
+      return;
+    }
     this.selection.release(conn);
     this.pump();
   }
@@ -341,6 +359,13 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
     this.scheduleReconnect(conn);
   }
 
+  /** The server side closes `conn` at its age limit; the pool reconnects it at once. */
+  private recycle(conn: Connection): void {
+    this.stats.recycled++;
+    this.down++;
+    this.sim.schedule(0, this, RECONNECT, conn);
+  }
+
   private scheduleReconnect(conn: Connection): void {
     const delay = this.reconnectBackoff.delay(conn.failures, conn.lastDelay, this.rng);
     conn.lastDelay = delay;
@@ -349,6 +374,11 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
 
   private connect(conn: Connection): void {
     conn.step = 0;
+    if (this.recycling.reconnectTo !== "same") {
+      conn.backendIndex = this.recycling.reconnect(conn.backendIndex, conn.refused);
+      conn.backend = this.backends[conn.backendIndex]!;
+    }
+    conn.refused = false;
     if (this.reconnectCost === 0) this.connected(conn);
     else this.sendHandshake(conn);
   }
@@ -368,12 +398,14 @@ export class ConnectionPool implements Handler, Caller, Service, Component, Hold
 
   private connectFailed(conn: Connection): void {
     this.stats.connectFailures++;
+    conn.refused = true;
     conn.failures++;
     this.scheduleReconnect(conn);
   }
 
   private connected(conn: Connection): void {
     this.stats.reconnects++;
+    conn.expiresAt = this.recycling.expiry(this.sim.now);
     this.down--;
     this.release(conn);
   }

@@ -4,8 +4,12 @@ import { RecordTable } from "../record-table.js";
 
 /** One of a pool's connections, to one backend. */
 export interface Connection {
-  readonly backend: Service;
-  readonly backendIndex: number;
+  backend: Service;
+  backendIndex: number;
+  /** When the server side recycles it (`maxAge`). */
+  expiresAt: number;
+  /** Its last attempt to connect failed (a choosing reconnect tries another backend). */
+  refused: boolean;
   /** Consecutive failures, for the reconnect backoff. */
   failures: number;
   lastDelay: number;

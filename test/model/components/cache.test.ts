@@ -299,11 +299,11 @@ describe("cache", () => {
     store.set(1, 10);
     store.set(2, 10);
     expect(store.use(1)).toBe(10);
-    expect(store.set(3, 10)).toBe(true);
+    expect(store.set(3, 10)).toBe("evicted");
     expect([store.has(1), store.has(2), store.has(3)]).toEqual([true, false, true]);
-    expect(store.set(3, 20)).toBe(false);
+    expect(store.set(3, 20)).toBe("stored");
     expect(store.use(3)).toBe(20);
-    expect(new LruStore(0).set(1, 1)).toBe(false);
+    expect(new LruStore(0).set(1, 1)).toBe("declined");
   });
 
   it("refuses bad options by name", () => {
@@ -321,6 +321,8 @@ describe("cache", () => {
     expect(path({ coalesce: 1 })).toEqual(["coalesce"]);
     expect(path({ serveStale: "no" })).toEqual(["serveStale"]);
     expect(path({ prefill: 1.5 })).toEqual(["prefill"]);
+    expect(path({ eviction: { kind: "arc" } })).toEqual(["eviction", "kind"]);
+    expect(path({ eviction: { kind: "tinyLfu", sampleSize: 0 } })).toEqual(["eviction", "sampleSize"]);
     const cache = new Cache(sim, "ok", db);
     expect(optionPath(() => cache.warm(2))).toEqual(["fraction"]);
   });

@@ -8,6 +8,7 @@ import { CallQueue, HeldCall } from "../queue/call-queue.js";
 import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
 import type { QueueDiscipline } from "../queue/queue-discipline.js";
 import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "../roles.js";
+import { AFTER_CALLS, AFTER_WORK, Job } from "../service-job.js";
 import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "../service-steps.js";
 
 /** What calls get while a service is unreachable. */
@@ -62,11 +63,11 @@ export interface ServiceStats extends Counting<WorkCounters> {
   rejected: number;
   /** Calls answered "expired" because the caller's deadline had passed (`dropExpired`). */
   expired: number;
-  /** Calls answered "error" because a downstream call failed. */
+  /** Calls answered "error": a downstream call failed, or an injected error (the `errors` trigger). */
   errors: number;
   /** Calls answered "empty": a downstream call was told there is nothing, or the service is unreachable so. */
   empty: number;
-  /** Calls refused while unreachable. */
+  /** Calls refused while unreachable, or lost (waiting or under way) in a restart. */
   dropped: number;
   [perCall: `${string}.${string}`]: number;
 }
@@ -75,27 +76,6 @@ export interface ServiceStats extends Counting<WorkCounters> {
 type Counting<T> = { -readonly [K in keyof T]: T[K] };
 
 const WORK_DONE = 0;
-
-/** One call in progress. */
-class Job {
-  caller: Caller | null = null;
-  token = 0;
-  deadline = 0;
-  requestId = -1;
-  /** Index of the step under way. */
-  step = 0;
-  /** Whether it holds a worker, since when, and worker-seconds held so far. */
-  hasWorker = false;
-  heldSince = 0;
-  held = 0;
-  /** The token its current group of downstream calls reports with, and what the group awaits. */
-  group = -1;
-  pending = 0;
-  failed = 0;
-  failure: ReplyStatus = "error";
-  /** Still sending the group's calls (answers given at once wait until all are out). */
-  sending = false;
-}
 
 /**
  * A service whose work includes downstream calls: a queue in front of `concurrency` workers, each
@@ -128,8 +108,17 @@ export class CallingService
   private nextGroup = 0;
   private busy = 0;
   private inProgress = 0;
+  // Injected errors draw from their own stream, so a fault does not shift service-time draws.
+  private readonly errorRng: RandomStream;
   private slowdown = 1;
+  private errorRate = 0;
   private reachable = true;
+  private paused = false;
+  private epoch = 0;
+  // Calls taken on and not yet answered, so a restart can lose them all; jobs that finished a step
+  // during a pause, to go on when it ends.
+  private readonly active = new Set<Job>();
+  private held: Job[] = [];
   private pumping = false;
 
   constructor(
@@ -147,6 +136,7 @@ export class CallingService
     this.steps = buildSteps(sim, name, options.steps, this);
     this.callSet = new Callers(this.steps);
     this.rng = sim.stream(`service:${name}`);
+    this.errorRng = sim.stream(`service:${name}:errors`);
     this.counters = {
       arrived: 0,
       finished: 0,
@@ -198,10 +188,10 @@ export class CallingService
 
   /**
    * Calls per second it can finish with every worker busy: its workers over its own work, and no
-   * more than the slowest of what it calls; 0 while unreachable.
+   * more than the slowest of what it calls; 0 while paused or unreachable.
    */
   get capacityPerSec(): number {
-    if (!this.reachable) return 0;
+    if (this.paused || !this.reachable) return 0;
     const own = this.callSet.ownWorkMean * this.slowdown;
     return Math.min(own > 0 ? this.concurrency / own : Number.POSITIVE_INFINITY, this.callSet.capacityPerSec);
   }
@@ -235,6 +225,49 @@ export class CallingService
     this.reachable = reachable;
   }
 
+  setErrorRate(rate: number): void {
+    this.errorRate = checkNumber("rate", rate, { min: 0, max: 1 });
+  }
+
+  /** Nothing starts and no step finishes: calls queue, work and answers from downstream are held. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    const held = this.held;
+    this.held = [];
+    for (const job of held) {
+      if (job.heldAfter === AFTER_CALLS) this.groupEnded(job);
+      else this.stepDone(job);
+    }
+    this.pump();
+  }
+
+  /**
+   * Loses every call waiting or under way, as a restarted process does: callers hear nothing and
+   * find out through their timeouts; answers still coming back from downstream find no one.
+   */
+  restart(): void {
+    this.epoch++;
+    const lost = new CallQueue();
+    for (const job of this.active) {
+      if (job.hasWorker) this.counters.busySeconds += this.sim.now - job.heldSince;
+      lost.push(job.caller!, job.token, 0, 0);
+    }
+    this.counters.dropped += this.active.size + this.waiting.length;
+    this.active.clear();
+    this.byGroup.clear();
+    this.resuming.length = 0;
+    this.held = [];
+    this.busy = 0;
+    this.inProgress = 0;
+    this.waiting.drain(lost);
+    for (const call = new HeldCall(); lost.shift(call); ) call.caller!.reply(call.token, "lost");
+    this.pump();
+  }
+
   accept(caller: Caller, token: number, deadline: number): void {
     const s = this.counters;
     s.arrived++;
@@ -255,8 +288,14 @@ export class CallingService
 
   handleEvent(_kind: number, data: unknown): void {
     const job = data as Job;
-    job.step++;
-    this.advance(job);
+    // Work lost in a restart: its caller was told at the restart.
+    if (job.epoch !== this.epoch) return;
+    if (this.paused) {
+      job.heldAfter = AFTER_WORK;
+      this.held.push(job);
+      return;
+    }
+    this.stepDone(job);
     this.pump();
   }
 
@@ -277,14 +316,18 @@ export class CallingService
     }
     if (job.pending === 0) {
       this.byGroup.delete(group);
-      if (!job.sending) this.groupEnded(job);
+      if (job.sending) return wanted;
+      if (this.paused) {
+        job.heldAfter = AFTER_CALLS;
+        this.held.push(job);
+      } else this.groupEnded(job);
     }
     return wanted;
   }
 
   /** Hands workers to resuming and waiting calls; a loop, so calls answered at once do not recurse. */
   private pump(): void {
-    if (this.pumping) return;
+    if (this.pumping || this.paused) return;
     this.pumping = true;
     const taken = this.taken;
     while (this.busy < this.concurrency) {
@@ -306,9 +349,13 @@ export class CallingService
       job.token = taken.token;
       job.deadline = taken.deadline;
       job.requestId = taken.caller!.requestOf(taken.token);
+      job.epoch = this.epoch;
+      this.active.add(job);
       this.inProgress++;
       this.hold(job);
-      this.advance(job);
+      // An injected error fails the call at once, before any work or call.
+      if (this.errorRate > 0 && this.errorRng.next() < this.errorRate) this.end(job, "error");
+      else this.advance(job);
     }
     this.pumping = false;
   }
@@ -350,6 +397,11 @@ export class CallingService
     if (this.byGroup.get(group) !== job) this.groupEnded(job);
   }
 
+  private stepDone(job: Job): void {
+    job.step++;
+    this.advance(job);
+  }
+
   private groupEnded(job: Job): void {
     const step = this.steps[job.step]!;
     const success = step.wait === "first" ? job.failed < step.callers.length : job.failed === 0;
@@ -383,6 +435,7 @@ export class CallingService
 
   private end(job: Job, status: "ok" | "error" | "empty" | "expired"): void {
     if (job.hasWorker) this.letGo(job);
+    this.active.delete(job);
     this.inProgress--;
     const s = this.counters;
     s.finished++;

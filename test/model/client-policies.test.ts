@@ -184,6 +184,62 @@ describe("circuit breaker", () => {
     expect(b.state(0)).toBe("open");
   });
 
+  it("without probes it closes on the timer alone, and a new window must fill before it reopens", () => {
+    // Window 4, threshold 0.5 (2 failures), open 2 s, no probes. Outcomes at 0-1: F, F, ok, ok trip
+    // it when the 4th arrives at 1 (2 of 4 failed): open [1, 3). At 3 it is closed without any call
+    // having been let through; its window starts empty, so three failures at 3.1-3.3 do not reopen
+    // it and the fourth at 3.4 does (4 of 4): open [3.4, 5.4).
+    const b = new WindowCircuitBreaker({ window: 4, failureThreshold: 0.5, openFor: 2, halfOpenProbes: 0 });
+    expect(b.label).toBe("open at 0.5 of 4 failed, for 2 s, then closed");
+    const t = b.sent(0);
+    b.record(t, false, 0);
+    b.record(t, false, 0.5);
+    b.record(t, true, 0.8);
+    expect(b.state(0.9)).toBe("closed");
+    b.record(t, true, 1);
+    expect(b.state(1)).toBe("open");
+    expect(b.allows(2.99)).toBe(false);
+    expect(b.state(3)).toBe("closed");
+    expect(b.allows(3)).toBe(true);
+    const u = b.sent(3);
+    // An outcome from before the close is ignored.
+    b.record(t, false, 3.05);
+    for (const at of [3.1, 3.2, 3.3]) b.record(u, false, at);
+    expect(b.state(3.35)).toBe("closed");
+    b.record(u, false, 3.4);
+    expect(b.state(3.4)).toBe("open");
+    expect(b.state(5.39)).toBe("open");
+    expect(b.state(5.4)).toBe("closed");
+  });
+
+  it("a timed breaker closes into a backlog; a probing one sends only its probe into it", () => {
+    // A single-worker FIFO service taking 1 s a call. Four calls at 0 are answered at 1, 2, 3, 4,
+    // after the 0.5 s timeout: four failures open the breaker (window 4, open 1 s) at 0.5.
+    // Timed: closed at 1.5, so the calls at 1.5, 1.6 and 3 all join the queue (answered at 5, 6, 7);
+    // their three timeouts do not fill the new window, so it stays closed. Probing: the probe at
+    // 1.5 is the only call let through, the one at 1.6 is refused, the probe times out at 2.0 and
+    // reopens it until 3.0, where the call at 3 is the next probe.
+    for (const [probes, sent, refused] of [
+      [0, [0, 0, 0, 0, 1.5, 1.6, 3], 0],
+      [1, [0, 0, 0, 0, 1.5, 3], 1],
+    ] as const) {
+      let now = () => 0;
+      let busyUntil = 0;
+      const { sim, svc, cli, at } = setup(
+        { timeout: 0.5, maxAttempts: 1, circuitBreaker: { window: 4, openFor: 1, halfOpenProbes: probes } },
+        () => {
+          busyUntil = Math.max(busyUntil, now()) + 1;
+          return { delay: busyUntil - now(), status: "ok" };
+        },
+      );
+      now = () => sim.now;
+      at(0, 0, 0, 0, 1.5, 1.6, 3);
+      sim.run({ until: 3.2 });
+      expect(svc.calls.map((c) => c.at)).toEqual(sent);
+      expect(cli.stats.shortCircuited).toBe(refused);
+    }
+  });
+
   it("fails attempts locally while open, sends no call, and lets a probe close it", () => {
     // Calls 0-3 fail at once; then the service is healthy.
     const { sim, svc, cli, at } = setup(
@@ -399,7 +455,7 @@ describe("option validation", () => {
     [{ circuitBreaker: { failureThreshold: 1.5 } }, ["circuitBreaker", "failureThreshold"]],
     [{ circuitBreaker: { window: 2.5 } }, ["circuitBreaker", "window"]],
     [{ circuitBreaker: { openFor: 0 } }, ["circuitBreaker", "openFor"]],
-    [{ circuitBreaker: { halfOpenProbes: 0 } }, ["circuitBreaker", "halfOpenProbes"]],
+    [{ circuitBreaker: { halfOpenProbes: -1 } }, ["circuitBreaker", "halfOpenProbes"]],
     [{ hedge: {} }, ["hedge", "after"]],
     [{ timeout: 1, hedge: { after: 1 } }, ["hedge", "after"]],
     [{ deadline: 0 }, ["deadline"]],

@@ -21,9 +21,9 @@ export const CIRCUIT_BREAKER_OPTIONS = {
     exclusiveMin: true,
   }),
   halfOpenProbes: option.integer({
-    doc: "Attempts let through while half-open; all must succeed to close, any failure reopens.",
+    doc: "Attempts let through while half-open; all must succeed to close, any failure reopens. 0: no half-open state, the breaker closes by itself once `openFor` has passed (as Envoy's outlier detection returns an ejected host after its ejection time), whether or not the service has recovered.",
     default: 1,
-    min: 1,
+    min: 0,
   }),
 } as const;
 
@@ -55,7 +55,10 @@ export interface CircuitBreaker {
 
 /**
  * Count-based breaker: it opens when at least `failureThreshold` of the last `window` outcomes
- * were failures, stays open `openFor` seconds, then lets `halfOpenProbes` attempts through.
+ * were failures, stays open `openFor` seconds, then lets `halfOpenProbes` attempts through (as
+ * Hystrix, Polly and resilience4j do), or with no probes closes on the timer alone (as Envoy's
+ * outlier ejection does). A probe queues behind whatever the service still holds, so a probing
+ * breaker closes only once the backlog ahead of its probe is gone; a timed one closes into it.
  */
 export class WindowCircuitBreaker implements CircuitBreaker {
   readonly label: string;
@@ -82,11 +85,13 @@ export class WindowCircuitBreaker implements CircuitBreaker {
     this.openFor = o.openFor;
     this.halfOpenProbes = o.halfOpenProbes;
     this.tripAt = Math.max(1, Math.ceil(this.failureThreshold * this.window - 1e-9));
-    this.label = `open at ${this.failureThreshold} of ${this.window} failed, for ${this.openFor} s, ${this.halfOpenProbes} probe(s)`;
+    const close = this.halfOpenProbes > 0 ? `${this.halfOpenProbes} probe(s)` : "then closed";
+    this.label = `open at ${this.failureThreshold} of ${this.window} failed, for ${this.openFor} s, ${close}`;
   }
 
   state(now: number): BreakerState {
-    if (this.current === "open" && now >= this.openUntil) this.enter("halfOpen");
+    if (this.current === "open" && now >= this.openUntil)
+      this.enter(this.halfOpenProbes > 0 ? "halfOpen" : "closed");
     return this.current;
   }
 

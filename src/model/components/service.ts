@@ -4,10 +4,11 @@ import type { Handler, Simulation } from "../../engine/simulation.js";
 import type { Caller, ReplyStatus, RequestOwner, Service } from "../call.js";
 import type { Capabilities, Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
-import { HeldCall } from "../queue/call-queue.js";
+import { CallQueue, HeldCall } from "../queue/call-queue.js";
 import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
 import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "../roles.js";
 import { ServiceFront, type WorkStats } from "../service-front.js";
+import { AFTER_CALLS, AFTER_WORK, Job } from "../service-job.js";
 import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "../service-steps.js";
 
 /** What calls get while a service is unreachable. */
@@ -63,27 +64,6 @@ export interface ServiceStats extends WorkStats {
 
 const WORK_DONE = 0;
 
-/** One call in progress. */
-class Job {
-  caller: Caller | null = null;
-  token = 0;
-  deadline = 0;
-  requestId = -1;
-  /** Index of the step under way. */
-  step = 0;
-  /** Whether it holds a worker, since when, and worker-seconds held so far. */
-  hasWorker = false;
-  heldSince = 0;
-  held = 0;
-  /** The token its current group of downstream calls reports with, and what the group awaits. */
-  group = -1;
-  pending = 0;
-  failed = 0;
-  failure: ReplyStatus = "error";
-  /** Still sending the group's calls (answers given at once wait until all are out). */
-  sending = false;
-}
-
 /**
  * A service whose work includes downstream calls: a queue in front of `concurrency` workers, each
  * call going through its steps (own work, calls, parallel calls). Every downstream call is made
@@ -97,8 +77,8 @@ export class CallingService
   readonly type = "service";
   readonly concurrency: number;
   readonly queueCapacity: number;
-  readonly dropExpired: boolean;
   readonly blocking: boolean;
+  readonly dropExpired: boolean;
   readonly unreachableAnswer: "unavailable" | "empty";
   private readonly steps: Step[];
   private readonly callSet: Callers;
@@ -116,7 +96,16 @@ export class CallingService
   private nextGroup = 0;
   private busy = 0;
   private inProgress = 0;
+  // Injected errors draw from their own stream, so a fault does not shift service-time draws.
+  private readonly errorRng: RandomStream;
   private slowdown = 1;
+  private errorRate = 0;
+  private paused = false;
+  private epoch = 0;
+  // Calls taken on and not yet answered, so a restart can lose them all; jobs that finished a step
+  // during a pause, to go on when it ends.
+  private readonly active = new Set<Job>();
+  private held: Job[] = [];
   private pumping = false;
 
   constructor(
@@ -127,13 +116,14 @@ export class CallingService
     const o = readOptions(SERVICE_OPTIONS, options);
     this.concurrency = o.concurrency;
     this.queueCapacity = o.queueCapacity;
-    this.dropExpired = o.dropExpired;
     this.blocking = o.blocking;
+    this.dropExpired = o.dropExpired;
     this.unreachableAnswer = o.unreachableAnswer;
     const queue = within(["queue"], () => createQueue(o.queue));
     this.steps = buildSteps(sim, name, options.steps, this);
     this.callSet = new Callers(this.steps);
     this.rng = sim.stream(`service:${name}`);
+    this.errorRng = sim.stream(`service:${name}:errors`);
     this.counters = {
       arrived: 0,
       finished: 0,
@@ -186,10 +176,10 @@ export class CallingService
 
   /**
    * Calls per second it can finish with every worker busy: its workers over its own work, and no
-   * more than the slowest of what it calls; 0 while unreachable.
+   * more than the slowest of what it calls; 0 while paused or unreachable.
    */
   get capacityPerSec(): number {
-    if (!this.front.isReachable) return 0;
+    if (this.paused || !this.front.isReachable) return 0;
     const own = this.callSet.ownWorkMean * this.slowdown;
     return Math.min(own > 0 ? this.concurrency / own : Number.POSITIVE_INFINITY, this.callSet.capacityPerSec);
   }
@@ -223,6 +213,49 @@ export class CallingService
     this.front.setReachable(reachable, this.unreachableAnswer);
   }
 
+  setErrorRate(rate: number): void {
+    this.errorRate = checkNumber("rate", rate, { min: 0, max: 1 });
+  }
+
+  /** Nothing starts and no step finishes: calls queue, work and answers from downstream are held. */
+  pause(): void {
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.paused = false;
+    const held = this.held;
+    this.held = [];
+    for (const job of held) {
+      if (job.heldAfter === AFTER_CALLS) this.groupEnded(job);
+      else this.stepDone(job);
+    }
+    this.pump();
+  }
+
+  /**
+   * Loses every call waiting or under way, as a restarted process does: callers hear nothing and
+   * find out through their timeouts; answers still coming back from downstream find no one.
+   */
+  restart(): void {
+    this.epoch++;
+    const lost = new CallQueue();
+    for (const job of this.active) {
+      if (job.hasWorker) this.counters.busySeconds += this.sim.now - job.heldSince;
+      lost.push(job.caller!, job.token, 0, 0);
+    }
+    this.counters.dropped += this.active.size + this.front.length;
+    this.active.clear();
+    this.byGroup.clear();
+    this.resuming.length = 0;
+    this.held = [];
+    this.busy = 0;
+    this.inProgress = 0;
+    this.front.drain(lost);
+    for (const call = new HeldCall(); lost.shift(call); ) call.caller!.reply(call.token, "lost");
+    this.pump();
+  }
+
   accept(caller: Caller, token: number, deadline: number): void {
     const s = this.counters;
     s.arrived++;
@@ -232,8 +265,14 @@ export class CallingService
 
   handleEvent(_kind: number, data: unknown): void {
     const job = data as Job;
-    job.step++;
-    this.advance(job);
+    // Work lost in a restart: its caller was told at the restart.
+    if (job.epoch !== this.epoch) return;
+    if (this.paused) {
+      job.heldAfter = AFTER_WORK;
+      this.held.push(job);
+      return;
+    }
+    this.stepDone(job);
     this.pump();
   }
 
@@ -254,14 +293,18 @@ export class CallingService
     }
     if (job.pending === 0) {
       this.byGroup.delete(group);
-      if (!job.sending) this.groupEnded(job);
+      if (job.sending) return wanted;
+      if (this.paused) {
+        job.heldAfter = AFTER_CALLS;
+        this.held.push(job);
+      } else this.groupEnded(job);
     }
     return wanted;
   }
 
   /** Hands workers to resuming and waiting calls; a loop, so calls answered at once do not recurse. */
   private pump(): void {
-    if (this.pumping) return;
+    if (this.pumping || this.paused) return;
     this.pumping = true;
     const taken = this.taken;
     const front = this.front;
@@ -284,9 +327,13 @@ export class CallingService
       job.token = taken.token;
       job.deadline = taken.deadline;
       job.requestId = taken.caller!.requestOf(taken.token);
+      job.epoch = this.epoch;
+      this.active.add(job);
       this.inProgress++;
       this.hold(job);
-      this.advance(job);
+      // An injected error fails the call at once, before any work or call.
+      if (this.errorRate > 0 && this.errorRng.next() < this.errorRate) this.end(job, "error");
+      else this.advance(job);
     }
     this.pumping = false;
   }
@@ -328,6 +375,11 @@ export class CallingService
     if (this.byGroup.get(group) !== job) this.groupEnded(job);
   }
 
+  private stepDone(job: Job): void {
+    job.step++;
+    this.advance(job);
+  }
+
   private groupEnded(job: Job): void {
     const step = this.steps[job.step]!;
     const success = step.wait === "first" ? job.failed < step.callers.length : job.failed === 0;
@@ -361,6 +413,7 @@ export class CallingService
 
   private end(job: Job, status: "ok" | "error" | "empty" | "expired"): void {
     if (job.hasWorker) this.letGo(job);
+    this.active.delete(job);
     this.inProgress--;
     const s = this.counters;
     s.finished++;

@@ -60,7 +60,7 @@ const DECLARED = {
     },
   }),
   pause: faultKind({
-    doc: "Freezes a server or database for `duration`: nothing starts or finishes, calls keep arriving (a stop-the-world GC pause).",
+    doc: "Freezes a server, database or service for `duration`: nothing starts or finishes, calls keep arriving (a stop-the-world GC pause).",
     params: {},
     needs: "pause",
     lasting: true,

@@ -239,6 +239,97 @@ describe("deadlines across hops", () => {
   });
 });
 
+describe("faults on a service", () => {
+  const at = (sim: Simulation, t: number, f: () => void) => sim.scheduleAt(t, { handleEvent: f });
+
+  it("a restart loses the call under way and the one waiting; their work finishes nothing", () => {
+    // One worker, 1 s of work. Calls at 0 and 0.1; restart at 0.5: both lost (callers time out at
+    // 2.0 and 2.1). A call at 0.6 gets the worker at once and ends at 1.6; the lost call's work
+    // event at 1.0 neither answers nor frees a worker. Busy: 0.5 before the restart + 1.0 after.
+    const sim = new Simulation({ seed: 1 });
+    const web = service(sim, "web", { steps: [work(1)] });
+    const { client, latencies, at: send } = drive(sim, web, { timeout: 2 });
+    send(0, 0.1, 0.6);
+    at(sim, 0.5, () => web.restart());
+    sim.run();
+    expect(latencies).toEqual([1]);
+    expect(web.stats).toMatchObject({ arrived: 3, dropped: 2, finished: 1, served: 1 });
+    expect(web.stats.busySeconds).toBeCloseTo(1.5, 12);
+    expect(client.stats).toMatchObject({ timeouts: 2, gaveUp: 2 });
+    expect(web.gauges()).toMatchObject({ inFlight: 0, inProgress: 0, queueLength: 0 });
+  });
+
+  it("a restart while waiting downstream: the answer that comes back is wasted below", () => {
+    // web calls a 0.8 s database (one worker) then works 0.1 s. Call 1 at 0 is lost at 0.3; call 2
+    // at 0.4 queues at the database behind call 1's query (0.8-1.6), then works: ends 1.7, 1.3 s.
+    const sim = new Simulation({ seed: 1 });
+    const db = new Server(sim, "db", { serviceTime: constant(0.8) });
+    const web = service(sim, "web", { steps: [call(db, { timeout: 5 }), work(0.1)] });
+    const { latencies, at: send } = drive(sim, web, { timeout: 5 });
+    send(0, 0.4);
+    at(sim, 0.3, () => web.restart());
+    sim.run();
+    expect(latencies.map((l) => Number(l.toFixed(9)))).toEqual([1.3]);
+    expect(db.stats).toMatchObject({ served: 2, wasted: 1 });
+    expect(web.stats).toMatchObject({ dropped: 1, served: 1 });
+    expect(web.stats.busySeconds).toBeCloseTo(0.3 + 1.3, 12);
+  });
+
+  it("a pause holds finished work and answers from downstream until it ends; nothing starts", () => {
+    // Work 0.2 s, one worker, paused 0.1-0.5: call 1 (at 0) is done at 0.2 but answered at 0.5;
+    // call 2 (at 0.3) starts at 0.5 and ends at 0.7.
+    const sim = new Simulation({ seed: 1 });
+    const web = service(sim, "web", { steps: [work(0.2)] });
+    const { latencies, at: send } = drive(sim, web);
+    send(0, 0.3);
+    at(sim, 0.1, () => web.pause());
+    at(sim, 0.35, () => expect(web.capacityPerSec).toBe(0));
+    at(sim, 0.5, () => web.resume());
+    sim.run();
+    expect(latencies.map((l) => Number(l.toFixed(9)))).toEqual([0.5, 0.4]);
+    expect(web.stats.busySeconds).toBeCloseTo(0.7, 12);
+
+    // A 0.2 s query answered during a pause (0.1-0.6): the 0.1 s work after it starts at 0.6.
+    const sim2 = new Simulation({ seed: 1 });
+    const db = new Server(sim2, "db", { serviceTime: constant(0.2) });
+    const web2 = service(sim2, "web", { steps: [call(db), work(0.1)] });
+    const d2 = drive(sim2, web2);
+    d2.at(0);
+    at(sim2, 0.1, () => web2.pause());
+    at(sim2, 0.6, () => web2.resume());
+    sim2.run();
+    expect(d2.latencies.map((l) => Number(l.toFixed(9)))).toEqual([0.7]);
+  });
+
+  it("errors: a failing call is answered at once, with no work and no call downstream", () => {
+    const sim = new Simulation({ seed: 1 });
+    const db = new Server(sim, "db", { serviceTime: constant(0.2) });
+    const web = service(sim, "web", { steps: [call(db), work(0.1)] });
+    const { client, latencies, at: send } = drive(sim, web);
+    web.setErrorRate(1);
+    send(0, 0.5);
+    at(sim, 1, () => web.setErrorRate(0));
+    send(1);
+    sim.run();
+    expect(web.stats).toMatchObject({ errors: 2, served: 1, arrived: 3 });
+    expect(db.stats.arrived).toBe(1);
+    expect(client.stats.gaveUp).toBe(2);
+    expect(latencies.map((l) => Number(l.toFixed(9)))).toEqual([0.3]);
+    expect(() => web.setErrorRate(1.5)).toThrow(OptionError);
+
+    // Half the calls fail: 1,000 calls give 500 +- 16 (one standard deviation) errors.
+    const sim3 = new Simulation({ seed: 7 });
+    const half = service(sim3, "half", { steps: [work(0.001)], concurrency: 1000 });
+    half.setErrorRate(0.5);
+    const d3 = drive(sim3, half);
+    d3.at(...Array.from({ length: 1000 }, (_, i) => i * 0.01));
+    sim3.run();
+    expect(half.stats.errors).toBeGreaterThan(500 - 6 * 16);
+    expect(half.stats.errors).toBeLessThan(500 + 6 * 16);
+    expect(half.stats.errors + half.stats.served).toBe(1000);
+  });
+});
+
 describe("options", () => {
   it("refuses bad steps and options, naming the field", () => {
     const sim = new Simulation({ seed: 1 });

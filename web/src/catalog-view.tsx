@@ -1,6 +1,7 @@
 import audited from "virtual:catalog-verdicts";
 import { signal } from "@preact/signals";
 import { verdictCell } from "../../src/analysis/catalog-audit.js";
+import { systemOf } from "../../src/files/catalog-systems.js";
 
 /** A catalog scenario as /api/scenarios lists it. */
 export interface CatalogScenario {
@@ -25,13 +26,6 @@ export async function loadCatalog(): Promise<void> {
   } catch (e) {
     catalogError.value = `Cannot load the catalog: ${(e as Error).message}. The editor and runs still work offline.`;
   }
-}
-
-/** The system a scenario shows: the catalog scenario whose name is the longest prefix of its own. */
-export function systemOf(name: string, names: string[]): string {
-  let best = name;
-  for (const n of names) if (name.startsWith(`${n}-`) && (best === name || n.length > best.length)) best = n;
-  return best;
 }
 
 const query = signal("");

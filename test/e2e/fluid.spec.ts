@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { expect, test } from "@playwright/test";
 import { analyseScenarioFluid } from "../../src/fluid/analyse.js";
-import { bandSentence } from "../../src/report/fluid-summary.js";
+import { bandSentence, chainSentence } from "../../src/report/fluid-summary.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { watchErrors } from "./page-errors.js";
 
@@ -56,5 +56,18 @@ test("the fluid tab says why it does not cover a scenario", async ({ page }) => 
   await expect(page.locator(".fluid-panel")).toHaveAttribute("data-fluid-state", "refused");
   await expect(page.locator("[data-fluid-refusal]")).toContainText("coalesced reads");
   await page.screenshot({ path: `${SHOTS}/fluid-refused.png` });
+  expect(errors).toEqual([]);
+});
+
+test("the fluid tab names a multi-tier chain and its attempts per layer", async ({ page }) => {
+  const errors = watchErrors(page);
+  const chain = chainSentence(analyse("multi-tier-retry-storm"))!;
+  // Three layers of 3 attempts: 27 at the database when every attempt fails.
+  expect(chain.multiply).toContain("3 x 3 x 3 = 27");
+  await page.goto("/?example=multi-tier-retry-storm&view=topology&panel=fluid");
+  await expect(page.locator(".fluid-panel")).toHaveAttribute("data-fluid-state", "current");
+  await expect(page.locator(".fluid-model")).toContainText(chain.path);
+  await expect(page.locator(".fluid-model")).toContainText(chain.multiply);
+  await page.screenshot({ path: `${SHOTS}/fluid-chain.png` });
   expect(errors).toEqual([]);
 });

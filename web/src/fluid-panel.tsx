@@ -2,7 +2,12 @@ import { signal } from "@preact/signals";
 import { useEffect, useMemo } from "preact/hooks";
 import type { FluidAnalysis } from "../../src/fluid/analyse.js";
 import { bifurcationChart, phasePortraitChart } from "../../src/report/fluid-charts.js";
-import { bandSentence, EQUILIBRIUM_HEADER, equilibriumRows } from "../../src/report/fluid-summary.js";
+import {
+  bandSentence,
+  chainSentence,
+  EQUILIBRIUM_HEADER,
+  equilibriumRows,
+} from "../../src/report/fluid-summary.js";
 import { ChartView } from "./chart-view.js";
 import type { FluidRequest, FluidResponse } from "./fluid-protocol.js";
 import { scenarioFile, scenarioText } from "./scenario-store.js";
@@ -159,8 +164,7 @@ export function FluidPanel() {
         <>
           <LoadSlider a={a} text={text} file={file} load={load} />
           <p class="fluid-model">
-            Client <b>{a.model.client}</b> → server <b>{a.model.server}</b> ({a.model.queue}, capacity{" "}
-            {num(a.model.capacity)} req/s) · computed in {num(s.ms)} ms
+            <ModelLine a={a} /> · computed in {num(s.ms)} ms
           </p>
           <p class="fluid-band" data-fluid-band={`${num(a.bistable.low)}-${num(a.bistable.high)}`}>
             <b>Bistable band:</b> {bandSentence(a)}.
@@ -215,5 +219,22 @@ export function FluidPanel() {
         </>
       )}
     </section>
+  );
+}
+
+/** What the fluid model covers: a client and a server, or a chain of callers down to one queue. */
+function ModelLine({ a }: { a: FluidAnalysis }) {
+  const chain = chainSentence(a);
+  const queue = `${a.model.queue}, capacity ${num(a.model.capacity)} req/s`;
+  if (chain)
+    return (
+      <>
+        A chain of callers: {chain.path}, queueing at <b>{a.model.server}</b> ({queue}); {chain.multiply}
+      </>
+    );
+  return (
+    <>
+      Client <b>{a.model.client}</b> → server <b>{a.model.server}</b> ({queue})
+    </>
   );
 }

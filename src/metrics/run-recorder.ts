@@ -1,5 +1,6 @@
 import type { Handler, Simulation } from "../engine/simulation.js";
 import type { Component } from "../model/component.js";
+import type { ShowsLoopState } from "../model/roles.js";
 import {
   COUNTER_NAMES,
   type CounterSnapshot,
@@ -93,7 +94,7 @@ export class RunRecorder implements Handler {
   /** Whether everything is kept (see RecorderOptions.detail). */
   readonly full: boolean;
   /** The components whose gauges are sampled: all of them, only those naming loop-state gauges, or none. */
-  private readonly gauged: readonly Component[];
+  private readonly gauged: readonly (Component & Partial<ShowsLoopState>)[];
   /** Only the probes the health rule reads are taken (see RecorderOptions.detail). */
   private readonly sparse: boolean;
   /** Index of the last probe of the grid, and the next window whose last probe is still to come (sparse). */
@@ -113,7 +114,13 @@ export class RunRecorder implements Handler {
     this.window = options.window ?? 1;
     this.full = (options.detail ?? "full") === "full";
     const detail = options.detail ?? "full";
-    this.gauged = detail === "full" ? model.components : detail === "verdict" ? model.loopStates : [];
+    // A lean record samples only the gauges the verdict reads: those named as loop state.
+    this.gauged =
+      detail === "full"
+        ? model.components
+        : detail === "verdict"
+          ? model.loopStates.filter((c) => c.loopGauges.length > 0)
+          : [];
     // A healthy share is a mean over every probe: with lease fleets, every probe is taken.
     this.sparse = detail === "health" && model.demandHolders.length === 0;
     let last = 0;
@@ -257,17 +264,25 @@ export class RunRecorder implements Handler {
         own = new Map();
         this.componentGauges[i] = own;
       }
-      for (const name in values) {
-        let series = own.get(name);
-        if (!series) {
-          // A gauge that appears late is padded so every series lines up with probeTimes.
-          series = new Array<number>(k).fill(Number.NaN);
-          own.set(name, series);
-          this.gauges.set(`${c.name}.${name}`, series);
-        }
-        series.push(values[name]!);
+      if (!this.full) {
+        for (const g of c.loopGauges!)
+          if (g.gauge in values) this.sample(c, own, g.gauge, values[g.gauge]!, k);
+        continue;
       }
+      for (const name in values) this.sample(c, own, name, values[name]!, k);
     }
+  }
+
+  /** Appends `value`, gauge `name` of `c` at probe `k`, to its series. */
+  private sample(c: Component, own: Map<string, number[]>, name: string, value: number, k: number): void {
+    let series = own.get(name);
+    if (!series) {
+      // A gauge that appears late is padded so every series lines up with probeTimes.
+      series = new Array<number>(k).fill(Number.NaN);
+      own.set(name, series);
+      this.gauges.set(`${c.name}.${name}`, series);
+    }
+    series.push(value);
   }
 
   private closeWindow(): void {

@@ -4,7 +4,15 @@ import { describe, expect, it } from "vitest";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { runScenario } from "../../src/scenario/run.js";
 import type { PhaseStats, RunOutput } from "../../src/scenario/run-result.js";
-import { checkTheory, FULL, recordSkip, reportRows, seedsFrom, size } from "./replicate.js";
+import {
+  checkTheory,
+  confidenceInterval,
+  FULL,
+  recordSkip,
+  reportRows,
+  seedsFrom,
+  size,
+} from "./replicate.js";
 
 reportRows("little");
 
@@ -37,6 +45,7 @@ const GROUP = "Little's law";
 const SCENARIOS = join(import.meta.dirname, "..", "..", "scenarios");
 const MIN_SPAN = 10;
 const MAX_INCIDENT_BOUND = 0.01;
+const MAX_REL_HALF = 0.05;
 // Requests seen in flight, summed over the probes: below this the sampled L of one seed varies by
 // more than about 5% (a request is caught by ~L x probes / requests probes), whatever the model.
 const MIN_OBSERVATIONS = 400;
@@ -166,46 +175,84 @@ function candidatePhases(output: RunOutput): { phase: PhaseStats; a: number; b: 
   });
 }
 
-/** Runs a scenario on every seed and checks each steady phase, or records why it has none. */
-function checkScenario(label: string, text: string, file: string, seeds: number[]): number {
+/**
+ * Runs a scenario on every seed and checks each steady phase, or records why it has none. A phase
+ * whose interval over `seeds` is too wide to judge is measured again on `moreSeeds` (a rule fixed
+ * before any result is seen): a fleet's renewals or a slow tier can leave L / (λW) of one seed
+ * several percent off, for lack of requests to average, not for any bias.
+ */
+function checkScenario(
+  label: string,
+  text: string,
+  file: string,
+  seeds: number[],
+  moreSeeds = seeds,
+): number {
   const parsed = parseScenarioText(text, file);
   parsed.spec = { ...parsed.spec, probeInterval: PROBE_INTERVAL };
-  const outputs = seeds.map((seed) => runScenario(parsed, { seed }));
-  const view = viewOf(outputs[0]!);
+  const runs = new Map<number, RunOutput>();
+  const outputOf = (seed: number) => {
+    let o = runs.get(seed);
+    if (!o) {
+      o = runScenario(parsed, { seed });
+      runs.set(seed, o);
+    }
+    return o;
+  };
+  const first = outputOf(seeds[0]!);
+  const view = viewOf(first);
   const skipped: string[] = [];
   let checked = 0;
-  for (const [i, { phase, a, b, why }] of candidatePhases(outputs[0]!).entries()) {
+  for (const [i, { phase, a, b, why }] of candidatePhases(first).entries()) {
     const name = `phase ${i + 1} (${phase.label}, measured ${fmt(a)}–${fmt(b)} s)`;
     if (why) {
       skipped.push(`${name}: ${why}`);
       continue;
     }
-    const measures = outputs.map((o) => measure(o, view, a, b));
-    const unsteady = measures.flatMap((m, k) => (typeof m === "string" ? [`seed ${seeds[k]}: ${m}`] : []));
-    if (unsteady.length > 0) {
-      skipped.push(`${name}: not steady on ${unsteady.length}/${seeds.length} seeds (${unsteady[0]})`);
+    const steadyOn = (list: number[]): Measure[] | string => {
+      const measures = list.map((seed) => measure(outputOf(seed), view, a, b));
+      const unsteady = measures.flatMap((m, k) => (typeof m === "string" ? [`seed ${list[k]}: ${m}`] : []));
+      if (unsteady.length > 0)
+        return `not steady on ${unsteady.length}/${list.length} seeds (${unsteady[0]})`;
+      return measures as Measure[];
+    };
+    let used = seeds;
+    let ms = steadyOn(used);
+    if (typeof ms !== "string" && moreSeeds.length > seeds.length && relHalf(ratios(ms)) > MAX_REL_HALF) {
+      used = moreSeeds;
+      ms = steadyOn(used);
+    }
+    if (typeof ms === "string") {
+      skipped.push(`${name}: ${ms}`);
       continue;
     }
-    const ms = measures as Measure[];
     checked++;
+    // Timeouts and retries in the phase move the ratio by up to their bound: a known bias.
+    const bound = Math.max(...ms.map((m) => m.bound));
     checkTheory({
       group: GROUP,
       check: `${label}, ${name}, ${view} view`,
       quantity: "L / (λW)",
       theory: 1,
-      samples: ms.map((m) => m.L / (m.lambda * m.W)),
-      seeds,
-      maxRelHalf: 0.05,
+      samples: ratios(ms),
+      seeds: used,
+      maxRelHalf: MAX_REL_HALF,
+      tolerance: bound,
       note:
         `L ${fmt(mean(ms.map((m) => m.L)))}, λ ${fmt(mean(ms.map((m) => m.lambda)))}/s, ` +
         `W ${fmt(mean(ms.map((m) => m.W)))} s; ${ms.reduce((x, m) => x + m.incidents, 0)} timeouts+retries ` +
-        `(bound ≤ ${fmt(100 * Math.max(...ms.map((m) => m.bound)))}%)`,
+        `(bound ≤ ${fmt(100 * bound)}%, allowed as bias)`,
     });
   }
   if (checked === 0) recordSkip(GROUP, label, "L / (λW)", `no steady phase. ${skipped.join("; ")}`);
   else if (skipped.length > 0) recordSkip(GROUP, label, "other phases", skipped.join("; "));
   return checked;
 }
+
+const ratios = (ms: Measure[]) => ms.map((m) => m.L / (m.lambda * m.W));
+
+/** Half-width of the 95% interval of `xs` relative to theory (1). */
+const relHalf = (xs: number[]) => confidenceInterval(xs).half;
 
 const mean = (xs: number[]) => xs.reduce((x, y) => x + y, 0) / xs.length;
 
@@ -227,8 +274,9 @@ describe("Little's law on scenario runs", () => {
   for (const file of files) {
     it(`catalog scenario ${file}: L = λW on its steady phases`, () => {
       const path = join(SCENARIOS, file);
-      // Seeds 1–5, as the catalog tests use: ten doubled the time for intervals already under 1%.
-      checkScenario(`scenarios/${file}`, readFileSync(path, "utf8"), path, seedsFrom(1, 5));
+      // Seeds 1–5, as the catalog tests use (ten doubled the time for intervals already under 1%),
+      // and 1–20 where five leave the interval too wide to judge.
+      checkScenario(`scenarios/${file}`, readFileSync(path, "utf8"), path, seedsFrom(1, 5), seedsFrom(1, 20));
     });
   }
 });

@@ -64,6 +64,16 @@ describe("confidence intervals and checks", () => {
     expect(() => checkTheory({ ...base, theory: 1.05, maxRelHalf: 0.05 })).toThrow(/seeds 7–11.*outside/);
   });
 
+  it("a known bias widens the interval by its size, and no further", () => {
+    // Mean 1, half-width 2.776 x 0.00791 / sqrt(5) = 0.0098: 1.015 is outside it, inside it
+    // widened by 1% of theory (0.0199), and 1.025 is outside even then.
+    expect(() => checkTheory({ ...base, theory: 1.015, maxRelHalf: 0.05 })).toThrow(/outside/);
+    expect(() => checkTheory({ ...base, theory: 1.015, maxRelHalf: 0.05, tolerance: 0.01 })).not.toThrow();
+    expect(() => checkTheory({ ...base, theory: 1.025, maxRelHalf: 0.05, tolerance: 0.01 })).toThrow(
+      /outside the interval widened by 1.0% of known bias/,
+    );
+  });
+
   it("an interval too wide to be informative fails even when it contains theory", () => {
     const wide = { ...base, samples: [0.5, 1.5, 1, 0.7, 1.3] };
     expect(() => checkTheory({ ...wide, theory: 1, maxRelHalf: 0.05 })).toThrow(/half-width/);

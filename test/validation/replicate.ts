@@ -166,17 +166,24 @@ export interface TheoryCheck {
   samples: readonly number[];
   seeds: readonly number[];
   maxRelHalf: number;
+  /**
+   * A bias the measurement is known to carry, at most this share of theory (e.g. the time a few
+   * timeouts misattribute): theory passes within the interval widened by it. Default: 0.
+   */
+  tolerance?: number;
   note?: string;
 }
 
 /**
- * Passes when theory lies inside the 95% replication interval AND the interval is narrower than
- * `maxRelHalf` of the value: together they reject any error larger than 2 x maxRelHalf.
+ * Passes when theory lies inside the 95% replication interval (widened by `tolerance`, a bias the
+ * measurement is known to carry) AND the interval is narrower than `maxRelHalf` of the value:
+ * together they reject any error larger than 2 x maxRelHalf + tolerance.
  */
 export function checkTheory(c: TheoryCheck): void {
   const ci = confidenceInterval(c.samples);
   const relHalf = ci.half / Math.abs(c.theory);
-  const inside = Math.abs(ci.mean - c.theory) <= ci.half;
+  const allowed = ci.half + (c.tolerance ?? 0) * Math.abs(c.theory);
+  const inside = Math.abs(ci.mean - c.theory) <= allowed;
   const tight = relHalf <= c.maxRelHalf;
   rows.push({
     group: c.group,
@@ -194,7 +201,8 @@ export function checkTheory(c: TheoryCheck): void {
   const where =
     `${c.group} ${c.check} ${c.quantity}: measured ${fmt(ci.mean)} ± ${fmt(ci.half)} ` +
     `(95% CI, n = ${ci.n}, seeds ${seedLabel(c.seeds)}), theory ${fmt(c.theory)}`;
-  expect(inside, `${where}: theory outside the interval`).toBe(true);
+  const widened = c.tolerance ? ` widened by ${pct(c.tolerance)} of known bias` : "";
+  expect(inside, `${where}: theory outside the interval${widened}`).toBe(true);
   expect(tight, `${where}: half-width is ${pct(relHalf)} of the value, above ${pct(c.maxRelHalf)}`).toBe(
     true,
   );

@@ -51,17 +51,6 @@ export const scenarioSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     ...optionShape(SETTINGS_OPTIONS),
-    /** What healthy means for the verdict (see src/analysis/health.ts). */
-    health: z
-      .object({
-        goodput: num.optional(),
-        latency: z.object({ quantile: num.optional(), within: num }).strict().optional(),
-        errorRate: num.optional(),
-        window: num.optional(),
-        minRequests: num.optional(),
-      })
-      .strict()
-      .optional(),
     triggers: z.array(faultSchema(TRIGGER_KINDS)).optional(),
     interventions: z.array(faultSchema(INTERVENTION_KINDS)).optional(),
     /** Where the dashboard draws each component, by name; runs ignore it. */

@@ -231,6 +231,10 @@ export function zodIssue(
     }
     case "invalid_value":
       return issueAt(path, `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`);
+    case "too_small":
+      // Names and file names: the only length rule in the format.
+      if (issue.origin === "string") return issueAt(path, 'expected a non-empty string, got ""');
+      return issueAt(path, issue.message);
     default:
       return issueAt(path, issue.message);
   }

@@ -5,9 +5,9 @@ import type { Caller, ReplyStatus, RequestOwner, Service } from "../call.js";
 import type { Capabilities, Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, HeldCall } from "../queue/call-queue.js";
-import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
+import { createQueue } from "../queue/create-queue.js";
 import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "../roles.js";
-import { ServiceFront, type WorkStats } from "../service-front.js";
+import { callOutcomeZeros, FRONT_OPTIONS, ServiceFront, type WorkStats } from "../service-front.js";
 import { AFTER_CALLS, AFTER_WORK, Job } from "../service-job.js";
 import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "../service-steps.js";
 
@@ -22,16 +22,7 @@ export const SERVICE_OPTIONS = {
     required: true,
   }),
   concurrency: option.integer({ doc: "Workers (threads).", default: 1, min: 1 }),
-  queueCapacity: option.integer({
-    doc: 'Calls that may wait for a worker; one more is answered "rejected".',
-    default: Number.POSITIVE_INFINITY,
-    min: 0,
-    unbounded: true,
-  }),
-  queue: option.policy(QUEUE_DISCIPLINES, {
-    doc: "Order in which waiting calls get a worker.",
-    default: { kind: "fifo" },
-  }),
+  ...FRONT_OPTIONS,
   blocking: option.boolean({
     doc: "Thread-per-request: a call keeps its worker while it waits downstream, so slow dependencies exhaust the workers. false: the worker is freed while the call waits downstream (an event loop) and the call needs one again for its next work step.",
     default: true,
@@ -125,13 +116,7 @@ export class CallingService
     this.rng = sim.stream(`service:${name}`);
     this.errorRng = sim.stream(`service:${name}:errors`);
     this.counters = {
-      arrived: 0,
-      finished: 0,
-      served: 0,
-      wasted: 0,
-      rejected: 0,
-      expired: 0,
-      errors: 0,
+      ...callOutcomeZeros(),
       empty: 0,
       dropped: 0,
       busySeconds: 0,

@@ -68,7 +68,9 @@ export interface PolicyOption<F extends PolicyFamily = PolicyFamily> extends Com
  */
 export interface ValueOption<T = unknown, F = T> extends Common<T> {
   readonly type: "value";
-  readonly format: "distribution" | "profile" | "steps";
+  readonly format: "distribution" | "profile" | "steps" | "calls";
+  /** For a list of `{ kind }` items (a service's steps): the kinds and their options. */
+  readonly family?: PolicyFamily;
   /** Type-level only: the component's and the file's type. */
   readonly __types?: { value: T; file: F };
 }
@@ -280,7 +282,8 @@ export function typeText(d: OptionDecl): string {
     case "policy":
       return `${d.family.name} policy`;
     case "value":
-      return d.format === "steps" ? "list of steps (work, call, parallel)" : d.format;
+      if (d.family) return `list of ${d.family.name}s (${kindsOf(d.family).join(", ")})`;
+      return d.format === "calls" ? "list of calls" : d.format;
     case "reference":
       return d.list ? "component names" : "component name";
   }

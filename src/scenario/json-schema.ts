@@ -11,6 +11,7 @@ export const SCENARIO_SCHEMA_FILE = "schema/scenario.schema.json";
 type Node = Record<string, unknown> & { properties?: Record<string, Node>; items?: Node };
 
 const DOCS: Record<string, string> = {
+  $schema: "The JSON Schema this file follows, for editors; runs ignore it.",
   name: "Scenario name, shown in reports.",
   description: "What the scenario shows, in a sentence or two.",
   triggers: "Faults that push the system: spikes, pauses, flushes, outages.",

@@ -9,7 +9,14 @@ import { createQueue } from "../queue/create-queue.js";
 import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "../roles.js";
 import { callOutcomeZeros, FRONT_OPTIONS, ServiceFront, type WorkStats } from "../service-front.js";
 import { AFTER_CALLS, AFTER_WORK, Job } from "../service-job.js";
-import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "../service-steps.js";
+import {
+  buildSteps,
+  Callers,
+  STEP_KINDS,
+  type Step,
+  type StepOptions,
+  type StepSpec,
+} from "../service-steps.js";
 
 /** What calls get while a service is unreachable. */
 export const UNREACHABLE_ANSWERS = ["unavailable", "empty"] as const;
@@ -18,7 +25,8 @@ export const UNREACHABLE_ANSWERS = ["unavailable", "empty"] as const;
 export const SERVICE_OPTIONS = {
   steps: option.value<StepOptions[], StepSpec[]>()({
     format: "steps",
-    doc: "What one call's work is, in order: own work (`{ kind: work, serviceTime }`), a downstream call (`{ kind: call, target, ...a client's options, propagateDeadline }`), or calls sent together (`{ kind: parallel, wait: all | first, calls: [...] }`).",
+    family: STEP_KINDS,
+    doc: "What one call's work is, in order: own work, a downstream call, or calls sent together; each step is `{ kind, ...its options }` (see the step kinds).",
     required: true,
   }),
   concurrency: option.integer({ doc: "Workers (threads).", default: 1, min: 1 }),

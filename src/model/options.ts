@@ -151,6 +151,11 @@ export type PolicySpec<F extends PolicyFamily> = {
   [K in keyof F["variants"] & string]: Simplify<{ kind: K } & OptionsInput<F["variants"][K]["options"]>>;
 }[keyof F["variants"] & string];
 
+/** A policy (or a step) as a scenario file holds it: `{ kind }` and that kind's options as written. */
+export type FilePolicySpec<F extends PolicyFamily> = {
+  [K in keyof F["variants"] & string]: Simplify<{ kind: K } & FileInput<F["variants"][K]["options"]>>;
+}[keyof F["variants"] & string];
+
 /** The kinds of a policy family, in declaration order. */
 export function kindsOf<F extends PolicyFamily>(family: F): (keyof F["variants"] & string)[] {
   return Object.keys(family.variants) as (keyof F["variants"] & string)[];

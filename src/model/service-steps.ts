@@ -4,7 +4,7 @@ import { checkBoolean, OptionError, within } from "../engine/option-error.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { RequestOwner, Service } from "./call.js";
 import { CLIENT_OPTIONS, Client } from "./components/client.js";
-import { type FileInput, type OptionsInput, option, policyFamily } from "./options.js";
+import { type FileInput, type FilePolicySpec, type OptionsInput, option, policyFamily } from "./options.js";
 import type { CallCounters } from "./roles.js";
 
 /**
@@ -80,10 +80,7 @@ export type StepOptions =
   | { kind: "parallel"; wait?: (typeof PARALLEL_WAITS)[number]; calls: CallOptions[] };
 
 /** One step as the file holds it. */
-export type StepSpec =
-  | { kind: "work"; serviceTime: DistributionSpec }
-  | ({ kind: "call" } & CallSpec)
-  | { kind: "parallel"; wait?: (typeof PARALLEL_WAITS)[number]; calls: CallSpec[] };
+export type StepSpec = FilePolicySpec<typeof STEP_KINDS>;
 
 /** A step made ready to run: a service time, or a group of callers. */
 export type Step =

@@ -31,7 +31,7 @@ describe("source", () => {
       9,
     );
     expect(times).toHaveLength(40);
-    times.forEach((t, i) => expect(t).toBeCloseTo(Math.sqrt(2 * (i + 1)), 9));
+    for (const [i, t] of times.entries()) expect(t).toBeCloseTo(Math.sqrt(2 * (i + 1)), 9);
   });
 
   it("a load factor changes the rate from then on, keeping the load already accrued", () => {
@@ -43,7 +43,7 @@ describe("source", () => {
     });
     expect(times).toHaveLength(59);
     expect(times[19]).toBe(5);
-    times.slice(20).forEach((t, k) => expect(t).toBeCloseTo(5.175 + 0.125 * k, 9));
+    for (const [k, t] of times.slice(20).entries()) expect(t).toBeCloseTo(5.175 + 0.125 * k, 9);
   });
 
   it("a load factor of 0 stops it", () => {

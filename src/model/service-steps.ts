@@ -4,7 +4,14 @@ import { checkBoolean, OptionError, within } from "../engine/option-error.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { RequestOwner, Service } from "./call.js";
 import { CLIENT_OPTIONS, Client } from "./components/client.js";
-import { type FileInput, type FilePolicySpec, type OptionsInput, option, policyFamily } from "./options.js";
+import {
+  type FileInput,
+  type FilePolicySpec,
+  type OptionsInput,
+  option,
+  type PolicySpec,
+  policyFamily,
+} from "./options.js";
 import type { CallCounters } from "./roles.js";
 
 /**
@@ -67,17 +74,10 @@ export const STEP_KINDS = policyFamily("step", {
   },
 });
 
-/** One step of a service's work, done in order. */
+/** One step of a service's work, done in order: its options as declared, a call's target built. */
 export type StepOptions =
-  /** Own work: holds a worker for a service time. */
-  | { kind: "work"; serviceTime: Distribution }
-  /** One downstream call; the step ends when the call's request completes or gives up. */
-  | ({ kind: "call" } & CallOptions)
-  /**
-   * Downstream calls sent together. `wait: "all"` (default) needs every call to succeed;
-   * `wait: "first"` goes on at the first success, and fails only if every call fails.
-   */
-  | { kind: "parallel"; wait?: (typeof PARALLEL_WAITS)[number]; calls: CallOptions[] };
+  | Exclude<PolicySpec<typeof STEP_KINDS>, { kind: "call" }>
+  | ({ kind: "call" } & CallOptions);
 
 /** One step as the file holds it. */
 export type StepSpec = FilePolicySpec<typeof STEP_KINDS>;

@@ -1,12 +1,13 @@
 import type { HealthSpec } from "../scenario/build.js";
 import type { RunOutput } from "../scenario/run-result.js";
+import { HEALTH_LATENCY_OPTIONS, HEALTH_OPTIONS } from "../scenario/settings-options.js";
 
 /**
  * What "healthy" means for a run: the user's rule, from the scenario's `health:` or the CLI. A
  * stretch of the run is healthy when every part of the rule that is set holds.
  */
 export interface HealthRule {
-  /** Goodput must be at least this share of offered load (and lease fleets hold this share of leases). Default: 0.7. */
+  /** Goodput must be at least this share of offered load (and lease fleets hold this share of leases). */
   goodput: number;
   /**
    * Optional latency objective: at least `quantile` of the requests that ended must have completed
@@ -15,19 +16,24 @@ export interface HealthRule {
   latency?: { quantile: number; within: number };
   /** Optional: at most this share of the requests that ended may have failed (given up). */
   errorRate?: number;
-  /** Length of the sliding stretch judged, seconds. Default: 10. */
+  /** Length of the sliding stretch judged, seconds. */
   window: number;
   /**
    * A stretch offering fewer requests than this is pooled with the stretches before it (up to
-   * `maxPool` seconds) until it offers enough to judge. Default: 20.
+   * `maxPool` seconds) until it offers enough to judge.
    */
   minRequests: number;
   /** Longest stretch pooled for a low-traffic window, seconds. Default: 60. */
   maxPool: number;
 }
 
-/** The default rule: goodput at least 70% of offered load over sliding 10 s stretches. */
-export const DEFAULT_HEALTH: HealthRule = { goodput: 0.7, window: 10, minRequests: 20, maxPool: 60 };
+/** The default rule (goodput at least 70% of offered load over sliding 10 s stretches), as `health:` declares it. */
+export const DEFAULT_HEALTH: HealthRule = {
+  goodput: HEALTH_OPTIONS.goodput.default,
+  window: HEALTH_OPTIONS.window.default,
+  minRequests: HEALTH_OPTIONS.minRequests.default,
+  maxPool: 60,
+};
 
 /** Fills a health spec's defaults. */
 export function healthRule(spec: HealthSpec | undefined, override: Partial<HealthRule> = {}): HealthRule {
@@ -38,7 +44,10 @@ export function healthRule(spec: HealthSpec | undefined, override: Partial<Healt
     ...(spec?.minRequests !== undefined && { minRequests: spec.minRequests }),
     ...(spec?.errorRate !== undefined && { errorRate: spec.errorRate }),
     ...(spec?.latency !== undefined && {
-      latency: { quantile: spec.latency.quantile ?? 0.99, within: spec.latency.within },
+      latency: {
+        quantile: spec.latency.quantile ?? HEALTH_LATENCY_OPTIONS.quantile.default,
+        within: spec.latency.within,
+      },
     }),
     ...override,
   };

@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, join } from "node:path";
-import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import type { Check, Expectation } from "../analysis/checks.js";
 import { type Override, parseOverride, withOverrides } from "../analysis/overrides.js";
 import { SweepError } from "../analysis/param-path.js";
 import { readScenarioText } from "../files/scenario-file.js";
 import { deriveFluidModel, type FluidModel } from "../fluid/fluid-model.js";
-import { locatedIssue, zodIssue } from "../scenario/parse.js";
+import { schemaIssues } from "../scenario/parse.js";
 import { ScenarioError, type ScenarioIssue } from "../scenario/scenario-error.js";
+import { readYamlText } from "../scenario/yaml-text.js";
 import { type LoadedScenario, loadScenario } from "./load-scenario.js";
 
 // A checks file: the scenarios a change must not make metastable, and what must hold for each.
@@ -21,6 +21,62 @@ const count = z.number().int().min(1).max(1000);
 const seeds = count.describe("Seeds run: the scenario's seed and the ones after it. Default: replications.");
 
 // The descriptions are what an editor shows from schema/checks.schema.json.
+// What a check may expect, each by its key; a check names exactly one.
+const EXPECTATIONS = {
+  recovers: z
+    .object({
+      within: z
+        .number()
+        .positive()
+        .optional()
+        .describe("Seconds after the last trigger ends by which it must be healthy again."),
+      atLeast: count.optional().describe("Seeds that must recover. Default: all of them."),
+      of: seeds.optional(),
+    })
+    .strict()
+    .optional()
+    .describe("Not stuck (stable or recovered) on at least atLeast of `of` seeds."),
+  tippingLoad: z
+    .object({
+      atLeast: z.number().positive().describe("Factor on the scenario's base load."),
+      of: seeds.optional(),
+    })
+    .strict()
+    .optional()
+    .describe("At atLeast x the base load, fewer than half the seeds end stuck."),
+  goodput: z
+    .object({
+      atLeast: z.number().min(0).max(1).describe("Mean goodput / offered load after the triggers, 0 to 1."),
+      of: seeds.optional(),
+    })
+    .strict()
+    .optional()
+    .describe("Mean goodput after the triggers, as a share of the offered load."),
+  latency: z
+    .object({
+      p99: z.number().positive().describe("Seconds the p99 latency of completed requests must stay within."),
+      atLeast: count.optional().describe("Seeds that must meet it. Default: all of them."),
+      of: seeds.optional(),
+    })
+    .strict()
+    .optional()
+    .describe("p99 latency within p99 seconds on at least atLeast of `of` seeds."),
+  // A factor of at least 1: the band must start above the operating load itself.
+  fluid: z
+    .object({
+      atLeast: z
+        .number()
+        .min(1)
+        .optional()
+        .describe("Factor on the operating load the band must lie above, at least 1. Default: 1."),
+    })
+    .strict()
+    .optional()
+    .describe(
+      "The fluid model's bistable band lies above atLeast x the operating load: only the healthy state there.",
+    ),
+};
+
 const checkSchema = z
   .object({
     name: z.string().min(1).describe("What the check guards, shown in every report. Unique in the file."),
@@ -31,61 +87,7 @@ const checkSchema = z
       .describe(
         "--set-style overrides: a parameter path as for map axes (clients.api.timeout) or load (a factor on every source's load), and a number or true/false.",
       ),
-    recovers: z
-      .object({
-        within: z
-          .number()
-          .positive()
-          .optional()
-          .describe("Seconds after the last trigger ends by which it must be healthy again."),
-        atLeast: count.optional().describe("Seeds that must recover. Default: all of them."),
-        of: seeds.optional(),
-      })
-      .strict()
-      .optional()
-      .describe("Not stuck (stable or recovered) on at least atLeast of `of` seeds."),
-    tippingLoad: z
-      .object({
-        atLeast: z.number().positive().describe("Factor on the scenario's base load."),
-        of: seeds.optional(),
-      })
-      .strict()
-      .optional()
-      .describe("At atLeast x the base load, fewer than half the seeds end stuck."),
-    goodput: z
-      .object({
-        atLeast: z.number().min(0).max(1).describe("Mean goodput / offered load after the triggers, 0 to 1."),
-        of: seeds.optional(),
-      })
-      .strict()
-      .optional()
-      .describe("Mean goodput after the triggers, as a share of the offered load."),
-    latency: z
-      .object({
-        p99: z
-          .number()
-          .positive()
-          .describe("Seconds the p99 latency of completed requests must stay within."),
-        atLeast: count.optional().describe("Seeds that must meet it. Default: all of them."),
-        of: seeds.optional(),
-      })
-      .strict()
-      .optional()
-      .describe("p99 latency within p99 seconds on at least atLeast of `of` seeds."),
-    // A factor of at least 1: the band must start above the operating load itself.
-    fluid: z
-      .object({
-        atLeast: z
-          .number()
-          .min(1)
-          .optional()
-          .describe("Factor on the operating load the band must lie above, at least 1. Default: 1."),
-      })
-      .strict()
-      .optional()
-      .describe(
-        "The fluid model's bistable band lies above atLeast x the operating load: only the healthy state there.",
-      ),
+    ...EXPECTATIONS,
   })
   .strict();
 
@@ -99,7 +101,7 @@ export const checksFileSchema = z
   .strict();
 
 /** The expectations a check may name; it names exactly one. */
-export const KINDS = ["recovers", "tippingLoad", "goodput", "latency", "fluid"] as const;
+export const KINDS = Object.keys(EXPECTATIONS) as (keyof typeof EXPECTATIONS)[];
 
 /** A check as loaded: the check and the scenario it runs (overrides applied). */
 export interface LoadedCheck {
@@ -112,37 +114,12 @@ export interface LoadedCheck {
 /** Reads and validates a checks file, loading every scenario it names; throws ScenarioError with every problem. */
 export function loadChecksFile(file: string): LoadedCheck[] {
   // Read as a scenario file is: a missing or unreadable file is bad input at the file.
-  const text = readScenarioText(file);
-  if (text.length > MAX_CHECKS_CHARS)
-    throw new ScenarioError([
-      { file, line: 0, column: 0, field: "", message: `file is larger than ${MAX_CHECKS_CHARS} characters` },
-    ]);
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, logLevel: "error" });
-  const locate = (offset: number) => lines.linePos(offset);
-  if (doc.errors.length > 0)
-    throw new ScenarioError(
-      doc.errors.map((e) => {
-        const pos = locate(e.pos[0]);
-        return {
-          file,
-          line: pos.line,
-          column: pos.col,
-          field: "",
-          message: `not valid YAML: ${e.message.split("\n")[0]}`,
-        };
-      }),
-    );
-  const issueAt = (path: readonly (string | number)[], message: string) =>
-    locatedIssue(doc, locate, file, path, message);
-  let data: unknown;
-  try {
-    data = doc.toJS({ maxAliasCount: 1000 });
-  } catch (e) {
-    throw new ScenarioError([issueAt([], `cannot be read: ${(e as Error).message.split("\n")[0]}`)]);
-  }
+  const { data, issueAt } = readYamlText(readScenarioText(file), file, {
+    maxChars: MAX_CHECKS_CHARS,
+    what: "checks file",
+  });
   const parsed = checksFileSchema.safeParse(data ?? {}, { reportInput: true });
-  if (!parsed.success) throw new ScenarioError(parsed.error.issues.map((i) => zodIssue(i, issueAt)));
+  if (!parsed.success) throw new ScenarioError(schemaIssues(parsed.error, issueAt));
   const n = parsed.data.replications ?? 10;
   const issues: ScenarioIssue[] = [];
   const names = new Set<string>();

@@ -1,40 +1,35 @@
 import type { Distribution } from "./distribution.js";
 import { checkNumber, OptionError, within } from "./option-error.js";
 import type { RandomStream } from "./random.js";
-
-/** Every `kind` a distribution spec may have; the scenario loader lists them in its errors. */
-export const DISTRIBUTION_KINDS = [
-  "constant",
-  "uniform",
-  "exponential",
-  "normal",
-  "lognormal",
-  "pareto",
-  "weibull",
-  "zipf",
-  "empirical",
-] as const;
-
-/** One point of an empirical distribution: `value` is the `p`-th percentile (p in percent). */
-export interface Percentile {
-  p: number;
-  value: number;
-}
+import { type KindShapes, kindsOfShapes, type SpecOf } from "./spec-shape.js";
 
 /**
- * A distribution as written in a scenario. Parameters are the ones people quote (for lognormal the
- * mean and stddev of the values themselves, not of their log) so a spec reads like a measurement.
+ * Every kind of distribution spec and its fields, declared once: the kinds list, the spec type and
+ * the scenario loader's schema come from it. Parameters are the ones people quote (for lognormal
+ * the mean and stddev of the values themselves, not of their log) so a spec reads like a
+ * measurement.
  */
-export type DistributionSpec =
-  | { kind: "constant"; value: number }
-  | { kind: "uniform"; min: number; max: number }
-  | { kind: "exponential"; mean: number }
-  | { kind: "normal"; mean: number; stddev: number; min?: number; max?: number }
-  | { kind: "lognormal"; mean: number; stddev: number }
-  | { kind: "pareto"; scale: number; shape: number }
-  | { kind: "weibull"; scale: number; shape: number }
-  | { kind: "zipf"; n: number; exponent: number }
-  | { kind: "empirical"; percentiles: Percentile[] };
+export const DISTRIBUTION_SHAPES = {
+  constant: { value: "number" },
+  uniform: { min: "number", max: "number" },
+  exponential: { mean: "number" },
+  normal: { mean: "number", stddev: "number", min: "number?", max: "number?" },
+  lognormal: { mean: "number", stddev: "number" },
+  pareto: { scale: "number", shape: "number" },
+  weibull: { scale: "number", shape: "number" },
+  zipf: { n: "number", exponent: "number" },
+  /** `percentiles[i].value` is the `p`-th percentile (p in percent). */
+  empirical: { percentiles: { list: { p: "number", value: "number" } } },
+} as const satisfies KindShapes;
+
+/** Every `kind` a distribution spec may have; the scenario loader lists them in its errors. */
+export const DISTRIBUTION_KINDS = kindsOfShapes(DISTRIBUTION_SHAPES);
+
+/** A distribution as written in a scenario (see DISTRIBUTION_SHAPES). */
+export type DistributionSpec = SpecOf<typeof DISTRIBUTION_SHAPES>;
+
+/** One point of an empirical distribution: `value` is the `p`-th percentile (p in percent). */
+export type Percentile = Extract<DistributionSpec, { kind: "empirical" }>["percentiles"][number];
 
 // Above this a Zipf CDF table would take more than 80 MB.
 const MAX_ZIPF_N = 10_000_000;

@@ -74,12 +74,17 @@ export interface CounterSnapshot {
   served: number;
   /** Demand satisfied: completed requests, renewals of held leases (goodput). */
   completions: number;
+  /** Attempts that hit the client's per-attempt timeout. */
   timeouts: number;
+  /** Attempts that were retries. */
   retries: number;
+  /** Requests abandoned after the last allowed attempt (or a non-retryable error). */
   gaveUp: number;
-  /** Work items finished for callers that no longer wanted them. */
+  /** Work items finished for callers that no longer wanted them (the client had timed out). */
   wasted: number;
+  /** Error answers received by the entry callers (queue full, dropped past deadline, ...). */
   errors: number;
+  /** Requests neither completed nor given up. */
   inFlight: number;
   /** Attempts withdrawn because another answer completed their request. */
   abandoned: number;

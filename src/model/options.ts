@@ -68,7 +68,9 @@ export interface PolicyOption<F extends PolicyFamily = PolicyFamily> extends Com
  */
 export interface ValueOption<T = unknown, F = T> extends Common<T> {
   readonly type: "value";
-  readonly format: "distribution" | "profile" | "steps";
+  readonly format: "distribution" | "profile" | "steps" | "calls";
+  /** For a list of `{ kind }` items (a service's steps): the kinds and their options. */
+  readonly family?: PolicyFamily;
   /** Type-level only: the component's and the file's type. */
   readonly __types?: { value: T; file: F };
 }
@@ -147,6 +149,11 @@ export type OptionsRead<S extends OptionSet> = Simplify<{
 /** A policy as written: `{ kind }` and that kind's options. */
 export type PolicySpec<F extends PolicyFamily> = {
   [K in keyof F["variants"] & string]: Simplify<{ kind: K } & OptionsInput<F["variants"][K]["options"]>>;
+}[keyof F["variants"] & string];
+
+/** A policy (or a step) as a scenario file holds it: `{ kind }` and that kind's options as written. */
+export type FilePolicySpec<F extends PolicyFamily> = {
+  [K in keyof F["variants"] & string]: Simplify<{ kind: K } & FileInput<F["variants"][K]["options"]>>;
 }[keyof F["variants"] & string];
 
 /** The kinds of a policy family, in declaration order. */
@@ -280,7 +287,8 @@ export function typeText(d: OptionDecl): string {
     case "policy":
       return `${d.family.name} policy`;
     case "value":
-      return d.format === "steps" ? "list of steps (work, call, parallel)" : d.format;
+      if (d.family) return `list of ${d.family.name}s (${kindsOf(d.family).join(", ")})`;
+      return d.format === "calls" ? "list of calls" : d.format;
     case "reference":
       return d.list ? "component names" : "component name";
   }

@@ -1,8 +1,27 @@
 import type { Simulation } from "../engine/simulation.js";
 import type { Caller, ReplyStatus } from "./call.js";
+import { option } from "./options.js";
 import { CallQueue, type HeldCall } from "./queue/call-queue.js";
+import { QUEUE_DISCIPLINES } from "./queue/create-queue.js";
 import type { QueueDiscipline } from "./queue/queue-discipline.js";
 import type { WorkCounters } from "./roles.js";
+
+/**
+ * The options of a front, declared once for every component that queues calls for its workers (a
+ * database waits in arrival order, so it takes `queueCapacity` only).
+ */
+export const FRONT_OPTIONS = {
+  queueCapacity: option.integer({
+    doc: 'Calls that may wait for a worker (a thread, a connection); a call arriving to a full queue is answered "rejected" at once.',
+    default: Number.POSITIVE_INFINITY,
+    min: 0,
+    unbounded: true,
+  }),
+  queue: option.policy(QUEUE_DISCIPLINES, {
+    doc: "Order in which waiting calls get a worker.",
+    default: { kind: "fifo" },
+  }),
+} as const;
 
 /** Counters a service front keeps: calls it answered itself, without work. */
 export interface FrontCounters {
@@ -27,6 +46,11 @@ export interface WorkStats extends ReachableFrontCounters, Writable<WorkCounters
   arrived: number;
   /** Calls answered with an error (injected, or a failed dependency). */
   errors: number;
+}
+
+/** Zeroed counters of the calls a component takes and how they were answered, in the order it reports them. */
+export function callOutcomeZeros() {
+  return { arrived: 0, finished: 0, served: 0, wasted: 0, rejected: 0, expired: 0, errors: 0 };
 }
 
 /** The same counters, writable. */
@@ -138,5 +162,37 @@ export class ServiceFront<C extends FrontCounters = FrontCounters> {
   /** Moves every waiting call, oldest first, into `into` (a restart loses them). */
   drain(into: CallQueue): void {
     this.queue.drain(into);
+  }
+}
+
+/**
+ * The role getters of a component whose front queues calls for `concurrency` identical workers,
+ * `busy` of them at work (a server's threads, a database's connections).
+ */
+export abstract class QueuedWorkers<S extends WorkStats> {
+  abstract readonly stats: S;
+  abstract readonly concurrency: number;
+  protected abstract readonly front: ServiceFront<S>;
+  /** Workers at work now. */
+  protected busy = 0;
+
+  /** Its work counters (the stats object itself). */
+  get work(): S {
+    return this.stats;
+  }
+
+  /** Workers: its concurrency. */
+  get workers(): number {
+    return this.concurrency;
+  }
+
+  /** Calls waiting for a worker. */
+  get queueLength(): number {
+    return this.front.length;
+  }
+
+  /** Calls being worked on. */
+  get inFlight(): number {
+    return this.busy;
   }
 }

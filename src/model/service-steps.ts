@@ -4,7 +4,14 @@ import { checkBoolean, OptionError, within } from "../engine/option-error.js";
 import type { Simulation } from "../engine/simulation.js";
 import type { RequestOwner, Service } from "./call.js";
 import { CLIENT_OPTIONS, Client } from "./components/client.js";
-import { type FileInput, type OptionsInput, option } from "./options.js";
+import {
+  type FileInput,
+  type FilePolicySpec,
+  type OptionsInput,
+  option,
+  type PolicySpec,
+  policyFamily,
+} from "./options.js";
 import type { CallCounters } from "./roles.js";
 
 /**
@@ -34,23 +41,46 @@ export type CallSpec = FileInput<typeof CALL_OPTIONS>;
 /** The ways a parallel step waits for its calls. */
 export const PARALLEL_WAITS = ["all", "first"] as const;
 
-/** One step of a service's work, done in order. */
+/** The kinds of step a service's work is made of, each with its options. */
+export const STEP_KINDS = policyFamily("step", {
+  work: {
+    doc: "Own work: holds a worker for a service time.",
+    options: {
+      serviceTime: option.value<Distribution, DistributionSpec>()({
+        format: "distribution",
+        doc: "Service time of the work; must not go below 0.",
+        required: true,
+      }),
+    },
+  },
+  call: {
+    doc: "One downstream call, made by its own client; the step ends when the call's request completes or gives up.",
+    options: CALL_OPTIONS,
+  },
+  parallel: {
+    doc: "Downstream calls sent together.",
+    options: {
+      wait: option.choice({
+        doc: '"all": the step needs every call to succeed; "first": it goes on at the first success, and fails only if every call fails.',
+        values: PARALLEL_WAITS,
+        default: "all",
+      }),
+      calls: option.value<CallOptions[], CallSpec[]>()({
+        format: "calls",
+        doc: "The calls, each with the options of a `call` step (and no kind).",
+        required: true,
+      }),
+    },
+  },
+});
+
+/** One step of a service's work, done in order: its options as declared, a call's target built. */
 export type StepOptions =
-  /** Own work: holds a worker for a service time. */
-  | { kind: "work"; serviceTime: Distribution }
-  /** One downstream call; the step ends when the call's request completes or gives up. */
-  | ({ kind: "call" } & CallOptions)
-  /**
-   * Downstream calls sent together. `wait: "all"` (default) needs every call to succeed;
-   * `wait: "first"` goes on at the first success, and fails only if every call fails.
-   */
-  | { kind: "parallel"; wait?: (typeof PARALLEL_WAITS)[number]; calls: CallOptions[] };
+  | Exclude<PolicySpec<typeof STEP_KINDS>, { kind: "call" }>
+  | ({ kind: "call" } & CallOptions);
 
 /** One step as the file holds it. */
-export type StepSpec =
-  | { kind: "work"; serviceTime: DistributionSpec }
-  | ({ kind: "call" } & CallSpec)
-  | { kind: "parallel"; wait?: (typeof PARALLEL_WAITS)[number]; calls: CallSpec[] };
+export type StepSpec = FilePolicySpec<typeof STEP_KINDS>;
 
 /** A step made ready to run: a service time, or a group of callers. */
 export type Step =

@@ -1,4 +1,4 @@
-import { checkNumber, OptionError, within } from "../engine/option-error.js";
+import { OptionError, within } from "../engine/option-error.js";
 import { Simulation } from "../engine/simulation.js";
 import { type ObservedModel, observeByRole } from "../metrics/counters.js";
 import type { Service } from "../model/call.js";
@@ -12,12 +12,17 @@ import {
   INTERVENTION_KINDS,
   TRIGGER_KINDS,
 } from "../model/faults/fault.js";
-import { readOptions } from "../model/options.js";
+import { type OptionsInput, readOptions } from "../model/options.js";
 import type { ComponentType } from "./component-type.js";
 import { optionFailure, type ParsedScenario } from "./parse.js";
 import { COMPONENT_TYPES } from "./registry.js";
 import type { ScheduledChange } from "./run-result.js";
-import { LIMIT_OPTIONS, SETTINGS_OPTIONS } from "./settings-options.js";
+import {
+  HEALTH_LATENCY_OPTIONS,
+  HEALTH_OPTIONS,
+  LIMIT_OPTIONS,
+  SETTINGS_OPTIONS,
+} from "./settings-options.js";
 
 export { DEFAULT_LIMITS } from "./settings-options.js";
 
@@ -27,19 +32,8 @@ const MAX_GRID_POINTS = 2_000_000;
 // Calls are forwarded synchronously along a path, so a path must stay far below the stack depth.
 const MAX_PATH_LENGTH = 100;
 
-/** The health rule as written in a scenario's `health:` (every field optional; the verdict fills defaults). */
-export interface HealthSpec {
-  /** Goodput must be at least this share of offered load. */
-  goodput?: number;
-  /** At least `quantile` (default 0.99) of the requests that ended completed within `within` seconds. */
-  latency?: { quantile?: number; within: number };
-  /** At most this share of the requests that ended failed. */
-  errorRate?: number;
-  /** Length of the judged sliding stretch, seconds. */
-  window?: number;
-  /** Fewest requests a stretch must offer to be judged on its own (fewer: pooled with earlier ones). */
-  minRequests?: number;
-}
+/** The health rule of a scenario's `health:` (declared in HEALTH_OPTIONS). */
+export type HealthSpec = OptionsInput<typeof HEALTH_OPTIONS>;
 
 /** Scenario-wide settings with defaults filled and ranges checked. Seconds. */
 export interface ScenarioSettings {
@@ -53,7 +47,7 @@ export interface ScenarioSettings {
   window: number;
   maxEvents: number;
   maxWallSeconds: number;
-  /** The health rule as written (`health:`), checked; defaults are filled by the verdict. */
+  /** The health rule (`health:`), checked and its defaults filled; absent when the file has none. */
   health?: HealthSpec;
 }
 
@@ -77,13 +71,13 @@ export interface BuiltModel extends ObservedModel {
 export function resolveSettings(parsed: ParsedScenario): ScenarioSettings {
   const s = parsed.spec;
   try {
-    const { limits, ...numbers } = readOptions(SETTINGS_OPTIONS, s);
+    const { limits, health, ...numbers } = readOptions(SETTINGS_OPTIONS, s);
     const settings = {
       name: s.name,
       description: s.description ?? "",
       ...numbers,
       ...within(["limits"], () => readOptions(LIMIT_OPTIONS, limits ?? {})),
-      ...(s.health && { health: within(["health"], () => checkHealth(s.health!)) }),
+      ...(health && { health: within(["health"], () => readHealth(health)) }),
     };
     const end = settings.duration + settings.drain;
     for (const field of ["probeInterval", "window"] as const) {
@@ -102,23 +96,14 @@ export function resolveSettings(parsed: ParsedScenario): ScenarioSettings {
   }
 }
 
-function checkHealth(h: NonNullable<ParsedScenario["spec"]["health"]>): HealthSpec {
-  const out: HealthSpec = {};
-  if (h.goodput !== undefined)
-    out.goodput = checkNumber("goodput", h.goodput, { min: 0, exclusiveMin: true, max: 1 });
-  if (h.errorRate !== undefined) out.errorRate = checkNumber("errorRate", h.errorRate, { min: 0, max: 1 });
-  if (h.window !== undefined)
-    out.window = checkNumber("window", h.window, { min: 0, exclusiveMin: true, max: 1e9 });
-  if (h.minRequests !== undefined)
-    out.minRequests = checkNumber("minRequests", h.minRequests, { min: 1, max: 1e9, integer: true });
-  if (h.latency !== undefined) {
-    const latency = h.latency;
-    out.latency = within(["latency"], () => ({
-      within: checkNumber("within", latency.within, { min: 0, exclusiveMin: true, max: 1e9 }),
-      quantile: checkNumber("quantile", latency.quantile ?? 0.99, { min: 0, exclusiveMin: true, max: 1 }),
-    }));
-  }
-  return out;
+/** Checks a scenario's `health:` against its declaration, filling the defaults. */
+function readHealth(h: HealthSpec): HealthSpec {
+  const { latency, ...rest } = readOptions(HEALTH_OPTIONS, h);
+  const read: HealthSpec = { goodput: rest.goodput, window: rest.window, minRequests: rest.minRequests };
+  if (rest.errorRate !== undefined) read.errorRate = rest.errorRate;
+  if (latency !== undefined)
+    read.latency = within(["latency"], () => readOptions(HEALTH_LATENCY_OPTIONS, latency));
+  return read;
 }
 
 interface Entry {

@@ -8,16 +8,6 @@ import { scenarioSchema } from "./schema.js";
 /** Where the schema is published, relative to the package root. */
 export const SCENARIO_SCHEMA_FILE = "schema/scenario.schema.json";
 
-type Node = Record<string, unknown> & { properties?: Record<string, Node>; items?: Node };
-
-const DOCS: Record<string, string> = {
-  name: "Scenario name, shown in reports.",
-  description: "What the scenario shows, in a sentence or two.",
-  triggers: "Faults that push the system: spikes, pauses, flushes, outages.",
-  interventions: "Changes that try to rescue it: load cuts, restarts, config changes.",
-  layout: "Where the dashboard draws each component; runs ignore it.",
-};
-
 /** The JSON Schema (draft-07) of a scenario file. */
 export function scenarioJsonSchema(): Record<string, unknown> {
   // `finite` is a custom check (no JSON Schema form): it is a number in the file.
@@ -27,9 +17,7 @@ export function scenarioJsonSchema(): Record<string, unknown> {
     override: (ctx) => {
       if (ctx.zodSchema._zod.def.type === "custom") ctx.jsonSchema.type = "number";
     },
-  }) as Node;
-  const props = schema.properties!;
-  for (const [key, doc] of Object.entries(DOCS)) if (props[key]) props[key].description = doc;
+  }) as Record<string, unknown>;
   return {
     $schema: schema.$schema,
     title: "Metastable scenario",

@@ -3,6 +3,7 @@ import {
   kindsOf,
   type OptionDecl,
   type OptionSet,
+  type PolicyFamily,
   rangeText,
   typeText,
 } from "../model/options.js";
@@ -23,7 +24,7 @@ export interface OptionDoc {
   reference?: "one" | "list";
   /** A group's own options. */
   options?: Record<string, OptionDoc>;
-  /** A policy's kinds, each with what it does and its own options. */
+  /** A policy's kinds (or a list's item kinds: a service's steps), each with what it does and its own options. */
   kinds?: Record<string, { doc: string; options: Record<string, OptionDoc> }>;
 }
 
@@ -38,15 +39,19 @@ export function optionDoc(d: OptionDecl): OptionDoc {
   };
   if (d.type === "reference") out.reference = d.list ? "list" : "one";
   if (d.type === "group") out.options = optionDocs(d.options);
-  if (d.type === "policy") {
-    out.kinds = Object.fromEntries(
-      kindsOf(d.family).map((k) => {
-        const v = d.family.variants[k]!;
-        return [k, { doc: v.doc, options: optionDocs(v.options) }];
-      }),
-    );
-  }
+  if (d.type === "policy") out.kinds = kindDocs(d.family);
+  if (d.type === "value" && d.family) out.kinds = kindDocs(d.family);
   return out;
+}
+
+/** What each kind of a family does, and its own options. */
+function kindDocs(family: PolicyFamily): NonNullable<OptionDoc["kinds"]> {
+  return Object.fromEntries(
+    kindsOf(family).map((k) => {
+      const v = family.variants[k]!;
+      return [k, { doc: v.doc, options: optionDocs(v.options) }];
+    }),
+  );
 }
 
 /** The docs of an option set, by option name, in declaration order. */

@@ -7,42 +7,22 @@ import {
   type OptionSet,
   type PolicyFamily,
   type PolicySpec,
+  type ValueOption,
 } from "../model/options.js";
-import { CALL_OPTIONS, PARALLEL_WAITS } from "../model/service-steps.js";
+import { CALL_OPTIONS } from "../model/service-steps.js";
 import { distributionSchema, num, profileSchema, ref } from "./schema-parts.js";
 
 // The file format of an option set, derived from its declaration (src/model/options.ts). Zod checks
 // structure and types; ranges are checked by the component (one place per rule, with the same
 // file:line errors), and reach the JSON Schema as metadata so editors know them too.
 
-const FORMATS: Record<"distribution" | "profile" | "steps", () => z.ZodType> = {
+const FORMATS: Record<ValueOption["format"], (d: ValueOption) => z.ZodType> = {
   distribution: () => distributionSchema,
   profile: () => profileSchema,
-  steps: stepsSchema,
+  // A list of `{ kind }` items of the option's family (a service's steps).
+  steps: (d) => z.array(policySchema(d.family!)),
+  calls: () => z.array(optionSchema(CALL_OPTIONS)),
 };
-
-let steps: z.ZodType | undefined;
-
-/** A service's steps: own work, a downstream call (a client's options), or calls sent together. */
-function stepsSchema(): z.ZodType {
-  if (!steps) {
-    const call = optionShape(CALL_OPTIONS);
-    steps = z.array(
-      z.discriminatedUnion("kind", [
-        z.object({ kind: z.literal("work"), serviceTime: distributionSchema }).strict(),
-        z.object({ kind: z.literal("call"), ...call }).strict(),
-        z
-          .object({
-            kind: z.literal("parallel"),
-            wait: z.enum(PARALLEL_WAITS).optional(),
-            calls: z.array(z.object(call).strict()),
-          })
-          .strict(),
-      ]),
-    );
-  }
-  return steps;
-}
 
 /** JSON Schema annotations of a declaration: its doc, its default and a number's range. */
 function meta(d: OptionDecl): Record<string, unknown> {
@@ -69,7 +49,7 @@ function fieldSchema(d: OptionDecl): z.ZodType {
     case "policy":
       return policySchema(d.family);
     case "value":
-      return FORMATS[d.format]();
+      return FORMATS[d.format](d);
     case "reference":
       return d.list ? z.array(ref) : ref;
   }

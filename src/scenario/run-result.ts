@@ -1,28 +1,13 @@
-/** Totals over the whole run. Counts are of requests (a user's call) and attempts (one try). */
-export interface RunTotals {
-  /** External requests created by the sources. */
+import type { CounterSnapshot } from "../metrics/counters.js";
+/**
+ * Totals over the whole run: the model's counters at its end (see CounterSnapshot), with the
+ * demand generated counted as `requests` and worker-seconds left out. Counts are of requests (a
+ * user's call) and attempts (one try).
+ */
+export type RunTotals = {
+  /** External requests created by the sources (and lease renewals due). */
   requests: number;
-  /** Attempts sent by clients (first tries plus retries). */
-  attempts: number;
-  /** Attempts whose work servers finished (throughput), wanted or not. */
-  served: number;
-  /** Requests that got a successful answer the client still wanted (goodput). */
-  completions: number;
-  /** Attempts that hit the client's per-attempt timeout. */
-  timeouts: number;
-  /** Attempts that were retries. */
-  retries: number;
-  /** Requests abandoned after the last allowed attempt (or a non-retryable error). */
-  gaveUp: number;
-  /** Served attempts whose answer nobody wanted any more (the client had timed out). */
-  wasted: number;
-  /** Error answers received by clients (queue full, dropped past deadline, ...). */
-  errors: number;
-  /** Requests neither completed nor given up when the run ended. */
-  inFlight: number;
-  /** Attempts withdrawn because another answer completed their request first. */
-  abandoned: number;
-}
+} & Omit<CounterSnapshot, "arrivals" | "busySeconds" | "wastedBusySeconds" | "errorBusySeconds">;
 
 /** Statistics of one load-profile phase, [start, end) in seconds. Rates are per second. */
 export interface PhaseStats {

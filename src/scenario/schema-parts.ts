@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { DISTRIBUTION_SHAPES, type DistributionSpec } from "../engine/distributions.js";
 import { describeValue } from "../engine/option-error.js";
-import type { ProfileSpec } from "../model/load/profile.js";
+import type { FieldShape, KindShapes } from "../engine/spec-shape.js";
+import { PROFILE_SHAPES, type ProfileSpec } from "../model/load/profile.js";
 
 // Structure and types only: ranges and cross-field rules live in the components themselves
 // (one place per rule), and reach the user through the same file:line error path.
@@ -20,45 +22,46 @@ export const finite = z.custom<number>((v) => typeof v === "number" && Number.is
 /** A reference to another component by name. */
 export const ref = z.string().min(1);
 
-/** A probability distribution of a duration or count. */
-export const distributionSchema = z.discriminatedUnion("kind", [
-  z.object({ kind: z.literal("constant"), value: num }).strict(),
-  z.object({ kind: z.literal("uniform"), min: num, max: num }).strict(),
-  z.object({ kind: z.literal("exponential"), mean: num }).strict(),
-  z
-    .object({ kind: z.literal("normal"), mean: num, stddev: num, min: num.optional(), max: num.optional() })
-    .strict(),
-  z.object({ kind: z.literal("lognormal"), mean: num, stddev: num }).strict(),
-  z.object({ kind: z.literal("pareto"), scale: num, shape: num }).strict(),
-  z.object({ kind: z.literal("weibull"), scale: num, shape: num }).strict(),
-  z.object({ kind: z.literal("zipf"), n: num, exponent: num }).strict(),
-  z
-    .object({
-      kind: z.literal("empirical"),
-      percentiles: z.array(z.object({ p: num, value: num }).strict()),
-    })
-    .strict(),
-]);
-
-/** A load profile: requests per second over time. */
-export const profileSchema: z.ZodType<ProfileSpec> = z.lazy(() =>
-  z.discriminatedUnion("kind", [
-    z.object({ kind: z.literal("constant"), rate: num }).strict(),
-    z
-      .object({ kind: z.literal("steps"), steps: z.array(z.object({ at: num, rate: num }).strict()) })
-      .strict(),
-    z.object({ kind: z.literal("ramp"), from: num, to: num, start: num, end: num }).strict(),
-    z.object({ kind: z.literal("spike"), at: num, duration: num, rate: num }).strict(),
-    z.object({ kind: z.literal("sum"), of: z.array(profileSchema) }).strict(),
-    z.object({ kind: z.literal("capped"), of: profileSchema, max: num }).strict(),
-    z.object({ kind: z.literal("switch"), at: num, from: profileSchema, to: profileSchema }).strict(),
+/**
+ * The file format of a `{ kind, ... }` spec family, read from its declaration: a union by kind,
+ * each kind with exactly its fields. `self` is the family's own schema, for specs that hold specs.
+ */
+function specSchema(shapes: KindShapes, self?: () => z.ZodType): z.ZodType {
+  const field = (f: FieldShape): z.ZodType => {
+    switch (f) {
+      case "number":
+        return num;
+      case "number?":
+        return num.optional();
+      case "string?":
+        return z.string().min(1).optional();
+      case "self":
+        return self!();
+      case "self[]":
+        return z.array(self!());
+      default: {
+        const items = z.array(
+          z.object(Object.fromEntries(Object.keys(f.list).map((k) => [k, num]))).strict(),
+        );
+        return f.optional ? items.optional() : items;
+      }
+    }
+  };
+  const variants = Object.entries(shapes).map(([kind, fields]) =>
     z
       .object({
-        kind: z.literal("trace"),
-        file: z.string().min(1).optional(),
-        points: z.array(z.object({ at: num, rate: num }).strict()).optional(),
-        scale: num.optional(),
+        kind: z.literal(kind),
+        ...Object.fromEntries(Object.entries(fields).map(([k, f]) => [k, field(f)])),
       })
       .strict(),
-  ]),
+  );
+  return z.discriminatedUnion("kind", variants as unknown as [z.ZodObject, ...z.ZodObject[]]);
+}
+
+/** A probability distribution of a duration or count. */
+export const distributionSchema = specSchema(DISTRIBUTION_SHAPES) as z.ZodType<DistributionSpec>;
+
+/** A load profile: requests per second over time. */
+export const profileSchema: z.ZodType<ProfileSpec> = z.lazy(
+  () => specSchema(PROFILE_SHAPES, () => profileSchema) as z.ZodType<ProfileSpec>,
 );

@@ -46,26 +46,28 @@ const sections = Object.fromEntries(
 /** A scenario file. Times are in seconds, rates in requests per second. */
 export const scenarioSchema = z
   .object({
-    /** The JSON Schema this file follows (editors read it; runs ignore it). */
-    $schema: z.string().optional(),
-    name: z.string().min(1),
-    description: z.string().optional(),
-    ...optionShape(SETTINGS_OPTIONS),
-    /** What healthy means for the verdict (see src/analysis/health.ts). */
-    health: z
-      .object({
-        goodput: num.optional(),
-        latency: z.object({ quantile: num.optional(), within: num }).strict().optional(),
-        errorRate: num.optional(),
-        window: num.optional(),
-        minRequests: num.optional(),
-      })
-      .strict()
+    $schema: z
+      .string()
+      .meta({ description: "The JSON Schema this file follows, for editors; runs ignore it." })
       .optional(),
-    triggers: z.array(faultSchema(TRIGGER_KINDS)).optional(),
-    interventions: z.array(faultSchema(INTERVENTION_KINDS)).optional(),
-    /** Where the dashboard draws each component, by name; runs ignore it. */
-    layout: z.record(z.string(), z.object({ x: finite, y: finite }).strict()).optional(),
+    name: z.string().min(1).meta({ description: "Scenario name, shown in reports." }),
+    description: z
+      .string()
+      .meta({ description: "What the scenario shows, in a sentence or two." })
+      .optional(),
+    ...optionShape(SETTINGS_OPTIONS),
+    triggers: z
+      .array(faultSchema(TRIGGER_KINDS))
+      .meta({ description: "Faults that push the system: spikes, pauses, flushes, outages." })
+      .optional(),
+    interventions: z
+      .array(faultSchema(INTERVENTION_KINDS))
+      .meta({ description: "Changes that try to rescue it: load cuts, restarts, config changes." })
+      .optional(),
+    layout: z
+      .record(z.string(), z.object({ x: finite, y: finite }).strict())
+      .meta({ description: "Where the dashboard draws each component, by name; runs ignore it." })
+      .optional(),
     ...sections,
   })
   .strict();

@@ -18,7 +18,59 @@ export const LIMIT_OPTIONS = {
   }),
 } as const;
 
-/** The scenario-wide numeric settings (name, description, health and faults are declared with the file format). */
+/** The latency objective of `health:`. */
+export const HEALTH_LATENCY_OPTIONS = {
+  within: option.number({
+    doc: "Seconds within which requests must complete.",
+    required: true,
+    min: 0,
+    exclusiveMin: true,
+    max: 1e9,
+  }),
+  quantile: option.number({
+    doc: "Share of the requests that ended that must have completed within `within`; requests that timed out or gave up count as misses.",
+    default: 0.99,
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+  }),
+} as const;
+
+/** The health rule of `health:`: what healthy means for the verdict (src/analysis/health.ts applies it). */
+export const HEALTH_OPTIONS = {
+  goodput: option.number({
+    doc: "Goodput must be at least this share of offered load (and lease fleets must hold this share of their leases).",
+    default: 0.7,
+    min: 0,
+    exclusiveMin: true,
+    max: 1,
+  }),
+  latency: option.group(HEALTH_LATENCY_OPTIONS, {
+    doc: "A latency objective: at least `quantile` of the requests that ended completed within `within` seconds.",
+    defaultText: "none (latency is not judged)",
+  }),
+  errorRate: option.number({
+    doc: "At most this share of the requests that ended may have failed (given up).",
+    defaultText: "none (errors are not judged)",
+    min: 0,
+    max: 1,
+  }),
+  window: option.number({
+    doc: "Length of the sliding stretch of the run judged at a time, in seconds.",
+    default: 10,
+    min: 0,
+    exclusiveMin: true,
+    max: 1e9,
+  }),
+  minRequests: option.integer({
+    doc: "Fewest requests a stretch must offer to be judged on its own; a quieter stretch is pooled with the ones before it.",
+    default: 20,
+    min: 1,
+    max: 1e9,
+  }),
+} as const;
+
+/** The scenario-wide settings (name, description and faults are declared with the file format). */
 export const SETTINGS_OPTIONS = {
   seed: option.integer({
     doc: "Root seed: the same seed gives the same run.",
@@ -47,4 +99,8 @@ export const SETTINGS_OPTIONS = {
     max: 1e9,
   }),
   limits: option.group(LIMIT_OPTIONS, { doc: "Budgets that stop a runaway model." }),
+  health: option.group(HEALTH_OPTIONS, {
+    doc: "What healthy means for the verdict; the CLI's `--health` overrides it field by field.",
+    defaultText: "each field at its default",
+  }),
 } as const;

@@ -6,8 +6,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { expect, it } from "vitest";
+import { DISTRIBUTION_SHAPES } from "../../src/engine/distributions.js";
+import type { KindShapes } from "../../src/engine/spec-shape.js";
 import { describeFaultKind, INTERVENTION_KINDS, TRIGGER_KINDS } from "../../src/model/faults/fault.js";
+import { PROFILE_SHAPES } from "../../src/model/load/profile.js";
 import { buildModel } from "../../src/scenario/build.js";
+import { scenarioJsonSchema } from "../../src/scenario/json-schema.js";
 import { type OptionDoc, optionDocs } from "../../src/scenario/option-docs.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { SETTINGS_OPTIONS } from "../../src/scenario/settings-options.js";
@@ -50,6 +54,61 @@ function typesWith(method: string): string[] {
     .sort();
 }
 
+/** The kinds of a family as a list, then each kind's own options. */
+function familyDocs(
+  out: string[],
+  _name: string,
+  d: OptionDoc,
+  families: Map<string, OptionDoc>,
+  level: string,
+) {
+  if (level === "###") out.push("");
+  for (const [kind, v] of Object.entries(d.kinds!)) out.push(`- \`${kind}\`: ${v.doc}`);
+  for (const [kind, v] of Object.entries(d.kinds!)) {
+    if (Object.keys(v.options).length === 0) continue;
+    out.push("", `${level} \`${kind}\``, "", ...optionTable(v.options, families));
+  }
+}
+
+/** The file's own top-level fields (name, faults, layout): read from the JSON Schema the loader's schema gives. */
+function fileFieldRows(): string[] {
+  const schema = scenarioJsonSchema() as { properties: Record<string, Json>; required: string[] };
+  const declared = new Set([...Object.keys(SETTINGS_OPTIONS), ...COMPONENT_TYPES.map((t) => t.section)]);
+  return Object.entries(schema.properties)
+    .filter(([k]) => !declared.has(k))
+    .map(([k, v]) => {
+      const dflt = schema.required.includes(k) ? "required" : "none";
+      const type = k === "triggers" || k === "interventions" ? "list (see below)" : String(v.type);
+      return `| \`${k}\` | ${type} | ${dflt} | ${cell(String(v.description))} |`;
+    });
+}
+
+const shapeField = (f: unknown) =>
+  typeof f === "string"
+    ? f.replace("?", " (optional)").replace("self[]", "list of profiles").replace("self", "profile")
+    : `list of { ${Object.keys((f as { list: object }).list).join(", ")} }${(f as { optional?: true }).optional ? " (optional)" : ""}`;
+
+/** A table of a spec family's kinds and their fields. */
+function shapeTable(title: string, intro: string, shapes: KindShapes): string[] {
+  return [
+    "",
+    `## ${title}`,
+    "",
+    intro,
+    "",
+    "| kind | fields |",
+    "| --- | --- |",
+    ...Object.entries(shapes).map(
+      ([kind, fields]) =>
+        `| \`${kind}\` | ${Object.entries(fields)
+          .map(([k, f]) => `\`${k}\`: ${shapeField(f)}`)
+          .join("; ")} |`,
+    ),
+  ];
+}
+
+type Json = Record<string, unknown>;
+
 function generate(): string {
   const families = new Map<string, OptionDoc>();
   const out = [
@@ -62,9 +121,21 @@ function generate(): string {
     "## Scenario settings",
     "",
     ...optionTable(optionDocs(SETTINGS_OPTIONS), families),
+    ...fileFieldRows(),
   ];
   for (const t of COMPONENT_TYPES) {
     out.push("", `## \`${t.section}\` (${t.type})`, "", ...optionTable(optionDocs(t.options), families));
+  }
+  // Families of `{ kind }` items that are not policies (a service's steps), then the policies.
+  const sorted = [...families].sort(([a], [b]) => a.localeCompare(b));
+  for (const [name, d] of sorted.filter(([n]) => !n.endsWith(" policy"))) {
+    out.push(
+      "",
+      `## Kinds of ${name.replace(/^list of /, "")}`,
+      "",
+      "Each item is written `{ kind: ..., ...options }`; each kind has its own options.",
+    );
+    familyDocs(out, name, d, families, "###");
   }
   out.push(
     "",
@@ -72,16 +143,22 @@ function generate(): string {
     "",
     "Policies are written `{ kind: ..., ...options }`; each kind has its own options.",
   );
-  for (const [name, d] of [...families].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, d] of sorted.filter(([n]) => n.endsWith(" policy"))) {
     out.push("", `### ${name}`, "");
-    for (const [kind, v] of Object.entries(d.kinds!)) {
-      out.push(`- \`${kind}\`: ${v.doc}`);
-    }
-    for (const [kind, v] of Object.entries(d.kinds!)) {
-      if (Object.keys(v.options).length === 0) continue;
-      out.push("", `#### \`${kind}\``, "", ...optionTable(v.options, families));
-    }
+    familyDocs(out, name, d, families, "####");
   }
+  out.push(
+    ...shapeTable(
+      "Distributions",
+      "A `distribution` is written `{ kind: ..., ...fields }`, all numbers (see [scenario-format.md](scenario-format.md)).",
+      DISTRIBUTION_SHAPES,
+    ),
+    ...shapeTable(
+      "Load profiles",
+      "A `profile` is written `{ kind: ..., ...fields }`; rates are requests per second, times seconds; `profile` fields hold profiles.",
+      PROFILE_SHAPES,
+    ),
+  );
   for (const [title, kinds] of [
     ["Triggers", TRIGGER_KINDS],
     ["Interventions", INTERVENTION_KINDS],

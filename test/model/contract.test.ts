@@ -1,38 +1,20 @@
-// The contract every component type in the registry keeps, checked on the catalog scenarios that
-// use it: counters are finite, non-negative and only grow; gauges are finite; describe() gives
+// The contract every component type in the registry keeps, checked on a scenario made from the
+// registry alone (test/scenario/fixtures.ts: its template, its optional groups on and every default
+// written out, so each numeric option has a value to spoil), not on the catalog: counters are finite, non-negative and only grow; gauges are finite; describe() gives
 // strings; the same seed gives the same counters; and a bad value for any numeric option is
 // refused with an error at that option's field, never a crash or a silent run.
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isLoadGenerator } from "../../src/model/component.js";
 import { buildModel } from "../../src/scenario/build.js";
-import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
+import type { ComponentType } from "../../src/scenario/component-type.js";
+import type { ParsedScenario } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { ScenarioError } from "../../src/scenario/scenario-error.js";
+import { fixtureFor, withDefaults, withGroups } from "../scenario/fixtures.js";
 
-const DIR = join(import.meta.dirname, "..", "..", "scenarios");
-const catalog = readdirSync(DIR)
-  .filter((f) => f.endsWith(".yaml"))
-  .sort()
-  .map((f) => ({ file: f, text: readFileSync(join(DIR, f), "utf8") }));
-
-/**
- * A catalog scenario with an entry in `section`, and that entry's name: the first entry with
- * numeric options (so the validation contract has something to check), else the first entry.
- */
-function fixtureFor(section: string): { parsed: ParsedScenario; name: string } {
-  let first: { parsed: ParsedScenario; name: string } | null = null;
-  for (const { file, text } of catalog) {
-    const parsed = parseScenarioText(text, file);
-    const entries = (parsed.spec as unknown as Record<string, Record<string, unknown> | undefined>)[section];
-    for (const [name, entry] of Object.entries(entries ?? {})) {
-      if (numericPaths(entry).length > 0) return { parsed, name };
-      first ??= { parsed, name };
-    }
-  }
-  if (first === null) throw new Error(`no catalog scenario uses ${section}`);
-  return first;
+/** The registry fixture of `type` with its optional groups on and every default written out. */
+function fixtureOf(type: ComponentType): { parsed: ParsedScenario; name: string } {
+  return fixtureFor(type, (e) => withDefaults(type.options, withGroups(type.options, e)));
 }
 
 /** Runs the model in `steps` equal slices, returning each component's counters after every slice. */
@@ -67,8 +49,9 @@ function setPath(target: unknown, path: (string | number)[], v: unknown): void {
   node[path[path.length - 1]!] = v;
 }
 
-describe.each(COMPONENT_TYPES.map((t) => [t.type, t.section] as const))("%s contract", (type, section) => {
-  const { parsed, name } = fixtureFor(section);
+describe.each(COMPONENT_TYPES.map((t) => [t.type, t] as const))("%s contract", (type, t) => {
+  const section = t.section;
+  const { parsed, name } = fixtureOf(t);
 
   it("counters are finite, non-negative and never decrease; gauges are finite", () => {
     const { slices, gauges, model } = countersOverTime(parsed, 3);
@@ -140,7 +123,7 @@ describe.each(COMPONENT_TYPES.map((t) => [t.type, t.section] as const))("%s cont
 describe("load generators", () => {
   it("sources and lease fleets are the load generators, nothing else", () => {
     for (const t of COMPONENT_TYPES) {
-      const { parsed, name } = fixtureFor(t.section);
+      const { parsed, name } = fixtureOf(t);
       const c = buildModel(parsed, 1).components.find((x) => x.name === name)!;
       expect(isLoadGenerator(c), t.type).toBe(t.type === "source" || t.type === "leaseFleet");
     }

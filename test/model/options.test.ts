@@ -1,12 +1,10 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { OptionError } from "../../src/engine/option-error.js";
 import { type OptionSet, option, readOptions } from "../../src/model/options.js";
-import { buildModel } from "../../src/scenario/build.js";
-import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
+import type { ParsedScenario } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { runScenario } from "../../src/scenario/run.js";
+import { fixtureFor, withDefaults, withGroups } from "../scenario/fixtures.js";
 
 const SET = {
   size: option.integer({ doc: "Size.", default: 4, min: 1 }),
@@ -60,80 +58,34 @@ describe("readOptions", () => {
   });
 });
 
-// The documented default is the default used: a catalog scenario with every left-out option
-// written out at its declared default must run exactly as the scenario does. One scenario per
-// component type, run for a short while.
-const DIR = join(import.meta.dirname, "..", "..", "scenarios");
-
-type Entry = Record<string, unknown>;
-
-/** `entry` with every option it leaves out that has a literal default written out, groups and policies included. */
-function withDefaults(set: OptionSet, entry: Entry): Entry {
-  const out: Entry = { ...entry };
-  for (const [name, d] of Object.entries(set)) {
-    if (out[name] === undefined) {
-      if (d.default !== undefined && !(typeof d.default === "number" && !Number.isFinite(d.default)))
-        out[name] = structuredClone(d.default);
-      continue;
-    }
-    if (d.type === "group") out[name] = withDefaults(d.options, out[name] as Entry);
-    if (d.type === "policy") {
-      const v = out[name] as Entry;
-      out[name] = withDefaults(d.family.variants[v.kind as string]!.options, v);
-    }
-  }
-  return out;
-}
-
+// The documented default is the default used: for every component type, a scenario made from the
+// registry alone (test/scenario/fixtures.ts) with every left-out option written out at its declared
+// default must run exactly as the same scenario leaving them out. Optional groups that need nothing
+// are turned on in both, so their options and the options that depend on them are covered too.
 describe("documented defaults", () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith(".yaml"));
-  const parsedFiles = files.map((f) => parseScenarioText(readFileSync(join(DIR, f), "utf8"), f));
   const result = (parsed: ParsedScenario) => {
     const { wallSeconds: _, ...rest } = runScenario(parsed, { seed: 3 }).result;
     return JSON.stringify(rest);
   };
   for (const type of COMPONENT_TYPES) {
     it(`${type.section}: writing out the declared defaults changes nothing`, () => {
-      // The first catalog scenario using the type where every default may be written out (a
-      // balancer refuses failOpen without a healthCheck, even at its default).
-      const fixtures = parsedFiles.flatMap((parsed) => {
-        const spec = parsed.spec as Record<string, unknown> & typeof parsed.spec;
-        const section = spec[type.section] as Record<string, Entry> | undefined;
-        if (!section || Object.keys(section).length === 0) return [];
-        const duration = Math.min(spec.duration, 60);
-        const early = <F extends { at: number }>(list: F[] | undefined) =>
-          list?.filter((f) => f.at < duration);
-        // One leaves out every top-level option that has a default; the other writes them all out.
-        const entries = Object.fromEntries(
-          Object.entries(section).map(([name, e]) => [
-            name,
-            Object.fromEntries(Object.entries(e).filter(([k]) => type.options[k]?.default === undefined)),
-          ]),
-        );
-        const filled = Object.fromEntries(
-          Object.entries(entries).map(([name, e]) => [name, withDefaults(type.options, e)]),
-        );
-        const base = {
-          ...spec,
-          duration,
-          drain: 0,
-          triggers: early(spec.triggers),
-          interventions: early(spec.interventions),
-        };
-        const explicit = { ...parsed, spec: { ...base, [type.section]: filled } };
-        try {
-          buildModel(explicit);
-        } catch {
-          return [];
-        }
-        return [
-          { short: { ...parsed, spec: { ...base, [type.section]: entries } }, explicit, entries, filled },
-        ];
-      });
-      expect(fixtures.length, `a catalog scenario uses ${type.section}`).toBeGreaterThan(0);
-      const { short, explicit, entries, filled } = fixtures[0]!;
-      expect(filled).not.toEqual(entries);
-      expect(result(explicit)).toBe(result(short));
+      const short = fixtureFor(type, (e) => withGroups(type.options, e));
+      const explicit = fixtureFor(type, (e) => withDefaults(type.options, withGroups(type.options, e)));
+      const entry = (f: typeof short) => (f.parsed.spec[type.section] as Record<string, unknown>).x;
+      expect(entry(explicit)).not.toEqual(entry(short));
+      expect(result(explicit.parsed)).toBe(result(short.parsed));
     });
   }
+
+  it("fails when a component uses a default other than the one declared", () => {
+    // The same comparison with one default misdeclared: the server's concurrency said to be 2.
+    const server = COMPONENT_TYPES.find((t) => t.type === "server")!;
+    const wrong = {
+      ...server.options,
+      concurrency: { ...server.options.concurrency!, default: 2 },
+    } as OptionSet;
+    const short = fixtureFor(server);
+    const explicit = fixtureFor(server, (e) => withDefaults(wrong, e));
+    expect(result(explicit.parsed)).not.toBe(result(short.parsed));
+  });
 });

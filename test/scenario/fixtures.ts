@@ -1,11 +1,13 @@
+import type { OptionSet } from "../../src/model/options.js";
 import { accepts, type ComponentType, referenceOptions } from "../../src/scenario/component-type.js";
 import { type ParsedScenario, parseScenarioText } from "../../src/scenario/parse.js";
 import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 
 // Scenarios built from the registry alone: each component starts from its type's template and its
 // references are wired to components of a kind the declaration accepts (made the same way), with a
-// source and a client so that load reaches it. The contract and registry tests use these instead
-// of the user-facing catalog, so a new component type needs no catalog scenario to be tested.
+// source and a client so that load reaches it. The contract, defaults, registry and reference tests
+// use these instead of the user-facing catalog, so a new component type needs no catalog scenario
+// to be tested.
 
 /** Scenario sections by name, then component name, then entry. */
 export type Sections = Record<string, Record<string, Record<string, unknown>>>;
@@ -61,10 +63,52 @@ export class FixtureBuilder {
   }
 }
 
-/** A small valid scenario holding one component of `type`, named `x`, with load reaching it. */
-export function fixtureFor(type: ComponentType): { parsed: ParsedScenario; name: string } {
+/** An entry's option object. */
+export type Entry = Record<string, unknown>;
+
+/** `entry` with every option it leaves out that has a literal default written out, groups and policies included. */
+export function withDefaults(set: OptionSet, entry: Entry): Entry {
+  const out: Entry = { ...entry };
+  for (const [name, d] of Object.entries(set)) {
+    if (out[name] === undefined) {
+      if (d.default !== undefined && !(typeof d.default === "number" && !Number.isFinite(d.default)))
+        out[name] = structuredClone(d.default);
+      continue;
+    }
+    if (d.type === "group") out[name] = withDefaults(d.options, out[name] as Entry);
+    if (d.type === "policy") {
+      const v = out[name] as Entry;
+      out[name] = withDefaults(d.family.variants[v.kind as string]!.options, v);
+    }
+  }
+  return out;
+}
+
+/**
+ * `entry` with every optional group that needs nothing turned on as `{}` (a client's retry budget,
+ * a balancer's health check), so options that only apply with it (failOpen) can be written too.
+ */
+export function withGroups(set: OptionSet, entry: Entry): Entry {
+  const out: Entry = { ...entry };
+  for (const [name, d] of Object.entries(set)) {
+    if (d.type !== "group" || out[name] !== undefined || d.default !== undefined) continue;
+    if (Object.values(d.options).some((o) => o.required)) continue;
+    out[name] = {};
+  }
+  return out;
+}
+
+/**
+ * A small valid scenario holding one component of `type`, named `x`, with load reaching it;
+ * `edit` may change x's entry (write defaults out, turn groups on).
+ */
+export function fixtureFor(
+  type: ComponentType,
+  edit: (entry: Entry) => Entry = (e) => e,
+): { parsed: ParsedScenario; name: string } {
   const b = new FixtureBuilder();
   b.add(type, "x");
+  b.sections[type.section]!.x = edit(b.sections[type.section]!.x!);
   const first = referenceOptions(type)[0];
   const x = b.sections[type.section]!.x!;
   // Load goes to x when it takes calls, else to what it works on (an autoscaler's balancer).

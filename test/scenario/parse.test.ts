@@ -46,6 +46,14 @@ describe("scenario parsing and validation", () => {
     expect(buildModel(parseScenarioText(json, "x.json")).settings.name).toBe("j");
   });
 
+  it("names every unknown field of an entry, each at its own line", () => {
+    const text = BASE.replace("    concurrency: 1", "    concurency: 1\n    queueCap: 5");
+    expect(refuse(text).map((i) => `${i.line} ${i.field}: ${i.message}`)).toEqual([
+      `${lineOf(text, "concurency")} servers.server.concurency: unknown field "concurency"`,
+      `${lineOf(text, "queueCap")} servers.server.queueCap: unknown field "queueCap"`,
+    ]);
+  });
+
   const cases: [string, string, string, RegExp][] = [
     [
       "unknown field",

@@ -10,7 +10,8 @@ import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, HeldCall } from "../queue/call-queue.js";
 import { FifoQueue } from "../queue/fifo-queue.js";
 import type { DoesWork, LoopGauge, ShowsLoopState } from "../roles.js";
-import { ServiceFront, type WorkStats } from "../service-front.js";
+import type { WorkStats } from "../service-front.js";
+import { callOutcomeZeros, FRONT_OPTIONS, QueuedWorkers, ServiceFront } from "../service-front.js";
 
 /** Options of a database. Seconds throughout. */
 export const DATABASE_OPTIONS = {
@@ -31,12 +32,7 @@ export const DATABASE_OPTIONS = {
     defaultText: "(queries do not interfere)",
     min: 0,
   }),
-  queueCapacity: option.integer({
-    doc: 'Queries that may wait for a connection (FIFO); one more is answered "rejected".',
-    default: Number.POSITIVE_INFINITY,
-    min: 0,
-    unbounded: true,
-  }),
+  queueCapacity: FRONT_OPTIONS.queueCapacity,
   dropExpired: option.boolean({
     doc: 'Answer "expired" without running a query whose deadline passed while it waited.',
     default: false,
@@ -66,16 +62,13 @@ interface Job {
  * database and slow each other down (`contention`): it answers fast at low load, and when a flood
  * fills every connection, every query in flight becomes slow at once, not just the newest ones.
  */
-export class Database implements Handler, Service, Component, Capabilities, DoesWork, ShowsLoopState {
+export class Database
+  extends QueuedWorkers<DatabaseStats>
+  implements Handler, Service, Component, Capabilities, DoesWork, ShowsLoopState
+{
   readonly type = "database";
   readonly stats: DatabaseStats = {
-    arrived: 0,
-    finished: 0,
-    served: 0,
-    wasted: 0,
-    rejected: 0,
-    expired: 0,
-    errors: 0,
+    ...callOutcomeZeros(),
     dropped: 0,
     busySeconds: 0,
     wastedBusySeconds: 0,
@@ -91,7 +84,7 @@ export class Database implements Handler, Service, Component, Capabilities, Does
   readonly dropExpired: boolean;
   // Queries wait for a connection in arrival order.
   private readonly waiting = new FifoQueue();
-  private readonly front: ServiceFront<DatabaseStats>;
+  protected readonly front: ServiceFront<DatabaseStats>;
   // Where `next` takes a waiting query; read at once, since a reply may re-enter `next`.
   private readonly taken = new HeldCall();
   // Running queries keyed by the amount of shared progress (`progress`) at which they finish.
@@ -99,7 +92,6 @@ export class Database implements Handler, Service, Component, Capabilities, Does
   private jobs: (Job | undefined)[] = [];
   private freeSlots: number[] = [];
   private readonly idleJobs: Job[] = [];
-  private busy = 0;
   // Solo-seconds of work every running query has received since the start; grows at rate().
   private progress = 0;
   private progressAt = 0;
@@ -116,6 +108,7 @@ export class Database implements Handler, Service, Component, Capabilities, Does
     readonly name: string,
     options: DatabaseOptions,
   ) {
+    super();
     this.serviceTime = options.serviceTime;
     if (!(this.serviceTime.min >= 0)) {
       throw new OptionError(
@@ -142,26 +135,6 @@ export class Database implements Handler, Service, Component, Capabilities, Does
   get capacityPerSec(): number {
     if (this.paused || !this.front.isReachable) return 0;
     return this.nominalCapacityPerSec / this.slowdown;
-  }
-
-  /** Its work counters (the stats object itself). */
-  get work(): DatabaseStats {
-    return this.stats;
-  }
-
-  /** Workers: its connection limit. */
-  get workers(): number {
-    return this.concurrency;
-  }
-
-  /** Queries waiting for a connection. */
-  get queueLength(): number {
-    return this.waiting.length;
-  }
-
-  /** Queries running. */
-  get inFlight(): number {
-    return this.busy;
   }
 
   gauges(): Record<string, number> {

@@ -7,9 +7,10 @@ import type { Caller, Service } from "../call.js";
 import type { Capabilities, Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, HeldCall } from "../queue/call-queue.js";
-import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
+import { createQueue } from "../queue/create-queue.js";
 import type { DoesWork, LoopGauge, ShowsLoopState } from "../roles.js";
-import { ServiceFront, type WorkStats } from "../service-front.js";
+import type { WorkStats } from "../service-front.js";
+import { callOutcomeZeros, FRONT_OPTIONS, QueuedWorkers, ServiceFront } from "../service-front.js";
 
 /** Options of a queued server. Seconds throughout. */
 export const SERVER_OPTIONS = {
@@ -19,16 +20,7 @@ export const SERVER_OPTIONS = {
     required: true,
   }),
   concurrency: option.integer({ doc: "Calls served at once (threads, workers).", default: 1, min: 1 }),
-  queueCapacity: option.integer({
-    doc: 'Calls that may wait; a call arriving to a full queue is answered "rejected" at once.',
-    default: Number.POSITIVE_INFINITY,
-    min: 0,
-    unbounded: true,
-  }),
-  queue: option.policy(QUEUE_DISCIPLINES, {
-    doc: "Order in which waiting calls are served.",
-    default: { kind: "fifo" },
-  }),
+  ...FRONT_OPTIONS,
   dropExpired: option.boolean({
     doc: 'Answer "expired" without doing the work when a call\'s deadline has passed by the time its service would start.',
     default: false,
@@ -62,16 +54,13 @@ interface Job {
 }
 
 /** A queue in front of `concurrency` identical workers. */
-export class Server implements Handler, Service, Component, Capabilities, DoesWork, ShowsLoopState {
+export class Server
+  extends QueuedWorkers<ServerStats>
+  implements Handler, Service, Component, Capabilities, DoesWork, ShowsLoopState
+{
   readonly type = "server";
   readonly stats: ServerStats = {
-    arrived: 0,
-    finished: 0,
-    served: 0,
-    wasted: 0,
-    rejected: 0,
-    expired: 0,
-    errors: 0,
+    ...callOutcomeZeros(),
     dropped: 0,
     wastedBusySeconds: 0,
     busySeconds: 0,
@@ -84,8 +73,7 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   readonly dropExpired: boolean;
   readonly errorCost: number;
   // The queue, its limit, and the calls it answers without work.
-  private readonly front: ServiceFront<ServerStats>;
-  private busy = 0;
+  protected readonly front: ServiceFront<ServerStats>;
   private readonly idleJobs: Job[] = [];
   private readonly rng: RandomStream;
   // Injected errors draw from their own stream, so a fault does not shift service-time draws.
@@ -103,6 +91,7 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
     readonly name: string,
     options: ServerOptions,
   ) {
+    super();
     this.serviceTime = options.serviceTime;
     if (!(this.serviceTime.min >= 0)) {
       throw new OptionError(
@@ -134,26 +123,6 @@ export class Server implements Handler, Service, Component, Capabilities, DoesWo
   get capacityPerSec(): number {
     if (this.paused || !this.front.isReachable) return 0;
     return this.concurrency / (this.serviceTime.mean * this.slowdown);
-  }
-
-  /** Its work counters (the stats object itself). */
-  get work(): ServerStats {
-    return this.stats;
-  }
-
-  /** Workers: its concurrency. */
-  get workers(): number {
-    return this.concurrency;
-  }
-
-  /** Calls waiting for a worker. */
-  get queueLength(): number {
-    return this.front.length;
-  }
-
-  /** Calls being served. */
-  get inFlight(): number {
-    return this.busy;
   }
 
   gauges(): Record<string, number> {

@@ -5,11 +5,18 @@ import type { Caller, ReplyStatus, RequestOwner, Service } from "../call.js";
 import type { Capabilities, Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, HeldCall } from "../queue/call-queue.js";
-import { createQueue, QUEUE_DISCIPLINES } from "../queue/create-queue.js";
+import { createQueue } from "../queue/create-queue.js";
 import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "../roles.js";
-import { ServiceFront, type WorkStats } from "../service-front.js";
+import { callOutcomeZeros, FRONT_OPTIONS, ServiceFront, type WorkStats } from "../service-front.js";
 import { AFTER_CALLS, AFTER_WORK, Job } from "../service-job.js";
-import { buildSteps, Callers, type Step, type StepOptions, type StepSpec } from "../service-steps.js";
+import {
+  buildSteps,
+  Callers,
+  STEP_KINDS,
+  type Step,
+  type StepOptions,
+  type StepSpec,
+} from "../service-steps.js";
 
 /** What calls get while a service is unreachable. */
 export const UNREACHABLE_ANSWERS = ["unavailable", "empty"] as const;
@@ -18,20 +25,12 @@ export const UNREACHABLE_ANSWERS = ["unavailable", "empty"] as const;
 export const SERVICE_OPTIONS = {
   steps: option.value<StepOptions[], StepSpec[]>()({
     format: "steps",
-    doc: "What one call's work is, in order: own work (`{ kind: work, serviceTime }`), a downstream call (`{ kind: call, target, ...a client's options, propagateDeadline }`), or calls sent together (`{ kind: parallel, wait: all | first, calls: [...] }`).",
+    family: STEP_KINDS,
+    doc: "What one call's work is, in order: own work, a downstream call, or calls sent together; each step is `{ kind, ...its options }` (see the step kinds).",
     required: true,
   }),
   concurrency: option.integer({ doc: "Workers (threads).", default: 1, min: 1 }),
-  queueCapacity: option.integer({
-    doc: 'Calls that may wait for a worker; one more is answered "rejected".',
-    default: Number.POSITIVE_INFINITY,
-    min: 0,
-    unbounded: true,
-  }),
-  queue: option.policy(QUEUE_DISCIPLINES, {
-    doc: "Order in which waiting calls get a worker.",
-    default: { kind: "fifo" },
-  }),
+  ...FRONT_OPTIONS,
   blocking: option.boolean({
     doc: "Thread-per-request: a call keeps its worker while it waits downstream, so slow dependencies exhaust the workers. false: the worker is freed while the call waits downstream (an event loop) and the call needs one again for its next work step.",
     default: true,
@@ -125,13 +124,7 @@ export class CallingService
     this.rng = sim.stream(`service:${name}`);
     this.errorRng = sim.stream(`service:${name}:errors`);
     this.counters = {
-      arrived: 0,
-      finished: 0,
-      served: 0,
-      wasted: 0,
-      rejected: 0,
-      expired: 0,
-      errors: 0,
+      ...callOutcomeZeros(),
       empty: 0,
       dropped: 0,
       busySeconds: 0,

@@ -1,4 +1,5 @@
 import { checkNumber, OptionError, within } from "../../engine/option-error.js";
+import { type KindShapes, kindsOfShapes, type SpecOf } from "../../engine/spec-shape.js";
 
 /**
  * A linear piece of a rate function: from `start` (inclusive) to `end` (exclusive) the rate goes
@@ -11,47 +12,51 @@ export interface RateSegment {
   rateEnd: number;
 }
 
-/** Offered load as a function of time, in requests per second. */
-export type ProfileSpec =
+/**
+ * Every kind of load profile and its fields, declared once: the kinds list, the spec type and the
+ * scenario loader's schema come from it. Rates are requests per second, times seconds.
+ */
+export const PROFILE_SHAPES = {
   /** The same rate for ever. */
-  | { kind: "constant"; rate: number }
+  constant: { rate: "number" },
   /** Rate `steps[i].rate` from `steps[i].at` until the next step; 0 before the first. */
-  | { kind: "steps"; steps: { at: number; rate: number }[] }
+  steps: { steps: { list: { at: "number", rate: "number" } } },
   /** `from` until `start`, linearly to `to` at `end`, then `to`. */
-  | { kind: "ramp"; from: number; to: number; start: number; end: number }
+  ramp: { from: "number", to: "number", start: "number", end: "number" },
   /** `rate` during [at, at + duration), 0 elsewhere: add it to a base profile with `sum`. */
-  | { kind: "spike"; at: number; duration: number; rate: number }
+  spike: { at: "number", duration: "number", rate: "number" },
   /** The pointwise sum of several profiles. */
-  | { kind: "sum"; of: ProfileSpec[] }
+  sum: { of: "self[]" },
   /** Profile `of`, never above `max` (the verdict's control run holds a profile at its base load this way). */
-  | { kind: "capped"; of: ProfileSpec; max: number }
+  capped: { of: "self", max: "number" },
   /** Profile `from` before time `at`, profile `to` (in the same absolute time) from `at` on. */
-  | { kind: "switch"; at: number; from: ProfileSpec; to: ProfileSpec }
+  switch: { at: "number", from: "self", to: "self" },
   /**
    * Recorded traffic: the rate goes linearly from one point to the next, holds the last rate
    * after the last point, and is 0 before the first. `file` names a CSV of (time, rate) rows that
    * the command line reads into `points` (see docs/scenario-format.md); `scale` multiplies every
    * rate (default 1).
    */
-  | { kind: "trace"; file?: string; points?: TracePoint[]; scale?: number };
+  trace: {
+    file: "string?",
+    points: { list: { at: "number", rate: "number" }, optional: true },
+    scale: "number?",
+  },
+} as const satisfies KindShapes;
 
-/** One recorded rate of a trace: `rate` requests/s at time `at` (seconds). */
-export interface TracePoint {
-  at: number;
-  rate: number;
+// A profile holds profiles (`sum`, `capped`, `switch`): the union names itself through this.
+interface ProfileFamily {
+  self: ProfileSpec;
 }
 
+/** Offered load as a function of time, in requests per second (see PROFILE_SHAPES). */
+export type ProfileSpec = SpecOf<typeof PROFILE_SHAPES, ProfileFamily>;
+
+/** One recorded rate of a trace: `rate` requests/s at time `at` (seconds). */
+export type TracePoint = NonNullable<Extract<ProfileSpec, { kind: "trace" }>["points"]>[number];
+
 /** Names of the profile kinds, for error messages and editors. */
-export const PROFILE_KINDS = [
-  "constant",
-  "steps",
-  "ramp",
-  "spike",
-  "sum",
-  "capped",
-  "switch",
-  "trace",
-] as const;
+export const PROFILE_KINDS = kindsOfShapes(PROFILE_SHAPES);
 
 /**
  * A load profile compiled to a piecewise-linear rate function, so that the load it offers

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import { faultParams, INTERVENTION_KINDS, isLasting, TRIGGER_KINDS } from "../../src/model/faults/fault.js";
 import { createProfile, type ProfileSpec } from "../../src/model/load/profile.js";
 import { optionDocs } from "../../src/scenario/option-docs.js";
+import { COMPONENT_TYPES } from "../../src/scenario/registry.js";
 import { formatIssue } from "../../src/scenario/scenario-error.js";
 import { scenarioSchema } from "../../src/scenario/schema.js";
 import { SETTINGS_OPTIONS } from "../../src/scenario/settings-options.js";
@@ -28,11 +29,35 @@ const LANE_H = 22;
 const PAD = 36;
 const RIGHT = 16;
 
-/** Offered rate of all sources at time t; null where a profile does not build (its form shows why). */
+/** Where a load profile lives in the file: a component's option whose value is a profile. */
+interface ProfileAt {
+  section: string;
+  name: string;
+  field: string;
+}
+
+// The options, by component type, that hold a load profile: the registry says which they are.
+const PROFILE_OPTIONS = COMPONENT_TYPES.flatMap((t) =>
+  Object.entries(t.options).flatMap(([field, d]) =>
+    d.type === "value" && d.format === "profile" ? [{ section: t.section, field }] : [],
+  ),
+);
+
+/** Every load profile in the scenario, with where it is. */
+function profilesIn(data: Record<string, unknown>): { at: ProfileAt; spec: ProfileSpec | undefined }[] {
+  return PROFILE_OPTIONS.flatMap(({ section, field }) =>
+    Object.entries((data[section] as Record<string, Record<string, unknown>> | undefined) ?? {}).map(
+      ([name, entry]) => ({ at: { section, name, field }, spec: entry?.[field] as ProfileSpec | undefined }),
+    ),
+  );
+}
+
+const pathOf = (p: ProfileAt) => [p.section, p.name, p.field];
+
+/** Offered rate of all profiles at time t; null where a profile does not build (its form shows why). */
 function offeredAt(data: Record<string, unknown>, duration: number): { t: number; rate: number }[] | null {
-  const sources = Object.values((data.sources as Record<string, { profile?: ProfileSpec }>) ?? {});
   try {
-    const profiles = sources.map((s) => createProfile(s.profile as ProfileSpec));
+    const profiles = profilesIn(data).map((s) => createProfile(s.spec as ProfileSpec));
     const cuts = new Set<number>([0, duration]);
     for (const p of profiles) for (const t of p.breakpoints(duration)) cuts.add(t);
     // Ramps need points between breakpoints too.
@@ -53,10 +78,10 @@ function offeredAt(data: Record<string, unknown>, duration: number): { t: number
   }
 }
 
-/** A step of the only source's profile being dragged (`i` = -1: a constant profile's rate). */
+/** A step of the only profile being dragged (`i` = -1: a constant profile's rate). */
 interface StepDrag {
   type: "step";
-  source: string;
+  holder: ProfileAt;
   i: number;
   at: number;
   rate: number;
@@ -68,30 +93,30 @@ interface StepDrag {
 }
 type ChangeDrag = { type: "change"; section: Section; i: number; dt: number; at: number };
 
-/** The steps of the scenario's profile when it has one source with a `steps` or `constant` profile. */
+/** The steps of the scenario's profile when it has one profile, of kind `steps` or `constant`. */
 function editableSteps(
   data: Record<string, unknown>,
-): { source: string; steps: { i: number; at: number; rate: number }[] } | null {
-  const sources = Object.entries((data.sources as Record<string, { profile?: ProfileSpec }>) ?? {});
-  if (sources.length !== 1) return null;
-  const [source, spec] = sources[0]!;
-  const p = spec?.profile;
+): { holder: ProfileAt; steps: { i: number; at: number; rate: number }[] } | null {
+  const profiles = profilesIn(data);
+  if (profiles.length !== 1) return null;
+  const { at: holder, spec: p } = profiles[0]!;
   if (p?.kind === "constant" && typeof p.rate === "number")
-    return { source, steps: [{ i: -1, at: 0, rate: p.rate }] };
+    return { holder, steps: [{ i: -1, at: 0, rate: p.rate }] };
   if (p?.kind === "steps" && Array.isArray(p.steps))
-    return { source, steps: p.steps.map((st, i) => ({ i, at: st.at, rate: st.rate })) };
+    return { holder, steps: p.steps.map((st, i) => ({ i, at: st.at, rate: st.rate })) };
   return null;
 }
 
 /** The data with a dragged step in place, so the load line follows the pointer. */
 function withStep(data: Record<string, unknown>, d: StepDrag): Record<string, unknown> {
-  const sources = data.sources as Record<string, { profile: ProfileSpec }>;
-  const p = sources[d.source]!.profile;
+  const { section, name, field } = d.holder;
+  const entries = data[section] as Record<string, Record<string, unknown>>;
+  const p = entries[name]![field] as ProfileSpec;
   const profile =
     p.kind === "steps"
       ? { ...p, steps: p.steps.map((st, i) => (i === d.i ? { at: d.at, rate: d.rate } : st)) }
       : { ...p, rate: d.rate };
-  return { ...data, sources: { ...sources, [d.source]: { ...sources[d.source], profile } } };
+  return { ...data, [section]: { ...entries, [name]: { ...entries[name], [field]: profile } } };
 }
 
 /**
@@ -155,7 +180,7 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
       onPointerUp={() => {
         if (drag?.type === "change") setAt([drag.section, drag.i, "at"], drag.at);
         else if (drag?.type === "step") {
-          const profile = ["sources", drag.source, "profile"];
+          const profile = pathOf(drag.holder);
           if (drag.i < 0) setAt([...profile, "rate"], drag.rate);
           else setAt([...profile, "steps", drag.i], { at: drag.at, rate: drag.rate });
         }
@@ -189,7 +214,7 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
           aria-valuetext={`${st.rate} req/s from ${st.at} s`}
           onKeyDown={(e) => {
             const big = e.shiftKey ? 10 : 1;
-            const profile = ["sources", editable.source, "profile"];
+            const profile = pathOf(editable.holder);
             const steps = editable.steps;
             const k = steps.findIndex((o) => o.i === st.i);
             const lo = k > 0 ? steps[k - 1]!.at + 0.1 : 0;
@@ -208,7 +233,7 @@ function TimeAxis({ data }: { data: Record<string, unknown> }) {
             (e.currentTarget as Element).setPointerCapture?.(e.pointerId);
             setDrag({
               type: "step",
-              source: editable.source,
+              holder: editable.holder,
               i: st.i,
               at: st.at,
               rate: st.rate,

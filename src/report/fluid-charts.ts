@@ -32,6 +32,19 @@ function frame(title: string, xName: string, yName: string, series: EChartsOptio
   };
 }
 
+/** A phase plane: both axes from 0 to a round number at the box's edge (`[name, max]` each). */
+function planeFrame(
+  title: string,
+  [xName, xMax]: [string, number],
+  [yName, yMax]: [string, number],
+  series: EChartsOption["series"],
+): EChartsOption {
+  const option = frame(title, xName, yName, series);
+  option.xAxis = { ...(option.xAxis as object), max: nice(xMax) };
+  option.yAxis = { ...(option.yAxis as object), max: nice(yMax) };
+  return option;
+}
+
 /** A line without symbols; `extra` overrides or adds to its style. */
 function line(name: string, color: string, data: Point[], extra: LineSeriesOption = {}): LineSeriesOption {
   return lineSeries(name, color, data, { symbol: "none", ...extra });
@@ -131,14 +144,12 @@ export function phasePortraitChart(a: FluidAnalysis): ChartSpec {
     ),
     ...equilibriumMarkers(finite, (e) => [e.queue!, e.orbit!]),
   ];
-  const option = frame(
+  const option = planeFrame(
     `Phase portrait at ${short(p.load)} req/s`,
-    "queue (calls at the server)",
-    "orbit (requests waiting to retry)",
+    ["queue (calls at the server)", p.queueMax],
+    ["orbit (requests waiting to retry)", p.orbitMax],
     series,
   );
-  option.xAxis = { ...(option.xAxis as object), max: nice(p.queueMax) };
-  option.yAxis = { ...(option.yAxis as object), max: nice(p.orbitMax) };
   return { id: "fluid-portrait", title: "Phase portrait", option };
 }
 
@@ -289,14 +300,12 @@ export function cachePortraitChart(a: FluidAnalysis): ChartSpec | null {
     ),
     ...equilibriumMarkers(finite, (e) => [e.hitRate!, Math.min(e.queue!, p.queueMax)]),
   ];
-  const option = frame(
+  const option = planeFrame(
     `Cache hit rate and database queue at ${short(p.load)} req/s`,
-    "hit rate",
-    "queue (queries at the database)",
+    ["hit rate", p.hitRateMax],
+    ["queue (queries at the database)", p.queueMax],
     series,
   );
-  option.xAxis = { ...(option.xAxis as object), max: nice(p.hitRateMax) };
-  option.yAxis = { ...(option.yAxis as object), max: nice(p.queueMax) };
   return { id: "fluid-cache-portrait", title: "Cache portrait", option };
 }
 

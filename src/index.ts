@@ -10,7 +10,8 @@ export {
   type FluidOptions,
 } from "./fluid/analyse.js";
 export type { Band, Equilibrium } from "./fluid/equilibria.js";
-export { deriveFluidModel, type FluidModel, FluidRefusal } from "./fluid/fluid-model.js";
+export { deriveFluidModel, type FluidModel } from "./fluid/fluid-model.js";
+export { FluidRefusal } from "./fluid/fluid-refusal.js";
 export { Histogram, type HistogramOptions } from "./metrics/histogram.js";
 export { RunRecorder } from "./metrics/run-recorder.js";
 export type { Backoff } from "./model/backoff/backoff.js";

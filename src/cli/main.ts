@@ -3,10 +3,12 @@ import { SweepError } from "../analysis/param-path.js";
 import { ModelLimitError } from "../engine/limit-error.js";
 import { printable } from "../scenario/printable.js";
 import { ScenarioError } from "../scenario/scenario-error.js";
+import { addBatchOptions } from "./batch-options.js";
+import { integerFlag } from "./integer-flag.js";
 import { InterruptedError } from "./interrupted-error.js";
-import { addSweepCommands, quietOption, setOption, workersOption } from "./sweep-commands.js";
+import { addSweepCommands, setOption } from "./sweep-commands.js";
 import { UsageError } from "./usage-error.js";
-import { addWorkerCommand, queueOption, redisOption } from "./worker-command.js";
+import { addWorkerCommand } from "./worker-command.js";
 
 // Each command's module is imported when that command runs, so `--help` loads only commander, and
 // `run` neither the chart library (only `--out` needs it) nor the web server.
@@ -23,16 +25,6 @@ export const EXIT = {
   interrupted: 130,
   terminated: 143,
 } as const;
-
-function integer(name: string, min: number) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
-      throw new InvalidArgumentError(`${name} must be an integer >= ${min}, got "${value}"`);
-    }
-    return n;
-  };
-}
 
 function positive(name: string) {
   return (value: string) => {
@@ -59,7 +51,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .description("Run a scenario file (YAML or JSON) and print a summary, JSON, or write a report folder.")
     .argument("<scenario>", "path to the scenario file, e.g. scenarios/retry-storm.yaml")
     .addOption(
-      new Option("--seed <n>", "root seed (replaces the scenario's)").argParser(integer("--seed", 0)),
+      new Option("--seed <n>", "root seed (replaces the scenario's)").argParser(integerFlag("--seed", 0)),
     )
     .option("--out <dir>", "write the report folder here (files listed below)")
     .option("--json", "print the result as one JSON document instead of the text summary")
@@ -70,7 +62,7 @@ export function buildProgram(out: (s: string) => void, err: (s: string) => void)
     .addOption(setOption())
     .addOption(
       new Option("--max-events <n>", "event budget (stop a runaway model)").argParser(
-        integer("--max-events", 1),
+        integerFlag("--max-events", 1),
       ),
     )
     .addOption(
@@ -111,9 +103,9 @@ Examples:
     );
   const replications = (fallback: number) =>
     new Option("--replications <n>", `replications (default ${fallback})`).argParser(
-      integer("--replications", 1),
+      integerFlag("--replications", 1),
     );
-  program
+  const compare = program
     .command("compare")
     .description("Run a scenario and its variants with the same seeds and report paired differences.")
     .argument("<scenario>", "the baseline scenario")
@@ -127,11 +119,8 @@ Examples:
         "a variant that is the baseline scenario with these settings (repeatable)",
       ).argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]),
     )
-    .option("--out <dir>", "write compare.json, compare.svg and a self-contained report.html here")
-    .addOption(workersOption())
-    .addOption(quietOption())
-    .addOption(redisOption())
-    .addOption(queueOption())
+    .option("--out <dir>", "write compare.json, compare.svg and a self-contained report.html here");
+  addBatchOptions(compare)
     .addHelpText(
       "after",
       `
@@ -144,7 +133,7 @@ Examples:
     .action(async (scenario: string, variants: string[], flags) =>
       (await import("./analysis-commands.js")).compareCommand([scenario, ...variants], flags, out, err),
     );
-  program
+  const threshold = program
     .command("threshold")
     .description(
       "Find the load above which the trigger leaves the system stuck, and the load it must drop to to recover.",
@@ -170,14 +159,10 @@ Examples:
     )
     .option("--json", "print the result as JSON")
     .addOption(setOption())
-    .option("--out <dir>", "write threshold.json, threshold.svg and a self-contained report.html here")
-    .addOption(workersOption())
-    .addOption(quietOption())
-    .addOption(redisOption())
-    .addOption(queueOption())
-    .action(async (scenario: string, flags) =>
-      (await import("./analysis-commands.js")).thresholdCommand(scenario, flags, out, err),
-    );
+    .option("--out <dir>", "write threshold.json, threshold.svg and a self-contained report.html here");
+  addBatchOptions(threshold).action(async (scenario: string, flags) =>
+    (await import("./analysis-commands.js")).thresholdCommand(scenario, flags, out, err),
+  );
   addSweepCommands(program, out, err);
   program
     .command("stability")
@@ -251,7 +236,7 @@ Examples:
     .action(async (scenario: string, flags) =>
       (await import("./fluid-command.js")).fluidCommand(scenario, flags, out),
     );
-  program
+  const check = program
     .command("check")
     .description(
       "Run the checks of a checks file (scenarios and what must hold) and exit 0 when all hold, 1 when one fails, 2 on bad input.",
@@ -263,11 +248,8 @@ Examples:
     .option(
       "--out <dir>",
       "write a self-contained report.html (explanations, evidence, replays), checks.json, junit.xml and checks.md here",
-    )
-    .addOption(workersOption())
-    .addOption(quietOption())
-    .addOption(redisOption())
-    .addOption(queueOption())
+    );
+  addBatchOptions(check)
     .addHelpText(
       "after",
       `
@@ -289,7 +271,7 @@ model's bistable band lies above atLeast x the operating load). See docs/ci.md.
     .command("serve")
     .description("Serve the web dashboard (catalog, editor, live runs) on 127.0.0.1 until interrupted.")
     .addOption(
-      new Option("--port <n>", "port (0 picks a free one)").default(8137).argParser(integer("--port", 0)),
+      new Option("--port <n>", "port (0 picks a free one)").default(8137).argParser(integerFlag("--port", 0)),
     )
     .option("--host <host>", "address to bind; anything but loopback exposes the server", "127.0.0.1")
     .option("--scenarios <dir>", "folder of the catalog", "scenarios")

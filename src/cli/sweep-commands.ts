@@ -1,15 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { threadCount } from "./thread-count.js";
-import { queueOption, redisOption } from "./worker-command.js";
-
-function count(name: string) {
-  return (value: string) => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1)
-      throw new InvalidArgumentError(`${name} must be an integer >= 1, got "${value}"`);
-    return n;
-  };
-}
+import { addBatchOptions } from "./batch-options.js";
+import { integerFlag } from "./integer-flag.js";
 
 function whole(name: string) {
   return (value: string) => {
@@ -18,18 +9,6 @@ function whole(name: string) {
       throw new InvalidArgumentError(`${name} must be an integer from 0 to 10, got "${value}"`);
     return n;
   };
-}
-
-/** `--workers N`, shared by every command that runs batches of trials. */
-export function workersOption(): Option {
-  return new Option("--workers <n>", "worker threads; 1 runs in-process (default: all cores)").argParser(
-    threadCount("--workers"),
-  );
-}
-
-/** `--quiet`, shared by every command that shows progress. */
-export function quietOption(): Option {
-  return new Option("--quiet", "no progress on stderr");
 }
 
 /** `--set PATH=VALUE`, repeatable: a what-if on the scenario's numbers (the same paths as map axes, or load). */
@@ -52,7 +31,7 @@ export function addSweepCommands(program: Command, out: (s: string) => void, err
     .requiredOption("--y <param=from:to:steps>", "second parameter (y axis)")
     .addOption(
       new Option("--replications <n>", "replications per cell (default 5)").argParser(
-        count("--replications"),
+        integerFlag("--replications", 1),
       ),
     )
     .addOption(
@@ -68,12 +47,7 @@ export function addSweepCommands(program: Command, out: (s: string) => void, err
     .option("--json", "print the map as JSON")
     .option("--shard <i/n>", "run only cells with index % n = i - 1 (1-based) and write a partial file")
     .option("--partial <file>", "where a sharded run writes its partial (default: DIR/partial-i-of-n.jsonl)");
-  map
-    .addOption(setOption())
-    .addOption(workersOption())
-    .addOption(quietOption())
-    .addOption(redisOption())
-    .addOption(queueOption())
+  addBatchOptions(map.addOption(setOption()))
     .addHelpText(
       "after",
       `

@@ -1,4 +1,5 @@
 import type { ParsedScenario } from "../scenario/parse.js";
+import { fmt, modelSummary, noRecovery, nothingTips, tipsByItself } from "./analysis-notes.js";
 import { BasinTest, smallestTipping } from "./basins.js";
 import { analyseCacheFluid, type CacheAnalysis, cacheModelBand } from "./cache-analysis.js";
 import { Chain } from "./chain.js";
@@ -129,16 +130,7 @@ export function analyseFluid(model: FluidModel, options: FluidOptions = {}): Flu
   return {
     scenario: model.scenario,
     model: {
-      client: model.clientName,
-      server: model.serverName,
-      queue: model.queue.label,
-      approximation: model.queue.approximation,
-      approximations: model.approximations,
-      capacity: model.queue.capacity,
-      timeout: model.client.timeout,
-      maxAttempts: model.client.maxAttempts,
-      orbitTime: dyn.orbitTime,
-      notModelled: model.notModelled,
+      ...modelSummary(model, dyn.orbitTime, model.approximations),
       ...(dyn.chain && {
         chain: dyn.chain.layers.map((l, i) => ({
           caller: l.caller,
@@ -184,22 +176,8 @@ function tipping(
   const healthy = equilibria.find((e) => e.kind === "healthy");
   const saddle = equilibria.find((e) => e.kind === "saddle");
   const stuck = equilibria.find((e) => e.kind === "stuck");
-  if (!healthy) {
-    return {
-      queue: 0,
-      spikeRate,
-      seconds: 0,
-      note: `no healthy state at ${fmt(load)} req/s: the system tips by itself`,
-    };
-  }
-  if (!saddle || !stuck) {
-    return {
-      queue: null,
-      spikeRate,
-      seconds: null,
-      note: `no stuck state at ${fmt(load)} req/s: any disturbance decays`,
-    };
-  }
+  if (!healthy) return tipsByItself(load, spikeRate, false);
+  if (!saddle || !stuck) return nothingTips(load, spikeRate, false);
   const test = new BasinTest(dyn, load, healthy, saddle, stuck);
   const queue = smallestTipping(
     (dq) => test.tips(healthy.queue! + dq, healthy.orbit!),
@@ -232,15 +210,7 @@ function recovery(
   path: TrajectoryPoint[],
   drainLoadOption: number | undefined,
 ): Recovery {
-  if (band.low === null) {
-    return {
-      load: null,
-      drainLoad: null,
-      from: null,
-      seconds: null,
-      note: "no stuck state at any load: nothing to recover from",
-    };
-  }
+  if (band.low === null) return noRecovery("no stuck state at any load: nothing to recover from");
   const drainLoad = drainLoadOption ?? band.low / 2;
   const stuck = equilibria.find((e) => e.kind === "stuck" && e.queue !== null);
   const last = path[path.length - 1]!;
@@ -297,8 +267,4 @@ function bifurcation(dyn: FluidDynamics, loadMax: number): BifurcationPoint[] {
     });
   }
   return thin(out, 200);
-}
-
-function fmt(x: number): string {
-  return Number(x.toPrecision(3)).toString();
 }

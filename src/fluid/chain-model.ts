@@ -3,18 +3,23 @@ import { CLIENT_OPTIONS } from "../model/components/client.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import type { ChainLayer } from "./chain.js";
 import type { ClientFlowOptions } from "./client-flow.js";
+import { type BackoffSpec, meanBackoff, retryBudgetOf } from "./client-spec.js";
+import type { Refuse } from "./fluid-refusal.js";
 
-type Issue = { path: (string | number)[]; message: string };
-type Refuse = (issue: Issue) => never;
 type Spec = Record<string, unknown>;
 
-/** What a call step's client may carry that the chain model leaves out, and why. */
-export const UNMODELLED_CALL_OPTIONS = {
+/** What a client may carry that the fluid model leaves out, and why. */
+export const UNMODELLED_CLIENT_OPTIONS = {
   circuitBreaker: "a circuit breaker switches on and off, which has no steady state to solve for",
   hedge: "hedged requests are not modelled",
   deadline: "an end-to-end deadline is not modelled",
   rateLimit: "a client rate limit is not modelled",
   concurrencyLimit: "an adaptive concurrency limit is not modelled",
+} as const;
+
+/** What a call step's client may carry that the chain model leaves out, and why. */
+export const UNMODELLED_CALL_OPTIONS = {
+  ...UNMODELLED_CLIENT_OPTIONS,
   propagateDeadline: "a deadline passed down the chain is not modelled",
 } as const;
 
@@ -41,8 +46,6 @@ export interface ChainPath {
 export function followChain(
   spec: ParsedScenario["spec"],
   top: { name: string; target: string; timeout: number },
-  budgetDefaults: { ratio: number; minPerSecond: number },
-  meanBackoff: (backoff: unknown, maxAttempts: number) => number,
   refuse: Refuse,
 ): ChainPath {
   const services = (spec.services ?? {}) as Record<string, Spec>;
@@ -120,7 +123,7 @@ export function followChain(
     layers.push({
       caller: `${name}->${c.target as string}`,
       target: c.target as string,
-      client: callClient(c, budgetDefaults, meanBackoff),
+      client: callClient(c),
       work: 0,
     });
     caller = name;
@@ -184,27 +187,17 @@ export function followChain(
 }
 
 /** A call step's client as the fluid model needs it, the client's defaults filled in. */
-function callClient(
-  c: Spec,
-  budgetDefaults: { ratio: number; minPerSecond: number },
-  meanBackoff: (backoff: unknown, maxAttempts: number) => number,
-): ClientFlowOptions {
+function callClient(c: Spec): ClientFlowOptions {
   const pick = <K extends keyof typeof CLIENT_OPTIONS>(k: K) =>
     (c[k] ?? (CLIENT_OPTIONS[k] as { default?: unknown }).default) as never;
   const maxAttempts: number = pick("maxAttempts");
-  const budget = c.retryBudget as { ratio?: number; minPerSecond?: number } | undefined;
   return {
     timeout: pick("timeout"),
     maxAttempts,
     retryOnTimeout: pick("retryOnTimeout"),
     retryOnError: pick("retryOnError"),
-    meanBackoff: meanBackoff(c.backoff, maxAttempts),
+    meanBackoff: meanBackoff(c.backoff as BackoffSpec | undefined, maxAttempts),
     acceptLateResponses: pick("acceptLateResponses"),
-    retryBudget: budget
-      ? {
-          ratio: budget.ratio ?? budgetDefaults.ratio,
-          minPerSecond: budget.minPerSecond ?? budgetDefaults.minPerSecond,
-        }
-      : null,
+    retryBudget: retryBudgetOf(c.retryBudget as { ratio?: number; minPerSecond?: number } | undefined),
   };
 }

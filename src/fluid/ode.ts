@@ -49,6 +49,26 @@ const A = [
 // Fifth-order weights are A[6]; these are the differences to the embedded fourth-order ones.
 const E = [71 / 57600, 0, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525, -1 / 40];
 
+/** The tolerances and step limits both methods read from their options, over a span of `span` seconds. */
+function stepLimits(options: OdeOptions, span: number) {
+  const maxStep = options.maxStep ?? span / 20;
+  return {
+    rtol: options.rtol ?? 1e-6,
+    atol: options.atol ?? 1e-6,
+    maxStep,
+    maxSteps: options.maxSteps ?? 20_000,
+    firstStep: Math.min(maxStep, options.firstStep ?? (span / 100 || 1e-3)),
+  };
+}
+
+/**
+ * The step to try next, from the scaled error of the last one (accepted or not): err^exponent
+ * (-1 / (order + 1)) with a safety factor of 0.9, growing or shrinking by at most 5 times.
+ */
+function nextStep(h: number, err: number, exponent: number): number {
+  return h * Math.min(5, Math.max(0.2, 0.9 * (err === 0 ? 5 : err ** exponent)));
+}
+
 /** Integrates y' = f(t, y) from t0 to t1 (t1 may be below t0: backwards); returns where it ended. */
 export function integrate(
   f: Derivative,
@@ -58,22 +78,18 @@ export function integrate(
   options: OdeOptions = {},
 ): OdeEnd {
   const n = y0.length;
-  const rtol = options.rtol ?? 1e-6;
-  const atol = options.atol ?? 1e-6;
+  const { rtol, atol, maxStep, maxSteps, firstStep } = stepLimits(options, Math.abs(t1 - t0));
   const dir = t1 >= t0 ? 1 : -1;
   let stiffSteps = 0;
   let calm = 0;
   let switched = false;
   const stage6 = new Float64Array(n);
-  const span = Math.abs(t1 - t0);
-  const maxStep = options.maxStep ?? span / 20;
-  const maxSteps = options.maxSteps ?? 20_000;
   const k = Array.from({ length: 7 }, () => new Float64Array(n));
   const y = Float64Array.from(y0);
   const tmp = new Float64Array(n);
   const next = new Float64Array(n);
   let t = t0;
-  let h = Math.min(maxStep, options.firstStep ?? (span / 100 || 1e-3));
+  let h = firstStep;
   f(t, y, k[0]!);
   for (let steps = 0; steps < maxSteps && dir * (t1 - t) > 1e-12 * Math.max(1, Math.abs(t1)); steps++) {
     h = Math.min(h, maxStep, Math.abs(t1 - t));
@@ -122,7 +138,7 @@ export function integrate(
         break;
       }
     }
-    h *= Math.min(5, Math.max(0.2, 0.9 * (err === 0 ? 5 : err ** -0.2)));
+    h = nextStep(h, err, -0.2);
   }
   return { t, y, h, switched };
 }
@@ -175,13 +191,9 @@ export function integrateStiff(
   options: OdeOptions = {},
 ): OdeEnd {
   const n = y0.length;
-  const rtol = options.rtol ?? 1e-6;
-  const atol = options.atol ?? 1e-6;
-  const span = t1 - t0;
+  const { rtol, atol, maxStep, maxSteps, firstStep } = stepLimits(options, t1 - t0);
   let calmSteps = 0;
   let switched = false;
-  const maxStep = options.maxStep ?? span / 20;
-  const maxSteps = options.maxSteps ?? 20_000;
   const y = Float64Array.from(y0);
   const f0 = new Float64Array(n);
   const f1 = new Float64Array(n);
@@ -193,7 +205,7 @@ export function integrateStiff(
   const lu = new Float64Array(n * n);
   const pivot = new Int32Array(n);
   let t = t0;
-  let h = Math.min(maxStep, options.firstStep ?? (span / 100 || 1e-3));
+  let h = firstStep;
   let fresh = false;
   for (let steps = 0; steps < maxSteps && t1 - t > 1e-12 * Math.max(1, Math.abs(t1)); steps++) {
     h = Math.min(h, maxStep, t1 - t);
@@ -246,7 +258,7 @@ export function integrateStiff(
         break;
       }
     }
-    h *= Math.min(5, Math.max(0.2, 0.9 * (err === 0 ? 5 : err ** -0.5)));
+    h = nextStep(h, err, -0.5);
   }
   return { t, y, h, switched };
 }

@@ -1,5 +1,5 @@
 import type { FluidDynamics } from "./dynamics.js";
-import type { FluidEvent } from "./fluid-model.js";
+import type { FluidEvent } from "./fluid-events.js";
 import { integrate } from "./ode.js";
 
 /** One sampled point of a fluid trajectory. */

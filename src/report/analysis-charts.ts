@@ -2,17 +2,14 @@ import type { EChartsOption } from "echarts";
 import type { VariantSummary } from "../analysis/compare.js";
 import type { ThresholdResult } from "../analysis/threshold.js";
 import type { Band } from "../fluid/equilibria.js";
+import { chartGround } from "./chart-style.js";
 import type { ChartSpec } from "./charts.js";
 
 // Charts of the batch analyses (compare, threshold), in the style of the run charts.
 
-const FONT = "Helvetica, Arial, sans-serif";
-
 function frame(title: string, option: EChartsOption): EChartsOption {
   return {
-    animation: false,
-    backgroundColor: "#ffffff",
-    textStyle: { fontFamily: FONT, color: "#333333" },
+    ...chartGround(),
     title: { text: title, left: 8, top: 6, textStyle: { fontSize: 14, fontWeight: "bold" } },
     legend: { bottom: 6, itemGap: 28 },
     tooltip: { trigger: "axis" },

@@ -5,7 +5,7 @@ import type { ThresholdResult } from "../analysis/threshold.js";
 import type { Band } from "../fluid/equilibria.js";
 import { formatNumber } from "./csv.js";
 import type { Explanation } from "./explain.js";
-import { escapeHtml, explanationHtml, htmlPage, type ReportSvg } from "./html.js";
+import { chartFigures, escapeHtml, explanationHtml, htmlPage, type ReportSvg } from "./html.js";
 
 // The before/after pages of compare, threshold and stability: an explanation first, then the
 // numbers with their intervals, then the seeds that replay them. Self-contained like the run report.
@@ -19,13 +19,7 @@ const est = (e: Estimate | null, unit = "") =>
       : `${num(e.mean)}${unit} [${num(e.low)}, ${num(e.high)}]`;
 
 function figures(svgs: readonly ReportSvg[]): string {
-  const figs = svgs
-    .map(
-      (s) =>
-        `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
-    )
-    .join("\n");
-  return svgs.length > 0 ? `<h2>Chart</h2>\n<div class="charts">\n${figs}\n</div>` : "";
+  return svgs.length > 0 ? `<h2>Chart</h2>\n<div class="charts">\n${chartFigures(svgs)}\n</div>` : "";
 }
 
 /** A table whose columns after the first are numbers (right-aligned) unless `numeric` says otherwise. */

@@ -1,5 +1,6 @@
 import type { BarSeriesOption, EChartsOption, LineSeriesOption, XAXisComponentOption } from "echarts";
 import type { PhaseStats, RunOutput, RunResult } from "../scenario/run-result.js";
+import { chartGround, chartTitle, lineSeries, valueAxis } from "./chart-style.js";
 
 // Plain data only (no callbacks, no DOM, no node:), so the same options can be serialised to a
 // browser dashboard or rendered to SVG on the server.
@@ -28,27 +29,18 @@ const COLOR = {
 const SERVER_COLORS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"];
 const PHASE_BANDS = ["rgba(120, 130, 150, 0.13)", "rgba(120, 130, 150, 0.04)"];
 const DRAIN_BAND = "rgba(230, 159, 0, 0.14)";
-const TEXT = "#333333";
-// ECharts lays text out with Helvetica/Arial widths when it cannot measure (server-side), so ask for
-// those fonts: legends and labels then fit the same in the SVG file and in the browser.
-const FONT = "Helvetica, Arial, sans-serif";
 
 type Point = [number, number | null];
 
 /** A data line; symbols only while there are few enough points to tell apart. */
 function line(name: string, color: string, data: Point[], extra: LineSeriesOption = {}): LineSeriesOption {
-  return {
-    type: "line",
-    name,
-    data,
-    color,
-    lineStyle: { width: 1.8, color },
+  return lineSeries(name, color, data, {
     symbol: "circle",
     symbolSize: 4,
     showSymbol: data.length <= 60,
     connectNulls: false,
     ...extra,
-  };
+  });
 }
 
 /**
@@ -149,10 +141,8 @@ function frame(
 ): EChartsOption {
   const named = series.map((s) => s.name).filter((n): n is string => typeof n === "string");
   return {
-    animation: false,
-    backgroundColor: "#ffffff",
-    textStyle: { fontFamily: FONT, color: TEXT },
-    title: { text: title, left: 8, top: 6, textStyle: { fontSize: 14, fontWeight: "bold", color: TEXT } },
+    ...chartGround(),
+    title: chartTitle(title),
     legend:
       named.length > 1
         ? { data: named, right: 16, top: 8, itemGap: 16, itemWidth: 18, itemHeight: 8 }
@@ -160,16 +150,8 @@ function frame(
     tooltip: { trigger: "axis" },
     grid: { left: 64, right: 24, top: 48, bottom: 52 },
     xAxis: x,
-    yAxis: {
-      type: "value",
-      name: yName,
-      nameLocation: "middle",
-      nameGap: 46,
-      min: 0,
-      // Headroom above the data keeps the phase labels clear of the lines.
-      boundaryGap: [0, "12%"],
-      splitLine: { lineStyle: { color: "#e6e6e6" } },
-    },
+    // Headroom above the data keeps the phase labels clear of the lines.
+    yAxis: valueAxis(yName, [0, "12%"]),
     series,
   };
 }

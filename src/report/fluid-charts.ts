@@ -1,12 +1,11 @@
 import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from "echarts";
 import type { FluidAnalysis } from "../fluid/analyse.js";
-import type { Band } from "../fluid/equilibria.js";
+import type { Band, Equilibrium } from "../fluid/equilibria.js";
+import { chartGround, chartTitle, lineSeries, valueAxis } from "./chart-style.js";
 import type { ChartSpec } from "./charts.js";
 
 // Plain data only, like charts.ts: the same options render to SVG here and draw in a browser.
 
-const FONT = "Helvetica, Arial, sans-serif";
-const TEXT = "#333333";
 const COLOR = {
   healthy: "#009E73",
   stuck: "#D55E00",
@@ -22,24 +21,78 @@ type Point = [number, number] | [null, null];
 function frame(title: string, xName: string, yName: string, series: EChartsOption["series"]): EChartsOption {
   const named = (series as { name?: string }[]).map((s) => s.name).filter((n): n is string => !!n);
   return {
-    animation: false,
-    backgroundColor: "#ffffff",
-    textStyle: { fontFamily: FONT, color: TEXT },
-    title: { text: title, left: 8, top: 6, textStyle: { fontSize: 14, fontWeight: "bold", color: TEXT } },
+    ...chartGround(),
+    title: chartTitle(title),
     legend: { data: named, left: 8, top: 30, itemGap: 14, itemWidth: 18, itemHeight: 8 },
     tooltip: { trigger: "item" },
     grid: { left: 64, right: 24, top: 64, bottom: 52 },
     xAxis: { type: "value", name: xName, nameLocation: "middle", nameGap: 28, min: 0 },
-    yAxis: {
-      type: "value",
-      name: yName,
-      nameLocation: "middle",
-      nameGap: 46,
-      min: 0,
-      splitLine: { lineStyle: { color: "#e6e6e6" } },
-    },
+    yAxis: valueAxis(yName),
     series,
   };
+}
+
+/** A phase plane: both axes from 0 to a round number at the box's edge (`[name, max]` each). */
+function planeFrame(
+  title: string,
+  [xName, xMax]: [string, number],
+  [yName, yMax]: [string, number],
+  series: EChartsOption["series"],
+): EChartsOption {
+  const option = frame(title, xName, yName, series);
+  option.xAxis = { ...(option.xAxis as object), max: nice(xMax) };
+  option.yAxis = { ...(option.yAxis as object), max: nice(yMax) };
+  return option;
+}
+
+/** A line without symbols; `extra` overrides or adds to its style. */
+function line(name: string, color: string, data: Point[], extra: LineSeriesOption = {}): LineSeriesOption {
+  return lineSeries(name, color, data, { symbol: "none", ...extra });
+}
+
+/**
+ * A direction field drawn as short segments, one from each grid point along the flow there, all
+ * as long on the chart: `cellX` and `cellY` are the grid's spacing in data units.
+ */
+function flowSeries<T>(
+  field: readonly T[],
+  at: (f: T) => [x: number, y: number, dx: number, dy: number],
+  cellX: number,
+  cellY: number,
+): LineSeriesOption {
+  const arrows: Point[] = [];
+  for (const f of field) {
+    const [x, y, dx, dy] = at(f);
+    const len = Math.hypot(dx / cellX, dy / cellY);
+    if (len === 0) continue;
+    const k = 0.75 / len;
+    arrows.push([x, y], [x + k * dx, y + k * dy], [null, null]);
+  }
+  return line("flow", COLOR.field, arrows, {
+    lineStyle: { width: 1, color: COLOR.field },
+    connectNulls: false,
+    silent: true,
+  });
+}
+
+/** The equilibria as dots by kind (a saddle hollow), placed on the chart by `at`. */
+function equilibriumMarkers(
+  equilibria: readonly Equilibrium[],
+  at: (e: Equilibrium) => Point,
+): ScatterSeriesOption[] {
+  const point = (kind: string, color: string, hollow: boolean): ScatterSeriesOption => ({
+    type: "scatter",
+    name: kind,
+    symbolSize: 11,
+    itemStyle: hollow ? { color: "#ffffff", borderColor: color, borderWidth: 2 } : { color },
+    data: equilibria.filter((e) => e.kind === kind).map(at),
+    z: 5,
+  });
+  return [
+    point("healthy", COLOR.healthy, false),
+    point("saddle", COLOR.saddle, true),
+    point("stuck", COLOR.stuck, false),
+  ];
 }
 
 /** The bistable band as a shaded area between its edges (nothing when there is no band). */
@@ -67,36 +120,10 @@ function bandArea(band: Band): LineSeriesOption[] {
  */
 export function phasePortraitChart(a: FluidAnalysis): ChartSpec {
   const p = a.portrait;
-  const cellQ = p.queueMax / 16;
-  const cellR = p.orbitMax / 12;
-  const arrows: Point[] = [];
-  for (const f of p.field) {
-    const len = Math.hypot(f.dQueue / cellQ, f.dOrbit / cellR);
-    if (len === 0) continue;
-    const k = 0.75 / len;
-    arrows.push([f.queue, f.orbit], [f.queue + k * f.dQueue, f.orbit + k * f.dOrbit], [null, null]);
-  }
   const finite = a.equilibria.filter((e) => e.queue !== null);
-  const point = (kind: string, color: string, hollow: boolean): ScatterSeriesOption => ({
-    type: "scatter",
-    name: kind,
-    symbolSize: 11,
-    itemStyle: hollow ? { color: "#ffffff", borderColor: color, borderWidth: 2 } : { color },
-    data: finite.filter((e) => e.kind === kind).map((e) => [e.queue!, e.orbit!]),
-    z: 5,
-  });
   const inBox = a.trajectory.filter((t) => t.queue <= p.queueMax * 1.001 && t.orbit <= p.orbitMax * 1.001);
   const series: (LineSeriesOption | ScatterSeriesOption)[] = [
-    {
-      type: "line",
-      name: "flow",
-      data: arrows,
-      color: COLOR.field,
-      lineStyle: { width: 1, color: COLOR.field },
-      symbol: "none",
-      connectNulls: false,
-      silent: true,
-    },
+    flowSeries(p.field, (f) => [f.queue, f.orbit, f.dQueue, f.dOrbit], p.queueMax / 16, p.orbitMax / 12),
     {
       type: "scatter",
       data: p.field.map((f) => [f.queue, f.orbit]),
@@ -104,34 +131,25 @@ export function phasePortraitChart(a: FluidAnalysis): ChartSpec {
       itemStyle: { color: COLOR.field },
       silent: true,
     },
-    {
-      type: "line",
-      name: "separatrix",
-      data: p.separatrix.filter(([q, r]) => q <= p.queueMax && r <= p.orbitMax),
-      color: COLOR.separatrix,
-      lineStyle: { width: 2, type: "dashed", color: COLOR.separatrix },
-      symbol: "none",
-    },
-    {
-      type: "line",
-      name: "scenario trajectory",
-      data: inBox.map((t) => [t.queue, t.orbit]),
-      color: COLOR.trajectory,
-      lineStyle: { width: 1.8, color: COLOR.trajectory },
-      symbol: "none",
-    },
-    point("healthy", COLOR.healthy, false),
-    point("saddle", COLOR.saddle, true),
-    point("stuck", COLOR.stuck, false),
+    line(
+      "separatrix",
+      COLOR.separatrix,
+      p.separatrix.filter(([q, r]) => q <= p.queueMax && r <= p.orbitMax),
+      { lineStyle: { width: 2, type: "dashed", color: COLOR.separatrix } },
+    ),
+    line(
+      "scenario trajectory",
+      COLOR.trajectory,
+      inBox.map((t) => [t.queue, t.orbit]),
+    ),
+    ...equilibriumMarkers(finite, (e) => [e.queue!, e.orbit!]),
   ];
-  const option = frame(
+  const option = planeFrame(
     `Phase portrait at ${short(p.load)} req/s`,
-    "queue (calls at the server)",
-    "orbit (requests waiting to retry)",
+    ["queue (calls at the server)", p.queueMax],
+    ["orbit (requests waiting to retry)", p.orbitMax],
     series,
   );
-  option.xAxis = { ...(option.xAxis as object), max: nice(p.queueMax) };
-  option.yAxis = { ...(option.yAxis as object), max: nice(p.orbitMax) };
   return { id: "fluid-portrait", title: "Phase portrait", option };
 }
 
@@ -210,16 +228,6 @@ export function bifurcationChart(a: FluidAnalysis): ChartSpec {
 
 /** The scenario's own run in the fluid model: queue and orbit over time, with the load. */
 export function fluidTrajectoryChart(a: FluidAnalysis): ChartSpec {
-  const line = (name: string, color: string, data: Point[], extra: LineSeriesOption = {}) =>
-    ({
-      type: "line",
-      name,
-      data,
-      color,
-      lineStyle: { width: 1.8, color },
-      symbol: "none",
-      ...extra,
-    }) as LineSeriesOption;
   const option = frame("Fluid trajectory of the scenario", "time (s)", "calls / requests", [
     line(
       "queue",
@@ -277,55 +285,27 @@ export function cachePortraitChart(a: FluidAnalysis): ChartSpec | null {
   const c = a.cache;
   if (!c) return null;
   const p = c.portrait;
-  const cellH = p.hitRateMax / 16;
-  const cellQ = p.queueMax / 12;
-  const arrows: Point[] = [];
-  for (const f of p.field) {
-    const len = Math.hypot(f.dHitRate / cellH, f.dQueue / cellQ);
-    if (len === 0) continue;
-    const k = 0.75 / len;
-    arrows.push([f.hitRate, f.queue], [f.hitRate + k * f.dHitRate, f.queue + k * f.dQueue], [null, null]);
-  }
   const finite = a.equilibria.filter((e) => e.queue !== null && e.hitRate !== undefined);
-  const point = (kind: string, color: string, hollow: boolean): ScatterSeriesOption => ({
-    type: "scatter",
-    name: kind,
-    symbolSize: 11,
-    itemStyle: hollow ? { color: "#ffffff", borderColor: color, borderWidth: 2 } : { color },
-    data: finite.filter((e) => e.kind === kind).map((e) => [e.hitRate!, Math.min(e.queue!, p.queueMax)]),
-    z: 5,
-  });
   const series: (LineSeriesOption | ScatterSeriesOption)[] = [
-    {
-      type: "line",
-      name: "flow",
-      data: arrows,
-      color: COLOR.field,
-      lineStyle: { width: 1, color: COLOR.field },
-      symbol: "none",
-      connectNulls: false,
-      silent: true,
-    },
-    {
-      type: "line",
-      name: "scenario trajectory",
-      data: a.trajectory.map((t) => [t.hitRate ?? 0, Math.min(t.queue, p.queueMax)]),
-      color: COLOR.trajectory,
-      lineStyle: { width: 1.8, color: COLOR.trajectory },
-      symbol: "none",
-    },
-    point("healthy", COLOR.healthy, false),
-    point("saddle", COLOR.saddle, true),
-    point("stuck", COLOR.stuck, false),
+    flowSeries(
+      p.field,
+      (f) => [f.hitRate, f.queue, f.dHitRate, f.dQueue],
+      p.hitRateMax / 16,
+      p.queueMax / 12,
+    ),
+    line(
+      "scenario trajectory",
+      COLOR.trajectory,
+      a.trajectory.map((t) => [t.hitRate ?? 0, Math.min(t.queue, p.queueMax)]),
+    ),
+    ...equilibriumMarkers(finite, (e) => [e.hitRate!, Math.min(e.queue!, p.queueMax)]),
   ];
-  const option = frame(
+  const option = planeFrame(
     `Cache hit rate and database queue at ${short(p.load)} req/s`,
-    "hit rate",
-    "queue (queries at the database)",
+    ["hit rate", p.hitRateMax],
+    ["queue (queries at the database)", p.queueMax],
     series,
   );
-  option.xAxis = { ...(option.xAxis as object), max: nice(p.hitRateMax) };
-  option.yAxis = { ...(option.yAxis as object), max: nice(p.queueMax) };
   return { id: "fluid-cache-portrait", title: "Cache portrait", option };
 }
 

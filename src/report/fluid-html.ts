@@ -2,7 +2,7 @@ import type { FluidAnalysis } from "../fluid/analyse.js";
 import { formatNumber } from "./csv.js";
 import { explainFluid } from "./fluid-explain.js";
 import { bandSentence, chainSentence, equilibriumHeader, equilibriumRows } from "./fluid-summary.js";
-import { escapeHtml, explanationHtml, type ReportSvg } from "./html.js";
+import { chartFigures, escapeHtml, explanationHtml, htmlPage, type ReportSvg } from "./html.js";
 import { PAGE_STYLE } from "./map-html.js";
 
 // One self-contained page like the run report: inline SVG and CSS, no scripts, no dates.
@@ -21,12 +21,6 @@ export function fluidReportHtml(a: FluidAnalysis, svgs: ReportSvg[]): string {
   const name = escapeHtml(a.scenario);
   const m = a.model;
   const chain = chainSentence(a);
-  const figures = svgs
-    .map(
-      (s) =>
-        `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
-    )
-    .join("\n");
   const head = equilibriumHeader(a.equilibria)
     .map((h) => `<th>${escapeHtml(h)}</th>`)
     .join("");
@@ -41,23 +35,16 @@ export function fluidReportHtml(a: FluidAnalysis, svgs: ReportSvg[]): string {
     .join("\n");
   const t = a.tippingDisturbance;
   const r = a.recovery;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${name} · Metastable fluid model</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<h1>${name}: fluid model</h1>
+  return htmlPage(
+    `${a.scenario} · Metastable fluid model`,
+    `<h1>${name}: fluid model</h1>
 <p class="lead">${
-    chain
-      ? `A chain of callers: ${escapeHtml(chain.path)}, queueing at "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s); ${escapeHtml(chain.multiply)}. State: the mean queue at "${escapeHtml(m.server)}" and the orbit of attempts waiting to be retried at any layer.`
-      : a.cache
-        ? `Client "${escapeHtml(m.client)}" calling cache "${escapeHtml(a.cache.name)}" (${a.cache.capacity} of ${a.cache.keys} keys, ${escapeHtml(a.cache.popularity)}, ${num(100 * a.cache.fullHitRate)}% hit rate when full) over database "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the cache's hit rate, the mean queue at the database and the orbit of requests waiting to retry.`
-        : `Client "${escapeHtml(m.client)}" calling server "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the mean queue at the server and the orbit of requests waiting to retry.`
-  } Timeout probability: ${escapeHtml(m.approximation)}.</p>
+      chain
+        ? `A chain of callers: ${escapeHtml(chain.path)}, queueing at "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s); ${escapeHtml(chain.multiply)}. State: the mean queue at "${escapeHtml(m.server)}" and the orbit of attempts waiting to be retried at any layer.`
+        : a.cache
+          ? `Client "${escapeHtml(m.client)}" calling cache "${escapeHtml(a.cache.name)}" (${a.cache.capacity} of ${a.cache.keys} keys, ${escapeHtml(a.cache.popularity)}, ${num(100 * a.cache.fullHitRate)}% hit rate when full) over database "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the cache's hit rate, the mean queue at the database and the orbit of requests waiting to retry.`
+          : `Client "${escapeHtml(m.client)}" calling server "${escapeHtml(m.server)}" (${escapeHtml(m.queue)}, capacity ${num(m.capacity)} req/s, timeout ${num(m.timeout)} s, ${m.maxAttempts} attempts). State: the mean queue at the server and the orbit of requests waiting to retry.`
+    } Timeout probability: ${escapeHtml(m.approximation)}.</p>
 <h2>In plain words</h2>
 ${explanationHtml(explainFluid(a))}
 <ul class="note">
@@ -78,9 +65,8 @@ ${t.hitRate === undefined ? "" : `<tr><th>hit rate lost at once that tips it</th
 </tbody></table>
 <p class="note">${escapeHtml(t.note)}; ${escapeHtml(r.note)}.</p>
 <div class="charts">
-${figures}
-</div>
-</body>
-</html>
-`;
+${chartFigures(svgs)}
+</div>`,
+    STYLE,
+  );
 }

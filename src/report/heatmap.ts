@@ -1,13 +1,12 @@
 import type { EChartsOption, LineSeriesOption, ScatterSeriesOption } from "echarts";
 import type { MapCell, MapResult } from "../analysis/map-result.js";
+import { CHART_TEXT, chartGround } from "./chart-style.js";
 import type { ChartSpec } from "./charts.js";
 import { formatNumber } from "./csv.js";
 import type { MapFluidOverlay } from "./fluid-overlay.js";
 
 // Plain data, like charts.ts: the same option renders to SVG here and in a browser dashboard.
 
-const FONT = "Helvetica, Arial, sans-serif";
-const TEXT = "#333333";
 // Sequential scale from healthy (pale) to stuck (dark vermillion); reads in greyscale too.
 const STUCK_SCALE = ["#fff5eb", "#fdbe85", "#fd8d3c", "#d94701", "#7f2704"];
 // Goodput: dark where little work gets done, so "bad" is dark on both maps.
@@ -38,15 +37,13 @@ export function mapHeatmap(result: MapResult, metric: MapMetric, fluid?: MapFlui
   const showLabels = result.x.values.length <= 12 && result.y.values.length <= 16;
   const title = `${m.title}: ${result.scenario}`;
   const option: EChartsOption = {
-    animation: false,
-    backgroundColor: "#ffffff",
-    textStyle: { fontFamily: FONT, color: TEXT },
+    ...chartGround(),
     title: {
       text: title,
       subtext: `${result.replications} replications per cell`,
       left: 8,
       top: 6,
-      textStyle: { fontSize: 14, fontWeight: "bold", color: TEXT },
+      textStyle: { fontSize: 14, fontWeight: "bold", color: CHART_TEXT },
       subtextStyle: { fontSize: 11, color: "#666666" },
     },
     tooltip: { position: "top" },

@@ -261,15 +261,18 @@ ${rows}
 </section>`;
 }
 
-/** A self-contained page with the report style: `title` in the tab, `body` as given (already escaped). */
-export function htmlPage(title: string, body: string): string {
+/**
+ * A self-contained page: `title` in the tab, `body` as given (already escaped), in the run
+ * report's style unless `style` is given.
+ */
+export function htmlPage(title: string, body: string, style: string = STYLE): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${STYLE}</style>
+<style>${style}</style>
 </head>
 <body>
 ${body}
@@ -282,22 +285,9 @@ ${body}
 export function reportHtml(output: RunOutput, svgs: ReportSvg[]): string {
   const r = output.result;
   const name = escapeHtml(r.scenario);
-  const figures = svgs
-    .map(
-      (s) =>
-        `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
-    )
-    .join("\n");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${name} · Metastable report</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
+  return htmlPage(
+    `${r.scenario} · Metastable report`,
+    `<header>
 <h1>${name}</h1>
 <p class="lead">${escapeHtml(r.description)}</p>
 ${facts(r)}
@@ -313,9 +303,17 @@ ${r.callers.length > 1 ? `<h2>Calls by hop</h2>\n${callers(r)}\n` : ""}<h2>Phase
 ${phases(r)}
 <h2>Charts</h2>
 <div class="charts">
-${figures}
-</div>
-</body>
-</html>
-`;
+${chartFigures(svgs)}
+</div>`,
+  );
+}
+
+/** Each chart as a figure, anchored by its id and labelled by its title, one after another. */
+export function chartFigures(svgs: readonly ReportSvg[]): string {
+  return svgs
+    .map(
+      (s) =>
+        `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
+    )
+    .join("\n");
 }

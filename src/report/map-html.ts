@@ -1,7 +1,7 @@
 import type { MapResult } from "../analysis/map-result.js";
 import { formatNumber } from "./csv.js";
 import type { MapFluidOverlay } from "./fluid-overlay.js";
-import { escapeHtml, type ReportSvg } from "./html.js";
+import { chartFigures, escapeHtml, htmlPage, type ReportSvg } from "./html.js";
 
 // One self-contained page, like the run report: inline SVG and CSS, no scripts, no dates.
 
@@ -51,12 +51,6 @@ export function mapReportHtml(
   fluid: MapFluidOverlay | string = "not computed",
 ): string {
   const name = escapeHtml(result.scenario);
-  const figures = svgs
-    .map(
-      (s) =>
-        `<figure id="chart-${escapeHtml(s.id)}" aria-label="${escapeHtml(s.title)}">\n${s.svg}\n</figure>`,
-    )
-    .join("\n");
   const rows = result.cells
     .map(
       (c) =>
@@ -65,20 +59,13 @@ export function mapReportHtml(
     .join("\n");
   const x = escapeHtml(result.x.param);
   const y = escapeHtml(result.y.param);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${name} · Metastable map</title>
-<style>${PAGE_STYLE}</style>
-</head>
-<body>
-<h1>${name}: ${x} × ${y}</h1>
+  return htmlPage(
+    `${result.scenario} · Metastable map`,
+    `<h1>${name}: ${x} × ${y}</h1>
 <p class="lead">${escapeHtml(result.description)}</p>
 <p>${result.x.values.length} × ${result.y.values.length} cells, ${result.replications} replications each (seeds ${result.seeds[0]}..${result.seeds[result.seeds.length - 1]}, the same in every cell). Stuck means the verdict was metastable or unstable.</p>
 <div class="charts">
-${figures}
+${chartFigures(svgs)}
 </div>
 ${fluidParagraph(result, fluid)}
 <h2>Cells</h2>
@@ -86,8 +73,7 @@ ${fluidParagraph(result, fluid)}
 <tbody>
 ${rows}
 </tbody></table>
-<p class="note">Intervals: Wilson score for the probability, Student t for the goodput ratio.</p>
-</body>
-</html>
-`;
+<p class="note">Intervals: Wilson score for the probability, Student t for the goodput ratio.</p>`,
+    PAGE_STYLE,
+  );
 }

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyseScenarioFluid } from "../../src/fluid/analyse.js";
-import { FluidRefusal } from "../../src/fluid/fluid-model.js";
+import { FluidRefusal } from "../../src/fluid/fluid-refusal.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");

@@ -6,7 +6,7 @@ import { Simulation } from "../../src/engine/simulation.js";
 import { analyseScenarioFluid } from "../../src/fluid/analyse.js";
 import { BoundedQueueModel } from "../../src/fluid/bounded-queue-model.js";
 import { ContendedQueueModel, queryTime } from "../../src/fluid/contended-queue-model.js";
-import { FluidRefusal } from "../../src/fluid/fluid-model.js";
+import { FluidRefusal } from "../../src/fluid/fluid-refusal.js";
 import { HotSet } from "../../src/fluid/hot-set.js";
 import { createPopularity } from "../../src/model/cache/create-popularity.js";
 import { Database } from "../../src/model/components/database.js";

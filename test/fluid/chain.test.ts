@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyseScenarioFluid } from "../../src/fluid/analyse.js";
 import { Chain } from "../../src/fluid/chain.js";
-import { FluidRefusal } from "../../src/fluid/fluid-model.js";
+import { FluidRefusal } from "../../src/fluid/fluid-refusal.js";
 import type { QueueState } from "../../src/fluid/queue-model.js";
 import { parseScenarioText } from "../../src/scenario/parse.js";
 import { fluidClient } from "./fluid-client.js";

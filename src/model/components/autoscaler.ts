@@ -1,5 +1,6 @@
 import { checkNumber, OptionError, within } from "../../engine/option-error.js";
 import { type Handler, Simulation } from "../../engine/simulation.js";
+import { InstanceGroup } from "../autoscaling/instance-group.js";
 import type { Component } from "../component.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
 import type { DoesWork, LoopGauge, ShowsLoopState, WorkCounters } from "../roles.js";
@@ -127,10 +128,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
   readonly minInstances: number;
   readonly maxInstances: number;
   private readonly template: ServerOptions;
-  /** Every instance it ever created, removed ones included, so their work still counts. */
-  private readonly created: Server[] = [];
-  // Created instances since removed from the balancer: they finish what they hold, take no more.
-  private readonly removed = new Set<Server>();
+  private readonly instanceGroup = new InstanceGroup();
   /** Instances still starting cold, watched for failing to start. */
   private readonly cold = new Set<Server>();
   private pending = 0;
@@ -181,46 +179,20 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     within(["server"], () => new Server(new Simulation(), "template", options.server));
     this.template = options.server;
     target.scaledBy = name;
-    const created = this.created;
-    type Key = "arrived" | "served" | "wasted" | "finished";
-    type Seconds = "busySeconds" | "wastedBusySeconds" | "errorBusySeconds";
-    const sum = (key: Key | Seconds) => {
-      let n = 0;
-      for (const s of created) n += s.stats[key];
-      return n;
-    };
-    this.work = {
-      get finished() {
-        return sum("finished");
-      },
-      get served() {
-        return sum("served");
-      },
-      get wasted() {
-        return sum("wasted");
-      },
-      get busySeconds() {
-        return sum("busySeconds");
-      },
-      get wastedBusySeconds() {
-        return sum("wastedBusySeconds");
-      },
-      get errorBusySeconds() {
-        return sum("errorBusySeconds");
-      },
-    };
+    const group = this.instanceGroup;
+    this.work = group.work;
     this.stats = {
       scaleOuts: 0,
       scaleIns: 0,
       failedStarts: 0,
       get instanceArrived() {
-        return sum("arrived");
+        return group.sum("arrived");
       },
       get instanceServed() {
-        return sum("served");
+        return group.sum("served");
       },
       get instanceWasted() {
-        return sum("wasted");
+        return group.sum("wasted");
       },
     };
   }
@@ -232,35 +204,27 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
 
   /** Instances it created, in creation order (removed ones included). */
   get createdInstances(): readonly Server[] {
-    return this.created;
+    return this.instanceGroup.all;
   }
 
   /** Calls waiting at the instances it created. */
   get queueLength(): number {
-    let n = 0;
-    for (const s of this.created) n += s.queueLength;
-    return n;
+    return this.instanceGroup.queueLength;
   }
 
   /** Calls in service at the instances it created. */
   get inFlight(): number {
-    let n = 0;
-    for (const s of this.created) n += s.inFlight;
-    return n;
+    return this.instanceGroup.inFlight;
   }
 
   /** Workers of its instances still in the balancer. */
   get workers(): number {
-    let n = 0;
-    for (const s of this.created) if (!this.removed.has(s)) n += s.concurrency;
-    return n;
+    return this.instanceGroup.workers;
   }
 
   /** What its instances still in the balancer can finish per second now (cold ones count slower). */
   get capacityPerSec(): number {
-    let n = 0;
-    for (const s of this.created) if (!this.removed.has(s)) n += s.capacityPerSec;
-    return n;
+    return this.instanceGroup.capacityPerSec;
   }
 
   /** Brings the group up to `minInstances` (warm, at once) and starts sampling. */
@@ -324,7 +288,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
       if (server.queueLength <= this.coldFailAbove) continue;
       this.cold.delete(server);
       this.target.removeBackend(server);
-      this.removed.add(server);
+      this.instanceGroup.remove(server);
       server.restart();
       this.stats.failedStarts++;
       this.restartAverage();
@@ -361,7 +325,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
       const backends = this.target.backends;
       const last = backends[backends.length - 1]!;
       this.target.removeBackend(last);
-      if (last instanceof Server) this.removed.add(last);
+      if (last instanceof Server) this.instanceGroup.remove(last);
       this.stats.scaleIns++;
       this.lastAction = this.sim.now;
       this.restartAverage();
@@ -378,8 +342,8 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
   }
 
   private launch(cold: boolean): void {
-    const server = new Server(this.sim, `${this.name}-${this.created.length + 1}`, this.template);
-    this.created.push(server);
+    const server = new Server(this.sim, `${this.name}-${this.instanceGroup.all.length + 1}`, this.template);
+    this.instanceGroup.add(server);
     if (cold && this.coldDuration > 0 && this.coldSlowdown > 1) {
       server.setSlowdown(this.coldSlowdown);
       if (Number.isFinite(this.coldFailAbove)) this.cold.add(server);

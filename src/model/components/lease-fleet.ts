@@ -1,11 +1,13 @@
 import { checkNumber, OptionError, within } from "../../engine/option-error.js";
 import type { RandomStream } from "../../engine/random.js";
-import type { EventHandle, Handler, Simulation } from "../../engine/simulation.js";
+import type { Handler, Simulation } from "../../engine/simulation.js";
 import type { Backoff } from "../backoff/backoff.js";
 import { BACKOFFS, createBackoff } from "../backoff/create-backoff.js";
 import type { Capabilities, Component, LoadGenerator } from "../component.js";
+import { ACQUIRE, hostWithLease, type LeaseHost, type LeaseRequest, RENEW } from "../lease/lease-host.js";
+import { OutstandingRequests } from "../lease/outstanding-requests.js";
+import { SendPacing } from "../lease/send-pacing.js";
 import { type OptionsInput, option, readOptions } from "../options.js";
-import { RingQueue } from "../queue/ring-queue.js";
 import type { HoldsDemand, LoopGauge, ShowsLoopState } from "../roles.js";
 import type { CompletionListener } from "./client.js";
 import type { RequestSink } from "./source.js";
@@ -86,31 +88,6 @@ export interface LeaseFleetStats {
   unattributed: number;
 }
 
-interface Host {
-  holding: boolean;
-  leaseUntil: number;
-  expiry: EventHandle;
-  /** Bumped when the lease lapses or an acquisition is abandoned: older requests become stale. */
-  epoch: number;
-  renewing: boolean;
-  /** Requests of the current acquisition that succeeded; -1 when not acquiring. */
-  step: number;
-  failures: number;
-  lastDelay: number;
-}
-
-const RENEW = 0;
-const ACQUIRE = 1;
-
-/** One request sent for a host; the fleet keeps them in sending order. */
-interface Token {
-  readonly host: Host;
-  readonly kind: typeof RENEW | typeof ACQUIRE;
-  readonly epoch: number;
-  /** When the request went to the client (after any rate-limit hold). */
-  sentAt: number;
-}
-
 const TICK = 0;
 const EXPIRE = 1;
 const START_ACQUIRE = 2;
@@ -157,16 +134,17 @@ export class LeaseFleet
   readonly renewSpread: number;
   readonly acquireCost: number;
   readonly acquireBackoff: Backoff;
-  private readonly outstanding = new RingQueue<Token>();
-  // Moving average of lease-request latency (send to answer), over roughly the last ten answers.
-  private latencyAverage: number | null = null;
+  private readonly outstanding = new OutstandingRequests<LeaseRequest>();
+  private readonly pacing = new SendPacing();
   private readonly jitterRng: RandomStream;
   private readonly backoffRng: RandomStream;
   private holdingCount = 0;
-  private seenGaveUp = 0;
   private started = false;
-  private limit: number | null = null;
-  private nextSlot = 0;
+  // A request the client gave up on, credited as the oldest outstanding (see OutstandingRequests).
+  private readonly gaveUp = (token: LeaseRequest | undefined): void => {
+    if (token === undefined) this.stats.unattributed++;
+    else this.failed(token);
+  };
 
   constructor(
     private readonly sim: Simulation,
@@ -227,16 +205,7 @@ export class LeaseFleet
     if (this.started) throw new Error(`lease fleet ${this.name} already started`);
     this.started = true;
     for (let i = 0; i < this.hosts; i++) {
-      const host: Host = {
-        holding: true,
-        leaseUntil: this.leaseDuration,
-        expiry: 0,
-        epoch: 0,
-        renewing: false,
-        step: -1,
-        failures: 0,
-        lastDelay: 0,
-      };
+      const host = hostWithLease(this.leaseDuration);
       host.expiry = this.sim.schedule(this.leaseDuration, this, EXPIRE, host);
       this.holdingCount++;
       this.sim.schedule(((i + 1) * this.renewEvery) / this.hosts, this, TICK, host);
@@ -262,19 +231,9 @@ export class LeaseFleet
       hostsWithLease: this.holdingCount,
       expiredHosts: this.hosts - this.holdingCount,
       inFlight: this.outstanding.length,
-      renewalLatency: this.renewalLatency(),
+      // The loop-state observable of a renewal storm.
+      renewalLatency: this.outstanding.latency(this.sim.now),
     };
-  }
-
-  /**
-   * Lease-request latency, the loop-state observable of a renewal storm: the recent average, or
-   * the age of the oldest unanswered request when that is longer (in a collapse, answers stop
-   * coming and an average of past answers would look calm). 0 before any request.
-   */
-  private renewalLatency(): number {
-    const oldest = this.outstanding.peek();
-    const waiting = oldest === undefined ? 0 : this.sim.now - oldest.sentAt;
-    return Math.max(this.latencyAverage ?? 0, waiting);
   }
 
   describe(): Record<string, string> {
@@ -295,32 +254,32 @@ export class LeaseFleet
    * requests already held keep their slots.
    */
   setRateLimit(perSecond: number | null): void {
-    this.limit =
+    const limit =
       perSecond === null ? null : checkNumber("perSecond", perSecond, { min: 0, exclusiveMin: true });
-    this.nextSlot = this.sim.now;
+    this.pacing.set(limit, this.sim.now);
   }
 
   handleEvent(kind: number, data: unknown): void {
     this.settleGiveUps();
     switch (kind) {
       case TICK:
-        this.tick(data as Host);
+        this.tick(data as LeaseHost);
         break;
       case EXPIRE:
-        this.expire(data as Host);
+        this.expire(data as LeaseHost);
         break;
       case START_ACQUIRE:
-        this.startAcquire(data as Host);
+        this.startAcquire(data as LeaseHost);
         break;
       case NEXT_STEP:
-        this.sendStep(data as Host);
+        this.sendStep(data as LeaseHost);
         break;
       default:
-        this.release(data as Token);
+        this.release(data as LeaseRequest);
     }
   }
 
-  private tick(host: Host): void {
+  private tick(host: LeaseHost): void {
     this.stats.due++;
     if (host.holding && !host.renewing) {
       host.renewing = true;
@@ -331,7 +290,7 @@ export class LeaseFleet
     this.sim.schedule(this.renewEvery * (1 + this.renewSpread * u), this, TICK, host);
   }
 
-  private expire(host: Host): void {
+  private expire(host: LeaseHost): void {
     host.holding = false;
     host.renewing = false;
     host.epoch++;
@@ -340,35 +299,31 @@ export class LeaseFleet
     this.startAcquire(host);
   }
 
-  private startAcquire(host: Host): void {
+  private startAcquire(host: LeaseHost): void {
     this.stats.acquisitions++;
     host.step = 0;
     this.sendStep(host);
   }
 
-  private sendStep(host: Host): void {
+  private sendStep(host: LeaseHost): void {
     this.stats.acquireRequests++;
     this.send({ host, kind: ACQUIRE, epoch: host.epoch, sentAt: 0 });
   }
 
-  private send(token: Token): void {
-    if (this.limit !== null) {
-      const slot = Math.max(this.sim.now, this.nextSlot);
-      this.nextSlot = slot + 1 / this.limit;
-      if (slot > this.sim.now) {
-        this.stats.throttled++;
-        this.sim.scheduleAt(slot, this, SEND, token);
-        return;
-      }
+  private send(token: LeaseRequest): void {
+    const slot = this.pacing.slot(this.sim.now);
+    if (slot > this.sim.now) {
+      this.stats.throttled++;
+      this.sim.scheduleAt(slot, this, SEND, token);
+      return;
     }
     this.release(token);
   }
 
   /** Sends a request now, unless it went stale while held back by the rate limit. */
-  private release(token: Token): void {
+  private release(token: LeaseRequest): void {
     if (token.epoch !== token.host.epoch) return;
-    token.sentAt = this.sim.now;
-    this.outstanding.push(token);
+    this.outstanding.sent(token, this.sim.now);
     this.client.request();
     // An unreachable store fails every attempt at once: the give-up has already happened.
     this.settleGiveUps();
@@ -376,14 +331,11 @@ export class LeaseFleet
 
   private onCompletion(): void {
     this.settleGiveUps();
-    const token = this.outstanding.shift();
+    const token = this.outstanding.completed(this.sim.now);
     if (token === undefined) {
       this.stats.unattributed++;
       return;
     }
-    const latency = this.sim.now - token.sentAt;
-    this.latencyAverage =
-      this.latencyAverage === null ? latency : this.latencyAverage + 0.1 * (latency - this.latencyAverage);
     const host = token.host;
     if (token.epoch !== host.epoch) {
       if (token.kind === RENEW) this.stats.lateRenewals++;
@@ -410,7 +362,7 @@ export class LeaseFleet
     this.grant(host);
   }
 
-  private grant(host: Host): void {
+  private grant(host: LeaseHost): void {
     host.leaseUntil = this.sim.now + this.leaseDuration;
     this.sim.cancel(host.expiry);
     host.expiry = this.sim.schedule(this.leaseDuration, this, EXPIRE, host);
@@ -418,19 +370,10 @@ export class LeaseFleet
 
   /** Credits the client's new give-ups to the oldest outstanding requests. */
   private settleGiveUps(): void {
-    const gaveUp = this.client.stats.gaveUp;
-    while (this.seenGaveUp < gaveUp) {
-      this.seenGaveUp++;
-      const token = this.outstanding.shift();
-      if (token === undefined) {
-        this.stats.unattributed++;
-        continue;
-      }
-      this.failed(token);
-    }
+    this.outstanding.settleGiveUps(this.client.stats.gaveUp, this.gaveUp);
   }
 
-  private failed(token: Token): void {
+  private failed(token: LeaseRequest): void {
     const host = token.host;
     if (token.epoch !== host.epoch) return;
     if (token.kind === RENEW) {

@@ -1,3 +1,5 @@
+import { RingQueue } from "../queue/ring-queue.js";
+
 /**
  * Which idle connection a pool hands out next. The order matters beyond fairness: a pool that
  * prefers the connection released last (MRU) keeps reusing whatever finished last, and on a
@@ -12,4 +14,20 @@ export interface ConnectionSelection<T> {
   release(connection: T): void;
   /** The idle connection to use next, or undefined when none is idle. */
   take(): T | undefined;
+}
+
+/** Idle connections in release order; a selection says which end it takes from. */
+export abstract class IdleRing<T> implements ConnectionSelection<T> {
+  abstract readonly label: string;
+  protected readonly idle = new RingQueue<T>();
+
+  get length(): number {
+    return this.idle.length;
+  }
+
+  release(connection: T): void {
+    this.idle.push(connection);
+  }
+
+  abstract take(): T | undefined;
 }

@@ -18,7 +18,10 @@ function instructions(workload, n) {
       "--tool=callgrind",
       "--callgrind-out-file=/dev/null",
       process.execPath,
-      "--single-threaded",
+      // One thread, and no GC or compiler decision driven by the wall clock (which callgrind slows
+      // 50-fold): repeat runs of one build then agree to about 0.1%, where `--single-threaded`
+      // alone moved the M/M/1 by up to 20% as time-triggered garbage collections came and went.
+      "--predictable",
       runner,
       "count",
       workload,

@@ -86,3 +86,45 @@ describe("source", () => {
     );
   });
 });
+
+/** Arrival times of a source over [0, until), with `during` run before the simulation starts. */
+function arrivals(options: SourceOptions, until: number, during?: (sim: Simulation, src: Source) => void) {
+  const sim = new Simulation({ seed: 3 });
+  const times: number[] = [];
+  const src = new Source(sim, "users", { name: "sink", request: () => times.push(sim.now) }, options, until);
+  src.start();
+  during?.(sim, src);
+  sim.run();
+  return times;
+}
+
+// A constant profile (one endless piece) takes a shortcut to its next arrival; steps are walked by
+// `LoadProfile.advance`. Before the second step both must give the same arrivals, bit for bit.
+describe("source: the constant-rate shortcut", () => {
+  const steps: SourceOptions = {
+    profile: {
+      kind: "steps",
+      steps: [
+        { at: 0, rate: 50 },
+        { at: 10, rate: 60 },
+      ],
+    },
+  };
+
+  it("gives exactly the arrivals of the same rate reached through the general path", () => {
+    const constant = arrivals({ profile: { kind: "constant", rate: 50 } }, 9);
+    expect(constant.length).toBeGreaterThan(400);
+    expect(arrivals(steps, 9)).toEqual(constant);
+  });
+
+  it("and with load factors set mid-run", () => {
+    const spike = (sim: Simulation, src: Source) => {
+      sim.scheduleAt(3, { handleEvent: () => src.setLoadFactor(2.5) });
+      sim.scheduleAt(6, { handleEvent: () => src.setLoadFactor(0.5) });
+    };
+    const constant = arrivals({ profile: { kind: "constant", rate: 50 } }, 9, spike);
+    // About 150 + 375 + 75 arrivals.
+    expect(constant.length).toBeGreaterThan(500);
+    expect(arrivals(steps, 9, spike)).toEqual(constant);
+  });
+});

@@ -94,24 +94,6 @@ export interface CounterSnapshot {
   errorBusySeconds: number;
 }
 
-/** Names of the snapshot's fields, in a stable order. */
-export const COUNTER_NAMES: readonly (keyof CounterSnapshot)[] = [
-  "arrivals",
-  "attempts",
-  "served",
-  "completions",
-  "timeouts",
-  "retries",
-  "gaveUp",
-  "wasted",
-  "errors",
-  "inFlight",
-  "abandoned",
-  "busySeconds",
-  "wastedBusySeconds",
-  "errorBusySeconds",
-];
-
 /** A snapshot of zeros. */
 export function emptySnapshot(): CounterSnapshot {
   return {

@@ -276,17 +276,24 @@ function ratioLongTimeout(rounds) {
   );
 }
 
+/** Wall seconds of a shell command line run from the project root. */
+function wallOf(cmd, env) {
+  const t0 = performance.now();
+  execFileSync("sh", ["-c", cmd], { cwd: root, env, stdio: "ignore" });
+  return (performance.now() - t0) / 1000;
+}
+
 /** 3. A map on 2 worker threads against 1 (in-process), wall time, and the CPU each needs. */
 function ratioWorkers(rounds) {
   // The issue's 4,000-trial map: 20 x 20 cells x 10 replications.
-  const map = (w) => [
+  const map = (w, y = "21:40:20") => [
     "bin/metastable.js",
     "map",
     "scenarios/retry-storm.yaml",
     "--x",
     "load=0.3:1.2:20",
     "--y",
-    "sources.users.profile.steps.2.at=21:40:20",
+    `sources.users.profile.steps.2.at=${y}`,
     "--replications",
     "10",
     "--workers",
@@ -295,19 +302,23 @@ function ratioWorkers(rounds) {
     "--quiet",
   ];
   const [one, two] = alternate(rounds, [() => node(map(1)).seconds, () => node(map(2)).seconds]);
+  // The same 4,000 trials as two independent 1-worker processes at once (rows 21-30 and 31-40):
+  // what 2 cores give this work with no pool, batching or messaging at all.
+  const halves = [map(1, "21:30:10"), map(1, "31:40:10")]
+    .map((args) => [process.execPath, ...args].map((a) => `'${a}'`).join(" "))
+    .join(" & ");
+  const split = alternate(rounds, [() => wallOf(`${halves} & wait`, process.env)])[0];
   const [cpuOne, cpuTwo] = alternate(rounds, [() => cpuSplitOf(map(1)), () => cpuSplitOf(map(2))]);
   // The machine's own ceiling: the same fixed piece of pure computation (the bare M/M/1 loop) in
   // one process alone, then in two processes at once. Cores that share execution units or a
   // memory bus scale less than 2x whatever the program does.
   const bare = [script, "bare"];
   const env = { ...process.env, BENCH_EVENTS: "20000000" };
-  const wall = (cmd) => {
-    const t0 = performance.now();
-    execFileSync("sh", ["-c", cmd], { cwd: root, env, stdio: "ignore" });
-    return (performance.now() - t0) / 1000;
-  };
   const quoted = [process.execPath, ...bare].map((a) => `'${a}'`).join(" ");
-  const [alone, pair] = alternate(rounds, [() => wall(quoted), () => wall(`${quoted} & ${quoted} & wait`)]);
+  const [alone, pair] = alternate(rounds, [
+    () => wallOf(quoted, env),
+    () => wallOf(`${quoted} & ${quoted} & wait`, env),
+  ]);
   const all = (xs) => xs.map((x) => x.all);
   const mainOne = median(cpuOne.map((x) => x.main));
   const machine = (2 * median(alone)) / median(pair);
@@ -324,6 +335,9 @@ function ratioWorkers(rounds) {
   );
   // 1 worker takes at least its main thread's time; 2 workers on 2 cores at least their CPU over
   // what the 2 cores deliver. Their ratio is the most 2 workers can gain on this machine.
+  console.log(
+    `  the same trials as two independent 1-worker processes at once ${fmt(split)} s: ${(median(one) / median(split)).toFixed(2)}x the 1-worker map, with no pool between them`,
+  );
   console.log(
     `  most 2 workers can gain here: ${((machine * mainOne) / median(all(cpuTwo))).toFixed(2)}x (1 worker's main thread against 2 workers' CPU on ${machine.toFixed(2)} cores' worth)`,
   );

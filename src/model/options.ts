@@ -209,12 +209,9 @@ function readOne(name: string, d: OptionDecl, given: unknown): unknown {
   switch (d.type) {
     case "number":
       if (d.unbounded && value === Number.POSITIVE_INFINITY) return value;
-      return checkNumber(name, value, {
-        ...(d.min !== undefined && { min: d.min }),
-        ...(d.max !== undefined && { max: d.max }),
-        ...(d.integer && { integer: true }),
-        ...(d.exclusiveMin && { exclusiveMin: true }),
-      });
+      // The declaration carries the range under checkNumber's own names. (Copying it with
+      // conditional spreads put every copy, and its boxed numbers, straight into V8's old space.)
+      return checkNumber(name, value, d);
     case "boolean":
       return checkBoolean(name, value);
     case "choice":

@@ -111,7 +111,16 @@ const SAMPLES_PER_EVALUATION = 20;
  */
 export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState {
   readonly type = "autoscaler";
-  readonly stats: AutoscalerStats;
+  // Plain data, refreshed when read: an object literal with getters would keep its closures (and
+  // through them the whole model) in accessor pairs V8 allocates in the old space.
+  private readonly counts = {
+    scaleOuts: 0,
+    scaleIns: 0,
+    failedStarts: 0,
+    instanceArrived: 0,
+    instanceServed: 0,
+    instanceWasted: 0,
+  };
   /** The work of every instance it created (removed ones included): they are a worker tier of their own. */
   readonly work: WorkCounters;
   readonly loopGauges: readonly LoopGauge[] = [
@@ -179,22 +188,17 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     within(["server"], () => new Server(new Simulation(), "template", options.server));
     this.template = options.server;
     target.scaledBy = name;
+    this.work = this.instanceGroup.work;
+  }
+
+  /** Its counters, with its instances' totals brought up to date. */
+  get stats(): AutoscalerStats {
+    const c = this.counts;
     const group = this.instanceGroup;
-    this.work = group.work;
-    this.stats = {
-      scaleOuts: 0,
-      scaleIns: 0,
-      failedStarts: 0,
-      get instanceArrived() {
-        return group.sum("arrived");
-      },
-      get instanceServed() {
-        return group.sum("served");
-      },
-      get instanceWasted() {
-        return group.sum("wasted");
-      },
-    };
+    c.instanceArrived = group.sum("arrived");
+    c.instanceServed = group.sum("served");
+    c.instanceWasted = group.sum("wasted");
+    return c;
   }
 
   /** Backends the balancer has now. */
@@ -290,7 +294,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
       this.target.removeBackend(server);
       this.instanceGroup.remove(server);
       server.restart();
-      this.stats.failedStarts++;
+      this.counts.failedStarts++;
       this.restartAverage();
     }
   }
@@ -316,7 +320,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
     if (desired > current + this.pending) {
       for (let n = desired - current - this.pending; n > 0; n--) {
         this.pending++;
-        this.stats.scaleOuts++;
+        this.counts.scaleOuts++;
         this.lastAction = this.sim.now;
         this.sim.schedule(this.scaleOutDelay, this, READY);
       }
@@ -326,7 +330,7 @@ export class Autoscaler implements Handler, Component, DoesWork, ShowsLoopState 
       const last = backends[backends.length - 1]!;
       this.target.removeBackend(last);
       if (last instanceof Server) this.instanceGroup.remove(last);
-      this.stats.scaleIns++;
+      this.counts.scaleIns++;
       this.lastAction = this.sim.now;
       this.restartAverage();
     }

@@ -3,8 +3,9 @@
 // several processes), so a busy or slow machine shifts both sides alike.
 // Figures go in BENCHMARKS.md with the machine they were measured on.
 import { execFileSync, spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
-import { availableParallelism, cpus, loadavg } from "node:os";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createDistribution } from "../dist/engine/distributions.js";
 import { Simulation } from "../dist/engine/simulation.js";
@@ -283,6 +284,39 @@ function wallOf(cmd, env) {
   return (performance.now() - t0) / 1000;
 }
 
+/**
+ * Wall seconds of the warm passes of bench/trials.mjs (passes 9 to 24; each process compiles its
+ * trial code in the first ones), run as `copies` processes at once: the median process's figure.
+ * This is how the trials themselves scale, without each worker's warm-up.
+ */
+function warmTrials(copies) {
+  const dir = mkdtempSync(join(tmpdir(), "metastable-bench-"));
+  const cmd = [
+    process.execPath,
+    fileURLToPath(new URL("trials.mjs", import.meta.url)),
+    root,
+    `${root}/scenarios/retry-storm.yaml`,
+    "24",
+  ]
+    .map((a) => `'${a}'`)
+    .join(" ");
+  const outs = Array.from({ length: copies }, (_, i) => join(dir, `${i}.txt`));
+  try {
+    wallOf(`${outs.map((o) => `${cmd} > '${o}'`).join(" & ")} & wait`, process.env);
+    return median(
+      outs.map((o) =>
+        readFileSync(o, "utf8")
+          .split("\n")
+          .filter((line) => line.includes(" trials ("))
+          .slice(8)
+          .reduce((sum, line) => sum + Number(/wall ([\d.]+) s/.exec(line)[1]), 0),
+      ),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** 3. A map on 2 worker threads against 1 (in-process), wall time, and the CPU each needs. */
 function ratioWorkers(rounds) {
   // The issue's 4,000-trial map: 20 x 20 cells x 10 replications.
@@ -308,6 +342,7 @@ function ratioWorkers(rounds) {
     .map((args) => [process.execPath, ...args].map((a) => `'${a}'`).join(" "))
     .join(" & ");
   const split = alternate(rounds, [() => wallOf(`${halves} & wait`, process.env)])[0];
+  const [warmAlone, warmPair] = alternate(rounds, [() => warmTrials(1), () => warmTrials(2)]);
   const [cpuOne, cpuTwo] = alternate(rounds, [() => cpuSplitOf(map(1)), () => cpuSplitOf(map(2))]);
   // The machine's own ceiling: the same fixed piece of pure computation (the bare M/M/1 loop) in
   // one process alone, then in two processes at once. Cores that share execution units or a
@@ -337,6 +372,9 @@ function ratioWorkers(rounds) {
   // what the 2 cores deliver. Their ratio is the most 2 workers can gain on this machine.
   console.log(
     `  the same trials as two independent 1-worker processes at once ${fmt(split)} s: ${(median(one) / median(split)).toFixed(2)}x the 1-worker map, with no pool between them`,
+  );
+  console.log(
+    `  warm trials only (bench/trials.mjs, passes 9-24 of 24): alone ${fmt(warmAlone)} s, each of two at once ${fmt(warmPair)} s: ${((2 * median(warmAlone)) / median(warmPair)).toFixed(2)}x the work`,
   );
   console.log(
     `  most 2 workers can gain here: ${((machine * mainOne) / median(all(cpuTwo))).toFixed(2)}x (1 worker's main thread against 2 workers' CPU on ${machine.toFixed(2)} cores' worth)`,

@@ -85,6 +85,7 @@ export function startScenario(parsed: ParsedScenario, options: RunScenarioOption
   return new StartedRun(
     model,
     recorder,
+    end,
     phaseStarts,
     options.maxEvents ?? settings.maxEvents,
     options.maxWallSeconds ?? settings.maxWallSeconds,
@@ -100,20 +101,18 @@ export function startScenario(parsed: ParsedScenario, options: RunScenarioOption
  * with the getters on a prototype).
  */
 class StartedRun implements ScenarioRun {
-  readonly end: number;
   // The wall budget covers the whole run, however many steps it is taken in.
   private wallUsed = 0;
 
   constructor(
     private readonly model: BuiltModel,
     private readonly recorder: RunRecorder,
+    readonly end: number,
     private readonly phaseStarts: number[],
     private readonly maxEvents: number,
     private readonly maxWallSeconds: number,
     private readonly wallStart: number,
-  ) {
-    this.end = model.settings.duration + model.settings.drain;
-  }
+  ) {}
 
   get now(): number {
     return this.model.sim.now;

@@ -37,8 +37,15 @@ export function runChild(
   });
 }
 
-/** `node bin/metastable.js ...args` from the repository root (or `cwd`). */
-export function runCli(args: readonly string[], options: { cwd?: string; timeout?: number } = {}) {
+/** `node bin/metastable.js ...args` from the repository root (or `cwd`); `nodeOptions` go to node itself. */
+export function runCli(
+  args: readonly string[],
+  options: { cwd?: string; timeout?: number; nodeOptions?: readonly string[] } = {},
+) {
   const root = new URL("..", import.meta.url).pathname;
-  return runChild(process.execPath, [`${root}bin/metastable.js`, ...args], { cwd: root, ...options });
+  const { nodeOptions = [], ...rest } = options;
+  return runChild(process.execPath, [...nodeOptions, `${root}bin/metastable.js`, ...args], {
+    cwd: root,
+    ...rest,
+  });
 }

@@ -110,24 +110,33 @@ export function judge(
   const own = metrics.some((m) => m.loopAtEnd && m.name.includes("."));
   const active = symptoms >= 2 || own;
   const loopsRunning = active ? metrics.filter((m) => m.loopAtEnd).map((m) => m.name) : [];
-  const base = {
+  const drain = degradedAtEnd ? drainEstimate(output.series, ended ?? firstStart, loadEnd) : null;
+  const endReason = degradedAtEnd ? health[last!]!.reason : null;
+  const stuckMetrics = metrics.filter((m) => m.outAtEnd).map((m) => m.name);
+  const goodputRatio = health.map((h) => h.ratio);
+  // Every field written out in its fixed order, each outcome changing a few, rather than a shared
+  // base spread and overwritten: V8 gives each object built by a spread whose fields are then
+  // overwritten a hidden class of its own, and deoptimises whatever code had seen the last one.
+  const verdictOf = (kind: Verdict["kind"], summary: string, c: Partial<Verdict> = {}): Verdict => ({
     triggers,
     triggersEnded: ended,
-    degradedAt,
-    recoveredAt: null,
-    timeToRecover: null,
-    recoveredAfter: [] as string[],
-    stuckSince: null,
-    stuckMetrics: metrics.filter((m) => m.outAtEnd).map((m) => m.name),
+    degradedAt: c.degradedAt !== undefined ? c.degradedAt : degradedAt,
+    recoveredAt: c.recoveredAt ?? null,
+    timeToRecover: c.timeToRecover ?? null,
+    recoveredAfter: c.recoveredAfter ?? [],
+    stuckSince: c.stuckSince ?? null,
+    stuckMetrics,
     loopsRunning,
-    drivers: [] as string[],
+    drivers: c.drivers ?? [],
     degradedAtEnd,
-    drainEstimate: degradedAtEnd ? drainEstimate(output.series, ended ?? firstStart, loadEnd) : null,
-    conclusive: true,
-    runLonger: null as number | null,
-    endReason: degradedAtEnd ? health[last!]!.reason : null,
-    goodputRatio: health.map((h) => h.ratio),
-  };
+    drainEstimate: drain,
+    conclusive: c.conclusive ?? true,
+    runLonger: c.runLonger ?? null,
+    endReason,
+    goodputRatio,
+    kind,
+    summary,
+  });
   const label = (name: string) => metrics.find((m) => m.name === name)?.label ?? name;
   const driversOf = () =>
     metrics
@@ -151,28 +160,21 @@ export function judge(
       drivers.length > 0 ? `; first out of envelope: ${drivers.slice(0, 3).map(label).join(", ")}` : "";
     const when = since !== null && since !== undefined ? ` (degraded since ${fmt(since)} s)` : "";
     return {
-      verdict: {
-        ...base,
-        kind: "unstable",
-        degradedAt: noTriggers ? base.degradedAt : (controlJudged!.degradedAt ?? base.degradedAt),
-        drivers,
-        summary: noTriggers
+      verdict: verdictOf(
+        "unstable",
+        noTriggers
           ? `unstable: the load alone is more than the system sustains: still degraded at the end of the load period${when}, with no trigger${drove}`
           : `unstable: the same run without its triggers is still degraded at the end of its load period${when}; the load alone is more than the system sustains${drove}`,
-      },
+        { degradedAt: noTriggers ? degradedAt : (controlJudged!.degradedAt ?? degradedAt), drivers },
+      ),
       metrics,
       health,
     };
   }
   if (noTriggers) {
-    const dip =
-      base.degradedAt !== null ? `; it dipped at ${fmt(base.degradedAt)} s and came back by itself` : "";
+    const dip = degradedAt !== null ? `; it dipped at ${fmt(degradedAt)} s and came back by itself` : "";
     return {
-      verdict: {
-        ...base,
-        kind: "stable",
-        summary: `stable: healthy at the end of the load period, with no trigger${dip}`,
-      },
+      verdict: verdictOf("stable", `stable: healthy at the end of the load period, with no trigger${dip}`),
       metrics,
       health,
     };
@@ -182,7 +184,6 @@ export function judge(
     const since = degradedAtEnd ? stuckSinceOf(judged, health, bad, onset) : null;
     const lastEnd = ended ?? firstStart;
     const tooSoon = loadEnd - lastEnd < hold - 1e-9;
-    const drain = base.drainEstimate;
     let runLonger: number | null = null;
     let caveat = "";
     if (tooSoon) {
@@ -195,28 +196,29 @@ export function judge(
     const loops =
       loopsRunning.length > 0 ? `; loop still running: ${loopsRunning.map(label).join(", ")}` : "";
     const what = degradedAtEnd
-      ? `${base.endReason ?? "unhealthy"} since ${fmt(since ?? lastEnd)} s, still at the end of the load period`
+      ? `${endReason ?? "unhealthy"} since ${fmt(since ?? lastEnd)} s, still at the end of the load period`
       : `the health rule held at the end, but the loop that sustains the failure is still running`;
     return {
-      verdict: {
-        ...base,
-        kind: "metastable",
-        stuckSince: since ?? (afterTrigger.length > 0 ? onset(afterTrigger[0]!) : lastEnd),
-        conclusive: runLonger === null,
-        runLonger,
-        summary: `metastable: ${what}, ${fmt(Math.max(0, loadEnd - lastEnd))} s after the last trigger ended at ${fmt(lastEnd)} s${control ? "; the same run without triggers is healthy there" : ""}${loops}.${caveat}`,
-      },
+      verdict: verdictOf(
+        "metastable",
+        `metastable: ${what}, ${fmt(Math.max(0, loadEnd - lastEnd))} s after the last trigger ended at ${fmt(lastEnd)} s${control ? "; the same run without triggers is healthy there" : ""}${loops}.${caveat}`,
+        {
+          stuckSince: since ?? (afterTrigger.length > 0 ? onset(afterTrigger[0]!) : lastEnd),
+          conclusive: runLonger === null,
+          runLonger,
+        },
+      ),
       metrics,
       health,
     };
   }
   if (afterTrigger.length === 0) {
     const dip =
-      base.degradedAt !== null
-        ? `; it dipped at ${fmt(base.degradedAt)} s, before the first trigger, as the run without triggers does, and came back`
+      degradedAt !== null
+        ? `; it dipped at ${fmt(degradedAt)} s, before the first trigger, as the run without triggers does, and came back`
         : "";
     return {
-      verdict: { ...base, kind: "stable", summary: `stable: the triggers were absorbed${dip}` },
+      verdict: verdictOf("stable", `stable: the triggers were absorbed${dip}`),
       metrics,
       health,
     };
@@ -235,18 +237,18 @@ export function judge(
       : "";
   const from = onset(afterTrigger[0]!);
   return {
-    verdict: {
-      ...base,
-      kind: "recovered",
-      degradedAt: from,
-      recoveredAt,
-      timeToRecover: ttr,
-      recoveredAfter: rescue.map((c) => `${c.kind} ${c.target}`),
-      summary:
-        recoveredAt === null
-          ? "recovered: degraded during the triggers and not stuck after them, but no stretch after them was busy enough to show health"
-          : `recovered: degraded from ${fmt(from)} s, healthy again at ${fmt(recoveredAt)} s (${fmt(ttr!)} s after the last trigger ended${by}), with its loops let go`,
-    },
+    verdict: verdictOf(
+      "recovered",
+      recoveredAt === null
+        ? "recovered: degraded during the triggers and not stuck after them, but no stretch after them was busy enough to show health"
+        : `recovered: degraded from ${fmt(from)} s, healthy again at ${fmt(recoveredAt)} s (${fmt(ttr!)} s after the last trigger ended${by}), with its loops let go`,
+      {
+        degradedAt: from,
+        recoveredAt,
+        timeToRecover: ttr,
+        recoveredAfter: rescue.map((c) => `${c.kind} ${c.target}`),
+      },
+    ),
     metrics,
     health,
   };

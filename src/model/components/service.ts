@@ -7,7 +7,7 @@ import { type OptionsInput, option, readOptions } from "../options.js";
 import { CallQueue, HeldCall } from "../queue/call-queue.js";
 import { createQueue } from "../queue/create-queue.js";
 import type { CallCounters, DoesWork, MakesCalls, WorkCounters } from "../roles.js";
-import { callOutcomeZeros, FRONT_OPTIONS, ServiceFront, type WorkStats } from "../service-front.js";
+import { CallOutcomes, FRONT_OPTIONS, ServiceFront, type WorkStats } from "../service-front.js";
 import { AFTER_CALLS, AFTER_WORK, Job } from "../service-job.js";
 import {
   buildSteps,
@@ -59,6 +59,16 @@ export interface ServiceStats extends WorkStats {
   /** Calls answered "empty": a downstream call was told there is nothing, or the service is unreachable so. */
   empty: number;
   [perCall: `${string}.${string}`]: number;
+}
+
+/** A service's own counters, in the order it reports them (its calls' counters are added after). */
+class ServiceCounters extends CallOutcomes implements ServiceStats {
+  [perCall: `${string}.${string}`]: number;
+  empty = 0;
+  dropped = 0;
+  busySeconds = 0;
+  wastedBusySeconds = 0;
+  errorBusySeconds = 0;
 }
 
 const WORK_DONE = 0;
@@ -123,14 +133,7 @@ export class CallingService
     this.callSet = new Callers(this.steps);
     this.rng = sim.stream(`service:${name}`);
     this.errorRng = sim.stream(`service:${name}:errors`);
-    this.counters = {
-      ...callOutcomeZeros(),
-      empty: 0,
-      dropped: 0,
-      busySeconds: 0,
-      wastedBusySeconds: 0,
-      errorBusySeconds: 0,
-    };
+    this.counters = new ServiceCounters();
     this.callSet.copyInto(this.counters);
     this.front = new ServiceFront(sim, this.counters, queue, o);
   }

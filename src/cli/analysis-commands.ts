@@ -13,7 +13,7 @@ import { labelOf } from "../report/html.js";
 import { renderSvg } from "../report/svg.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
-import { thresholdFluidBand } from "./fluid-command.js";
+import { thresholdFluidBand } from "./fluid-bands.js";
 import { loadScenario } from "./load-scenario.js";
 import { makeRunner, type RunnerFlags } from "./runner.js";
 import { UsageError } from "./usage-error.js";

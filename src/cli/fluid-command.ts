@@ -1,15 +1,9 @@
 import { describeOverrides, parseOverrides } from "../analysis/overrides.js";
-import type { MapResult } from "../analysis/sweep.js";
-import { analyseScenarioFluid, type FluidOptions, fluidBand } from "../fluid/analyse.js";
-import type { Band } from "../fluid/equilibria.js";
-import { deriveFluidModel } from "../fluid/fluid-model.js";
+import { analyseScenarioFluid, type FluidOptions } from "../fluid/analyse.js";
 import { fluidCharts } from "../report/fluid-charts.js";
 import { fluidReportHtml } from "../report/fluid-html.js";
-import { type MapFluidOverlay, mapFluidOverlay } from "../report/fluid-overlay.js";
 import { fluidSummary } from "../report/fluid-summary.js";
 import { renderSvg } from "../report/svg.js";
-import type { ParsedScenario } from "../scenario/parse.js";
-import { ScenarioError } from "../scenario/scenario-error.js";
 import { loadScenario } from "./load-scenario.js";
 import { UsageError } from "./usage-error.js";
 import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
@@ -59,30 +53,5 @@ export function fluidCommand(path: string, flags: FluidFlags, print: (text: stri
   if (written.length > 0) {
     const report = written.find((f) => f.endsWith("report.html"));
     print(`\nWrote ${written.length} files to ${flags.out} (open ${report} in a browser).\n`);
-  }
-}
-
-/**
- * The fluid band to lay over a map of `parsed`, or why there is none: the model's refusal (a
- * component it does not cover) in a sentence.
- */
-export function mapFluidBand(parsed: ParsedScenario, result: MapResult): MapFluidOverlay | string {
-  try {
-    return mapFluidOverlay(parsed, result.x, result.y);
-  } catch (e) {
-    if (e instanceof ScenarioError)
-      return `the fluid model does not cover this scenario (${e.issues[0]?.message ?? e.message})`;
-    throw e;
-  }
-}
-
-/** The fluid band of `parsed` (requests per second) for a threshold report, or why there is none. */
-export function thresholdFluidBand(parsed: ParsedScenario): Band | string {
-  try {
-    return fluidBand(deriveFluidModel(parsed));
-  } catch (e) {
-    if (e instanceof ScenarioError)
-      return `the fluid model does not cover this scenario (${e.issues[0]?.message ?? e.message})`;
-    throw e;
   }
 }

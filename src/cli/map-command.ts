@@ -173,7 +173,7 @@ async function emitMap(
   print: (s: string) => void,
   scenario: ParsedScenario | string,
 ): Promise<void> {
-  const { mapFluidBand } = await import("./fluid-command.js");
+  const { mapFluidBand } = await import("./fluid-bands.js");
   const { mapFluidSection, mapFluidText } = await import("../report/fluid-overlay.js");
   const fluid = typeof scenario === "string" ? scenario : mapFluidBand(scenario, result);
   const section = mapFluidSection(fluid);

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { MapResult } from "../../src/analysis/sweep.js";
-import { mapFluidBand, thresholdFluidBand } from "../../src/cli/fluid-command.js";
+import { mapFluidBand, thresholdFluidBand } from "../../src/cli/fluid-bands.js";
 import { thresholdChart } from "../../src/report/analysis-charts.js";
 import { thresholdReportHtml } from "../../src/report/analysis-html.js";
 import { mapFluidOverlay } from "../../src/report/fluid-overlay.js";

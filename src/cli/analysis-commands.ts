@@ -10,7 +10,6 @@ import { compareReportHtml, stabilityReportHtml, thresholdReportHtml } from "../
 import type { ChartSpec } from "../report/charts.js";
 import { type Explanation, explainVerdict } from "../report/explain.js";
 import { labelOf } from "../report/html.js";
-import { renderSvg } from "../report/svg.js";
 import type { ParsedScenario } from "../scenario/parse.js";
 import { runScenario } from "../scenario/run.js";
 import { thresholdFluidBand } from "./fluid-bands.js";
@@ -44,12 +43,14 @@ function explainOneRun(
   ];
 }
 
-function writeReport(
+/** Writes the report folder; the chart library (about 600 modules) is loaded only here, for --out. */
+async function writeReport(
   dir: string,
   files: Record<string, string>,
   charts: ChartSpec[],
   html: (svgs: { id: string; title: string; svg: string }[]) => string,
-): string {
+): Promise<string> {
+  const { renderSvg } = await import("../report/svg.js");
   const svgs = charts.map((c) => ({ id: c.id, title: c.title, svg: renderSvg(c) }));
   for (const s of svgs) files[`${s.id}.svg`] = s.svg;
   files["report.html"] = html(svgs);
@@ -134,7 +135,7 @@ export async function compareCommand(
       result.differences.map((d) => ({ name: d.variant, ...d })),
     );
     const report = { scenario: baseline.spec.name, replications, seeds, ...result };
-    wrote = writeReport(flags.out, { "compare.json": json }, [compareChart(result.variants)], (svgs) =>
+    wrote = await writeReport(flags.out, { "compare.json": json }, [compareChart(result.variants)], (svgs) =>
       compareReportHtml(report, explanation, svgs),
     );
   }
@@ -218,7 +219,7 @@ export async function thresholdCommand(
           : `With this trigger the system is still stuck ${fmt(r.recoverWithin)} s after it ends, on most seeds, at ${fmt(r.tip.rate)} req/s and above (${fmt(r.tip.factor ?? 0)} x the scenario's load of ${fmt(r.baseRate)} req/s).${r.recover?.rate != null ? ` Once stuck, it recovers within ${fmt(r.recoverWithin)} s only at ${fmt(r.recover.rate)} req/s or below.` : ""}${r.metastableWindow !== null ? ` Between the two, whether it is healthy depends on its history: a metastable window ${fmt(r.metastableWindow)} req/s wide.` : ""}`,
     };
     const explanation = [where, ...explainOneRun(parsed)];
-    wrote = writeReport(flags.out, { "threshold.json": json }, [thresholdChart(r, fluid)], (svgs) =>
+    wrote = await writeReport(flags.out, { "threshold.json": json }, [thresholdChart(r, fluid)], (svgs) =>
       thresholdReportHtml(parsed.spec.name, r, explanation, svgs, fluid),
     );
   }
@@ -274,7 +275,7 @@ export async function thresholdCommand(
 }
 
 /** `metastable stability <scenario>`: how big a disturbance the healthy state absorbs, loop by loop. */
-export function stabilityCommand(
+export async function stabilityCommand(
   file: string,
   flags: {
     load?: number;
@@ -287,7 +288,7 @@ export function stabilityCommand(
     json?: boolean;
   } & WhatIfFlags,
   print: (s: string) => void,
-): void {
+): Promise<void> {
   const { parsed } = loadScenario(file, parseOverrides(flags.set));
   const kinds = ["load", "pause", "unreachable", "crash", "flush"];
   if (flags.disturb !== undefined && !kinds.includes(flags.disturb))
@@ -338,7 +339,7 @@ export function stabilityCommand(
           }`,
     };
     const explanation = [loops, ...explainOneRun(parsed)];
-    wrote = writeReport(flags.out, { "stability.json": json }, [], () =>
+    wrote = await writeReport(flags.out, { "stability.json": json }, [], () =>
       stabilityReportHtml(parsed.spec.name, result, explanation),
     );
   }

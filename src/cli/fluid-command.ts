@@ -3,7 +3,6 @@ import { analyseScenarioFluid, type FluidOptions } from "../fluid/analyse.js";
 import { fluidCharts } from "../report/fluid-charts.js";
 import { fluidReportHtml } from "../report/fluid-html.js";
 import { fluidSummary } from "../report/fluid-summary.js";
-import { renderSvg } from "../report/svg.js";
 import { loadScenario } from "./load-scenario.js";
 import { UsageError } from "./usage-error.js";
 import { checkOutputFolder, writeOutputFolder } from "./write-output.js";
@@ -20,7 +19,11 @@ export interface FluidFlags {
 }
 
 /** Solves the scenario's fluid model and prints or writes what the flags ask for. */
-export function fluidCommand(path: string, flags: FluidFlags, print: (text: string) => void): void {
+export async function fluidCommand(
+  path: string,
+  flags: FluidFlags,
+  print: (text: string) => void,
+): Promise<void> {
   if (flags.out === "-") throw new UsageError("--out - is not supported; give a folder");
   if (flags.out) checkOutputFolder(flags.out);
   const options: FluidOptions = {
@@ -34,6 +37,8 @@ export function fluidCommand(path: string, flags: FluidFlags, print: (text: stri
   const json = `${JSON.stringify(analysis, null, 2)}\n`;
   let written: string[] = [];
   if (flags.out) {
+    // The chart library (about 600 modules) is loaded only for a report.
+    const { renderSvg } = await import("../report/svg.js");
     const charts = fluidCharts(analysis).map((spec) => ({
       id: spec.id,
       title: spec.title,

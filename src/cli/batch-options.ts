@@ -4,9 +4,10 @@ import { queueOption, redisOption } from "./worker-command.js";
 
 /** `--workers N`, shared by every command that runs batches of trials. */
 function workersOption(): Option {
-  return new Option("--workers <n>", "worker threads; 1 runs in-process (default: all cores)").argParser(
-    threadCount("--workers"),
-  );
+  return new Option(
+    "--workers <n>",
+    "threads to run trials on, this one included; 1 runs in-process (default: all cores)",
+  ).argParser(threadCount("--workers"));
 }
 
 /** `--quiet`, shared by every command that shows progress. */

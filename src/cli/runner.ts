@@ -20,7 +20,23 @@ export interface RunnerFlags {
   redis?: string;
   /** Queue on that Redis. Default "metastable". */
   queue?: string;
+  /** When the pool's threads start (tests set both to 0 to start them at once). Default: POOL_START. */
+  poolStart?: PoolStart;
 }
+
+/**
+ * The pool's threads start once this thread has worked alone for `aloneMs` and the batch in hand
+ * would keep it busy `leftMs` longer at its recent pace. Each thread is a V8 isolate to start and
+ * warm up (compiling the trial code again), which on this project's 2-core machine costs about as
+ * much as the 4,000 trials of a 4.5 s map save: shorter work is done sooner by this thread alone.
+ */
+export interface PoolStart {
+  aloneMs: number;
+  leftMs: number;
+}
+
+/** Measured on the 2-core VM (BENCHMARKS.md): below about 2 s of work left, the pool did not pay. */
+export const POOL_START: PoolStart = { aloneMs: 250, leftMs: 2000 };
 
 /** A BatchRunner that holds resources (threads, a progress bar): close it when done. */
 export interface TrialRunner {
@@ -59,16 +75,19 @@ export function makeRunner(
     return { run: counted(inProcessRunner(parsed), progress), close: async () => progress.stop() };
   // This thread is one of the workers: it would otherwise only wait for replies, and each thread
   // of the pool is one more V8 isolate to start (about 0.3 s of CPU and 45 MB) and to warm up.
-  const pool = new Piscina({
-    filename: compiledFile("cli/trial-worker-entry.cjs"),
-    minThreads: workers - 1,
-    maxThreads: workers - 1,
-  });
+  let pool: Piscina | null = null;
+  const startPool = () =>
+    (pool ??= new Piscina({
+      filename: compiledFile("cli/trial-worker-entry.cjs"),
+      minThreads: workers - 1,
+      maxThreads: workers - 1,
+    }));
+  const run = poolRunner(startPool, parsed, scenarioText, file, workers, flags.poolStart ?? POOL_START);
   return {
-    run: counted(poolRunner(pool, parsed, scenarioText, file, workers), progress),
+    run: counted(run, progress),
     close: async () => {
       progress.stop();
-      await pool.destroy();
+      await (pool as Piscina | null)?.destroy();
     },
   };
 }
@@ -122,17 +141,20 @@ const BATCH_MAX = 16;
 const BATCHES_PER_WORKER = 8;
 
 /**
- * Runs every trial of a batch on the pool's threads and on this one, each taking the next batch
- * when it is free; results are placed by request index, never by finishing order, so they are the
- * same whichever thread ran a trial.
+ * Runs every trial of a batch on this thread and, once the work left is worth it (PoolStart), on
+ * the pool's threads too, each taking the next batch when it is free. Results are placed by
+ * request index, never by finishing order, so they are the same whichever thread ran a trial.
  */
 function poolRunner(
-  pool: Piscina,
+  startPool: () => Piscina,
   parsed: ParsedScenario,
   text: string,
   file: string,
   workers: number,
+  when: PoolStart,
 ): BatchRunner {
+  let aloneMs = 0;
+  let started = false;
   return async (trials: TrialRequest[], options: BatchOptions = {}) => {
     const results: TrialResult[] = new Array(trials.length);
     const failed = new AbortController();
@@ -147,7 +169,18 @@ function poolRunner(
       next = Math.min(start + size, trials.length);
       return [start, next];
     };
+    // The first lane to fail stops the others; its error is the batch's.
+    let error: { reason: unknown } | null = null;
+    const lanes: Promise<void>[] = [];
+    const lane = (work: () => Promise<void>) =>
+      lanes.push(
+        work().catch((e) => {
+          error ??= { reason: e };
+          failed.abort();
+        }),
+      );
     const remote = async () => {
+      const pool = startPool();
       for (let range = take(); range; range = take()) {
         const [start, end] = range;
         const replies = (await pool.run(batchOf(text, file, trials, start, end), { signal })) as TrialReply[];
@@ -161,16 +194,28 @@ function poolRunner(
         });
       }
     };
-    const local = async () => {
-      for (let range = take(); range; range = take())
-        await runHere(parsed, trials, range[0], range[1], results, options, signal);
+    const joinPool = () => {
+      started = true;
+      for (let k = 1; k < workers; k++) lane(remote);
     };
-    try {
-      await Promise.all([local(), ...Array.from({ length: workers - 1 }, remote)]);
-    } catch (e) {
-      failed.abort();
+    const local = async () => {
+      if (started) joinPool();
+      for (let range = take(); range; range = take()) {
+        const t0 = performance.now();
+        await runHere(parsed, trials, range[0], range[1], results, options, signal);
+        if (started) continue;
+        const ms = performance.now() - t0;
+        aloneMs += ms;
+        const leftMs = (ms / (range[1] - range[0])) * (trials.length - next);
+        if (aloneMs >= when.aloneMs && leftMs >= when.leftMs) joinPool();
+      }
+    };
+    lane(local);
+    // Lanes may join while the first ones run: wait for every lane there is.
+    for (let i = 0; i < lanes.length; i++) await lanes[i];
+    if (error) {
       options.signal?.throwIfAborted();
-      throw e;
+      throw (error as { reason: unknown }).reason;
     }
     return results;
   };

@@ -23,8 +23,13 @@ describe("the trial runner", () => {
     const expected = await sequentialRunner(parsed)(trials);
     // Both verdicts occur, so a misplaced result would show.
     expect(new Set(expected.map((r) => r.stuck)).size).toBe(2);
-    for (const workers of [1, 2, 3]) {
-      const runner = makeRunner(parsed, text, file, { workers, quiet: true });
+    // The pool's threads join at once, after this thread's first batch, or never.
+    const starts = [
+      { aloneMs: 0, leftMs: 0 },
+      { aloneMs: Number.POSITIVE_INFINITY, leftMs: Number.POSITIVE_INFINITY },
+    ];
+    for (const [workers, poolStart] of [1, 2, 3].flatMap((w) => starts.map((p) => [w, p] as const))) {
+      const runner = makeRunner(parsed, text, file, { workers, quiet: true, poolStart });
       const seen: number[] = [];
       const got = await runner.run(trials, { onResult: (i: number, _r: TrialResult) => seen.push(i) });
       await runner.close();
@@ -33,13 +38,18 @@ describe("the trial runner", () => {
     }
   });
 
-  // Batches of 3 here: this thread takes trials 0-2 first and the pool's thread trials 3-5.
+  // Batches of 3 here: this thread takes trials 0-2 first, then starts the pool (told to start it
+  // at once), whose thread takes trials 3-5.
   it.each([
     ["this thread", 1],
     ["the pool's thread", 4],
   ])("rejects with the trial's own message when a trial on %s cannot be built", async (_where, k) => {
     const bad = trials.map((t, i) => (i === k ? { ...t, spec: { ...t.spec, duration: -5 } } : t));
-    const runner = makeRunner(parsed, text, file, { workers: 2, quiet: true });
+    const runner = makeRunner(parsed, text, file, {
+      workers: 2,
+      quiet: true,
+      poolStart: { aloneMs: 0, leftMs: 0 },
+    });
     try {
       await expect(runner.run(bad)).rejects.toThrow(/duration/);
     } finally {

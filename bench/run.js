@@ -317,6 +317,30 @@ function warmTrials(copies) {
   }
 }
 
+/**
+ * What one isolate's optimising compiler does over a 1-worker map (`--trace-opt --trace-deopt`):
+ * the milliseconds its jobs took, how many there were, and how much of it compiled a function
+ * again after a deoptimisation. Every thread of a pool pays this for itself.
+ */
+function compilerWork(args) {
+  const r = node(["--trace-opt", "--trace-deopt", ...args]);
+  const seen = new Set();
+  let ms = 0;
+  let again = 0;
+  let jobs = 0;
+  for (const m of r.stdout.matchAll(
+    /completed compiling .*?\(sfi = (0x[0-9a-f]+)\).*? took ([\d.]+), ([\d.]+), ([\d.]+) ms/g,
+  )) {
+    const t = Number(m[2]) + Number(m[3]) + Number(m[4]);
+    jobs++;
+    ms += t;
+    if (seen.has(m[1])) again += t;
+    seen.add(m[1]);
+  }
+  const deopts = [...r.stdout.matchAll(/\[bailout \(kind: deopt-eager/g)].length;
+  return { ms, again, jobs, functions: seen.size, deopts };
+}
+
 /** 3. A map on 2 worker threads against 1 (in-process), wall time, and the CPU each needs. */
 function ratioWorkers(rounds) {
   // The issue's 4,000-trial map: 20 x 20 cells x 10 replications.
@@ -344,6 +368,7 @@ function ratioWorkers(rounds) {
   const split = alternate(rounds, [() => wallOf(`${halves} & wait`, process.env)])[0];
   const [warmAlone, warmPair] = alternate(rounds, [() => warmTrials(1), () => warmTrials(2)]);
   const [cpuOne, cpuTwo] = alternate(rounds, [() => cpuSplitOf(map(1)), () => cpuSplitOf(map(2))]);
+  const jit = compilerWork(map(1));
   // The machine's own ceiling: the same fixed piece of pure computation (the bare M/M/1 loop) in
   // one process alone, then in two processes at once. Cores that share execution units or a
   // memory bus scale less than 2x whatever the program does.
@@ -375,6 +400,9 @@ function ratioWorkers(rounds) {
   );
   console.log(
     `  warm trials only (bench/trials.mjs, passes 9-24 of 24): alone ${fmt(warmAlone)} s, each of two at once ${fmt(warmPair)} s: ${((2 * median(warmAlone)) / median(warmPair)).toFixed(2)}x the work`,
+  );
+  console.log(
+    `  one isolate's optimising compiler over the 1-worker map: ${(jit.ms / 1000).toFixed(2)} s in ${jit.jobs} jobs for ${jit.functions} functions, ${(jit.again / 1000).toFixed(2)} s of it compiling again after ${jit.deopts} deoptimisations`,
   );
   console.log(
     `  most 2 workers can gain here: ${((machine * mainOne) / median(all(cpuTwo))).toFixed(2)}x (1 worker's main thread against 2 workers' CPU on ${machine.toFixed(2)} cores' worth)`,

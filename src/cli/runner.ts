@@ -35,8 +35,12 @@ export interface PoolStart {
   leftMs: number;
 }
 
-/** Measured on the 2-core VM (BENCHMARKS.md): below about 2 s of work left, the pool did not pay. */
-export const POOL_START: PoolStart = { aloneMs: 250, leftMs: 2000 };
+/**
+ * Measured on the 2-core VM (BENCHMARKS.md): with 2 workers a 2,000-trial map (2.6 s on one thread)
+ * took 2.9 s, a 4,000-trial one about as long as on one thread, a 16,000-trial one 1.5x less. The
+ * first second is slow (cold code), so the pace is read after it.
+ */
+export const POOL_START: PoolStart = { aloneMs: 1000, leftMs: 4000 };
 
 /** A BatchRunner that holds resources (threads, a progress bar): close it when done. */
 export interface TrialRunner {

@@ -344,7 +344,7 @@ function compilerWork(args) {
 /** 3. A map on 2 worker threads against 1 (in-process), wall time, and the CPU each needs. */
 function ratioWorkers(rounds) {
   // The issue's 4,000-trial map: 20 x 20 cells x 10 replications.
-  const map = (w, y = "21:40:20") => [
+  const map = (w, y = "21:40:20", replications = 10) => [
     "bin/metastable.js",
     "map",
     "scenarios/retry-storm.yaml",
@@ -353,13 +353,19 @@ function ratioWorkers(rounds) {
     "--y",
     `sources.users.profile.steps.2.at=${y}`,
     "--replications",
-    "10",
+    String(replications),
     "--workers",
     String(w),
     "--json",
     "--quiet",
   ];
   const [one, two] = alternate(rounds, [() => node(map(1)).seconds, () => node(map(2)).seconds]);
+  // The same map with 4 times the replications: each thread's warm-up is paid once, over 4 times
+  // the trials.
+  const [longOne, longTwo] = alternate(rounds, [
+    () => node(map(1, "21:40:20", 40)).seconds,
+    () => node(map(2, "21:40:20", 40)).seconds,
+  ]);
   // The same 4,000 trials as two independent 1-worker processes at once (rows 21-30 and 31-40):
   // what 2 cores give this work with no pool, batching or messaging at all.
   const halves = [map(1, "21:30:10"), map(1, "31:40:10")]
@@ -406,6 +412,9 @@ function ratioWorkers(rounds) {
   );
   console.log(
     `  most 2 workers can gain here: ${((machine * mainOne) / median(all(cpuTwo))).toFixed(2)}x (1 worker's main thread against 2 workers' CPU on ${machine.toFixed(2)} cores' worth)`,
+  );
+  console.log(
+    `  the same map with 40 replications (16,000 trials): 1 worker ${fmt(longOne)} s; 2 workers ${fmt(longTwo)} s: ${(median(longOne) / median(longTwo)).toFixed(2)}x`,
   );
   console.log(
     `  ratio speed 2 workers / 1: ${(median(one) / median(two)).toFixed(2)} (${availableParallelism()} cores, load average ${loadavg()[0].toFixed(1)})`,

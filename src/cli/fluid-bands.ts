@@ -14,19 +14,18 @@ import { ScenarioError } from "../scenario/scenario-error.js";
  * component it does not cover) in a sentence.
  */
 export function mapFluidBand(parsed: ParsedScenario, result: MapResult): MapFluidOverlay | string {
-  try {
-    return mapFluidOverlay(parsed, result.x, result.y);
-  } catch (e) {
-    if (e instanceof ScenarioError)
-      return `the fluid model does not cover this scenario (${e.issues[0]?.message ?? e.message})`;
-    throw e;
-  }
+  return orRefusal(() => mapFluidOverlay(parsed, result.x, result.y));
 }
 
 /** The fluid band of `parsed` (requests per second) for a threshold report, or why there is none. */
 export function thresholdFluidBand(parsed: ParsedScenario): Band | string {
+  return orRefusal(() => fluidBand(deriveFluidModel(parsed)));
+}
+
+/** What `solve` returns, or the fluid model's refusal of the scenario as a sentence. */
+function orRefusal<T>(solve: () => T): T | string {
   try {
-    return fluidBand(deriveFluidModel(parsed));
+    return solve();
   } catch (e) {
     if (e instanceof ScenarioError)
       return `the fluid model does not cover this scenario (${e.issues[0]?.message ?? e.message})`;
